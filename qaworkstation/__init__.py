@@ -1,0 +1,3 @@
+"""QA Workstation: score call-center recordings against a monitoring standard, offline."""
+
+__version__ = "0.1.0"

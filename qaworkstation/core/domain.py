@@ -1,0 +1,165 @@
+"""Plain data shared by every part of the core.
+
+Times are seconds (float). A speaker is ``agent``, ``customer`` or ``unknown``. These types carry no
+behaviour beyond trivial helpers so that storage, rules, sync and the window can all exchange them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+AGENT = "agent"
+CUSTOMER = "customer"
+UNKNOWN = "unknown"
+SPEAKERS = (AGENT, CUSTOMER, UNKNOWN)
+
+# Categories whose presence is expected (a missing one is the problem) versus those whose presence is.
+EXPECTED_CATEGORIES = ("greeting", "closing", "apology")
+VIOLATION_CATEGORIES = ("forbidden", "insult", "filler")
+PHRASE_CATEGORIES = EXPECTED_CATEGORIES + VIOLATION_CATEGORIES
+
+
+@dataclass(frozen=True)
+class Word:
+    start: float
+    end: float
+    text: str
+    probability: float = 1.0
+
+
+@dataclass
+class Segment:
+    speaker: str
+    start: float
+    end: float
+    text: str
+    words: list[Word] = field(default_factory=list)
+    language: str = ""
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One rule hit: what was heard, by whom, when, and which rubric item it bears on."""
+
+    category: str
+    phrase: str
+    text: str
+    speaker: str
+    start: float
+    end: float
+    item: str | None
+    deduction: float = 0.0
+
+
+@dataclass(frozen=True)
+class Check:
+    """A call-level expectation, e.g. 'the agent greeted near the start'."""
+
+    category: str
+    present: bool
+    item: str | None = None
+    deduction: float = 0.0
+
+
+@dataclass(frozen=True)
+class RubricItem:
+    id: str
+    title: str
+    max_points: float
+    severity: str  # "A" (most serious), "B" or "C"
+    critical: bool = False  # a failure fails the whole call (一票否决)
+    allow_na: bool = False
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class RubricSection:
+    title: str
+    items: tuple[RubricItem, ...]
+
+
+@dataclass(frozen=True)
+class PhraseRule:
+    """A phrase list of one category attached to a rubric item.
+
+    ``window_s`` limits where a greeting (first N seconds) or closing (last N seconds) may occur.
+    ``deduction`` is suggested per hit for violations, and once when an expected phrase is missing.
+    """
+
+    category: str
+    item: str
+    phrases: tuple[str, ...]
+    deduction: float
+    speaker: str = AGENT
+    window_s: float | None = None
+
+
+@dataclass(frozen=True)
+class Rubric:
+    id: str
+    name: str
+    language: str  # "zh" or "en": the language the phrases are written in
+    pass_mark: float
+    sections: tuple[RubricSection, ...]
+    rules: tuple[PhraseRule, ...]
+    source: str = ""  # the file it was loaded from
+
+    @property
+    def items(self) -> tuple[RubricItem, ...]:
+        return tuple(item for section in self.sections for item in section.items)
+
+    def item(self, item_id: str) -> RubricItem:
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        raise KeyError(item_id)
+
+    @property
+    def max_total(self) -> float:
+        return sum(item.max_points for item in self.items)
+
+
+@dataclass
+class ItemScore:
+    """The inspector's verdict on one item. ``score`` is None until scored; N/A excludes the item."""
+
+    item_id: str
+    score: float | None = None
+    na: bool = False
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class ScoreSummary:
+    total: float
+    max_total: float
+    critical_failed: bool
+    passed: bool
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.total / self.max_total if self.max_total else 0.0
+
+
+@dataclass
+class Evaluation:
+    """A scorecard filled for one recording by one inspector. ``id`` is a stable UUID across syncs."""
+
+    id: str
+    recording_id: str
+    rubric_id: str
+    inspector: str
+    items: dict[str, ItemScore]
+    comment: str = ""
+    total: float = 0.0
+    max_total: float = 0.0
+    passed: bool = False
+    critical_failed: bool = False
+    created_at: str = ""
+    updated_at: str = ""
+    # Denormalised call metadata so exports stand on their own.
+    agent: str = ""
+    team: str = ""
+    call_id: str = ""
+    call_time: str = ""
+    file_name: str = ""

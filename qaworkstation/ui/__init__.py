@@ -1,0 +1,1 @@
+"""Qt widgets that call the core and render its results."""
