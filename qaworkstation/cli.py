@@ -1,0 +1,150 @@
+"""``qaws``: the window with no arguments, and sub-commands over the core for scripts and checks.
+
+Errors are one line on stderr and a non-zero exit code, never a traceback: the command line is used in
+nightly scripts where a clear line in a log is what someone reads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .core.analysis import AUTO_RUBRIC, RubricLibrary, analyse_recording
+from .core.audio import AudioError
+from .core.importer import FilenamePattern, ImportReport, import_paths
+from .core.models import DEFAULT_MODEL, ModelUnavailable
+from .core.rubric import RubricError
+from .core.store import Store, StoreError, default_db_path
+from .core.sync import sync_evaluations
+from .core.transcribe import TranscribeSettings, Transcriber
+
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line instead of usage + message
+        self.exit(EXIT_USAGE, f"qaws: {message} (see qaws --help)\n")
+
+
+def default_inspector() -> str:
+    return os.environ.get("QAWS_INSPECTOR") or getpass.getuser()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="qaws", description="QA Workstation: score call recordings against a rubric, offline.")
+    parser.add_argument("--db", type=Path, default=None, help=f"library file (default: $QAWS_DB or {default_db_path()})")
+    parser.add_argument("--rubric", default=AUTO_RUBRIC,
+                        help="rubric id or .yaml path; 'auto' picks the bundled rubric of the call's language")
+    parser.add_argument("--model", default=DEFAULT_MODEL,
+                        help="offline-base, offline-tiny.en, a CTranslate2 model folder or a downloadable name")
+    parser.add_argument("--language", default="", help="language code to skip detection, e.g. zh or en")
+    parser.add_argument("--script", default="simplified", choices=("simplified", "traditional", "as-is"),
+                        help="Chinese script of transcripts")
+    parser.add_argument("--inspector", default=default_inspector(), help="who is scoring (default: login name)")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    importing = sub.add_parser("import", help="add recordings (files or folders) to the library")
+    _add_import_options(importing)
+    transcribe = sub.add_parser("transcribe", help="import and transcribe recordings")
+    _add_import_options(transcribe)
+    analyze = sub.add_parser("analyze", help="import, transcribe and flag recordings")
+    _add_import_options(analyze)
+    analyze.add_argument("--json", action="store_true", help="print one JSON object per recording")
+    export = sub.add_parser("export", help="sync saved evaluations to a (shared) folder")
+    export.add_argument("--to", type=Path, required=True, help="destination folder")
+    sub.add_parser("window", help="open the window (the default)")
+    return parser
+
+
+def _add_import_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="+", type=Path, help="recording files or folders")
+    parser.add_argument("--pattern", default="", help="file name template, e.g. {agent}_{team}_{call_time}_{call_id}")
+    parser.add_argument("--metadata", type=Path, default=None, help="CSV with a 'file' column and call metadata")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command in (None, "window"):
+        from .ui.app import run_app
+
+        return run_app(db_path=args.db, rubric=args.rubric, model=args.model)
+    try:
+        return _COMMANDS[args.command](args)
+    except (StoreError, RubricError, ModelUnavailable, AudioError, FileNotFoundError, ValueError) as exc:
+        print(f"qaws: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        print("qaws: interrupted", file=sys.stderr)
+        return EXIT_FAILURE
+
+
+def _store(args: argparse.Namespace) -> Store:
+    return Store(args.db or default_db_path())
+
+
+def _import(args: argparse.Namespace, store: Store) -> ImportReport:
+    missing = [str(p) for p in args.paths if not p.exists()]
+    if missing:
+        raise FileNotFoundError(f"no such file or folder: {', '.join(missing)}")
+    pattern = FilenamePattern(args.pattern) if args.pattern else None
+    report = import_paths(store, args.paths, pattern, args.metadata)
+    for path, reason in report.errors:
+        print(f"qaws: skipped {reason}" if reason.startswith(path) else f"qaws: skipped {path}: {reason}",
+              file=sys.stderr)
+    return report
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    store = _store(args)
+    report = _import(args, store)
+    print(f"imported {len(report.imported)}, already in library {len(report.duplicates)}, "
+          f"failed {len(report.errors)}")
+    return EXIT_FAILURE if report.errors else 0
+
+
+def _transcriber(args: argparse.Namespace) -> Transcriber:
+    return Transcriber(TranscribeSettings(model=args.model, language=args.language, script=args.script))
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    store = _store(args)
+    report = _import(args, store)
+    transcriber = _transcriber(args)
+    rubrics = RubricLibrary(args.rubric)
+    failures = len(report.errors)
+    for recording_id in dict.fromkeys(report.recording_ids):
+        try:
+            result = analyse_recording(store, transcriber, rubrics, recording_id)
+        except AudioError as exc:
+            store.update_recording(recording_id, status="error", error=str(exc))
+            print(f"qaws: {exc}", file=sys.stderr)
+            failures += 1
+            continue
+        if getattr(args, "json", False):
+            print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)
+        else:
+            violations = sum(1 for f in result.flags if f.deduction > 0)
+            print(f"{result.recording['file_name']}: {result.language}, {len(result.segments)} segments, "
+                  f"{violations} flags", flush=True)
+    return EXIT_FAILURE if failures else 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    store = _store(args)
+    evaluations = store.evaluations(inspector=args.inspector)
+    result = sync_evaluations(args.to, args.inspector, evaluations)
+    print(result.message if result.ok else f"qaws: {result.message}", file=sys.stdout if result.ok else sys.stderr)
+    return 0 if result.ok else EXIT_FAILURE
+
+
+_COMMANDS = {"import": cmd_import, "transcribe": cmd_analyze, "analyze": cmd_analyze, "export": cmd_export}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

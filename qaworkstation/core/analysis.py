@@ -1,0 +1,110 @@
+"""One recording through the whole pipeline: transcript (cached), rubric rules, stored flags and checks.
+
+The command line, the window's workers and the tests all call :func:`analyse_recording`, so a call analysed
+anywhere looks the same everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from .domain import Check, Flag, Rubric, Segment
+from .rubric import bundled_rubrics_dir, list_rubrics, load_rubric
+from .rules import find_flags
+from .store import Store
+from .transcribe import CancelCheck, ProgressCallback, SegmentCallback, Transcriber, cache_key
+
+AUTO_RUBRIC = "auto"
+
+
+@dataclass
+class AnalysisResult:
+    recording: dict[str, Any]
+    language: str
+    segments: list[Segment]
+    flags: list[Flag]
+    checks: list[Check]
+    rubric_id: str
+    from_cache: bool
+
+    def to_json(self) -> dict[str, Any]:
+        """The machine-readable form printed by ``qaws analyze --json``."""
+        return {
+            "file": self.recording["path"],
+            "recording_id": self.recording["id"],
+            "duration": round(self.recording["duration"], 3),
+            "channels": self.recording["channels"],
+            "agent": self.recording["agent"],
+            "team": self.recording["team"],
+            "language": self.language,
+            "rubric": self.rubric_id,
+            "segments": [{"speaker": s.speaker, "start": s.start, "end": s.end, "text": s.text}
+                         for s in self.segments],
+            "flags": [asdict(f) for f in self.flags],
+            "checks": [{"category": c.category, "present": c.present, "item": c.item, "deduction": c.deduction}
+                       for c in self.checks],
+        }
+
+
+class RubricLibrary:
+    """The rubrics available to this workstation, chosen explicitly or by the call's language."""
+
+    def __init__(self, choice: str = AUTO_RUBRIC, folder: Path | None = None) -> None:
+        self.folder = folder or bundled_rubrics_dir()
+        self.choice = choice
+        self._fixed = self._load_choice(choice) if choice != AUTO_RUBRIC else None
+        self._all: list[Rubric] | None = None
+
+    def _load_choice(self, choice: str) -> Rubric:
+        path = Path(choice)
+        if not path.suffix:
+            path = self.folder / f"{choice}.yaml"
+        return load_rubric(path)
+
+    def all(self) -> list[Rubric]:
+        if self._all is None:
+            self._all = [load_rubric(path) for path in list_rubrics(self.folder)]
+        return self._all
+
+    def for_language(self, language: str) -> Rubric:
+        if self._fixed:
+            return self._fixed
+        rubrics = self.all()
+        if not rubrics:
+            raise FileNotFoundError(f"{self.folder}: no rubric files (*.yaml) found")
+        return next((r for r in rubrics if r.language == language), rubrics[0])
+
+    def by_id(self, rubric_id: str) -> Rubric:
+        if self._fixed and self._fixed.id == rubric_id:
+            return self._fixed
+        return next(r for r in self.all() if r.id == rubric_id)
+
+
+def transcript_for(store: Store, transcriber: Transcriber, recording: dict[str, Any],
+                   progress: ProgressCallback | None = None, on_segment: SegmentCallback | None = None,
+                   cancelled: CancelCheck | None = None) -> tuple[list[Segment], str, bool]:
+    """The recording's transcript from the cache, or from the model (then cached); returns (segments, lang, hit)."""
+    key = cache_key(recording["sha256"], transcriber.settings, transcriber.model_choice.id)
+    cached = store.cached_segments(key)
+    if cached is not None:
+        if progress:
+            progress(1.0)
+        return cached[0], cached[1], True
+    transcript = transcriber.transcribe_file(recording["path"], recording["channels"], recording["duration"],
+                                             progress, on_segment, cancelled)
+    store.save_transcript(recording["id"], key, transcriber.model_choice.id, asdict(transcriber.settings),
+                          transcript.language, transcript.segments)
+    return transcript.segments, transcript.language, False
+
+
+def analyse_recording(store: Store, transcriber: Transcriber, rubrics: RubricLibrary, recording_id: str,
+                      progress: ProgressCallback | None = None, on_segment: SegmentCallback | None = None,
+                      cancelled: CancelCheck | None = None) -> AnalysisResult:
+    recording = store.recording(recording_id)
+    segments, language, hit = transcript_for(store, transcriber, recording, progress, on_segment, cancelled)
+    rubric = rubrics.for_language(language)
+    flags, checks = find_flags(segments, rubric, recording["duration"])
+    store.save_analysis(recording_id, rubric.id, flags, checks)
+    return AnalysisResult(store.recording(recording_id), language, segments, flags, checks, rubric.id, hit)

@@ -1,0 +1,377 @@
+"""Scoring rubrics: loading them from YAML and adding up a scorecard.
+
+Rubrics are written by QA leads in a text editor, so loading is strict and every error names the file,
+the line and what was expected: a typo must never silently turn into a missing rule or a wrong total.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from dataclasses import replace
+from pathlib import Path
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from qaworkstation.core.domain import (
+    AGENT,
+    PHRASE_CATEGORIES,
+    SPEAKERS,
+    ItemScore,
+    PhraseRule,
+    Rubric,
+    RubricItem,
+    RubricSection,
+    ScoreSummary,
+)
+
+ANY_SPEAKER = "any"
+RULE_SPEAKERS = (*SPEAKERS, ANY_SPEAKER)
+SEVERITIES = ("A", "B", "C")
+LANGUAGES = ("zh", "en")
+WINDOW_CATEGORIES = ("greeting", "closing")
+RUBRIC_SUFFIXES = (".yaml", ".yml")
+
+_TOP_REQUIRED = ("id", "name", "language", "pass_mark", "sections")
+_TOP_OPTIONAL = ("rules",)
+_SECTION_REQUIRED = ("title", "items")
+_ITEM_REQUIRED = ("id", "title", "points", "severity")
+_ITEM_OPTIONAL = ("critical", "na", "description")
+_RULE_REQUIRED = ("category", "item", "phrases", "deduction")
+_RULE_OPTIONAL = ("speaker", "window_s")
+
+_NULL_TAG = "tag:yaml.org,2002:null"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+_SCALARS = SafeConstructor()
+# Tolerance for the pass-mark comparison, so 76/95 is not failed at 80% by a rounding error.
+_EPSILON = 1e-9
+
+
+class RubricError(ValueError):
+    """A rubric file that cannot be used, located precisely enough for a QA lead to fix it."""
+
+    def __init__(self, path: str | Path, line: int | None, message: str) -> None:
+        self.path = str(path)
+        self.line = line
+        self.message = message
+        where = f"{self.path}:{line}" if line is not None else self.path
+        super().__init__(f"{where}: {message}")
+
+
+class _Invalid(Exception):
+    """Raised while walking the YAML tree; ``load_rubric`` adds the file path to make a RubricError."""
+
+    def __init__(self, node: Node, message: str) -> None:
+        super().__init__(message)
+        self.line = _line(node)
+        self.message = message
+
+
+def load_rubric(path: str | Path) -> Rubric:
+    """Read and validate a rubric file; any problem becomes a RubricError naming the file and line."""
+    text = _read_text(path)
+    root = _compose(path, text)
+    try:
+        return _rubric(root, str(path))
+    except _Invalid as error:
+        raise RubricError(path, error.line, error.message) from None
+
+
+def list_rubrics(folder: str | Path) -> list[Path]:
+    """The rubric files in a folder, sorted so menus are stable; a missing folder simply has none."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in RUBRIC_SUFFIXES)
+
+
+def bundled_rubrics_dir() -> Path:
+    """The rubrics shipped with the app: the repository's folder, or a copy inside the package."""
+    repo_dir = Path(__file__).resolve().parents[2] / "rubrics"
+    if repo_dir.is_dir():
+        return repo_dir
+    return Path(__file__).resolve().parents[1] / "rubrics"
+
+
+def default_item_scores(rubric: Rubric) -> dict[str, ItemScore]:
+    """A blank scorecard: every item unscored, which counts as full points until the inspector deducts."""
+    return {item.id: ItemScore(item_id=item.id) for item in rubric.items}
+
+
+def score_evaluation(rubric: Rubric, items: dict[str, ItemScore]) -> ScoreSummary:
+    """Add up a scorecard. Inspectors deduct, so an unscored item keeps its full points."""
+    total = 0.0
+    max_total = 0.0
+    critical_failed = False
+    for item in rubric.items:
+        verdict = items.get(item.id, ItemScore(item_id=item.id))
+        if verdict.na and item.allow_na:
+            continue
+        points = _item_points(item, verdict)
+        total += points
+        max_total += item.max_points
+        critical_failed = critical_failed or (item.critical and points < item.max_points)
+    summary = ScoreSummary(total=total, max_total=max_total, critical_failed=critical_failed, passed=False)
+    return replace(summary, passed=not critical_failed and summary.percent + _EPSILON >= rubric.pass_mark)
+
+
+def _item_points(item: RubricItem, verdict: ItemScore) -> float:
+    """The points an item earns: full when unscored, otherwise the score kept within 0..max."""
+    if verdict.score is None:
+        return item.max_points
+    return min(max(float(verdict.score), 0.0), item.max_points)
+
+
+# --- reading --------------------------------------------------------------------------------------------
+
+
+def _read_text(path: str | Path) -> str:
+    """The file as text; a BOM is tolerated because Windows editors like to add one."""
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise RubricError(path, None, "file not found; expected a rubric YAML file") from None
+    except OSError as error:
+        raise RubricError(path, None, f"cannot read file: {error.strerror or error}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        message = f"not valid UTF-8 (byte 0x{data[error.start]:02x}); save the file with UTF-8 encoding"
+        raise RubricError(path, line, message) from None
+
+
+def _compose(path: str | Path, text: str) -> Node:
+    """The YAML node tree, whose marks give the line of every key and value."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        raise RubricError(path, line, f"invalid YAML syntax: {_yaml_problem(error)}") from None
+    except yaml.YAMLError as error:
+        raise RubricError(path, None, f"invalid YAML syntax: {error}") from None
+    if root is None:
+        raise RubricError(path, None, "file is empty; expected a rubric with " + ", ".join(_TOP_REQUIRED))
+    return root
+
+
+def _yaml_problem(error: yaml.MarkedYAMLError) -> str:
+    """PyYAML's explanation without its multi-line excerpt of the file."""
+    parts = [part for part in (error.context, error.problem) if part]
+    return ", ".join(parts) if parts else "cannot parse"
+
+
+# --- building the rubric --------------------------------------------------------------------------------
+# Each builder takes a YAML node and a context such as "item 'greeting': " that prefixes its messages.
+
+
+def _rubric(root: Node, source: str) -> Rubric:
+    """The whole rubric, checked in file order so the first error reported is the first in the file."""
+    fields = _fields(root, "rubric", _TOP_REQUIRED, _TOP_OPTIONAL, "")
+    rubric_id = _text(fields["id"], "'id'")
+    name = _text(fields["name"], "'name'")
+    language = _choice(fields["language"], "'language'", LANGUAGES)
+    pass_mark = _between(fields["pass_mark"], "'pass_mark'", 0.0, 100.0)
+    section_nodes = _list(fields["sections"], "'sections'", non_empty=True)
+    first_lines: dict[str, int] = {}
+    sections = tuple(_section(node, number, first_lines) for number, node in enumerate(section_nodes, 1))
+    items = {item.id: item for section in sections for item in section.items}
+    rule_nodes = _list(fields["rules"], "'rules'", non_empty=False) if "rules" in fields else []
+    rules = tuple(_rule(node, number, items) for number, node in enumerate(rule_nodes, 1))
+    return Rubric(
+        id=rubric_id,
+        name=name,
+        language=language,
+        pass_mark=pass_mark,
+        sections=sections,
+        rules=rules,
+        source=source,
+    )
+
+
+def _section(node: Node, number: int, first_lines: dict[str, int]) -> RubricSection:
+    fields = _fields(node, "section", _SECTION_REQUIRED, (), f"section {number}: ")
+    title = _text(fields["title"], f"section {number}: 'title'")
+    context = f"section '{title}'"
+    item_nodes = _list(fields["items"], f"{context}: 'items'", non_empty=True)
+    items = tuple(_item(item_node, f"{context}, item {n}: ", first_lines) for n, item_node in enumerate(item_nodes, 1))
+    return RubricSection(title=title, items=items)
+
+
+def _item(node: Node, context: str, first_lines: dict[str, int]) -> RubricItem:
+    """One scorecard line. ``first_lines`` remembers where each id was defined, to report duplicates."""
+    fields = _fields(node, "item", _ITEM_REQUIRED, _ITEM_OPTIONAL, context)
+    item_id = _text(fields["id"], f"{context}'id'")
+    if item_id in first_lines:
+        message = f"duplicate item id '{item_id}' (first used on line {first_lines[item_id]}); ids must be unique"
+        raise _Invalid(fields["id"], context + message)
+    first_lines[item_id] = _line(fields["id"])
+    context = f"item '{item_id}': "
+    return RubricItem(
+        id=item_id,
+        title=_text(fields["title"], f"{context}'title'"),
+        max_points=_positive(fields["points"], f"{context}'points'"),
+        severity=_choice(fields["severity"], f"{context}'severity'", SEVERITIES),
+        critical=_flag(fields.get("critical"), f"{context}'critical'"),
+        allow_na=_flag(fields.get("na"), f"{context}'na'"),
+        description=_optional_text(fields.get("description"), f"{context}'description'"),
+    )
+
+
+def _rule(node: Node, number: int, items: dict[str, RubricItem]) -> PhraseRule:
+    fields = _fields(node, "rule", _RULE_REQUIRED, _RULE_OPTIONAL, f"rule {number}: ")
+    category = _choice(fields["category"], f"rule {number}: 'category'", PHRASE_CATEGORIES)
+    context = f"rule {number} ({category}): "
+    item = _rule_item(fields["item"], context, items)
+    return PhraseRule(
+        category=category,
+        item=item.id,
+        phrases=_phrases(fields["phrases"], context),
+        deduction=_between(fields["deduction"], f"{context}'deduction'", 0.0, item.max_points),
+        speaker=_choice(fields["speaker"], f"{context}'speaker'", RULE_SPEAKERS) if "speaker" in fields else AGENT,
+        window_s=_window(fields.get("window_s"), category, context),
+    )
+
+
+def _rule_item(node: Node, context: str, items: dict[str, RubricItem]) -> RubricItem:
+    item_id = _text(node, f"{context}'item'")
+    if item_id not in items:
+        known = ", ".join(items)
+        raise _Invalid(node, f"{context}'item' must be the id of an item in this rubric ({known}), got '{item_id}'")
+    return items[item_id]
+
+
+def _phrases(node: Node, context: str) -> tuple[str, ...]:
+    """Surrounding spaces are dropped: they are invisible in the editor and would never match."""
+    phrase_nodes = _list(node, f"{context}'phrases'", non_empty=True)
+    return tuple(_text(phrase, f"{context}phrase {n}").strip() for n, phrase in enumerate(phrase_nodes, 1))
+
+
+def _window(node: Node | None, category: str, context: str) -> float | None:
+    """A time window only makes sense for what must happen at the start (greeting) or end (closing)."""
+    if node is None:
+        return None
+    if category not in WINDOW_CATEGORIES:
+        allowed = " and ".join(WINDOW_CATEGORIES)
+        raise _Invalid(node, f"{context}'window_s' is only allowed for {allowed} rules; remove it")
+    return _positive(node, f"{context}'window_s'")
+
+
+# --- typed access to nodes ------------------------------------------------------------------------------
+# ``label`` names the value in messages, e.g. "item 'greeting': 'severity'".
+
+
+def _fields(
+    node: Node, kind: str, required: tuple[str, ...], optional: tuple[str, ...], context: str
+) -> dict[str, Node]:
+    """A mapping's values by key, rejecting unknown and duplicate keys so typos cannot slip through."""
+    if not isinstance(node, MappingNode):
+        raise _Invalid(node, f"{context}expected {_a(kind)} (a mapping of key: value), got {_describe(node)}")
+    allowed = required + optional
+    fields: dict[str, Node] = {}
+    for key_node, value_node in node.value:
+        key = key_node.value if isinstance(key_node, ScalarNode) else None
+        if key in fields:
+            raise _Invalid(key_node, f"{context}duplicate key '{key}'; each key may appear only once")
+        if key not in allowed:
+            raise _Invalid(key_node, f"{context}{_unknown_key(key_node, allowed)}")
+        fields[key] = value_node
+    missing = [key for key in required if key not in fields]
+    if missing:
+        raise _Invalid(node, f"{context}missing required key '{missing[0]}'; {_a(kind)} needs {', '.join(required)}")
+    return fields
+
+
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
+
+
+def _unknown_key(key_node: Node, allowed: tuple[str, ...]) -> str:
+    """Names the unknown key and, when it looks like a typo, the key that was probably meant."""
+    shown = key_node.value if isinstance(key_node, ScalarNode) else _describe(key_node)
+    close = difflib.get_close_matches(str(shown), allowed, n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return f"unknown key '{shown}'{hint}; expected one of {', '.join(allowed)}"
+
+
+def _list(node: Node, label: str, non_empty: bool) -> list[Node]:
+    if not isinstance(node, SequenceNode):
+        raise _Invalid(node, f"{label} must be a list, got {_describe(node)}")
+    if non_empty and not node.value:
+        raise _Invalid(node, f"{label} must be a non-empty list, got an empty list")
+    return list(node.value)
+
+
+def _text(node: Node, label: str, allow_empty: bool = False) -> str:
+    """Text as written: ``id: 2024`` is the text '2024', which is what the editor of the file means."""
+    if not isinstance(node, ScalarNode):
+        raise _Invalid(node, f"{label} must be text, got {_describe(node)}")
+    value = "" if node.tag == _NULL_TAG else node.value
+    if not value.strip() and not allow_empty:
+        raise _Invalid(node, f"{label} must be non-empty text")
+    return value
+
+
+def _optional_text(node: Node | None, label: str) -> str:
+    return "" if node is None else _text(node, label, allow_empty=True)
+
+
+def _choice(node: Node, label: str, choices: tuple[str, ...]) -> str:
+    value = _text(node, label, allow_empty=True)
+    if value not in choices:
+        raise _Invalid(node, f"{label} must be one of {', '.join(choices)}, got {_describe(node)}")
+    return value
+
+
+def _number(node: Node, label: str) -> float:
+    """A finite int or float; quoted numbers are refused so that a type mistake is not silently accepted."""
+    if not isinstance(node, ScalarNode) or node.tag not in (_INT_TAG, _FLOAT_TAG):
+        raise _Invalid(node, f"{label} must be a number, got {_describe(node)}")
+    construct = _SCALARS.construct_yaml_int if node.tag == _INT_TAG else _SCALARS.construct_yaml_float
+    value = float(construct(node))
+    if not math.isfinite(value):
+        raise _Invalid(node, f"{label} must be a finite number, got {node.value}")
+    return value
+
+
+def _positive(node: Node, label: str) -> float:
+    value = _number(node, label)
+    if value <= 0:
+        raise _Invalid(node, f"{label} must be greater than 0, got {node.value}")
+    return value
+
+
+def _between(node: Node, label: str, low: float, high: float) -> float:
+    value = _number(node, label)
+    if not low <= value <= high:
+        raise _Invalid(node, f"{label} must be between {low:g} and {high:g}, got {node.value}")
+    return value
+
+
+def _flag(node: Node | None, label: str) -> bool:
+    """An optional yes/no key; absent means no."""
+    if node is None:
+        return False
+    if not isinstance(node, ScalarNode) or node.tag != _BOOL_TAG:
+        raise _Invalid(node, f"{label} must be true or false, got {_describe(node)}")
+    return bool(_SCALARS.construct_yaml_bool(node))
+
+
+def _line(node: Node) -> int:
+    return node.start_mark.line + 1
+
+
+def _describe(node: Node) -> str:
+    """How a wrong value is quoted back in an error message."""
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    if node.tag == _NULL_TAG:
+        return "nothing"
+    return f"'{node.value}'"

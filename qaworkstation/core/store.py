@@ -1,0 +1,359 @@
+"""The inspector's library: one local SQLite file, written through sqlite-utils.
+
+WAL mode lets the window read while a save commits; every multi-row change runs in one transaction so a crash
+leaves either the old or the new state, never half of one. The schema version lives in ``PRAGMA user_version``
+and only ever moves forward through :data:`MIGRATIONS`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+from platformdirs import user_data_dir
+
+from .domain import Check, Evaluation, Flag, ItemScore, Segment, Word
+
+DB_ENV = "QAWS_DB"
+
+
+def default_db_path() -> Path:
+    """``$QAWS_DB`` if set, else ``library.sqlite3`` in the user's data directory."""
+    override = os.environ.get(DB_ENV)
+    return Path(override) if override else Path(user_data_dir("qaworkstation")) / "library.sqlite3"
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class StoreError(Exception):
+    """The library file cannot be opened or written; the message says which file and why."""
+
+
+def _migration_1(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE recordings (
+            id TEXT PRIMARY KEY, sha256 TEXT NOT NULL UNIQUE, path TEXT NOT NULL, file_name TEXT NOT NULL,
+            duration REAL NOT NULL, channels INTEGER NOT NULL, samplerate INTEGER NOT NULL, format TEXT,
+            agent TEXT NOT NULL DEFAULT '', team TEXT NOT NULL DEFAULT '', call_id TEXT NOT NULL DEFAULT '',
+            call_time TEXT NOT NULL DEFAULT '', status TEXT NOT NULL DEFAULT 'new', error TEXT NOT NULL DEFAULT '',
+            language TEXT NOT NULL DEFAULT '', imported_at TEXT NOT NULL, updated_at TEXT NOT NULL
+        );
+        CREATE TABLE transcripts (
+            id INTEGER PRIMARY KEY, recording_id TEXT NOT NULL REFERENCES recordings(id),
+            cache_key TEXT NOT NULL UNIQUE, model TEXT NOT NULL, settings TEXT NOT NULL,
+            language TEXT NOT NULL, created_at TEXT NOT NULL
+        );
+        CREATE TABLE segments (
+            id INTEGER PRIMARY KEY, transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+            idx INTEGER NOT NULL, speaker TEXT NOT NULL, start REAL NOT NULL, "end" REAL NOT NULL,
+            text TEXT NOT NULL, language TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX segments_transcript ON segments(transcript_id, idx);
+        CREATE TABLE words (
+            id INTEGER PRIMARY KEY, segment_id INTEGER NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+            start REAL NOT NULL, "end" REAL NOT NULL, text TEXT NOT NULL, probability REAL NOT NULL
+        );
+        CREATE INDEX words_segment ON words(segment_id);
+        CREATE TABLE flags (
+            id INTEGER PRIMARY KEY, recording_id TEXT NOT NULL REFERENCES recordings(id), rubric_id TEXT NOT NULL,
+            category TEXT NOT NULL, phrase TEXT NOT NULL, text TEXT NOT NULL, speaker TEXT NOT NULL,
+            start REAL NOT NULL, "end" REAL NOT NULL, item TEXT, deduction REAL NOT NULL
+        );
+        CREATE INDEX flags_recording ON flags(recording_id, rubric_id);
+        CREATE TABLE checks (
+            recording_id TEXT NOT NULL REFERENCES recordings(id), rubric_id TEXT NOT NULL, category TEXT NOT NULL,
+            present INTEGER NOT NULL, item TEXT, deduction REAL NOT NULL,
+            PRIMARY KEY (recording_id, rubric_id, category)
+        );
+        CREATE TABLE evaluations (
+            id TEXT PRIMARY KEY, recording_id TEXT NOT NULL REFERENCES recordings(id), rubric_id TEXT NOT NULL,
+            inspector TEXT NOT NULL, comment TEXT NOT NULL DEFAULT '', total REAL NOT NULL,
+            max_total REAL NOT NULL, passed INTEGER NOT NULL, critical_failed INTEGER NOT NULL,
+            created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+            UNIQUE (recording_id, rubric_id, inspector)
+        );
+        CREATE TABLE item_scores (
+            evaluation_id TEXT NOT NULL REFERENCES evaluations(id) ON DELETE CASCADE, item_id TEXT NOT NULL,
+            score REAL, na INTEGER NOT NULL DEFAULT 0, comment TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (evaluation_id, item_id)
+        );
+        CREATE TABLE drafts (
+            recording_id TEXT NOT NULL, rubric_id TEXT NOT NULL, inspector TEXT NOT NULL,
+            payload TEXT NOT NULL, updated_at TEXT NOT NULL,
+            PRIMARY KEY (recording_id, rubric_id, inspector)
+        );
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+_RECORDING_FIELDS = ("agent", "team", "call_id", "call_time")
+
+
+class Store:
+    """All reads and writes of the library. One instance per connection; calls are serialised by a lock."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._lock = threading.RLock()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None, timeout=10)
+            self.db = sqlite_utils.Database(conn)
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.enable_wal()
+            self._migrate()
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise StoreError(f"{self.path}: cannot open the library ({exc}); check the path and free space") from exc
+
+    def close(self) -> None:
+        with self._lock:
+            self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite_utils.Database]:
+        with self._lock, self.db.atomic():
+            yield self.db
+
+    @property
+    def schema_version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    def _migrate(self) -> None:
+        current = self.schema_version
+        if current > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: written by a newer QA Workstation (schema {current} > {SCHEMA_VERSION}); update the app"
+            )
+        for version in range(current, SCHEMA_VERSION):
+            with self.transaction() as db:
+                MIGRATIONS[version](db)
+                db.execute(f"PRAGMA user_version = {version + 1}")
+
+    def _rows(self, sql: str, params: tuple | dict = ()) -> list[dict[str, Any]]:
+        with self._lock:
+            return list(self.db.query(sql, params))
+
+    # recordings -------------------------------------------------------------------------------------------
+
+    def recording_by_hash(self, sha256: str) -> dict[str, Any] | None:
+        rows = self._rows("SELECT * FROM recordings WHERE sha256 = ?", (sha256,))
+        return rows[0] if rows else None
+
+    def recording(self, recording_id: str) -> dict[str, Any]:
+        rows = self._rows("SELECT * FROM recordings WHERE id = ?", (recording_id,))
+        if not rows:
+            raise KeyError(recording_id)
+        return rows[0]
+
+    def add_recording(self, fields: dict[str, Any]) -> tuple[str, bool]:
+        """Insert a recording unless its content hash is known; returns (id, whether it is new)."""
+        with self.transaction() as db:
+            existing = self.recording_by_hash(fields["sha256"])
+            if existing:
+                return existing["id"], False
+            stamp = now_iso()
+            row = {"id": new_id(), "imported_at": stamp, "updated_at": stamp, **fields}
+            db["recordings"].insert(row)
+            return row["id"], True
+
+    def update_recording(self, recording_id: str, **fields: Any) -> None:
+        with self.transaction() as db:
+            db["recordings"].update(recording_id, {**fields, "updated_at": now_iso()})
+
+    def list_recordings(self, agent: str = "", team: str = "", status: str = "", date_from: str = "",
+                        date_to: str = "", rubric_id: str = "") -> list[dict[str, Any]]:
+        """Library rows with their flag count for the given rubric; most flagged first."""
+        where, params = ["1 = 1"], {"rubric": rubric_id}
+        for column, value in (("agent", agent), ("team", team), ("status", status)):
+            if value:
+                where.append(f"r.{column} = :{column}")
+                params[column] = value
+        if date_from:
+            where.append("r.call_time >= :date_from")
+            params["date_from"] = date_from
+        if date_to:
+            where.append("r.call_time < :date_to")
+            params["date_to"] = date_to
+        sql = f"""
+            SELECT r.*, COUNT(f.id) AS flag_count,
+                   (SELECT COUNT(*) FROM evaluations e WHERE e.recording_id = r.id) AS evaluation_count
+            FROM recordings r LEFT JOIN flags f ON f.recording_id = r.id AND f.rubric_id = :rubric
+                 AND f.deduction > 0
+            WHERE {' AND '.join(where)}
+            GROUP BY r.id ORDER BY flag_count DESC, r.call_time DESC, r.file_name
+        """
+        return self._rows(sql, params)
+
+    # transcripts ------------------------------------------------------------------------------------------
+
+    def save_transcript(self, recording_id: str, cache_key: str, model: str, settings: dict[str, Any],
+                        language: str, segments: list[Segment]) -> int:
+        """Replace any transcript under the same cache key, segments and words included, atomically."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM transcripts WHERE cache_key = ?", (cache_key,))
+            transcript_id = db["transcripts"].insert({
+                "recording_id": recording_id, "cache_key": cache_key, "model": model,
+                "settings": json.dumps(settings, sort_keys=True), "language": language, "created_at": now_iso(),
+            }).last_pk
+            for index, segment in enumerate(segments):
+                self._insert_segment(db, transcript_id, index, segment)
+            db["recordings"].update(recording_id, {"language": language, "updated_at": now_iso()})
+            return transcript_id
+
+    @staticmethod
+    def _insert_segment(db: sqlite_utils.Database, transcript_id: int, index: int, segment: Segment) -> None:
+        segment_id = db["segments"].insert({
+            "transcript_id": transcript_id, "idx": index, "speaker": segment.speaker, "start": segment.start,
+            "end": segment.end, "text": segment.text, "language": segment.language,
+        }).last_pk
+        db["words"].insert_all(
+            {"segment_id": segment_id, "start": w.start, "end": w.end, "text": w.text, "probability": w.probability}
+            for w in segment.words
+        )
+
+    def cached_segments(self, cache_key: str) -> tuple[list[Segment], str] | None:
+        rows = self._rows("SELECT id, language FROM transcripts WHERE cache_key = ?", (cache_key,))
+        return (self._segments(rows[0]["id"]), rows[0]["language"]) if rows else None
+
+    def latest_transcript(self, recording_id: str) -> tuple[list[Segment], str] | None:
+        rows = self._rows(
+            "SELECT id, language FROM transcripts WHERE recording_id = ? ORDER BY created_at DESC LIMIT 1",
+            (recording_id,),
+        )
+        return (self._segments(rows[0]["id"]), rows[0]["language"]) if rows else None
+
+    def _segments(self, transcript_id: int) -> list[Segment]:
+        segments: dict[int, Segment] = {}
+        for row in self._rows("SELECT * FROM segments WHERE transcript_id = ? ORDER BY idx", (transcript_id,)):
+            segments[row["id"]] = Segment(row["speaker"], row["start"], row["end"], row["text"], [], row["language"])
+        words = self._rows(
+            "SELECT w.* FROM words w JOIN segments s ON s.id = w.segment_id WHERE s.transcript_id = ? ORDER BY w.id",
+            (transcript_id,),
+        )
+        for row in words:
+            segments[row["segment_id"]].words.append(Word(row["start"], row["end"], row["text"], row["probability"]))
+        return list(segments.values())
+
+    # analysis ---------------------------------------------------------------------------------------------
+
+    def save_analysis(self, recording_id: str, rubric_id: str, flags: list[Flag], checks: list[Check]) -> None:
+        with self.transaction() as db:
+            params = (recording_id, rubric_id)
+            db.execute("DELETE FROM flags WHERE recording_id = ? AND rubric_id = ?", params)
+            db.execute("DELETE FROM checks WHERE recording_id = ? AND rubric_id = ?", params)
+            db["flags"].insert_all({"recording_id": recording_id, "rubric_id": rubric_id, **asdict(f)} for f in flags)
+            db["checks"].insert_all(
+                {"recording_id": recording_id, "rubric_id": rubric_id, **asdict(c)} for c in checks
+            )
+            db["recordings"].update(recording_id, {"status": "analysed", "error": "", "updated_at": now_iso()})
+
+    def flags(self, recording_id: str, rubric_id: str) -> list[Flag]:
+        rows = self._rows(
+            'SELECT category, phrase, text, speaker, start, "end", item, deduction FROM flags '
+            "WHERE recording_id = ? AND rubric_id = ? ORDER BY start",
+            (recording_id, rubric_id),
+        )
+        return [Flag(**row) for row in rows]
+
+    def checks(self, recording_id: str, rubric_id: str) -> list[Check]:
+        rows = self._rows(
+            "SELECT category, present, item, deduction FROM checks WHERE recording_id = ? AND rubric_id = ?",
+            (recording_id, rubric_id),
+        )
+        return [Check(row["category"], bool(row["present"]), row["item"], row["deduction"]) for row in rows]
+
+    # drafts and evaluations -------------------------------------------------------------------------------
+
+    def save_draft(self, recording_id: str, rubric_id: str, inspector: str, payload: dict[str, Any]) -> None:
+        """Keep the unsaved scorecard so a crash loses at most the typing since the last autosave."""
+        with self.transaction() as db:
+            db["drafts"].upsert(
+                {"recording_id": recording_id, "rubric_id": rubric_id, "inspector": inspector,
+                 "payload": json.dumps(payload, ensure_ascii=False), "updated_at": now_iso()},
+                pk=("recording_id", "rubric_id", "inspector"),
+            )
+
+    def draft(self, recording_id: str, rubric_id: str, inspector: str) -> dict[str, Any] | None:
+        rows = self._rows(
+            "SELECT payload FROM drafts WHERE recording_id = ? AND rubric_id = ? AND inspector = ?",
+            (recording_id, rubric_id, inspector),
+        )
+        return json.loads(rows[0]["payload"]) if rows else None
+
+    def save_evaluation(self, evaluation: Evaluation) -> Evaluation:
+        """Write the evaluation and all its item scores and drop the draft, in one transaction."""
+        stamp = now_iso()
+        with self.transaction() as db:
+            existing = self._rows(
+                "SELECT id, created_at FROM evaluations WHERE recording_id = ? AND rubric_id = ? AND inspector = ?",
+                (evaluation.recording_id, evaluation.rubric_id, evaluation.inspector),
+            )
+            evaluation.id = existing[0]["id"] if existing else (evaluation.id or new_id())
+            evaluation.created_at = existing[0]["created_at"] if existing else stamp
+            evaluation.updated_at = stamp
+            db["evaluations"].upsert({
+                "id": evaluation.id, "recording_id": evaluation.recording_id, "rubric_id": evaluation.rubric_id,
+                "inspector": evaluation.inspector, "comment": evaluation.comment, "total": evaluation.total,
+                "max_total": evaluation.max_total, "passed": int(evaluation.passed),
+                "critical_failed": int(evaluation.critical_failed), "created_at": evaluation.created_at,
+                "updated_at": evaluation.updated_at,
+            }, pk="id")
+            db.execute("DELETE FROM item_scores WHERE evaluation_id = ?", (evaluation.id,))
+            db["item_scores"].insert_all(
+                {"evaluation_id": evaluation.id, "item_id": s.item_id, "score": s.score, "na": int(s.na),
+                 "comment": s.comment}
+                for s in evaluation.items.values()
+            )
+            db.execute(
+                "DELETE FROM drafts WHERE recording_id = ? AND rubric_id = ? AND inspector = ?",
+                (evaluation.recording_id, evaluation.rubric_id, evaluation.inspector),
+            )
+        return evaluation
+
+    def evaluation(self, recording_id: str, rubric_id: str, inspector: str) -> Evaluation | None:
+        found = self.evaluations(recording_id=recording_id, rubric_id=rubric_id, inspector=inspector)
+        return found[0] if found else None
+
+    def evaluations(self, recording_id: str = "", rubric_id: str = "", inspector: str = "") -> list[Evaluation]:
+        where, params = ["1 = 1"], []
+        for column, value in (("e.recording_id", recording_id), ("e.rubric_id", rubric_id),
+                              ("e.inspector", inspector)):
+            if value:
+                where.append(f"{column} = ?")
+                params.append(value)
+        rows = self._rows(
+            "SELECT e.*, r.agent, r.team, r.call_id, r.call_time, r.file_name FROM evaluations e "
+            f"JOIN recordings r ON r.id = e.recording_id WHERE {' AND '.join(where)} ORDER BY e.updated_at",
+            tuple(params),
+        )
+        return [self._evaluation(row) for row in rows]
+
+    def _evaluation(self, row: dict[str, Any]) -> Evaluation:
+        items = {
+            s["item_id"]: ItemScore(s["item_id"], s["score"], bool(s["na"]), s["comment"])
+            for s in self._rows("SELECT * FROM item_scores WHERE evaluation_id = ?", (row["id"],))
+        }
+        fields = {k: row[k] for k in ("id", "recording_id", "rubric_id", "inspector", "comment", "total",
+                                      "max_total", "created_at", "updated_at", *_RECORDING_FIELDS, "file_name")}
+        return Evaluation(items=items, passed=bool(row["passed"]), critical_failed=bool(row["critical_failed"]),
+                          **fields)

@@ -1,0 +1,484 @@
+"""Publish an inspector's evaluations to a team share, and read everyone's back for aggregation.
+
+Each inspector owns one sub-folder of the share, so inspectors never write the same file and need no locking.
+In it:
+
+* ``evaluations.csv`` and ``item_scores.csv``: full snapshots for supervisors who open them in Excel
+  (UTF-8 with BOM, or Excel mangles Chinese);
+* ``changes-<UTC time>.jsonl``: one journal per sync holding only the evaluations that were new or changed,
+  in full detail; the journals are the machine-readable record and a reader keeps the latest ``updated_at``
+  per evaluation id, so re-sending an evaluation is harmless;
+* ``manifest.json``, written last: what was exported (``{id: updated_at}``) and the sha256 of every data file.
+  It is the commit point and the only memory of the previous sync, so a laptop can be reinstalled without
+  re-sending duplicates.
+
+The share is someone else's disk: it may be unmounted, read-only, full or half-copied by a sync client.
+Every write is atomic and failures come back as a message for the inspector instead of an exception.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import errno
+import hashlib
+import io
+import json
+import logging
+import os
+import re
+import stat
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from qaworkstation.core.atomic import atomic_write_bytes
+from qaworkstation.core.domain import Evaluation, ItemScore, ScoreSummary
+
+FORMAT_VERSION = 1
+MANIFEST_NAME = "manifest.json"
+EVALUATIONS_CSV = "evaluations.csv"
+ITEM_SCORES_CSV = "item_scores.csv"
+JOURNAL_PREFIX = "changes-"
+JOURNAL_SUFFIX = ".jsonl"
+
+EVALUATION_COLUMNS = (
+    "evaluation_id", "file_name", "call_id", "agent", "team", "call_time", "inspector", "rubric_id",
+    "total", "max_total", "percent", "passed", "critical_failed", "comment", "created_at", "updated_at",
+)  # fmt: skip
+ITEM_SCORE_COLUMNS = ("evaluation_id", "item_id", "score", "na", "comment")
+
+_CSV_ENCODING = "utf-8-sig"
+_SNAPSHOTS = (EVALUATIONS_CSV, ITEM_SCORES_CSV)
+_ILLEGAL_NAME_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)}
+_MAX_NAME_CHARS = 64  # a CJK character is 3 bytes in UTF-8; stays well inside the 255-byte name limit
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_SAFE_LOCALLY = "Your evaluations are still saved on this computer; sync again once this is fixed."
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass
+class SyncResult:
+    ok: bool
+    message: str
+    written: list[Path] = field(default_factory=list)
+    exported_count: int = 0
+    changed_count: int = 0
+
+
+@dataclass
+class _Previous:
+    """What the last sync left in the manifest. ``trusted`` is False when it is missing or unusable."""
+
+    exported: dict[str, str] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)
+    inspector: str | None = None
+    format_version: int = FORMAT_VERSION
+    trusted: bool = False
+    problem: str = ""
+
+
+class _SyncRefused(Exception):
+    """A precondition failed; the message is already worded for the inspector."""
+
+
+# ---------------------------------------------------------------------------------------------- writing
+
+
+def inspector_folder_name(inspector: str) -> str:
+    """The sub-folder for ``inspector``: readable (Chinese kept) yet legal on Windows, macOS and Linux shares.
+
+    A name that had to be altered gets a short hash of the original, because ``a/b`` and ``a_b`` are
+    different inspectors and must not overwrite each other's files. Leading dots are replaced so that no
+    name can be ``..`` (escaping the share) or hidden.
+    """
+    name = unicodedata.normalize("NFC", inspector.strip())
+    safe = _ILLEGAL_NAME_CHARS.sub("_", name).rstrip(" .")
+    safe = re.sub(r"^\.+", lambda dots: "_" * len(dots.group()), safe)
+    if safe.split(".")[0].upper() in _WINDOWS_RESERVED:
+        safe = f"_{safe}"
+    safe = safe[:_MAX_NAME_CHARS]
+    if safe == inspector:
+        return safe
+    digest = hashlib.sha256(inspector.encode("utf-8")).hexdigest()[:8]
+    return f"{safe or 'inspector'}-{digest}"
+
+
+def sync_evaluations(
+    folder: str | os.PathLike[str], inspector: str, evaluations: list[Evaluation]
+) -> SyncResult:
+    """Publish ``evaluations`` (the inspector's full list) under ``folder``; never raises.
+
+    The caller is the window: a sync problem must become a message the inspector can act on, never a crash,
+    and the local evaluations are only read. Nothing is written when the share already matches, so syncing
+    on every save costs no churn for sync clients or backups.
+    """
+    written: list[Path] = []
+    try:
+        return _sync(folder, inspector, evaluations, written)
+    except _SyncRefused as refusal:
+        return SyncResult(False, f"{refusal} {_SAFE_LOCALLY}", written)
+    except OSError as err:
+        return SyncResult(False, f"{_os_error_message(folder, err)} {_SAFE_LOCALLY}", written)
+    except Exception as err:  # the last line of defence: a bad record must not take the window down
+        _log.exception("Sync to %s failed", folder)
+        message = f"Could not sync to {folder}: unexpected error ({err}). Please report this. {_SAFE_LOCALLY}"
+        return SyncResult(False, message, written)
+
+
+def _sync(
+    folder: str | os.PathLike[str], inspector: str, evaluations: list[Evaluation], written: list[Path]
+) -> SyncResult:
+    root = _checked_root(folder)
+    target = root / inspector_folder_name(_checked_inspector(inspector))
+    try:
+        return _sync_into(target, inspector, _latest_per_id(evaluations), written)
+    except OSError as err:
+        raise _SyncRefused(_os_error_message(target, err)) from err
+
+
+def _checked_inspector(inspector: str) -> str:
+    if not inspector.strip():
+        raise _SyncRefused("Cannot sync without an inspector name. Set it in Settings.")
+    return inspector
+
+
+def _checked_root(folder: str | os.PathLike[str]) -> Path:
+    """The share root must already exist: a missing share almost always means it is not mounted, and
+    creating it would hide the evaluations on the local disk where no supervisor looks."""
+    if not os.fspath(folder).strip():
+        raise _SyncRefused("No shared folder is configured. Choose the team's shared folder in Settings.")
+    root = Path(folder)
+    try:
+        mode = root.stat().st_mode
+    except FileNotFoundError:
+        raise _SyncRefused(
+            f"The shared folder {root} was not found. Check that the share is mounted (or the network drive "
+            "is connected) and that Settings point to the right folder."
+        ) from None
+    if not stat.S_ISDIR(mode):
+        raise _SyncRefused(
+            f"The shared folder {root} is a file, not a folder. Choose the team's shared folder in Settings."
+        )
+    return root
+
+
+def _sync_into(target: Path, inspector: str, evaluations: list[Evaluation], written: list[Path]) -> SyncResult:
+    _ensure_inspector_folder(target)
+    previous = _load_manifest(target)
+    _check_ownership(target, inspector, previous)
+    changed = [ev for ev in evaluations if previous.exported.get(ev.id) != ev.updated_at]
+    exported = {ev.id: ev.updated_at for ev in evaluations}
+    now = datetime.now(timezone.utc)
+    snapshots = {EVALUATIONS_CSV: _evaluations_csv(evaluations), ITEM_SCORES_CSV: _items_csv(evaluations)}
+    writes = _pending_writes(target, snapshots, changed, now)
+    data_files = _data_file_names(target) | set(writes)
+    if not writes and previous.trusted and (previous.exported, set(previous.files)) == (exported, data_files):
+        message = f"Already up to date: {len(evaluations)} evaluations in {target}; nothing written."
+        return SyncResult(True, message, [], len(evaluations), 0)
+    for name, data in writes.items():
+        atomic_write_bytes(target / name, data)
+        written.append(target / name)
+    hashes = _file_hashes(target, data_files, {**snapshots, **writes}, previous.files)
+    atomic_write_bytes(target / MANIFEST_NAME, _manifest_bytes(inspector, now, exported, hashes))
+    written.append(target / MANIFEST_NAME)
+    message = _success_message(target, evaluations, changed, previous)
+    return SyncResult(True, message, written, len(evaluations), len(changed))
+
+
+def _pending_writes(
+    target: Path, snapshots: dict[str, bytes], changed: list[Evaluation], now: datetime
+) -> dict[str, bytes]:
+    """Files whose content would change, journal first: the full record goes out before its summaries.
+
+    Snapshots are compared with what is on the share rather than trusted from the manifest, so a CSV that
+    someone deleted or edited in Excel is put back on the next sync.
+    """
+    writes = {_journal_name(target, now): _journal_bytes(changed)} if changed else {}
+    writes.update((name, data) for name, data in snapshots.items() if _read_or_none(target / name) != data)
+    return writes
+
+
+def _ensure_inspector_folder(target: Path) -> None:
+    """Only the inspector's own folder is created, never its parents (see :func:`_checked_root`)."""
+    if target.exists() and not target.is_dir():
+        raise _SyncRefused(f"{target} is a file, not a folder. Move or rename that file, then sync again.")
+    target.mkdir(exist_ok=True)
+
+
+def _check_ownership(target: Path, inspector: str, previous: _Previous) -> None:
+    """Refuse to mix two inspectors in one folder (possible when names differ only in letter case on a
+    case-insensitive share) and to overwrite files written by a newer, unknown format."""
+    if previous.format_version > FORMAT_VERSION:
+        raise _SyncRefused(
+            f"{target} was written by a newer version of the app (format {previous.format_version}). "
+            "Update the app before syncing."
+        )
+    if previous.inspector is not None and previous.inspector != inspector:
+        raise _SyncRefused(
+            f"{target} already holds the evaluations of inspector {previous.inspector!r}, not {inspector!r}. "
+            "Use a different inspector name (names that differ only in upper/lower case collide)."
+        )
+
+
+def _success_message(
+    target: Path, evaluations: list[Evaluation], changed: list[Evaluation], previous: _Previous
+) -> str:
+    message = f"Synced {len(evaluations)} evaluations to {target} ({len(changed)} new or changed)."
+    if previous.problem:
+        message += f" {previous.problem}; all evaluations were exported again."
+    return message
+
+
+def _latest_per_id(evaluations: Iterable[Evaluation]) -> list[Evaluation]:
+    """One row per id even if the caller passes duplicates, in a stable order so snapshots do not churn."""
+    latest: dict[str, Evaluation] = {}
+    for ev in evaluations:
+        if ev.id not in latest or ev.updated_at >= latest[ev.id].updated_at:
+            latest[ev.id] = ev
+    return sorted(latest.values(), key=lambda ev: (ev.created_at, ev.id))
+
+
+def _read_or_none(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def _journal_name(target: Path, now: datetime) -> str:
+    """Timestamped so journals sort in write order; bumped by a microsecond in the unlikely event of a clash,
+    because overwriting an existing journal would lose the changes it holds."""
+    while True:
+        name = f"{JOURNAL_PREFIX}{now:%Y%m%dT%H%M%S%fZ}{JOURNAL_SUFFIX}"
+        if not (target / name).exists():
+            return name
+        now += timedelta(microseconds=1)
+
+
+def _data_file_names(target: Path) -> set[str]:
+    return {entry.name for entry in target.iterdir() if entry.name in _SNAPSHOTS or _is_journal(entry.name)}
+
+
+def _is_journal(name: str) -> bool:
+    return name.startswith(JOURNAL_PREFIX) and name.endswith(JOURNAL_SUFFIX)
+
+
+def _file_hashes(
+    target: Path, names: set[str], fresh: dict[str, bytes], known: dict[str, str]
+) -> dict[str, str]:
+    """Journals never change once written, so their hash is taken from the previous manifest; re-reading
+    hundreds of them over a slow share on every sync would make syncing crawl."""
+    hashes = {}
+    for name in sorted(names):
+        if name in fresh:
+            hashes[name] = _sha256(fresh[name])
+        elif name in known:
+            hashes[name] = known[name]
+        else:
+            hashes[name] = _sha256((target / name).read_bytes())
+    return hashes
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _manifest_bytes(inspector: str, now: datetime, exported: dict[str, str], hashes: dict[str, str]) -> bytes:
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "inspector": inspector,
+        "synced_at": now.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "evaluations": dict(sorted(exported.items())),
+        "files": hashes,
+    }
+    return (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _load_manifest(folder: Path) -> _Previous:
+    """A damaged manifest only costs a full re-export (readers de-duplicate), so it is reported, not fatal."""
+    try:
+        raw = (folder / MANIFEST_NAME).read_bytes()
+    except FileNotFoundError:
+        return _Previous()
+    try:
+        previous = _parse_manifest(json.loads(raw.decode("utf-8")))
+    except (ValueError, TypeError, KeyError, AttributeError) as err:
+        return _Previous(problem=f"{folder / MANIFEST_NAME} was unreadable ({err})")
+    missing = sorted(name for name in previous.files if not (folder / name).exists())
+    if missing:
+        problem = f"Files listed in {folder / MANIFEST_NAME} are missing: {', '.join(missing)}"
+        return dataclasses.replace(previous, exported={}, trusted=False, problem=problem)
+    return previous
+
+
+def _parse_manifest(data: object) -> _Previous:
+    if not isinstance(data, dict):
+        raise ValueError("not a JSON object")
+    version, inspector = data["format_version"], data["inspector"]
+    exported, files = data["evaluations"], data["files"]
+    if not (isinstance(version, int) and isinstance(inspector, str)):
+        raise ValueError("bad format_version or inspector")
+    pairs = [*exported.items(), *files.items()]
+    if not all(isinstance(key, str) and isinstance(value, str) for key, value in pairs):
+        raise ValueError("bad evaluations or files")
+    return _Previous(exported, files, inspector, version, trusted=True)
+
+
+def _os_error_message(target: str | os.PathLike[str], err: OSError) -> str:
+    """Say what is wrong in the inspector's terms and what to do; the errno decides, the OS text is kept."""
+    detail = err.strerror or str(err)
+    if err.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        what, advice = "the disk is full", "Free some space on the share or ask IT for more quota."
+    elif err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        what = "you do not have permission to write there (or a file there is open in another program)"
+        advice = "Ask for write permission to this folder, and close the files if they are open in Excel."
+    elif err.errno in (errno.ENOENT, errno.ENOTDIR):
+        what, advice = "the folder disappeared while syncing", "Check that the share is still mounted."
+    else:
+        what, advice = "the share could not be written", "Check that the share is mounted and reachable."
+    return f"Could not sync to {target}: {what} ({detail}). {advice}"
+
+
+# ------------------------------------------------------------------------------------------ serialising
+
+
+def _evaluations_csv(evaluations: list[Evaluation]) -> bytes:
+    return _csv_bytes(EVALUATION_COLUMNS, (_evaluation_row(ev) for ev in evaluations))
+
+
+def _items_csv(evaluations: list[Evaluation]) -> bytes:
+    rows = (
+        (_cell(ev.id), _cell(score.item_id), _number(score.score), _flag(score.na), _cell(score.comment))
+        for ev in evaluations
+        for score in ev.items.values()
+    )
+    return _csv_bytes(ITEM_SCORE_COLUMNS, rows)
+
+
+def _evaluation_row(ev: Evaluation) -> tuple[str, ...]:
+    percent = ScoreSummary(ev.total, ev.max_total, ev.critical_failed, ev.passed).percent
+    identity = (ev.id, ev.file_name, ev.call_id, ev.agent, ev.team, ev.call_time, ev.inspector, ev.rubric_id)
+    scores = (_number(ev.total), _number(ev.max_total), f"{percent:.1f}")
+    verdict = (_flag(ev.passed), _flag(ev.critical_failed))
+    remarks = (ev.comment, ev.created_at, ev.updated_at)
+    return (*map(_cell, identity), *scores, *verdict, *map(_cell, remarks))
+
+
+def _csv_bytes(header: tuple[str, ...], rows: Iterable[tuple[str, ...]]) -> bytes:
+    """CRLF rows and a BOM: what Excel on a Chinese Windows needs to open the file without mojibake."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode(_CSV_ENCODING)
+
+
+def _cell(text: str) -> str:
+    """Free text typed by people is opened by other people in Excel: a leading ``=``/``+``/``-``/``@`` would
+    run as a formula (CSV injection), so it gets an apostrophe in front. The journals keep the exact text."""
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return ""
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _flag(value: bool) -> str:
+    """1/0 rather than True/False so a pass rate is simply AVERAGE() in Excel, whatever its language."""
+    return "1" if value else "0"
+
+
+def _journal_bytes(evaluations: list[Evaluation]) -> bytes:
+    lines = (json.dumps(_evaluation_record(ev), ensure_ascii=False) + "\n" for ev in evaluations)
+    return "".join(lines).encode("utf-8")
+
+
+def _evaluation_record(ev: Evaluation) -> dict[str, object]:
+    record = dataclasses.asdict(ev)
+    record["items"] = [dataclasses.asdict(score) for score in ev.items.values()]
+    return record
+
+
+def _evaluation_from_record(record: object) -> Evaluation:
+    """Unknown keys are ignored so a newer app can add fields without breaking an older supervisor's reader."""
+    if not isinstance(record, dict):
+        raise ValueError("not a JSON object")
+    known = {f.name for f in dataclasses.fields(Evaluation)}
+    item_fields = {f.name for f in dataclasses.fields(ItemScore)}
+    values = {key: value for key, value in record.items() if key in known}
+    scores = [ItemScore(**{k: v for k, v in item.items() if k in item_fields}) for item in values.pop("items")]
+    evaluation = Evaluation(items={score.item_id: score for score in scores}, **values)
+    if not (isinstance(evaluation.id, str) and evaluation.id and isinstance(evaluation.updated_at, str)):
+        raise ValueError("missing id or updated_at")
+    return evaluation
+
+
+# ---------------------------------------------------------------------------------------------- reading
+
+
+def read_synced_evaluations(folder: str | os.PathLike[str]) -> tuple[list[Evaluation], list[str]]:
+    """Every inspector's journals under ``folder``, reduced to the latest version of each evaluation.
+
+    A supervisor needs whatever can be read even when one file is damaged, so problems are collected and
+    returned next to the data instead of aborting.
+    """
+    try:
+        root = _checked_root(folder)
+        inspector_folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    except _SyncRefused as refusal:
+        return [], [str(refusal)]
+    except OSError as err:
+        return [], [f"{folder}: could not list the folder ({err.strerror or err})"]
+    latest: dict[str, Evaluation] = {}
+    problems: list[str] = []
+    for inspector_folder in inspector_folders:
+        for ev in _read_inspector_folder(inspector_folder, problems):
+            if ev.id not in latest or ev.updated_at >= latest[ev.id].updated_at:
+                latest[ev.id] = ev
+    return sorted(latest.values(), key=lambda ev: (ev.created_at, ev.id)), problems
+
+
+def _read_inspector_folder(folder: Path, problems: list[str]) -> list[Evaluation]:
+    """Journals in name (= write) order so that, for equal ``updated_at``, the later journal wins."""
+    try:
+        journals = sorted(p for p in folder.glob(f"{JOURNAL_PREFIX}*{JOURNAL_SUFFIX}") if p.is_file())
+        previous = _load_manifest(folder)
+    except OSError as err:
+        problems.append(f"{folder}: could not be read ({err.strerror or err})")
+        return []
+    if previous.problem:
+        problems.append(f"{previous.problem}; files in {folder} were not verified")
+    evaluations: list[Evaluation] = []
+    for journal in journals:
+        evaluations.extend(_read_journal(journal, previous.files.get(journal.name), problems))
+    return evaluations
+
+
+def _read_journal(journal: Path, expected_sha256: str | None, problems: list[str]) -> list[Evaluation]:
+    """A hash mismatch usually means a sync client is still copying the file; its complete lines are still
+    worth reading, so it is reported and read anyway. Decoding is per line so a file cut short mid-character
+    costs only its last line."""
+    try:
+        data = journal.read_bytes()
+    except OSError as err:
+        problems.append(f"{journal}: could not be read ({err.strerror or err})")
+        return []
+    if expected_sha256 is not None and _sha256(data) != expected_sha256:
+        problems.append(f"{journal}: contents differ from {MANIFEST_NAME} (edited, or still being copied?)")
+    evaluations = []
+    for number, line in enumerate(data.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            evaluations.append(_evaluation_from_record(json.loads(line.decode("utf-8-sig"))))
+        except (ValueError, TypeError, KeyError, AttributeError) as err:
+            problems.append(f"{journal}, line {number}: not a valid evaluation ({err})")
+    return evaluations

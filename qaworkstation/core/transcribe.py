@@ -1,0 +1,134 @@
+"""Speech to text with faster-whisper, one channel per speaker.
+
+Call recorders put the agent on the left channel and the customer on the right, so transcribing each channel
+on its own gives exact speaker labels without diarisation; the two transcripts are merged by time. The model
+is loaded once per :class:`Transcriber` and reused for every file. Work is reported through callbacks and
+stopped through a cancel check, so the window, the command line and a child process can all drive it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .audio import channels_for_model
+from .domain import AGENT, CUSTOMER, UNKNOWN, Segment, Word
+from .models import DEFAULT_MODEL, ModelChoice, resolve_model
+from .textnorm import to_script
+
+SAMPLE_RATE = 16000
+ProgressCallback = Callable[[float], None]
+SegmentCallback = Callable[[Segment], None]
+CancelCheck = Callable[[], bool]
+
+
+class Cancelled(Exception):
+    """The user stopped the transcription; nothing partial is stored."""
+
+
+@dataclass(frozen=True)
+class TranscribeSettings:
+    """Everything that changes the transcript; it is part of the cache key."""
+
+    model: str = DEFAULT_MODEL
+    compute_type: str = "int8"
+    cpu_threads: int = 0
+    beam_size: int = 5
+    language: str = ""  # "" detects per channel
+    vad: bool = True
+    script: str = "simplified"  # simplified | traditional | as-is
+
+
+@dataclass
+class Transcript:
+    language: str
+    segments: list[Segment] = field(default_factory=list)
+
+
+def cache_key(audio_sha256: str, settings: TranscribeSettings, model_id: str) -> str:
+    payload = json.dumps({"audio": audio_sha256, "model": model_id, **asdict(settings)}, sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def speakers_for(channel_count: int) -> tuple[str, ...]:
+    return (AGENT, CUSTOMER) if channel_count == 2 else (UNKNOWN,)
+
+
+class Transcriber:
+    """Owns one loaded Whisper model; create it once and feed it every file."""
+
+    def __init__(self, settings: TranscribeSettings | None = None) -> None:
+        self.settings = settings or TranscribeSettings()
+        self.model_choice: ModelChoice = resolve_model(self.settings.model)
+        self._model = None
+
+    @property
+    def model(self):  # noqa: ANN201 - faster_whisper.WhisperModel, imported lazily (slow import)
+        if self._model is None:
+            from faster_whisper import WhisperModel
+
+            self._model = WhisperModel(self.model_choice.source, device="cpu",
+                                       compute_type=self.settings.compute_type, cpu_threads=self.settings.cpu_threads)
+        return self._model
+
+    def transcribe_file(self, path: Path | str, channel_count: int, duration: float,
+                        progress: ProgressCallback | None = None, on_segment: SegmentCallback | None = None,
+                        cancelled: CancelCheck | None = None) -> Transcript:
+        channels = channels_for_model(path, channel_count)
+        return self.transcribe_channels(channels, duration, progress, on_segment, cancelled)
+
+    def transcribe_channels(self, channels: list[np.ndarray], duration: float,
+                            progress: ProgressCallback | None = None, on_segment: SegmentCallback | None = None,
+                            cancelled: CancelCheck | None = None) -> Transcript:
+        """Transcribe each channel in turn; progress runs 0→1 over all channels."""
+        speakers = speakers_for(len(channels))
+        segments: list[Segment] = []
+        languages: list[str] = []
+        for index, (speaker, audio) in enumerate(zip(speakers, channels)):
+            def channel_progress(fraction: float, index: int = index) -> None:
+                if progress:
+                    progress((index + min(fraction, 1.0)) / len(channels))
+
+            language, found = self._transcribe_channel(audio, speaker, duration, channel_progress, on_segment,
+                                                       cancelled)
+            languages.append(language)
+            segments.extend(found)
+        segments.sort(key=lambda s: (s.start, s.end))
+        if progress:
+            progress(1.0)
+        return Transcript(languages[0] if languages else self.settings.language, segments)
+
+    def _transcribe_channel(self, audio: np.ndarray, speaker: str, duration: float, progress: ProgressCallback,
+                            on_segment: SegmentCallback | None, cancelled: CancelCheck | None
+                            ) -> tuple[str, list[Segment]]:
+        options = dict(beam_size=self.settings.beam_size, word_timestamps=True, vad_filter=self.settings.vad,
+                       language=self._language())
+        raw_segments, info = self.model.transcribe(audio, **options)
+        found: list[Segment] = []
+        for raw in raw_segments:
+            if cancelled and cancelled():
+                raise Cancelled()
+            segment = self._segment(raw, speaker, info.language)
+            if segment.text:
+                found.append(segment)
+                if on_segment:
+                    on_segment(segment)
+            progress(raw.end / duration if duration else 1.0)
+        return info.language, found
+
+    def _language(self) -> str | None:
+        if self.model_choice.english_only:
+            return "en"
+        return self.settings.language or None
+
+    def _segment(self, raw, speaker: str, language: str) -> Segment:  # noqa: ANN001 - faster_whisper Segment
+        script = self.settings.script
+        words = [Word(round(w.start, 3), round(w.end, 3), to_script(w.word, script), round(w.probability, 4))
+                 for w in (raw.words or [])]
+        return Segment(speaker, round(raw.start, 3), round(raw.end, 3), to_script(raw.text.strip(), script),
+                       words, language)

@@ -1,0 +1,53 @@
+"""Starting the window: Qt application, translations from the system locale, and a visible error hook."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QLocale, QTranslator
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from ..core.analysis import RubricLibrary
+from ..core.models import ModelUnavailable
+from ..core.rubric import RubricError
+from ..core.store import Store, StoreError, default_db_path
+from ..core.transcribe import TranscribeSettings, Transcriber
+
+TRANSLATIONS_DIR = Path(__file__).resolve().parents[2] / "resources" / "i18n"
+
+
+def install_translator(app: QApplication, locale: QLocale | None = None) -> QTranslator | None:
+    """Load the UI translation for the locale (Simplified Chinese or the English source strings)."""
+    translator = QTranslator(app)
+    if translator.load(locale or QLocale.system(), "qaws", "_", str(TRANSLATIONS_DIR)):
+        app.installTranslator(translator)
+        return translator
+    return None
+
+
+def _excepthook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+    """PySide6 prints exceptions raised in slots and carries on; show them so nothing fails unseen."""
+    traceback.print_exception(kind, value, tb)
+    if QApplication.instance():
+        QMessageBox.critical(None, "QA Workstation", f"{kind.__name__}: {value}")
+
+
+def run_app(db_path: Path | None = None, rubric: str = "auto", model: str = "offline-base") -> int:
+    from .main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("QA Workstation")
+    app.setOrganizationName("QA Workstation")
+    install_translator(app)
+    sys.excepthook = _excepthook
+    try:
+        store = Store(db_path or default_db_path())
+        window = MainWindow(store, Transcriber(TranscribeSettings(model=model)), RubricLibrary(rubric))
+    except (StoreError, RubricError, ModelUnavailable) as exc:
+        QMessageBox.critical(None, "QA Workstation", str(exc))
+        return 1
+    window.show()
+    return app.exec()

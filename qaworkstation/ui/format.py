@@ -1,0 +1,16 @@
+"""How times and scores are written on screen."""
+
+from __future__ import annotations
+
+
+def clock(seconds: float, hundredths: bool = False) -> str:
+    """mm:ss (or mm:ss.cc): inspectors quote moments to agents in this form."""
+    seconds = max(0.0, seconds)
+    minutes, rest = divmod(seconds, 60)
+    if hundredths:
+        return f"{int(minutes):02d}:{rest:05.2f}"
+    return f"{int(minutes):02d}:{int(rest):02d}"
+
+
+def points(value: float) -> str:
+    return f"{value:g}"

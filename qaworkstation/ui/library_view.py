@@ -1,0 +1,123 @@
+"""The list of calls with filters; the most flagged calls come first so the worst are heard first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QFormLayout, QHeaderView, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
+
+from .format import clock
+
+_ANY = ""
+
+
+class LibraryView(QWidget):
+    recordingSelected = Signal(str)
+    filtersChanged = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.agent = self._combo()
+        self.team = self._combo()
+        self.status = self._combo()
+        for value, label in (("new", self.tr("new")), ("analysed", self.tr("analysed")),
+                             ("error", self.tr("error"))):
+            self.status.addItem(label, value)
+        self.date_from = self._date()
+        self.date_to = self._date()
+        form = QFormLayout()
+        form.addRow(self.tr("Agent"), self.agent)
+        form.addRow(self.tr("Team"), self.team)
+        form.addRow(self.tr("Status"), self.status)
+        form.addRow(self.tr("From"), self.date_from)
+        form.addRow(self.tr("To"), self.date_to)
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels([self.tr("Call"), self.tr("Agent"), self.tr("Flags"),
+                                              self.tr("Length"), self.tr("Scored")])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        for column in range(1, 5):
+            self.table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeToContents)
+        self.table.itemSelectionChanged.connect(self._on_selection)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(form)
+        layout.addWidget(self.table, 1)
+
+    def _combo(self) -> QComboBox:
+        combo = QComboBox()
+        combo.addItem(self.tr("All"), _ANY)
+        combo.currentIndexChanged.connect(self.filtersChanged)
+        return combo
+
+    def _date(self) -> QDateEdit:
+        edit = QDateEdit()
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("yyyy-MM-dd")
+        edit.setSpecialValueText(self.tr("any"))
+        edit.setMinimumDate(QDate(2000, 1, 1))
+        edit.setDate(edit.minimumDate())
+        edit.dateChanged.connect(self.filtersChanged)
+        return edit
+
+    def filters(self) -> dict[str, str]:
+        """The filter values in the form :meth:`Store.list_recordings` takes."""
+        def day(edit: QDateEdit, offset: int = 0) -> str:
+            return "" if edit.date() == edit.minimumDate() else edit.date().addDays(offset).toString(Qt.ISODate)
+
+        return {"agent": self.agent.currentData(), "team": self.team.currentData(),
+                "status": self.status.currentData(), "date_from": day(self.date_from),
+                "date_to": day(self.date_to, 1)}
+
+    def set_choices(self, agents: list[str], teams: list[str]) -> None:
+        for combo, values in ((self.agent, agents), (self.team, teams)):
+            current = combo.currentData()
+            combo.blockSignals(True)
+            while combo.count() > 1:
+                combo.removeItem(1)
+            for value in values:
+                combo.addItem(value, value)
+            combo.setCurrentIndex(max(0, combo.findData(current)))
+            combo.blockSignals(False)
+
+    def set_rows(self, rows: list[dict[str, Any]], keep: str = "") -> None:
+        self.table.blockSignals(True)
+        self.table.setSortingEnabled(False)
+        self.table.setRowCount(len(rows))
+        for index, row in enumerate(rows):
+            name = QTableWidgetItem(row["file_name"])
+            name.setData(Qt.UserRole, row["id"])
+            name.setToolTip(f"{row['path']}\n{row['team']} {row['call_time']}\n{row['error']}".strip())
+            flags = QTableWidgetItem()
+            flags.setData(Qt.DisplayRole, row["flag_count"] if row["status"] == "analysed" else None)
+            if row["status"] == "error":
+                flags.setText(self.tr("error"))
+            scored = QTableWidgetItem("✓" if row["evaluation_count"] else "")
+            for column, item in enumerate((name, QTableWidgetItem(row["agent"]), flags,
+                                           QTableWidgetItem(clock(row["duration"])), scored)):
+                self.table.setItem(index, column, item)
+        self.table.setSortingEnabled(True)
+        self.table.blockSignals(False)
+        if keep:
+            self.select(keep)
+
+    def select(self, recording_id: str) -> None:
+        for row in range(self.table.rowCount()):
+            if self.table.item(row, 0).data(Qt.UserRole) == recording_id:
+                self.table.selectRow(row)
+                return
+
+    def selected_id(self) -> str:
+        rows = self.table.selectionModel().selectedRows()
+        return self.table.item(rows[0].row(), 0).data(Qt.UserRole) if rows else ""
+
+    def _on_selection(self) -> None:
+        recording_id = self.selected_id()
+        if recording_id:
+            self.recordingSelected.emit(recording_id)

@@ -1,0 +1,416 @@
+"""The inspector's window: library on the left, player and transcript in the middle, scorecard on the right.
+
+The window holds view state only. Every database call goes through the runner's single database thread and
+every long job (decoding, transcription, sync) through a worker, so the window never freezes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QInputDialog, QLabel, QMainWindow, QMessageBox,
+                               QProgressBar, QPushButton, QSplitter, QToolBar, QVBoxLayout, QWidget)
+
+from ..core.analysis import RubricLibrary, analyse_recording
+from ..core.audio import read_samples
+from ..core.domain import Check, Evaluation, Flag, ItemScore, Rubric, Segment
+from ..core.importer import ImportReport, import_paths
+from ..core.playback import Playback
+from ..core.rules import find_flags
+from ..core.scorecard import build_evaluation, draft_payload, items_from_draft, suggested_scores, suggestions
+from ..core.store import Store
+from ..core.sync import SyncResult, sync_evaluations
+from ..core.transcribe import Transcriber
+from .format import clock
+from .library_view import LibraryView
+from .scorecard_view import ScorecardView
+from .tasks import Job, JobContext, Runner
+from .transcript_view import TranscriptView
+from .waveform import WaveformView
+
+SEEK_STEP_S = 5.0
+DRAFT_DELAY_MS = 1500
+TICK_MS = 30
+
+
+@dataclass
+class OpenCall:
+    """Everything the window shows about the call being scored."""
+
+    recording: dict[str, Any]
+    rubric: Rubric
+    segments: list[Segment] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    items: dict[str, ItemScore] = field(default_factory=dict)
+    comment: str = ""
+    saved: Evaluation | None = None
+    from_draft: bool = False
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, store: Store, transcriber: Transcriber, rubrics: RubricLibrary,
+                 settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.transcriber = transcriber
+        self.rubrics = rubrics
+        self.settings = settings or QSettings("QA Workstation", "qaws")
+        self.runner = Runner()
+        self.playback = Playback()
+        self.call: OpenCall | None = None
+        self.analysis_job: Job | None = None
+        self.setWindowTitle(self.tr("QA Workstation"))
+        self.resize(1480, 900)
+        self._build()
+        self._build_shortcuts()
+        self.draft_timer = QTimer(self, singleShot=True, interval=DRAFT_DELAY_MS, timeout=self._save_draft)
+        self.tick = QTimer(self, interval=TICK_MS, timeout=self._on_tick)
+        self.tick.start()
+        self.statusBar().addPermanentWidget(self.audio_status)
+        self.audio_status.setText(self.playback.status)
+        self.refresh_library()
+
+    # construction -----------------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.library = LibraryView()
+        self.library.recordingSelected.connect(self.open_recording)
+        self.library.filtersChanged.connect(self.refresh_library)
+        self.waveform = WaveformView()
+        self.waveform.seekRequested.connect(self.seek)
+        self.play_button = QPushButton(self.tr("Play"))
+        self.play_button.setShortcut(QKeySequence())
+        self.play_button.clicked.connect(self.toggle_play)
+        self.time_label = QLabel("00:00.00 / 00:00")
+        self.time_label.setStyleSheet("font-family: monospace; font-size: 14px;")
+        self.call_label = QLabel()
+        self.call_label.setStyleSheet("font-weight: 600;")
+        controls = QHBoxLayout()
+        controls.addWidget(self.play_button)
+        controls.addWidget(self.time_label)
+        controls.addStretch(1)
+        controls.addWidget(self.call_label)
+        self.transcript = TranscriptView()
+        self.transcript.seekRequested.connect(self.seek_and_play)
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(6, 6, 6, 6)
+        centre_layout.addLayout(controls)
+        centre_layout.addWidget(self.waveform)
+        centre_layout.addWidget(self.transcript, 1)
+        self.scorecard = ScorecardView()
+        self.scorecard.changed.connect(self._on_scorecard_changed)
+        self.scorecard.jumpRequested.connect(self.seek_and_play)
+        self.scorecard.saveRequested.connect(self.save_evaluation)
+        splitter = QSplitter(Qt.Horizontal)
+        for widget, width in ((self.library, 330), (centre, 640), (self.scorecard, 500)):
+            splitter.addWidget(widget)
+        splitter.setSizes([330, 640, 500])
+        splitter.setStretchFactor(1, 1)
+        self.setCentralWidget(splitter)
+        self._build_toolbar()
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(220)
+        self.progress.setRange(0, 1000)
+        self.progress.hide()
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.clicked.connect(self.cancel_analysis)
+        self.cancel_button.hide()
+        self.statusBar().addWidget(self.progress)
+        self.statusBar().addWidget(self.cancel_button)
+        self.audio_status = QLabel()
+
+    def _build_toolbar(self) -> None:
+        toolbar = QToolBar(self.tr("Main"))
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonTextOnly)
+        self.addToolBar(toolbar)
+        for text, slot in ((self.tr("Import files…"), self.import_files),
+                           (self.tr("Import folder…"), self.import_folder),
+                           (self.tr("Analyse call"), self.analyse_current),
+                           (self.tr("Sync to shared folder"), self.sync),
+                           (self.tr("Shared folder…"), self.choose_sync_folder),
+                           (self.tr("Inspector…"), self.choose_inspector)):
+            action = QAction(text, self)
+            action.triggered.connect(slot)
+            toolbar.addAction(action)
+
+    def _build_shortcuts(self) -> None:
+        for key, slot in ((Qt.Key_Space, self.toggle_play),
+                          (Qt.Key_Left, lambda: self.seek(self.playback.position - SEEK_STEP_S)),
+                          (Qt.Key_Right, lambda: self.seek(self.playback.position + SEEK_STEP_S)),
+                          (QKeySequence.Save, self.save_evaluation)):
+            QShortcut(QKeySequence(key), self, activated=slot)
+
+    # settings ---------------------------------------------------------------------------------------------
+
+    @property
+    def inspector(self) -> str:
+        from ..cli import default_inspector
+
+        return str(self.settings.value("inspector", default_inspector()))
+
+    @property
+    def sync_folder(self) -> str:
+        return str(self.settings.value("sync_folder", ""))
+
+    def choose_sync_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Team shared folder"), self.sync_folder)
+        if folder:
+            self.settings.setValue("sync_folder", folder)
+
+    def choose_inspector(self) -> None:
+        name, ok = QInputDialog.getText(self, self.tr("Inspector"), self.tr("Your inspector id:"), text=self.inspector)
+        if ok and name.strip():
+            self.settings.setValue("inspector", name.strip())
+            if self.call:
+                self.open_recording(self.call.recording["id"])
+
+    # library ----------------------------------------------------------------------------------------------
+
+    def refresh_library(self) -> None:
+        filters = self.library.filters()
+        keep = self.library.selected_id()
+
+        def load() -> tuple[list[dict[str, Any]], list[str], list[str]]:
+            every = self.store.list_recordings()
+            rubric_rows = self.store.list_recordings(**filters, rubric_id=self._library_rubric_id())
+            return (rubric_rows, sorted({r["agent"] for r in every if r["agent"]}),
+                    sorted({r["team"] for r in every if r["team"]}))
+
+        def show(result: tuple[list[dict[str, Any]], list[str], list[str]]) -> None:
+            rows, agents, teams = result
+            self.library.set_choices(agents, teams)
+            self.library.set_rows(rows, keep)
+
+        self.runner.db(load, show, self.show_error)
+
+    def _library_rubric_id(self) -> str:
+        return self.call.rubric.id if self.call else self.rubrics.for_language("zh").id
+
+    def import_files(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Import recordings"), "",
+                                                self.tr("Audio (*.wav *.flac *.mp3 *.ogg *.opus);;All files (*)"))
+        if files:
+            self.import_paths(files)
+
+    def import_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Import a folder of recordings"))
+        if folder:
+            self.import_paths([folder])
+
+    def import_paths(self, paths: list[str]) -> None:
+        self.statusBar().showMessage(self.tr("Importing…"))
+        self.runner.db(lambda: import_paths(self.store, paths), self._on_imported, self.show_error)
+
+    def _on_imported(self, report: ImportReport) -> None:
+        message = self.tr("Imported {0}, already in library {1}, failed {2}").format(
+            len(report.imported), len(report.duplicates), len(report.errors))
+        self.statusBar().showMessage(message, 10000)
+        if report.errors:
+            details = "\n".join(reason for _path, reason in report.errors)
+            QMessageBox.warning(self, self.tr("Some files could not be imported"), f"{message}\n\n{details}")
+        self.refresh_library()
+
+    # opening a call ---------------------------------------------------------------------------------------
+
+    def open_recording(self, recording_id: str) -> None:
+        inspector = self.inspector
+        self.runner.db(lambda: self._load_call(recording_id, inspector), self._show_call, self.show_error)
+
+    def _load_call(self, recording_id: str, inspector: str) -> tuple[OpenCall, np.ndarray | None, int, str]:
+        recording = self.store.recording(recording_id)
+        rubric = self.rubrics.for_language(recording["language"] or "zh")
+        call = OpenCall(recording, rubric)
+        transcript = self.store.latest_transcript(recording_id)
+        if transcript:
+            call.segments = transcript[0]
+            call.flags, call.checks = find_flags(call.segments, rubric, recording["duration"])
+        call.saved = self.store.evaluation(recording_id, rubric.id, inspector)
+        draft = self.store.draft(recording_id, rubric.id, inspector)
+        if draft:
+            call.items, call.comment = items_from_draft(draft)
+            call.from_draft = True
+        elif call.saved:
+            call.items, call.comment = call.saved.items, call.saved.comment
+        else:
+            call.items = suggested_scores(rubric, call.flags, call.checks)
+        try:
+            samples, rate = read_samples(recording["path"])
+            return call, samples, rate, ""
+        except Exception as exc:  # the call still opens for reading and scoring without its audio
+            return call, None, 0, str(exc)
+
+    def _show_call(self, loaded: tuple[OpenCall, np.ndarray | None, int, str]) -> None:
+        call, samples, rate, audio_error = loaded
+        self.call = call
+        recording = call.recording
+        self.call_label.setText(" · ".join(x for x in (recording["agent"], recording["team"],
+                                                       recording["call_time"], recording["file_name"]) if x))
+        self.playback.pause()
+        if samples is not None:
+            self.playback.load(samples, rate)
+            self.waveform.set_audio(samples, rate)
+        else:
+            self.statusBar().showMessage(audio_error, 15000)
+        self.waveform.set_segments(call.segments)
+        self.waveform.set_flags(call.flags)
+        self.transcript.set_transcript(call.segments, call.flags)
+        self.scorecard.set_rubric(call.rubric)
+        self.scorecard.set_scores(call.items, call.comment, suggestions(call.rubric, call.flags, call.checks))
+        self._show_saved_state()
+        if not call.segments and recording["status"] != "error":
+            self.analyse_current()
+
+    def _show_saved_state(self) -> None:
+        if not self.call:
+            return
+        if self.call.from_draft:
+            self.scorecard.set_state(self.tr("Unsaved changes restored from the draft."))
+        elif self.call.saved:
+            self.scorecard.set_state(self.tr("Saved {0} by {1}.").format(self.call.saved.updated_at[:19],
+                                                                           self.call.saved.inspector))
+        else:
+            self.scorecard.set_state(self.tr("Not scored yet — suggestions from the rules are pre-filled."))
+
+    # analysis ---------------------------------------------------------------------------------------------
+
+    def analyse_current(self) -> None:
+        if not self.call or self.analysis_job:
+            return
+        recording_id = self.call.recording["id"]
+        self.transcript.set_transcript([], [])
+        self.progress.setValue(0)
+        self.progress.show()
+        self.cancel_button.show()
+        self.statusBar().showMessage(self.tr("Transcribing {0}…").format(self.call.recording["file_name"]))
+
+        def work(context: JobContext) -> str:
+            analyse_recording(self.store, self.transcriber, self.rubrics, recording_id, context.progress,
+                              context.emit, context.cancelled)
+            return recording_id
+
+        self.analysis_job = self.runner.work(work, self._on_analysed, self._on_analysis_failed,
+                                             lambda f: self.progress.setValue(int(f * 1000)),
+                                             self._on_segment)
+
+    def _on_segment(self, segment: Segment) -> None:
+        self.transcript.add_segment(segment)
+
+    def cancel_analysis(self) -> None:
+        if self.analysis_job:
+            self.analysis_job.cancel()
+
+    def _analysis_done(self) -> None:
+        self.analysis_job = None
+        self.progress.hide()
+        self.cancel_button.hide()
+
+    def _on_analysed(self, recording_id: str) -> None:
+        self._analysis_done()
+        self.statusBar().showMessage(self.tr("Analysis finished."), 5000)
+        self.refresh_library()
+        if self.call and self.call.recording["id"] == recording_id:
+            self.open_recording(recording_id)
+
+    def _on_analysis_failed(self, message: str) -> None:
+        self._analysis_done()
+        self.statusBar().showMessage(self.tr("Transcription stopped: {0}").format(message or self.tr("cancelled")),
+                                     15000)
+
+    # playback ---------------------------------------------------------------------------------------------
+
+    def toggle_play(self) -> None:
+        self.playback.toggle()
+
+    def seek(self, seconds: float) -> None:
+        self.playback.seek(seconds)
+        self._on_tick()
+
+    def seek_and_play(self, seconds: float) -> None:
+        self.seek(seconds)
+        if not self.playback.playing:
+            self.playback.play()
+
+    def _on_tick(self) -> None:
+        position = self.playback.position
+        self.play_button.setText(self.tr("Pause") if self.playback.playing else self.tr("Play"))
+        self.time_label.setText(f"{clock(position, hundredths=True)} / {clock(self.playback.duration)}")
+        self.waveform.set_position(position)
+        self.transcript.set_position(position)
+
+    # scoring ----------------------------------------------------------------------------------------------
+
+    def _on_scorecard_changed(self) -> None:
+        if self.call:
+            self.call.from_draft = True
+            self.scorecard.set_state(self.tr("Editing — draft kept automatically."))
+            self.draft_timer.start()
+
+    def _save_draft(self) -> None:
+        if not self.call:
+            return
+        call, payload, inspector = self.call, draft_payload(self.scorecard.scores(), self.scorecard.comment()), \
+            self.inspector
+        self.runner.db(lambda: self.store.save_draft(call.recording["id"], call.rubric.id, inspector, payload),
+                       failure=self.show_error)
+
+    def save_evaluation(self) -> None:
+        if not self.call:
+            return
+        self.draft_timer.stop()
+        call = self.call
+        evaluation = build_evaluation(call.rubric, call.recording, self.inspector, self.scorecard.scores(),
+                                      self.scorecard.comment(), call.saved.id if call.saved else "")
+        self.runner.db(lambda: self.store.save_evaluation(evaluation), self._on_saved, self.show_error)
+
+    def _on_saved(self, evaluation: Evaluation) -> None:
+        if self.call and self.call.recording["id"] == evaluation.recording_id:
+            self.call.saved = evaluation
+            self.call.from_draft = False
+            self._show_saved_state()
+        self.statusBar().showMessage(self.tr("Evaluation saved: {0} / {1}").format(
+            round(evaluation.total, 1), evaluation.max_total), 5000)
+        self.refresh_library()
+        if self.sync_folder:
+            self.sync()
+
+    # sync -------------------------------------------------------------------------------------------------
+
+    def sync(self) -> None:
+        folder = self.sync_folder
+        if not folder:
+            self.choose_sync_folder()
+            folder = self.sync_folder
+            if not folder:
+                return
+        inspector = self.inspector
+        self.runner.db(lambda: sync_evaluations(Path(folder), inspector, self.store.evaluations(inspector=inspector)),
+                       self._on_synced, self.show_error)
+
+    def _on_synced(self, result: SyncResult) -> None:
+        if result.ok:
+            self.statusBar().showMessage(result.message, 8000)
+        else:
+            self.statusBar().showMessage(self.tr("Sync failed — nothing was lost locally."), 15000)
+            QMessageBox.warning(self, self.tr("Sync failed"), result.message)
+
+    # errors and shutdown ----------------------------------------------------------------------------------
+
+    def show_error(self, message: str) -> None:
+        self.statusBar().showMessage(message, 15000)
+        QMessageBox.warning(self, self.tr("QA Workstation"), message)
+
+    def closeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
+        if self.call and self.call.from_draft:
+            self._save_draft()
+        self.cancel_analysis()
+        self.runner.wait()
+        self.playback.close()
+        super().closeEvent(event)

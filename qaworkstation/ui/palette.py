@@ -1,0 +1,12 @@
+"""Colours shared by the waveform, the transcript and the scorecard, so a category looks the same everywhere."""
+
+CATEGORY_COLOURS = {
+    "forbidden": "#d93025",
+    "insult": "#a50e6e",
+    "filler": "#e37400",
+    "greeting": "#188038",
+    "closing": "#188038",
+    "apology": "#1a73e8",
+}
+
+SPEAKER_COLOURS = {"agent": "#1a73e8", "customer": "#188038", "unknown": "#5f6368"}

@@ -1,0 +1,105 @@
+"""Running core calls off the GUI thread and getting results back as signals.
+
+Two pools: a single-thread pool that owns every database call (SQLite likes one writer, and jobs then run in
+the order they were sent) and a general pool for long work such as transcription. A job's exception never
+vanishes inside Qt: it arrives at the ``failure`` callback as a message.
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+
+class _Signals(QObject):
+    succeeded = Signal(object)
+    failed = Signal(str)
+    progressed = Signal(float)
+    item = Signal(object)
+
+
+class Job(QRunnable):
+    """A callable run in a pool. It receives a :class:`JobContext` for progress, streamed items and cancel."""
+
+    def __init__(self, work: Callable[["JobContext"], Any]) -> None:
+        super().__init__()
+        self.signals = _Signals()
+        self.context = JobContext(self.signals)
+        self._work = work
+
+    def run(self) -> None:
+        try:
+            result = self._work(self.context)
+        except Exception as exc:  # every failure must reach the user, not Qt's stderr
+            traceback.print_exc()
+            self.signals.failed.emit(f"{exc}" or type(exc).__name__)
+        else:
+            self.signals.succeeded.emit(result)
+
+    def cancel(self) -> None:
+        self.context.cancel_event.set()
+
+
+class JobContext:
+    def __init__(self, signals: _Signals) -> None:
+        self._signals = signals
+        self.cancel_event = threading.Event()
+
+    def progress(self, fraction: float) -> None:
+        self._signals.progressed.emit(fraction)
+
+    def emit(self, item: object) -> None:
+        self._signals.item.emit(item)
+
+    def cancelled(self) -> bool:
+        return self.cancel_event.is_set()
+
+
+class Runner:
+    """Where the window sends work: ``db`` jobs run one at a time, ``work`` jobs beside them."""
+
+    def __init__(self) -> None:
+        self.db_pool = QThreadPool()
+        self.db_pool.setMaxThreadCount(1)
+        self.work_pool = QThreadPool()
+        self.work_pool.setMaxThreadCount(1)
+        self._alive: set[Job] = set()  # a job's signal object must outlive its queued signals
+
+    def db(self, call: Callable[[], Any], success: Callable[[Any], None] | None = None,
+           failure: Callable[[str], None] | None = None) -> Job:
+        return self._start(self.db_pool, lambda _ctx: call(), success, failure)
+
+    def work(self, call: Callable[[JobContext], Any], success: Callable[[Any], None] | None = None,
+             failure: Callable[[str], None] | None = None, progress: Callable[[float], None] | None = None,
+             item: Callable[[object], None] | None = None) -> Job:
+        job = self._start(self.work_pool, call, success, failure, start=False)
+        if progress:
+            job.signals.progressed.connect(progress)
+        if item:
+            job.signals.item.connect(item)
+        self.work_pool.start(job)
+        return job
+
+    def _start(self, pool: QThreadPool, call: Callable[[JobContext], Any], success: Callable[[Any], None] | None,
+               failure: Callable[[str], None] | None, start: bool = True) -> Job:
+        job = Job(call)
+        job.setAutoDelete(False)
+        self._alive.add(job)
+        job.signals.succeeded.connect(lambda _result: self._alive.discard(job))
+        job.signals.failed.connect(lambda _message: self._alive.discard(job))
+        if success:
+            job.signals.succeeded.connect(success)
+        if failure:
+            job.signals.failed.connect(failure)
+        if start:
+            pool.start(job)
+        return job
+
+    def wait(self, msecs: int = 30000) -> None:
+        """Let queued jobs finish (used on close and in tests)."""
+        self.db_pool.waitForDone(msecs)
+        self.work_pool.waitForDone(msecs)
