@@ -188,6 +188,13 @@ def test_gbk_encoded_chinese_is_rejected(tmp_path: Path) -> None:
     assert _load_error(path).line == 2
 
 
+def test_control_character_gives_line(tmp_path: Path) -> None:
+    path = _write(tmp_path, _rubric_text({9: "        title: Gree\x07ting"}))
+    error = _load_error(path)
+    assert error.line == 9
+    assert "character #x0007 is not allowed" in error.message
+
+
 def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
     path = _write(tmp_path, b"\xef\xbb\xbf" + _rubric_text({}).encode("utf-8"))
     assert load_rubric(path).id == "test"

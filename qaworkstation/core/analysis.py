@@ -54,14 +54,19 @@ class RubricLibrary:
     def __init__(self, choice: str = AUTO_RUBRIC, folder: Path | None = None) -> None:
         self.folder = folder or bundled_rubrics_dir()
         self.choice = choice
-        self._fixed = self._load_choice(choice) if choice != AUTO_RUBRIC else None
         self._all: list[Rubric] | None = None
+        self._fixed = self._load_choice(choice) if choice != AUTO_RUBRIC else None
 
     def _load_choice(self, choice: str) -> Rubric:
+        """A path to a rubric file, or the id (or file stem) of a rubric in the folder."""
         path = Path(choice)
-        if not path.suffix:
-            path = self.folder / f"{choice}.yaml"
-        return load_rubric(path)
+        if path.suffix:
+            return load_rubric(path)
+        for rubric in self.all():
+            if choice in (rubric.id, Path(rubric.source).stem):
+                return rubric
+        known = ", ".join(r.id for r in self.all())
+        raise FileNotFoundError(f"no rubric {choice!r} in {self.folder}; known rubrics: {known}")
 
     def all(self) -> list[Rubric]:
         if self._all is None:

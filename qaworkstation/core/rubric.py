@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.reader import ReaderError
 
 from qaworkstation.core.domain import (
     AGENT,
@@ -153,8 +154,10 @@ def _compose(path: str | Path, text: str) -> Node:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
         raise RubricError(path, line, f"invalid YAML syntax: {_yaml_problem(error)}") from None
-    except yaml.YAMLError as error:
-        raise RubricError(path, None, f"invalid YAML syntax: {error}") from None
+    except ReaderError as error:
+        line = text[: error.position].count("\n") + 1
+        message = f"character #x{error.character:04x} is not allowed in a YAML file; remove it"
+        raise RubricError(path, line, message) from None
     if root is None:
         raise RubricError(path, None, "file is empty; expected a rubric with " + ", ".join(_TOP_REQUIRED))
     return root
@@ -171,7 +174,7 @@ def _yaml_problem(error: yaml.MarkedYAMLError) -> str:
 
 
 def _rubric(root: Node, source: str) -> Rubric:
-    """The whole rubric, checked in file order so the first error reported is the first in the file."""
+    """The whole rubric, checked in the order keys are usually written, so errors come top to bottom."""
     fields = _fields(root, "rubric", _TOP_REQUIRED, _TOP_OPTIONAL, "")
     rubric_id = _text(fields["id"], "'id'")
     name = _text(fields["name"], "'name'")

@@ -33,6 +33,7 @@ ANY = "any"
 _ACCEPTED_SPEAKERS = {
     AGENT: frozenset({AGENT, UNKNOWN}),
     CUSTOMER: frozenset({CUSTOMER, UNKNOWN}),
+    UNKNOWN: frozenset({UNKNOWN}),
     ANY: frozenset(SPEAKERS),
 }
 _AGENT_SIDE = _ACCEPTED_SPEAKERS[AGENT]
@@ -156,7 +157,9 @@ def _in_window(rule: PhraseRule, start: float, end: float, call_end: float) -> b
 def _keep_longest(hits: list[_Hit]) -> list[_Hit]:
     """One flag per stretch of speech and category, so 不知道 inside a longer forbidden phrase is not charged twice.
 
-    The longest phrase wins; among equals, the rule listed first in the rubric.
+    The longest phrase wins; among equals, the rule listed first in the rubric. Overlap is measured in the
+    normalised text, not in time: two 这个 inside one three-character whisper word share its times, yet were
+    said twice.
     """
     kept: list[_Hit] = []
     for hit in sorted(hits, key=lambda hit: hit.first - hit.last):

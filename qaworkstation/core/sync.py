@@ -58,11 +58,17 @@ _MAX_NAME_CHARS = 64  # a CJK character is 3 bytes in UTF-8; stays well inside t
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _SAFE_LOCALLY = "Your evaluations are still saved on this computer; sync again once this is fixed."
 
+# Checked on reading: the reader sorts and compares them, so a number there would crash aggregation.
+_TEXT_FIELDS = tuple(f.name for f in dataclasses.fields(Evaluation) if f.type in ("str", str))
+
 _log = logging.getLogger(__name__)
 
 
 @dataclass
 class SyncResult:
+    """What the window shows after a sync. ``written`` is filled on failure too: a journal may have reached
+    the share before the disk filled up, and whoever investigates should know what changed there."""
+
     ok: bool
     message: str
     written: list[Path] = field(default_factory=list)
@@ -235,7 +241,8 @@ def _success_message(
 
 
 def _latest_per_id(evaluations: Iterable[Evaluation]) -> list[Evaluation]:
-    """One row per id even if the caller passes duplicates, in a stable order so snapshots do not churn."""
+    """One evaluation per id, the latest ``updated_at`` winning and the later one on a tie, sorted so that
+    snapshots do not churn when the caller's order changes."""
     latest: dict[str, Evaluation] = {}
     for ev in evaluations:
         if ev.id not in latest or ev.updated_at >= latest[ev.id].updated_at:
@@ -306,12 +313,12 @@ def _load_manifest(folder: Path) -> _Previous:
     except FileNotFoundError:
         return _Previous()
     try:
-        previous = _parse_manifest(json.loads(raw.decode("utf-8")))
+        previous = _parse_manifest(json.loads(raw.decode("utf-8-sig")))
     except (ValueError, TypeError, KeyError, AttributeError) as err:
         return _Previous(problem=f"{folder / MANIFEST_NAME} was unreadable ({err})")
-    missing = sorted(name for name in previous.files if not (folder / name).exists())
-    if missing:
-        problem = f"Files listed in {folder / MANIFEST_NAME} are missing: {', '.join(missing)}"
+    missing = sorted(name for name in previous.files if _is_journal(name) and not (folder / name).exists())
+    if missing:  # their evaluations are gone from the share; snapshots need no such care, they are rebuilt
+        problem = f"Journals listed in {folder / MANIFEST_NAME} are missing: {', '.join(missing)}"
         return dataclasses.replace(previous, exported={}, trusted=False, problem=problem)
     return previous
 
@@ -416,8 +423,9 @@ def _evaluation_from_record(record: object) -> Evaluation:
     values = {key: value for key, value in record.items() if key in known}
     scores = [ItemScore(**{k: v for k, v in item.items() if k in item_fields}) for item in values.pop("items")]
     evaluation = Evaluation(items={score.item_id: score for score in scores}, **values)
-    if not (isinstance(evaluation.id, str) and evaluation.id and isinstance(evaluation.updated_at, str)):
-        raise ValueError("missing id or updated_at")
+    not_text = [name for name in _TEXT_FIELDS if not isinstance(getattr(evaluation, name), str)]
+    if not_text or not evaluation.id:
+        raise ValueError(f"missing id or non-text {', '.join(not_text)}")
     return evaluation
 
 
@@ -437,13 +445,9 @@ def read_synced_evaluations(folder: str | os.PathLike[str]) -> tuple[list[Evalua
         return [], [str(refusal)]
     except OSError as err:
         return [], [f"{folder}: could not list the folder ({err.strerror or err})"]
-    latest: dict[str, Evaluation] = {}
     problems: list[str] = []
-    for inspector_folder in inspector_folders:
-        for ev in _read_inspector_folder(inspector_folder, problems):
-            if ev.id not in latest or ev.updated_at >= latest[ev.id].updated_at:
-                latest[ev.id] = ev
-    return sorted(latest.values(), key=lambda ev: (ev.created_at, ev.id)), problems
+    found = [ev for inspector in inspector_folders for ev in _read_inspector_folder(inspector, problems)]
+    return _latest_per_id(found), problems
 
 
 def _read_inspector_folder(folder: Path, problems: list[str]) -> list[Evaluation]:
@@ -455,7 +459,7 @@ def _read_inspector_folder(folder: Path, problems: list[str]) -> list[Evaluation
         problems.append(f"{folder}: could not be read ({err.strerror or err})")
         return []
     if previous.problem:
-        problems.append(f"{previous.problem}; files in {folder} were not verified")
+        problems.append(previous.problem)
     evaluations: list[Evaluation] = []
     for journal in journals:
         evaluations.extend(_read_journal(journal, previous.files.get(journal.name), problems))

@@ -115,9 +115,21 @@ class NormStream:
         return self.words[self.owners[start]].start, self.words[self.owners[end - 1]].end
 
     def source_text(self, start: int, end: int) -> str:
-        """The recognised words behind ``text[start:end]``, as printed, so a flag shows what was heard."""
+        """The recognised words behind ``text[start:end]`` as printed, so a flag shows what the model heard.
+
+        Punctuation at the edges is dropped: whisper glues it to words ("know,"), but it is not part of the hit.
+        """
         first, last = self.owners[start], self.owners[end - 1]
-        return "".join(word.text for word in self.words[first:last + 1]).strip()
+        return _trim_marks("".join(word.text for word in self.words[first:last + 1]))
+
+
+def _trim_marks(text: str) -> str:
+    start, end = 0, len(text)
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    return text[start:end]
 
 
 def segment_stream(segment: Segment) -> NormStream:
@@ -135,7 +147,11 @@ def spread_words(segment: Segment) -> list[Word]:
 
 
 def build_stream(words: Sequence[Word]) -> NormStream:
-    """Normalise the words' text as one line, keeping the index of the source word of each output character."""
+    """Normalise the words as one line, remembering the source word of every output character.
+
+    Words are folded one by one, so each character keeps its word, but tokenised as one line, so a contraction
+    or a pause mark that whisper split into words of their own reads the same as inside a single word.
+    """
     text: list[str] = []
     owners: list[int] = []
     breaks = {0}

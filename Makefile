@@ -1,0 +1,38 @@
+# Set-up and everyday commands. `make run` and `make test` each do the whole set-up first.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+DEMO := demo-library
+STAMP := $(VENV)/.installed
+
+.PHONY: run test demo system-deps screenshots benchmarks clean
+
+run: $(DEMO)/.analysed
+	QAWS_DB=$(DEMO)/library.sqlite3 $(VENV)/bin/qaws
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+system-deps:
+	./scripts/system-deps.sh
+
+$(STAMP): pyproject.toml scripts/system-deps.sh
+	./scripts/system-deps.sh
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+# The demo library: the bundled sample calls, imported with their metadata and analysed once.
+$(DEMO)/.analysed: $(STAMP) $(wildcard resources/demo/*)
+	mkdir -p $(DEMO)
+	QAWS_DB=$(DEMO)/library.sqlite3 $(VENV)/bin/qaws analyze resources/demo
+	touch $@
+
+demo: $(DEMO)/.analysed
+
+screenshots: $(DEMO)/.analysed
+	$(PY) scripts/screenshot.py --db $(DEMO)/library.sqlite3 --out docs
+
+clean:
+	rm -rf $(VENV) $(DEMO)

@@ -1,0 +1,61 @@
+"""Shared fixtures: the real corpus, a real library file and the real offline model, loaded once.
+
+Tests play audio through ALSA's ``null`` device (configured before sounddevice is imported, since PortAudio
+lists devices at import) and draw widgets on Qt's offscreen platform.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QAWS_CACHE_DIR", str(Path.home() / ".cache" / "qaworkstation"))
+
+from tests.alsa_null import use_null_alsa_device  # noqa: E402 - must run before sounddevice is imported
+
+use_null_alsa_device(Path(tempfile.mkdtemp(prefix="qaws-home-")))
+
+import pytest  # noqa: E402
+
+from qaworkstation.core.analysis import RubricLibrary  # noqa: E402
+from qaworkstation.core.store import Store  # noqa: E402
+from qaworkstation.core.transcribe import TranscribeSettings, Transcriber  # noqa: E402
+
+CORPUS = Path(os.environ.get("QAWS_CORPUS", Path(__file__).resolve().parents[2] / "shared" / "corpus"))
+CALLS = CORPUS / "calls"
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    if not CALLS.is_dir():
+        pytest.fail(f"test corpus not found at {CORPUS}; clone the project beside shared/")
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def transcriber() -> Transcriber:
+    """One loaded model for the whole run, as the app keeps one per process."""
+    return Transcriber(TranscribeSettings())
+
+
+@pytest.fixture(scope="session")
+def rubrics() -> RubricLibrary:
+    return RubricLibrary()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    library = Store(tmp_path / "library.sqlite3")
+    yield library
+    library.close()
+
+
+@pytest.fixture
+def calls_copy(tmp_path: Path, corpus: Path) -> Path:
+    """A writable copy of the corpus calls, so tests can add files beside them."""
+    target = tmp_path / "calls"
+    shutil.copytree(CALLS, target)
+    return target

@@ -1,0 +1,109 @@
+"""The command line, run as a user runs it: the installed ``qaws`` entry point in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from qaworkstation.core.textnorm import normalize
+
+CHECKED = ("forbidden", "insult", "greeting", "closing")
+
+
+def qaws(*args: str, db: Path, **kwargs) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "QAWS_DB": str(db)}
+    return subprocess.run([sys.executable, "-m", "qaworkstation.cli", *args], capture_output=True, text=True,
+                          env=env, timeout=600, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def analysed(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> list[dict]:
+    db = tmp_path_factory.mktemp("cli") / "library.sqlite3"
+    done = qaws("analyze", str(corpus / "calls"), "--json", db=db)
+    assert done.returncode == 0, done.stderr
+    return [json.loads(line) for line in done.stdout.splitlines()]
+
+
+def _heard(result: dict, speaker: str, start: float, end: float) -> str:
+    """What the transcript says for that speaker over that time, normalised for matching."""
+    return normalize(" ".join(s["text"] for s in result["segments"]
+                             if s["speaker"] in (speaker, "unknown") and s["start"] < end and s["end"] > start))
+
+
+def test_analyze_json_has_the_documented_shape(analysed: list[dict]) -> None:
+    assert len(analysed) == 6
+    for result in analysed:
+        assert {"file", "duration", "language", "segments", "flags", "checks"} <= set(result)
+        for segment in result["segments"]:
+            assert segment["speaker"] in ("agent", "customer", "unknown")
+            assert {"start", "end", "text"} <= set(segment)
+        for flag in result["flags"]:
+            assert {"category", "phrase", "text", "speaker", "start", "end", "item"} <= set(flag)
+        assert {c["category"] for c in result["checks"]} == {"greeting", "closing"}
+
+
+def test_analyze_finds_every_truth_event_the_transcript_contains(analysed: list[dict]) -> None:
+    missed, found = [], 0
+    for result in analysed:
+        truth = json.loads(Path(result["file"]).with_suffix(".truth.json").read_text(encoding="utf-8"))
+        stereo = result["channels"] == 2
+        for event in truth["events"]:
+            if event["category"] not in CHECKED:
+                continue
+            if "present" in event:
+                check = next(c for c in result["checks"] if c["category"] == event["category"])
+                assert check["present"] == event["present"], (result["file"], event)
+                continue
+            if "phrase" not in event or normalize(event["phrase"]) not in _heard(result, event["speaker"],
+                                                                                  event["start"], event["end"]):
+                continue
+            hits = [f for f in result["flags"] if f["category"] == event["category"]
+                    and f["start"] < event["end"] and f["end"] > event["start"]
+                    and f["speaker"] == (event["speaker"] if stereo else "unknown")]
+            found += bool(hits)
+            if not hits:
+                missed.append((Path(result["file"]).name, event))
+    assert not missed
+    assert found >= 5
+
+
+def test_nothing_is_flagged_against_a_customer(analysed: list[dict]) -> None:
+    assert [f for r in analysed for f in r["flags"] if f["speaker"] == "customer"] == []
+
+
+def test_expected_violations_are_flagged_with_items(analysed: list[dict]) -> None:
+    by_name = {Path(r["file"]).name: r for r in analysed}
+    forbidden = {f["phrase"] for f in by_name["zh_forbidden_no_closing.wav"]["flags"] if f["category"] == "forbidden"}
+    assert "喂" in forbidden
+    assert all(f["item"] for r in analysed for f in r["flags"])
+
+
+def test_bad_argument_is_one_line_and_nonzero(tmp_path: Path) -> None:
+    done = qaws("analyze", "--no-such-option", str(tmp_path), db=tmp_path / "x.sqlite3")
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+
+
+def test_missing_file_is_one_line_and_nonzero(tmp_path: Path) -> None:
+    done = qaws("analyze", str(tmp_path / "nope.wav"), db=tmp_path / "x.sqlite3")
+    assert done.returncode == 1
+    assert done.stderr.strip().count("\n") == 0 and "nope.wav" in done.stderr
+
+
+def test_unreadable_file_is_named_and_the_rest_still_runs(tmp_path: Path, corpus: Path) -> None:
+    bad = tmp_path / "garbage.wav"
+    bad.write_bytes(os.urandom(4000))
+    done = qaws("import", str(bad), str(corpus / "calls" / "en_rude_mono.wav"), db=tmp_path / "x.sqlite3")
+    assert done.returncode == 1
+    assert "garbage.wav" in done.stderr and "Traceback" not in done.stderr
+    assert "imported 1" in done.stdout
+
+
+def test_export_writes_to_the_folder_or_explains(tmp_path: Path) -> None:
+    done = qaws("export", "--to", str(tmp_path / "missing-share"), db=tmp_path / "x.sqlite3")
+    assert done.returncode == 1 and "missing-share" in done.stderr and "Traceback" not in done.stderr

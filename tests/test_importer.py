@@ -1,0 +1,62 @@
+"""Importing recordings: formats, metadata from names and CSV, duplicates, broken files."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from qaworkstation.core.importer import FilenamePattern, import_paths, normalise_call_time
+from qaworkstation.core.store import Store
+
+
+def test_folder_import_reads_every_format_and_csv_metadata(store: Store, calls_copy: Path) -> None:
+    (calls_copy / "metadata.csv").write_text(
+        "file,agent,team,call_time\nzh_good_delivery.wav,A1001,物流组,2026-11-02 09:30\n", encoding="utf-8-sig")
+    report = import_paths(store, [calls_copy])
+    assert report.errors == []
+    assert len(report.imported) == 6
+    rows = {row["file_name"]: row for row in store.list_recordings()}
+    assert rows["zh_good_delivery.wav"]["agent"] == "A1001"
+    assert rows["zh_good_delivery.wav"]["team"] == "物流组"
+    assert rows["zh_good_delivery.wav"]["call_time"] == "2026-11-02T09:30:00"
+    assert rows["zh_hold_fillers.mp3"]["channels"] == 2
+    assert rows["en_rude_mono.wav"]["channels"] == 1
+    assert rows["zh_insult_escalation.wav"]["duration"] == pytest.approx(19.55, abs=0.01)
+
+
+def test_same_audio_under_another_name_is_a_duplicate(store: Store, calls_copy: Path) -> None:
+    import_paths(store, [calls_copy / "zh_good_delivery.wav"])
+    shutil.copy(calls_copy / "zh_good_delivery.wav", calls_copy / "renamed.wav")
+    report = import_paths(store, [calls_copy / "renamed.wav"])
+    assert report.imported == [] and report.duplicates == [str(calls_copy / "renamed.wav")]
+    assert len(store.list_recordings()) == 1
+
+
+def test_broken_file_is_reported_by_name_and_the_rest_imports(store: Store, calls_copy: Path) -> None:
+    (calls_copy / "broken.wav").write_bytes(b"RIFF\x00\x00\x00\x00WAVEjunkjunk")
+    (calls_copy / "notes.mp3").write_text("this is not audio")
+    report = import_paths(store, [calls_copy])
+    failed = dict(report.errors)
+    assert set(failed) == {str(calls_copy / "broken.wav"), str(calls_copy / "notes.mp3")}
+    assert all("cannot decode audio" in reason and Path(path).name in reason for path, reason in failed.items())
+    assert len(report.imported) == 6
+
+
+def test_filename_pattern_fills_metadata(store: Store, calls_copy: Path) -> None:
+    target = calls_copy / "A2001_售后组_20261105-143000_99812.wav"
+    shutil.copy(calls_copy / "zh_insult_escalation.wav", target)
+    import_paths(store, [target], FilenamePattern("{agent}_{team}_{call_time}_{call_id}"))
+    row = store.list_recordings()[0]
+    assert (row["agent"], row["team"], row["call_id"], row["call_time"]) == (
+        "A2001", "售后组", "99812", "2026-11-05T14:30:00")
+
+
+def test_pattern_with_unknown_field_is_rejected() -> None:
+    with pytest.raises(ValueError, match="unknown field {agnet}"):
+        FilenamePattern("{agnet}_{team}")
+
+
+def test_unparseable_call_time_is_kept_as_written() -> None:
+    assert normalise_call_time("yesterday") == "yesterday"

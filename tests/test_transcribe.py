@@ -1,0 +1,75 @@
+"""Transcription with the real offline model on real corpus audio."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qaworkstation.core.analysis import analyse_recording, transcript_for
+from qaworkstation.core.importer import import_paths
+from qaworkstation.core.models import OFFLINE_BASE, ModelUnavailable, resolve_model
+from qaworkstation.core.store import Store
+from qaworkstation.core.transcribe import Cancelled, Transcriber
+
+
+def test_offline_base_model_is_joined_and_verified() -> None:
+    choice = resolve_model(OFFLINE_BASE)
+    assert (Path(choice.source) / "model.bin").stat().st_size > 100_000_000
+    assert not choice.english_only
+
+
+def test_missing_model_folder_says_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(ModelUnavailable, match="no model.bin"):
+        resolve_model(str(tmp_path))
+
+
+def test_stereo_mandarin_call_is_split_by_speaker_in_simplified_script(
+        store: Store, transcriber: Transcriber, corpus: Path) -> None:
+    report = import_paths(store, [corpus / "calls" / "zh_insult_escalation.wav"])
+    recording = store.recording(report.recording_ids[0])
+    streamed = []
+    segments, language, hit = transcript_for(store, transcriber, recording, on_segment=streamed.append)
+    assert language == "zh" and not hit
+    assert streamed and len(streamed) == len(segments)
+    speakers = {s.speaker for s in segments}
+    assert speakers == {"agent", "customer"}
+    agent_text = "".join(s.text for s in segments if s.speaker == "agent")
+    customer_text = "".join(s.text for s in segments if s.speaker == "customer")
+    assert "你这话什么意思" in agent_text  # the model prints 這話什麼; we normalise to simplified
+    assert "這" not in agent_text and "麼" not in agent_text
+    assert "投诉" in customer_text and "投诉" not in agent_text
+    words = [w for s in segments for w in s.words]
+    assert words and all(0 <= w.start <= w.end <= recording["duration"] + 0.5 for w in words)
+    assert [s.start for s in segments] == sorted(s.start for s in segments)
+
+
+def test_cached_transcript_is_reused(store: Store, transcriber: Transcriber, corpus: Path) -> None:
+    report = import_paths(store, [corpus / "calls" / "zh_forbidden_no_closing.wav"])
+    recording = store.recording(report.recording_ids[0])
+    first, _, hit_first = transcript_for(store, transcriber, recording)
+    second, _, hit_second = transcript_for(store, transcriber, recording)
+    assert (hit_first, hit_second) == (False, True)
+    assert first == second
+
+
+def test_mono_call_has_one_unlabelled_speaker(store: Store, transcriber: Transcriber, rubrics, corpus: Path) -> None:
+    report = import_paths(store, [corpus / "calls" / "en_rude_mono.wav"])
+    result = analyse_recording(store, transcriber, rubrics, report.recording_ids[0])
+    assert result.language == "en"
+    assert {s.speaker for s in result.segments} == {"unknown"}
+    assert "what do you want" in " ".join(s.text.lower() for s in result.segments)
+
+
+def test_cancel_stops_and_stores_nothing(store: Store, transcriber: Transcriber, corpus: Path) -> None:
+    report = import_paths(store, [corpus / "calls" / "zh_good_delivery.wav"])
+    recording = store.recording(report.recording_ids[0])
+    with pytest.raises(Cancelled):
+        transcript_for(store, transcriber, recording, cancelled=lambda: True)
+    assert store.latest_transcript(recording["id"]) is None
+
+
+def test_silence_gives_no_text(transcriber: Transcriber) -> None:
+    silence = np.zeros(16000 * 30, dtype=np.float32)
+    assert transcriber.transcribe_channels([silence], 30.0).segments == []
