@@ -32,7 +32,7 @@ $(DEMO)/.analysed: $(STAMP) $(wildcard resources/demo/*)
 demo: $(DEMO)/.analysed
 
 screenshots: $(DEMO)/.analysed
-	$(PY) scripts/screenshot.py --db $(DEMO)/library.sqlite3 --out docs
+	xvfb-run -a -s "-screen 0 1600x1000x24" $(PY) scripts/screenshot.py --db $(DEMO)/library.sqlite3 --out docs
 
 clean:
 	rm -rf $(VENV) $(DEMO)

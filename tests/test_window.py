@@ -1,0 +1,114 @@
+"""The whole inspector loop in the real window: open a call, play and seek, score, save, sync, read back."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QMessageBox
+
+from qaworkstation.core.analysis import analyse_recording
+from qaworkstation.core.importer import import_paths
+from qaworkstation.ui.main_window import MainWindow
+
+CALL = "zh_insult_escalation.wav"
+
+
+@pytest.fixture
+def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Dialogs would block an unattended run; record what the user would have been told instead."""
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, title, text, *a: shown.append(f"{title}: {text}"))
+    return shown
+
+
+@pytest.fixture
+def window(qtbot, store, transcriber, rubrics, tmp_path: Path, warnings) -> MainWindow:
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
+    settings.setValue("inspector", "质检员01")
+    main = MainWindow(store, transcriber, rubrics, settings)
+    qtbot.addWidget(main)
+    yield main
+    main.close()
+
+
+def _open(qtbot, window: MainWindow, recording_id: str) -> None:
+    window.refresh_library()
+    qtbot.waitUntil(lambda: window.library.table.rowCount() > 0, timeout=10000)
+    window.library.select(recording_id)
+    qtbot.waitUntil(lambda: window.call is not None and window.call.recording["id"] == recording_id,
+                    timeout=10000)
+
+
+def test_inspector_loop_end_to_end(qtbot, window: MainWindow, store, transcriber, rubrics, corpus: Path,
+                                   tmp_path: Path, warnings: list[str]) -> None:
+    recording_id = import_paths(store, [corpus / "calls" / CALL]).recording_ids[0]
+    analyse_recording(store, transcriber, rubrics, recording_id)
+    share = tmp_path / "share"
+    share.mkdir()
+    window.settings.setValue("sync_folder", str(share))
+
+    _open(qtbot, window, recording_id)
+    assert "你这话什么意思" in window.transcript.toPlainText()
+    assert window.call.flags and all(f.speaker == "agent" for f in window.call.flags)
+    forbidden_row = window.scorecard._rows["forbidden"]
+    assert forbidden_row.hints.isVisible() and forbidden_row.score.value() < forbidden_row.item.max_points
+
+    window.toggle_play()
+    qtbot.waitUntil(lambda: window.playback.position > 0.3, timeout=5000)
+    window.seek(11.0)
+    assert window.playback.position == pytest.approx(11.0, abs=0.3)
+    window.toggle_play()
+    assert not window.playback.playing
+
+    window.scorecard._rows["greeting"].score.setValue(2.0)
+    window.scorecard._rows["greeting"].comment.setText("开头语不完整")
+    window.scorecard._rows["greeting"].comment.textEdited.emit("开头语不完整")
+    qtbot.waitUntil(lambda: store.draft(recording_id, window.call.rubric.id, "质检员01") is not None,
+                    timeout=5000)
+
+    window.save_evaluation()
+    qtbot.waitUntil(lambda: store.evaluation(recording_id, window.call.rubric.id, "质检员01") is not None,
+                    timeout=5000)
+    saved = store.evaluation(recording_id, window.call.rubric.id, "质检员01")
+    assert saved.items["greeting"].score == 2.0 and saved.items["greeting"].comment == "开头语不完整"
+    assert store.draft(recording_id, window.call.rubric.id, "质检员01") is None
+
+    exported = share / "质检员01" / "evaluations.csv"
+    qtbot.waitUntil(lambda: (share / "质检员01" / "manifest.json").exists(), timeout=5000)
+    assert exported.read_bytes().startswith(b"\xef\xbb\xbf")
+    with exported.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 1 and rows[0]["evaluation_id"] == saved.id
+    assert float(rows[0]["total"]) == pytest.approx(saved.total)
+    journal = next((share / "质检员01").glob("changes-*.jsonl"))
+    record = json.loads(journal.read_text(encoding="utf-8").splitlines()[0])
+    assert record["id"] == saved.id and record["agent"] == store.recording(recording_id)["agent"]
+    assert warnings == []
+
+
+def test_draft_survives_reopening(qtbot, window: MainWindow, store, transcriber, rubrics, corpus: Path) -> None:
+    recording_id = import_paths(store, [corpus / "calls" / CALL]).recording_ids[0]
+    analyse_recording(store, transcriber, rubrics, recording_id)
+    _open(qtbot, window, recording_id)
+    window.scorecard.overall.setPlainText("语气生硬，需要辅导")
+    window._save_draft()
+    qtbot.waitUntil(lambda: store.draft(recording_id, window.call.rubric.id, "质检员01") is not None, timeout=5000)
+    window.call = None
+    _open(qtbot, window, recording_id)
+    assert window.scorecard.comment() == "语气生硬，需要辅导"
+
+
+def test_missing_share_is_reported_and_nothing_lost(qtbot, window: MainWindow, store, transcriber, rubrics,
+                                                    corpus: Path, tmp_path: Path, warnings: list[str]) -> None:
+    recording_id = import_paths(store, [corpus / "calls" / CALL]).recording_ids[0]
+    analyse_recording(store, transcriber, rubrics, recording_id)
+    window.settings.setValue("sync_folder", str(tmp_path / "not-mounted"))
+    _open(qtbot, window, recording_id)
+    window.save_evaluation()
+    qtbot.waitUntil(lambda: bool(warnings), timeout=5000)
+    assert "not-mounted" in warnings[0]
+    assert store.evaluation(recording_id, window.call.rubric.id, "质检员01") is not None
