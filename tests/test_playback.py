@@ -126,6 +126,19 @@ def test_playing_to_the_end_stops_and_play_restarts(player: RecordingPlayback) -
     assert 0.0 < player.position < 0.1 + TIMING_SLACK
 
 
+def test_seeking_back_while_the_tail_plays_resumes_the_stream(player: RecordingPlayback) -> None:
+    player.seek(player.duration - 0.4)
+    player.play()
+    time.sleep(0.15)  # the device has been handed the whole tail and its stream has finished
+    calls = player.calls
+    player.seek(5.0)
+    time.sleep(0.3)
+
+    assert player.playing
+    assert player.position == pytest.approx(5.3, abs=TIMING_SLACK)
+    assert player.calls > calls
+
+
 def test_solo_agent_sends_nothing_on_the_customer_side(player: RecordingPlayback,
                                                        call_audio: tuple[np.ndarray, int]) -> None:
     samples, rate = call_audio

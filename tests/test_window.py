@@ -55,7 +55,7 @@ def test_inspector_loop_end_to_end(qtbot, window: MainWindow, store, transcriber
     assert "你这话什么意思" in window.transcript.toPlainText()
     assert window.call.flags and all(f.speaker == "agent" for f in window.call.flags)
     forbidden_row = window.scorecard._rows["forbidden"]
-    assert forbidden_row.hints.isVisible() and forbidden_row.score.value() < forbidden_row.item.max_points
+    assert not forbidden_row.hints.isHidden() and forbidden_row.score.value() < forbidden_row.item.max_points
 
     window.toggle_play()
     qtbot.waitUntil(lambda: window.playback.position > 0.3, timeout=5000)
@@ -98,7 +98,8 @@ def test_draft_survives_reopening(qtbot, window: MainWindow, store, transcriber,
     window._save_draft()
     qtbot.waitUntil(lambda: store.draft(recording_id, window.call.rubric.id, "质检员01") is not None, timeout=5000)
     window.call = None
-    _open(qtbot, window, recording_id)
+    window.open_recording(recording_id)
+    qtbot.waitUntil(lambda: window.call is not None, timeout=10000)
     assert window.scorecard.comment() == "语气生硬，需要辅导"
 
 

@@ -168,6 +168,9 @@ class Playback:
             self._cursor = float(frame)
             self._anchor_pos = frame / self._rate
             self._anchor_time = time.monotonic() + self._latency
+            stream = self._stream if self._playing else None
+        if stream is not None and not stream.active:
+            self._start(stream)  # the stream had already delivered the end while its tail was still playing
 
     def set_channel_gains(self, agent: float, customer: float) -> None:
         with self._lock:

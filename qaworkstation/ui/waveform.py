@@ -1,0 +1,465 @@
+"""The call's waveform: one lane per speaker, rule hits as markers, a playhead, click to seek, wheel to zoom.
+
+Inspectors navigate a call by its shape — who is talking, where the silences are, where a flag fired — so
+this view has to stay fluid on hour-long recordings while the playhead moves many times a second. Hence:
+
+* audio is summarised once (min/max per :data:`BUCKET` samples) and the visible columns are reduced from
+  that summary, or from the raw samples only when zoomed in far enough that they are few;
+* everything but the playhead is rendered into a cached pixmap that is rebuilt only when the data, the
+  visible window or the size change; moving the playhead repaints two thin strips.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+import numpy as np
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (QColor, QFont, QHelpEvent, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap,
+                           QPolygonF, QResizeEvent, QWheelEvent)
+from PySide6.QtWidgets import QToolTip, QWidget
+
+from qaworkstation.core.domain import AGENT, CUSTOMER, UNKNOWN, Flag, Segment
+from qaworkstation.ui.palette import CATEGORY_COLOURS, SPEAKER_COLOURS
+
+BUCKET = 256  # samples per summary entry: 32 ms at 8 kHz, far below one pixel when the whole call shows
+MIN_SPAN_S = 0.05  # deepest zoom: 50 ms across the widget
+ZOOM_PER_NOTCH = 0.8
+PAN_PER_NOTCH = 0.1  # fraction of the visible span
+SEEK_JUMP_S = 1.0  # a position change larger than this is a seek, which always brings the playhead into view
+
+MARKER_HEIGHT = 14
+RULER_HEIGHT = 20
+LANE_GAP = 4
+MIN_TICK_SPACING_PX = 80
+TICK_STEPS_S = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600)
+
+BACKGROUND = QColor("#1e1f22")
+LANE_BACKGROUND = QColor("#232428")
+RULER_BACKGROUND = QColor("#1a1b1e")
+GRID = QColor("#2f3136")
+TEXT = QColor("#b5bac1")
+PLAYHEAD = QColor("#f2f3f5")
+# The shared palette is tuned for light views; on this dark background the waves need lifting to read.
+WAVE_COLOURS = {speaker: QColor(SPEAKER_COLOURS[speaker]).lighter(150) for speaker in (AGENT, CUSTOMER)}
+MONO_COLOUR = QColor(SPEAKER_COLOURS[UNKNOWN]).lighter(170)
+FLAG_COLOURS = {category: QColor(colour) for category, colour in CATEGORY_COLOURS.items()}
+OTHER_FLAG_COLOUR = QColor("#9aa0a6")
+
+
+class PeakSummary:
+    """Min and max of every :data:`BUCKET` samples per channel: what any zoomed-out view is drawn from."""
+
+    def __init__(self, samples: np.ndarray) -> None:
+        starts = np.arange(0, len(samples), BUCKET)  # reduceat, unlike a reshape, also takes the short tail
+        self.low = np.minimum.reduceat(samples, starts)
+        self.high = np.maximum.reduceat(samples, starts)
+
+    @property
+    def peak(self) -> float:
+        return float(max(-self.low.min(initial=0.0), self.high.max(initial=0.0)))
+
+
+def column_peaks(samples: np.ndarray, summary: PeakSummary, rate: int, start_s: float, span_s: float,
+                 width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Min and max per pixel column, shape (columns, channels); columns past the end of the call are absent.
+
+    Reads the summary whenever a column covers at least a bucket, so the cost follows the widget's width,
+    not the recording's length.
+    """
+    per_column = span_s * rate / width
+    if per_column >= BUCKET:
+        low, high, scale = summary.low, summary.high, 1.0 / BUCKET
+    else:
+        low, high, scale = samples, samples, 1.0
+    edges = np.floor((start_s * rate + np.arange(width + 1) * per_column) * scale).astype(np.intp)
+    edges = np.minimum(edges, len(low))
+    firsts = edges[:-1][edges[:-1] < len(low)]
+    if not len(firsts):
+        return np.zeros((0, low.shape[1]), low.dtype), np.zeros((0, low.shape[1]), low.dtype)
+    stop = max(int(edges[len(firsts)]), int(firsts[-1]) + 1)
+    window = slice(int(firsts[0]), stop)
+    offsets = firsts - firsts[0]
+    return np.minimum.reduceat(low[window], offsets), np.maximum.reduceat(high[window], offsets)
+
+
+def tick_step(span_s: float, width: int) -> float:
+    """The smallest round interval whose ruler labels do not crowd each other."""
+    for step in TICK_STEPS_S:
+        if step / span_s * width >= MIN_TICK_SPACING_PX:
+            return float(step)
+    return float(TICK_STEPS_S[-1])
+
+
+def format_time(seconds: float, step: float = 1.0) -> str:
+    """mm:ss, with as many decimals as the tick step needs; minutes keep counting past 59."""
+    decimals = 0 if step >= 1 else 1 if step >= 0.1 else 2
+    unit = 10 ** decimals
+    minutes, rest = divmod(round(max(seconds, 0.0) * unit), 60 * unit)
+    if not decimals:
+        return f"{minutes:02d}:{rest:02d}"
+    return f"{minutes:02d}:{rest / unit:0{3 + decimals}.{decimals}f}"
+
+
+class WaveformView(QWidget):
+    """Draws one recording; emits :attr:`seekRequested` on click. It never reads files or the library."""
+
+    seekRequested = Signal(float)
+    viewChanged = Signal(float, float)  # visible start and span, seconds: for a scrollbar beside the view
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMinimumHeight(140)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self._samples = np.zeros((0, 1), dtype=np.float32)
+        self._summary = PeakSummary(self._samples)
+        self._rate = 1
+        self._gain = 1.0
+        self._flags: list[Flag] = []
+        self._segments: list[Segment] = []
+        self._position = 0.0
+        self._view_start = 0.0
+        self._view_span = 0.0
+        self._static: QPixmap | None = None
+
+    # --- data ---------------------------------------------------------------------------------------------
+
+    def set_audio(self, samples: np.ndarray, rate: int) -> None:
+        """Show a new recording whole. Both lanes share one gain so a shouting speaker still looks louder."""
+        samples = np.asarray(samples, dtype=np.float32)
+        self._samples = samples[:, None] if samples.ndim == 1 else samples[:, :2]
+        self._rate = int(rate)
+        self._summary = PeakSummary(self._samples)
+        peak = self._summary.peak
+        self._gain = 0.95 / peak if peak > 1e-4 else 1.0
+        self._position = 0.0
+        self._view_start, self._view_span = 0.0, self.duration
+        self._invalidate()
+        self.viewChanged.emit(self._view_start, self._view_span)
+
+    def set_flags(self, flags: Sequence[Flag]) -> None:
+        self._flags = sorted(flags, key=lambda flag: flag.start)
+        self._invalidate()
+
+    def set_segments(self, segments: Sequence[Segment]) -> None:
+        self._segments = list(segments)
+        self._invalidate()
+
+    def clear(self) -> None:
+        """No recording selected: an empty view that says so."""
+        self.set_flags([])
+        self.set_segments([])
+        self.set_audio(np.zeros((0, 1), dtype=np.float32), 1)
+
+    @property
+    def duration(self) -> float:
+        return len(self._samples) / self._rate
+
+    # --- playhead ---------------------------------------------------------------------------------------
+
+    @property
+    def position(self) -> float:
+        return self._position
+
+    def set_position(self, seconds: float) -> None:
+        """Move the playhead, paging the view when playback leaves it or a seek lands outside it."""
+        seconds = min(max(float(seconds), 0.0), self.duration)
+        previous = self._position
+        if seconds == previous:
+            return
+        self._position = seconds
+        if self._follow(previous, seconds):
+            return
+        self.update(self._playhead_strip(previous))
+        self.update(self._playhead_strip(seconds))
+
+    def _follow(self, previous: float, current: float) -> bool:
+        if self._in_view(current):
+            return False
+        if not self._in_view(previous) and abs(current - previous) <= SEEK_JUMP_S:
+            return False  # the inspector scrolled away during playback: leave the view where they put it
+        self.set_view(current - 0.05 * self._view_span, self._view_span)
+        self.update()
+        return True
+
+    def _in_view(self, seconds: float) -> bool:
+        return self._view_start <= seconds <= self._view_start + self._view_span
+
+    def _playhead_strip(self, seconds: float) -> QRect:
+        x = round(self.x_at(seconds))
+        return QRect(x - 3, 0, 7, self.height())
+
+    # --- visible window ---------------------------------------------------------------------------------
+
+    @property
+    def view_start(self) -> float:
+        return self._view_start
+
+    @property
+    def view_span(self) -> float:
+        return self._view_span
+
+    def set_view(self, start: float, span: float) -> None:
+        """Show ``span`` seconds from ``start``, kept inside the call and no deeper than 50 ms."""
+        span = min(max(span, min(MIN_SPAN_S, self.duration)), self.duration)
+        start = min(max(start, 0.0), self.duration - span)
+        if (start, span) == (self._view_start, self._view_span):
+            return
+        self._view_start, self._view_span = start, span
+        self._invalidate()
+        self.viewChanged.emit(start, span)
+
+    def zoom(self, factor: float, around: float) -> None:
+        """Scale the visible span by ``factor`` keeping the instant ``around`` at the same x."""
+        if not self._view_span:
+            return
+        fraction = (around - self._view_start) / self._view_span
+        span = min(max(self._view_span * factor, min(MIN_SPAN_S, self.duration)), self.duration)
+        self.set_view(around - fraction * span, span)
+
+    def time_at(self, x: float) -> float:
+        seconds = self._view_start + x / max(self.width(), 1) * self._view_span
+        return min(max(seconds, 0.0), self.duration)
+
+    def x_at(self, seconds: float) -> float:
+        if not self._view_span:
+            return 0.0
+        return (seconds - self._view_start) / self._view_span * self.width()
+
+    def flag_at(self, x: float) -> Flag | None:
+        """The flag whose marker or span is under ``x`` (a few pixels of slack), nearest start first."""
+        hits = [flag for flag in self._flags
+                if self.x_at(flag.start) - 4 <= x <= max(self.x_at(flag.end), self.x_at(flag.start)) + 4]
+        return min(hits, key=lambda flag: abs(self.x_at(flag.start) - x), default=None)
+
+    # --- input ---------------------------------------------------------------------------------------------
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.duration:
+            self.seekRequested.emit(self.time_at(event.position().x()))
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if event.buttons() & Qt.MouseButton.LeftButton and self.duration:
+            self.seekRequested.emit(self.time_at(event.position().x()))
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        delta = event.angleDelta()
+        sideways = delta.x() or (delta.y() if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else 0)
+        if sideways:
+            self.set_view(self._view_start - sideways / 120 * PAN_PER_NOTCH * self._view_span, self._view_span)
+        elif delta.y():
+            self.zoom(ZOOM_PER_NOTCH ** (delta.y() / 120), self.time_at(event.position().x()))
+        event.accept()
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            flag = self.flag_at(event.pos().x())
+            if flag is None:
+                QToolTip.hideText()
+            else:
+                QToolTip.showText(event.globalPos(), self._flag_tooltip(flag), self)
+            return True
+        return super().event(event)
+
+    def _flag_tooltip(self, flag: Flag) -> str:
+        speaker = {AGENT: self.tr("Agent"), CUSTOMER: self.tr("Customer")}.get(flag.speaker, self.tr("Unknown"))
+        return (f"<b>{html.escape(self._category_label(flag.category))}</b> · {format_time(flag.start, 0.1)}"
+                f" · {html.escape(speaker)}<br>{html.escape(flag.text)}")
+
+    def _category_label(self, category: str) -> str:
+        labels = {
+            "forbidden": self.tr("Forbidden phrase"),
+            "insult": self.tr("Insult"),
+            "filler": self.tr("Filler word"),
+            "greeting": self.tr("Greeting"),
+            "closing": self.tr("Closing"),
+            "apology": self.tr("Apology"),
+        }
+        return labels.get(category, category)
+
+    # --- painting ----------------------------------------------------------------------------------------
+
+    def sizeHint(self) -> QSize:
+        return QSize(720, 180)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._invalidate()
+        super().resizeEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if self._static is None:
+            self._static = self._render_static()
+        painter = QPainter(self)
+        painter.drawPixmap(event.rect(), self._static, self._source_rect(event.rect()))
+        if self.duration:
+            self._paint_playhead(painter)
+        painter.end()
+
+    def _source_rect(self, rect: QRect) -> QRect:
+        ratio = self._static.devicePixelRatio()
+        return QRect(round(rect.x() * ratio), round(rect.y() * ratio), round(rect.width() * ratio),
+                     round(rect.height() * ratio))
+
+    def _invalidate(self) -> None:
+        self._static = None
+        self.update()
+
+    def _render_static(self) -> QPixmap:
+        ratio = self.devicePixelRatioF()
+        pixmap = QPixmap(self.size() * ratio)
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(BACKGROUND)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if self.duration:
+            self._paint_call(painter)
+        else:
+            painter.setPen(TEXT)
+            painter.drawText(QRectF(self.rect()), Qt.AlignmentFlag.AlignCenter, self.tr("No recording loaded"))
+        painter.end()
+        return pixmap
+
+    def _paint_call(self, painter: QPainter) -> None:
+        lanes = self._lane_rects()
+        step = tick_step(self._view_span, self.width())
+        for lane in lanes:
+            painter.fillRect(lane, LANE_BACKGROUND)
+        self._paint_segments(painter, lanes)
+        self._paint_grid(painter, lanes, step)
+        self._paint_waves(painter, lanes)
+        self._paint_flags(painter, lanes)
+        self._paint_lane_labels(painter, lanes)
+        self._paint_ruler(painter, step)
+
+    def _lane_rects(self) -> list[QRectF]:
+        top = MARKER_HEIGHT
+        count = self._samples.shape[1]
+        height = (self.height() - MARKER_HEIGHT - RULER_HEIGHT - LANE_GAP * (count - 1)) / count
+        return [QRectF(0, top + index * (height + LANE_GAP), self.width(), height) for index in range(count)]
+
+    def _lane_speaker(self, channel: int) -> str | None:
+        if self._samples.shape[1] == 1:
+            return None
+        return (AGENT, CUSTOMER)[channel]
+
+    def _paint_segments(self, painter: QPainter, lanes: list[QRectF]) -> None:
+        """Faint bands where each speaker talks, so turn-taking reads at a glance even in quiet audio."""
+        for segment in self._segments:
+            x0, x1 = self.x_at(segment.start), self.x_at(segment.end)
+            if x1 < 0 or x0 > self.width():
+                continue
+            colour = QColor(WAVE_COLOURS.get(segment.speaker, MONO_COLOUR))
+            colour.setAlpha(34)
+            for channel, lane in enumerate(lanes):
+                if self._lane_speaker(channel) in (None, segment.speaker) or segment.speaker not in WAVE_COLOURS:
+                    painter.fillRect(QRectF(x0, lane.top(), max(x1 - x0, 1.0), lane.height()), colour)
+
+    def _paint_grid(self, painter: QPainter, lanes: list[QRectF], step: float) -> None:
+        painter.setPen(QPen(GRID, 1))
+        for seconds in self._ticks(step):
+            x = round(self.x_at(seconds)) + 0.5
+            for lane in lanes:
+                painter.drawLine(QPointF(x, lane.top()), QPointF(x, lane.bottom()))
+        for lane in lanes:
+            painter.drawLine(QPointF(0, lane.center().y()), QPointF(self.width(), lane.center().y()))
+
+    def _ticks(self, step: float) -> np.ndarray:
+        first = np.ceil(self._view_start / step) * step
+        return np.arange(first, self._view_start + self._view_span + step / 2, step)
+
+    def _paint_waves(self, painter: QPainter, lanes: list[QRectF]) -> None:
+        """A filled min/max outline per lane, or the joined samples once there are fewer than pixels."""
+        joined = self._view_span * self._rate < self.width()
+        if not joined:
+            low, high = column_peaks(self._samples, self._summary, self._rate, self._view_start,
+                                     self._view_span, self.width())
+        for channel, lane in enumerate(lanes):
+            colour = WAVE_COLOURS.get(self._lane_speaker(channel), MONO_COLOUR)
+            painter.setPen(QPen(colour, 1))
+            if joined:
+                painter.drawPolyline(self._sample_line(lane, channel))
+            else:
+                painter.setBrush(colour)
+                painter.drawPolygon(self._peak_polygon(lane, low[:, channel], high[:, channel]))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+
+    def _y(self, lane: QRectF, values: np.ndarray) -> np.ndarray:
+        half = lane.height() / 2 - 2
+        return lane.center().y() - np.clip(values * self._gain, -1.0, 1.0) * half
+
+    def _peak_polygon(self, lane: QRectF, low: np.ndarray, high: np.ndarray) -> QPolygonF:
+        xs = np.arange(len(low)) + 0.5
+        top = zip(xs, self._y(lane, high))
+        bottom = zip(xs[::-1], self._y(lane, low[::-1]))
+        return QPolygonF([QPointF(x, y) for x, y in (*top, *bottom)])
+
+    def _sample_line(self, lane: QRectF, channel: int) -> QPolygonF:
+        """Zoomed in past one sample per pixel: the samples themselves, joined."""
+        first = max(int(self._view_start * self._rate), 0)
+        last = min(int((self._view_start + self._view_span) * self._rate) + 2, len(self._samples))
+        xs = self.x_at(np.arange(first, last) / self._rate)
+        ys = self._y(lane, self._samples[first:last, channel])
+        return QPolygonF([QPointF(x, y) for x, y in zip(xs, ys)])
+
+    def _paint_flags(self, painter: QPainter, lanes: list[QRectF]) -> None:
+        bottom = lanes[-1].bottom()
+        painter.setPen(Qt.PenStyle.NoPen)
+        for flag in self._flags:
+            x0, x1 = self.x_at(flag.start), self.x_at(flag.end)
+            if x1 < -6 or x0 > self.width() + 6:
+                continue
+            colour = FLAG_COLOURS.get(flag.category, OTHER_FLAG_COLOUR)
+            span = QColor(colour)
+            span.setAlpha(48)
+            painter.fillRect(QRectF(x0, MARKER_HEIGHT, max(x1 - x0, 1.0), bottom - MARKER_HEIGHT), span)
+            painter.fillRect(QRectF(x0 - 0.75, MARKER_HEIGHT, 1.5, bottom - MARKER_HEIGHT), colour)
+            painter.setBrush(colour)
+            painter.drawPolygon(QPolygonF([QPointF(x0 - 5, 1), QPointF(x0 + 5, 1),
+                                           QPointF(x0, MARKER_HEIGHT - 1)]))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+
+    def _paint_lane_labels(self, painter: QPainter, lanes: list[QRectF]) -> None:
+        if len(lanes) == 1:
+            names = [self.tr("Mono")]
+        else:
+            names = [self.tr("Agent"), self.tr("Customer")]
+        font = QFont(self.font())
+        font.setPointSizeF(max(font.pointSizeF() - 1, 7))
+        font.setWeight(QFont.Weight.DemiBold)
+        painter.setFont(font)
+        for channel, (lane, name) in enumerate(zip(lanes, names)):
+            box = painter.fontMetrics().boundingRect(name).adjusted(-5, -2, 5, 2)
+            box.moveTopLeft(QPoint(6, round(lane.top()) + 4))
+            painter.fillRect(box, QColor(20, 21, 24, 190))
+            painter.setPen(WAVE_COLOURS.get(self._lane_speaker(channel), MONO_COLOUR).lighter(125))
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, name)
+
+    def _paint_ruler(self, painter: QPainter, step: float) -> None:
+        top = self.height() - RULER_HEIGHT
+        painter.fillRect(QRectF(0, top, self.width(), RULER_HEIGHT), RULER_BACKGROUND)
+        painter.setPen(QPen(GRID, 1))
+        painter.drawLine(QPointF(0, top + 0.5), QPointF(self.width(), top + 0.5))
+        font = QFont(self.font())
+        font.setPointSizeF(max(font.pointSizeF() - 1.5, 7))
+        painter.setFont(font)
+        metrics = painter.fontMetrics()
+        for seconds in self._ticks(step):
+            x = round(self.x_at(seconds)) + 0.5
+            painter.setPen(QPen(TEXT, 1))
+            painter.drawLine(QPointF(x, top), QPointF(x, top + 5))
+            label = format_time(seconds, step)
+            if x + 3 + metrics.horizontalAdvance(label) <= self.width():
+                painter.drawText(QPointF(x + 3, top + 5 + metrics.ascent()), label)
+
+    def _paint_playhead(self, painter: QPainter) -> None:
+        x = self.x_at(self._position)
+        if not -2 <= x <= self.width() + 2:
+            return
+        bottom = self.height() - RULER_HEIGHT
+        painter.fillRect(QRectF(round(x) - 1, 0, 2, bottom), PLAYHEAD)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(PLAYHEAD)
+        painter.drawPolygon(QPolygonF([QPointF(round(x) - 4, 0), QPointF(round(x) + 4, 0),
+                                       QPointF(round(x), 6)]))
