@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 DEMO := demo-library
 STAMP := $(VENV)/.installed
 
-.PHONY: run test demo system-deps screenshots benchmarks clean
+.PHONY: run test demo system-deps screenshots translations clean
 
 run: $(DEMO)/.analysed
 	QAWS_DB=$(DEMO)/library.sqlite3 $(VENV)/bin/qaws
@@ -36,3 +36,8 @@ screenshots: $(DEMO)/.analysed
 
 clean:
 	rm -rf $(VENV) $(DEMO)
+
+# After changing UI strings: refresh the catalogue, translate new entries (Qt Linguist), compile.
+translations: $(STAMP)
+	$(VENV)/bin/pyside6-lupdate qaworkstation/ui/*.py -no-obsolete -ts resources/i18n/qaws_zh_CN.ts
+	$(VENV)/bin/pyside6-lrelease resources/i18n/qaws_zh_CN.ts -qm resources/i18n/qaws_zh_CN.qm

@@ -113,3 +113,21 @@ def test_missing_share_is_reported_and_nothing_lost(qtbot, window: MainWindow, s
     qtbot.waitUntil(lambda: bool(warnings), timeout=5000)
     assert "not-mounted" in warnings[0]
     assert store.evaluation(recording_id, window.call.rubric.id, "质检员01") is not None
+
+
+def test_window_speaks_simplified_chinese_under_a_chinese_locale(qtbot, qapp, store, transcriber, rubrics,
+                                                                 tmp_path: Path) -> None:
+    from PySide6.QtCore import QLocale
+
+    from qaworkstation.ui.app import install_translator
+
+    translator = install_translator(qapp, QLocale(QLocale.Chinese, QLocale.China))
+    try:
+        assert translator is not None
+        main = MainWindow(store, transcriber, rubrics, QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat))
+        qtbot.addWidget(main)
+        assert main.play_button.text() == "播放"
+        assert main.library.table.horizontalHeaderItem(1).text() == "坐席"
+        main.close()
+    finally:
+        qapp.removeTranslator(translator)

@@ -15,7 +15,9 @@ class Suggestion:
 
     item_id: str
     deduction: float
-    reason: str
+    category: str
+    evidence: str = ""  # the words heard; empty for a missing greeting/closing
+    speaker: str = ""
     start: float | None = None
 
 
@@ -23,11 +25,11 @@ def suggestions(rubric: Rubric, flags: list[Flag], checks: list[Check]) -> dict[
     by_item: dict[str, list[Suggestion]] = {item.id: [] for item in rubric.items}
     for flag in flags:
         if flag.item in by_item and flag.deduction > 0:
-            by_item[flag.item].append(Suggestion(flag.item, flag.deduction,
-                                                 f"{flag.category}: “{flag.text}” ({flag.speaker})", flag.start))
+            by_item[flag.item].append(Suggestion(flag.item, flag.deduction, flag.category, flag.text, flag.speaker,
+                                                 flag.start))
     for check in checks:
         if not check.present and check.item in by_item:
-            by_item[check.item].append(Suggestion(check.item, check.deduction, f"{check.category}: missing"))
+            by_item[check.item].append(Suggestion(check.item, check.deduction, check.category))
     return by_item
 
 

@@ -33,8 +33,8 @@ class LibraryView(QWidget):
         form.addRow(self.tr("Status"), self.status)
         form.addRow(self.tr("From"), self.date_from)
         form.addRow(self.tr("To"), self.date_to)
-        self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels([self.tr("Call"), self.tr("Agent"), self.tr("Flags"),
+        self.table = QTableWidget(0, 6)
+        self.table.setHorizontalHeaderLabels([self.tr("Call"), self.tr("Agent"), self.tr("Time"), self.tr("Flags"),
                                               self.tr("Length"), self.tr("Scored")])
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
@@ -42,7 +42,9 @@ class LibraryView(QWidget):
         self.table.verticalHeader().hide()
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
-        for column in range(1, 5):
+        self.table.setTextElideMode(Qt.ElideMiddle)
+        self.table.setAlternatingRowColors(True)
+        for column in range(1, 6):
             self.table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeToContents)
         self.table.itemSelectionChanged.connect(self._on_selection)
         layout = QVBoxLayout(self)
@@ -91,18 +93,21 @@ class LibraryView(QWidget):
         self.table.setSortingEnabled(False)
         self.table.setRowCount(len(rows))
         for index, row in enumerate(rows):
-            name = QTableWidgetItem(row["file_name"])
+            name = QTableWidgetItem(row["call_id"] or row["file_name"].rsplit(".", 1)[0])
             name.setData(Qt.UserRole, row["id"])
-            name.setToolTip(f"{row['path']}\n{row['team']} {row['call_time']}\n{row['error']}".strip())
+            name.setToolTip(f"{row['file_name']}\n{row['path']}\n{row['team']} {row['call_time']}\n"
+                            f"{row['error']}".strip())
             flags = QTableWidgetItem()
             flags.setData(Qt.DisplayRole, row["flag_count"] if row["status"] == "analysed" else None)
             if row["status"] == "error":
                 flags.setText(self.tr("error"))
             scored = QTableWidgetItem("✓" if row["evaluation_count"] else "")
-            for column, item in enumerate((name, QTableWidgetItem(row["agent"]), flags,
+            when = QTableWidgetItem(row["call_time"][5:16].replace("T", " "))
+            for column, item in enumerate((name, QTableWidgetItem(row["agent"]), when, flags,
                                            QTableWidgetItem(clock(row["duration"])), scored)):
                 self.table.setItem(index, column, item)
         self.table.setSortingEnabled(True)
+        self.table.sortItems(3, Qt.DescendingOrder)
         self.table.blockSignals(False)
         if keep:
             self.select(keep)

@@ -73,7 +73,8 @@ class MainWindow(QMainWindow):
         self.tick = QTimer(self, interval=TICK_MS, timeout=self._on_tick)
         self.tick.start()
         self.statusBar().addPermanentWidget(self.audio_status)
-        self.audio_status.setText(self.playback.status)
+        self.audio_status.setText(self.playback.status if self.playback.available
+                                  else self.tr("No audio output — playback runs silently"))
         self.refresh_library()
 
     # construction -----------------------------------------------------------------------------------------
@@ -90,17 +91,17 @@ class MainWindow(QMainWindow):
         self.time_label = QLabel("00:00.00 / 00:00")
         self.time_label.setStyleSheet("font-family: monospace; font-size: 14px;")
         self.call_label = QLabel()
-        self.call_label.setStyleSheet("font-weight: 600;")
+        self.call_label.setStyleSheet("font-weight: 600; padding: 2px 0;")
         controls = QHBoxLayout()
         controls.addWidget(self.play_button)
         controls.addWidget(self.time_label)
         controls.addStretch(1)
-        controls.addWidget(self.call_label)
         self.transcript = TranscriptView()
         self.transcript.seekRequested.connect(self.seek_and_play)
         centre = QWidget()
         centre_layout = QVBoxLayout(centre)
         centre_layout.setContentsMargins(6, 6, 6, 6)
+        centre_layout.addWidget(self.call_label)
         centre_layout.addLayout(controls)
         centre_layout.addWidget(self.waveform)
         centre_layout.addWidget(self.transcript, 1)
@@ -109,9 +110,9 @@ class MainWindow(QMainWindow):
         self.scorecard.jumpRequested.connect(self.seek_and_play)
         self.scorecard.saveRequested.connect(self.save_evaluation)
         splitter = QSplitter(Qt.Horizontal)
-        for widget, width in ((self.library, 330), (centre, 640), (self.scorecard, 500)):
+        for widget in (self.library, centre, self.scorecard):
             splitter.addWidget(widget)
-        splitter.setSizes([330, 640, 500])
+        splitter.setSizes([400, 600, 480])
         splitter.setStretchFactor(1, 1)
         self.setCentralWidget(splitter)
         self._build_toolbar()
@@ -252,7 +253,8 @@ class MainWindow(QMainWindow):
         self.call = call
         recording = call.recording
         self.call_label.setText(" · ".join(x for x in (recording["agent"], recording["team"],
-                                                       recording["call_time"], recording["file_name"]) if x))
+                                                       recording["call_time"].replace("T", " "),
+                                                       recording["file_name"]) if x))
         self.playback.pause()
         if samples is not None:
             self.playback.load(samples, rate)

@@ -10,3 +10,13 @@ CATEGORY_COLOURS = {
 }
 
 SPEAKER_COLOURS = {"agent": "#1a73e8", "customer": "#188038", "unknown": "#5f6368"}
+
+# Light backgrounds of the same hues, for highlighting text without losing contrast.
+CATEGORY_TINTS = {
+    "forbidden": "#fce8e6",
+    "insult": "#fbe3f1",
+    "filler": "#feefe3",
+    "greeting": "#e6f4ea",
+    "closing": "#e6f4ea",
+    "apology": "#e8f0fe",
+}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QDoubleSpinBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
                                QPlainTextEdit, QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
@@ -18,6 +18,25 @@ from ..core.scorecard import Suggestion
 from .format import clock, points
 
 _SEVERITY_COLOURS = {"A": "#d93025", "B": "#e37400", "C": "#5f6368"}
+
+
+def category_name(category: str) -> str:
+    translate = QCoreApplication.translate
+    names = {"greeting": translate("ScorecardView", "Greeting"), "closing": translate("ScorecardView", "Closing"),
+             "apology": translate("ScorecardView", "Apology"),
+             "forbidden": translate("ScorecardView", "Forbidden phrase"),
+             "insult": translate("ScorecardView", "Insult"), "filler": translate("ScorecardView", "Filler word")}
+    return names.get(category, category)
+
+
+def describe(suggestion: Suggestion) -> str:
+    """One line of evidence for a suggested deduction, in the inspector's language."""
+    translate = QCoreApplication.translate
+    if not suggestion.evidence:
+        return translate("ScorecardView", "{0} missing").format(category_name(suggestion.category))
+    speakers = {"agent": translate("ScorecardView", "Agent"), "customer": translate("ScorecardView", "Customer")}
+    speaker = speakers.get(suggestion.speaker, translate("ScorecardView", "Unknown"))
+    return f"{category_name(suggestion.category)}: “{suggestion.evidence}” ({speaker})"
 
 
 class _ItemRow:
@@ -38,12 +57,12 @@ class _ItemRow:
         self.score.setValue(item.max_points)
         self.score.setSuffix(f" / {points(item.max_points)}")
         self.score.setKeyboardTracking(False)
-        self.na = QCheckBox(owner.tr("N/A"))
+        self.na = QCheckBox(QCoreApplication.translate("ScorecardView", "N/A"))
         self.na.setEnabled(item.allow_na)
         self.comment = QLineEdit()
-        self.comment.setPlaceholderText(owner.tr("Comment"))
+        self.comment.setPlaceholderText(QCoreApplication.translate("ScorecardView", "Comment"))
         self.hints = QLabel()
-        self.hints.setWordWrap(True)
+        self.hints.setWordWrap(False)
         self.hints.setTextFormat(Qt.RichText)
         self.hints.linkActivated.connect(lambda link: owner.jumpRequested.emit(float(link)))
         self.hints.hide()
@@ -69,7 +88,7 @@ class _ItemRow:
             jump = (f" <a href='{suggestion.start}'>{clock(suggestion.start)}</a>"
                     if suggestion.start is not None else "")
             lines.append(f"<span style='color:#d93025'>−{points(suggestion.deduction)}</span> "
-                         f"{html.escape(suggestion.reason)}{jump}")
+                         f"{html.escape(describe(suggestion))}{jump}")
         self.hints.setText("<br>".join(lines))
         self.hints.setVisible(bool(lines))
         self.title.setStyleSheet("QLabel { background: #fdecea; }" if lines else "")
@@ -115,8 +134,9 @@ class ScorecardView(QWidget):
 
     def set_rubric(self, rubric: Rubric) -> None:
         self.rubric = rubric
+        pass_mark = self.tr("pass mark {0}%").format(points(rubric.pass_mark))
         self.header.setText(f"{html.escape(rubric.name)}  <span style='color:#5f6368;font-size:12px'>"
-                            f"{self.tr('pass mark')} {points(rubric.pass_mark)}%</span>")
+                            f"{html.escape(pass_mark)}</span>")
         body = QWidget()
         grid = QGridLayout(body)
         grid.setColumnStretch(0, 3)

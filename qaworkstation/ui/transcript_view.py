@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from ..core.domain import AGENT, CUSTOMER, Flag, Segment
 from .format import clock
-from .palette import CATEGORY_COLOURS, SPEAKER_COLOURS
+from .palette import CATEGORY_COLOURS, CATEGORY_TINTS, SPEAKER_COLOURS
 
 
 class TranscriptView(QTextBrowser):
@@ -57,7 +57,8 @@ class TranscriptView(QTextBrowser):
     def _render(self) -> None:
         scroll = self.verticalScrollBar().value()
         if not self._segments:
-            self.setHtml(f"<p style='color:#888'>{html.escape(self.tr('No transcript yet.'))}</p>")
+            empty = self.tr("No transcript yet.")
+            self.setHtml(f"<p style='color:#888'>{html.escape(empty)}</p>")
             return
         rows = [self._row(index, segment) for index, segment in enumerate(self._segments)]
         self.setHtml("<table width='100%' cellspacing='0' cellpadding='4'>" + "".join(rows) + "</table>")
@@ -70,7 +71,8 @@ class TranscriptView(QTextBrowser):
         return (
             f"<tr{background}><td width='64' valign='top'><a name='s{index}' href='seek:{segment.start}'"
             f" style='color:#5f6368;text-decoration:none'>{clock(segment.start)}</a></td>"
-            f"<td width='72' valign='top' style='color:{colour};font-weight:600'>{html.escape(name)}</td>"
+            f"<td width='84' valign='top' style='color:{colour};font-weight:600;white-space:nowrap'>"
+            f"{html.escape(name)}</td>"
             f"<td valign='top'>{self._highlighted(segment)}</td></tr>"
         )
 
@@ -86,7 +88,8 @@ class TranscriptView(QTextBrowser):
             text = html.escape(word.text)
             if hit:
                 colour = CATEGORY_COLOURS.get(hit.category, "#d93025")
-                text = (f"<span style='background-color:{colour}33;color:{colour};font-weight:600'"
+                tint = CATEGORY_TINTS.get(hit.category, "#fce8e6")
+                text = (f"<span style='background-color:{tint};color:{colour};font-weight:600'"
                         f" title='{html.escape(hit.category)}'>{text}</span>")
             parts.append(text)
         return "".join(parts)
