@@ -103,8 +103,12 @@ def _migration_1(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1]
-SCHEMA_VERSION = len(MIGRATIONS)
+# Schema version -> the step that brings the previous version to it. Steps are never edited once released;
+# a change is a new step.
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
+    1: _migration_1,
+}
+SCHEMA_VERSION = max(MIGRATIONS)
 
 _RECORDING_FIELDS = ("agent", "team", "call_id", "call_time")
 
@@ -144,10 +148,10 @@ class Store:
             raise StoreError(
                 f"{self.path}: written by a newer QA Workstation (schema {current} > {SCHEMA_VERSION}); update the app"
             )
-        for version in range(current, SCHEMA_VERSION):
+        for version in sorted(v for v in MIGRATIONS if v > current):
             with self.transaction() as db:
                 MIGRATIONS[version](db)
-                db.execute(f"PRAGMA user_version = {version + 1}")
+                db.execute(f"PRAGMA user_version = {version}")
 
     def _rows(self, sql: str, params: tuple | dict = ()) -> list[dict[str, Any]]:
         with self._lock:
