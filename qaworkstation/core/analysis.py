@@ -12,6 +12,7 @@ from typing import Any
 
 from .domain import Check, Flag, Rubric, Segment
 from .rubric import bundled_rubrics_dir, list_rubrics, load_rubric
+from .risk import risk_score
 from .rules import find_flags
 from .store import Store
 from .transcribe import CancelCheck, ProgressCallback, SegmentCallback, Transcriber, cache_key
@@ -111,5 +112,5 @@ def analyse_recording(store: Store, transcriber: Transcriber, rubrics: RubricLib
     segments, language, hit = transcript_for(store, transcriber, recording, progress, on_segment, cancelled)
     rubric = rubrics.for_language(language)
     flags, checks = find_flags(segments, rubric, recording["duration"])
-    store.save_analysis(recording_id, rubric.id, flags, checks)
+    store.save_analysis(recording_id, rubric.id, flags, checks, risk_score(rubric, flags, checks))
     return AnalysisResult(store.recording(recording_id), language, segments, flags, checks, rubric.id, hit)

@@ -103,10 +103,27 @@ def _migration_1(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_2(db: sqlite_utils.Database) -> None:
+    """The persistent work queue and each call's risk score."""
+    db.executescript(
+        """
+        CREATE TABLE jobs (
+            id INTEGER PRIMARY KEY, recording_id TEXT NOT NULL UNIQUE REFERENCES recordings(id),
+            state TEXT NOT NULL DEFAULT 'queued', priority INTEGER NOT NULL DEFAULT 0,
+            attempts INTEGER NOT NULL DEFAULT 0, error TEXT NOT NULL DEFAULT '', enqueued_at TEXT NOT NULL,
+            started_at TEXT, finished_at TEXT
+        );
+        CREATE INDEX jobs_next ON jobs(state, priority DESC, id);
+        ALTER TABLE recordings ADD COLUMN risk REAL NOT NULL DEFAULT 0;
+        """
+    )
+
+
 # Schema version -> the step that brings the previous version to it. Steps are never edited once released;
 # a change is a new step.
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migration_1,
+    2: _migration_2,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 
@@ -186,7 +203,7 @@ class Store:
 
     def list_recordings(self, agent: str = "", team: str = "", status: str = "", date_from: str = "",
                         date_to: str = "", rubric_id: str = "") -> list[dict[str, Any]]:
-        """Library rows with their flag count for the given rubric; most flagged first."""
+        """Library rows with their flag count for the given rubric; riskiest first."""
         where, params = ["1 = 1"], {"rubric": rubric_id}
         for column, value in (("agent", agent), ("team", team), ("status", status)):
             if value:
@@ -204,7 +221,7 @@ class Store:
             FROM recordings r LEFT JOIN flags f ON f.recording_id = r.id AND f.rubric_id = :rubric
                  AND f.deduction > 0
             WHERE {' AND '.join(where)}
-            GROUP BY r.id ORDER BY flag_count DESC, r.call_time DESC, r.file_name
+            GROUP BY r.id ORDER BY r.risk DESC, flag_count DESC, r.call_time DESC, r.file_name
         """
         return self._rows(sql, params)
 
@@ -260,7 +277,8 @@ class Store:
 
     # analysis ---------------------------------------------------------------------------------------------
 
-    def save_analysis(self, recording_id: str, rubric_id: str, flags: list[Flag], checks: list[Check]) -> None:
+    def save_analysis(self, recording_id: str, rubric_id: str, flags: list[Flag], checks: list[Check],
+                      risk: float = 0.0) -> None:
         with self.transaction() as db:
             params = (recording_id, rubric_id)
             db.execute("DELETE FROM flags WHERE recording_id = ? AND rubric_id = ?", params)
@@ -269,7 +287,8 @@ class Store:
             db["checks"].insert_all(
                 {"recording_id": recording_id, "rubric_id": rubric_id, **asdict(c)} for c in checks
             )
-            db["recordings"].update(recording_id, {"status": "analysed", "error": "", "updated_at": now_iso()})
+            db["recordings"].update(recording_id, {"status": "analysed", "error": "", "risk": risk,
+                                                   "updated_at": now_iso()})
 
     def flags(self, recording_id: str, rubric_id: str) -> list[Flag]:
         rows = self._rows(
