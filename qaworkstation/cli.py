@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .core.analysis import AUTO_RUBRIC, RubricLibrary, analyse_recording
+from .core.analysis import AUTO_RUBRIC, AnalysisResult, RubricLibrary, analyse_recording
 from .core.audio import AudioError
 from .core.importer import FilenamePattern, ImportReport, import_paths
 from .core.models import DEFAULT_MODEL, ModelUnavailable
@@ -22,6 +22,7 @@ from .core.rubric import RubricError
 from .core.store import Store, StoreError, default_db_path
 from .core.sync import sync_evaluations
 from .core.transcribe import TranscribeSettings, Transcriber
+from .core.work_queue import QueueRunner, QueueStatus
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -113,26 +114,36 @@ def _transcriber(args: argparse.Namespace) -> Transcriber:
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
+    """Queue the calls, work through the queue (resumable after a crash), then report each call."""
     store = _store(args)
     report = _import(args, store)
-    transcriber = _transcriber(args)
-    rubrics = RubricLibrary(args.rubric)
-    failures = len(report.errors)
-    for recording_id in dict.fromkeys(report.recording_ids):
-        try:
-            result = analyse_recording(store, transcriber, rubrics, recording_id)
-        except AudioError as exc:
-            store.update_recording(recording_id, status="error", error=str(exc))
-            print(f"qaws: {exc}", file=sys.stderr)
-            failures += 1
+    recording_ids = list(dict.fromkeys(report.recording_ids))
+    runner = QueueRunner(store, _transcriber(args), RubricLibrary(args.rubric))
+    runner.queue.enqueue(recording_ids)
+    failed: dict[str, str] = {}
+    runner.run(on_status=_print_progress if sys.stderr.isatty() else None,
+               on_error=lambda name, message: failed.setdefault(name, message))
+    for recording_id in recording_ids:
+        recording = store.recording(recording_id)
+        if recording["status"] == "error":
+            print(f"qaws: {recording['error']}", file=sys.stderr)
             continue
-        if getattr(args, "json", False):
-            print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)
-        else:
-            violations = sum(1 for f in result.flags if f.deduction > 0)
-            print(f"{result.recording['file_name']}: {result.language}, {len(result.segments)} segments, "
-                  f"{violations} flags", flush=True)
-    return EXIT_FAILURE if failures else 0
+        _print_result(args, analyse_recording(store, runner.transcriber, runner.rubrics, recording_id))
+    return EXIT_FAILURE if report.errors or failed else 0
+
+
+def _print_progress(status: QueueStatus) -> None:
+    eta = f", about {status.eta_s:.0f} s left" if status.eta_s is not None else ""
+    print(f"\r{status.fraction:6.1%} {status.current_file}{eta}\033[K", end="", file=sys.stderr, flush=True)
+
+
+def _print_result(args: argparse.Namespace, result: AnalysisResult) -> None:
+    if getattr(args, "json", False):
+        print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)
+        return
+    violations = sum(1 for f in result.flags if f.deduction > 0)
+    print(f"{result.recording['file_name']}: {result.language}, {len(result.segments)} segments, "
+          f"{violations} flags, risk {result.recording['risk']:g}", flush=True)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
