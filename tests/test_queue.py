@@ -176,4 +176,4 @@ def test_targeted_sample_finds_new_agents_and_keywords_across_scripts(store: Sto
     assert targeted_sample(store, rows, keyword="優惠") == [ids[0]]  # traditional keyword, simplified transcript
     assert targeted_sample(store, rows, keyword="internet") == [ids[1]]
     assert targeted_sample(store, rows, agents=["N001"]) == [ids[1]]
-    assert sorted(targeted_sample(store, rows, agents=["N001"], keyword="积分")) == sorted(ids)
+    assert sorted(targeted_sample(store, rows, agents=["N001"], keyword="优惠")) == sorted(ids)
