@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 
-from .audio import channels_for_model
+from .model_audio import Chunk, iter_chunks
 from .domain import AGENT, CUSTOMER, UNKNOWN, Segment, Word
 from .models import DEFAULT_MODEL, ModelChoice, resolve_model
 from .textnorm import to_script
 
-SAMPLE_RATE = 16000
 ProgressCallback = Callable[[float], None]
 SegmentCallback = Callable[[Segment], None]
 CancelCheck = Callable[[], bool]
@@ -33,15 +35,25 @@ class Cancelled(Exception):
 
 @dataclass(frozen=True)
 class TranscribeSettings:
-    """Everything that changes the transcript; it is part of the cache key."""
+    """Everything that changes the transcript; it is part of the cache key.
+
+    ``workers`` channels are transcribed at once, each with ``cpu_threads`` threads (0: the cores shared
+    evenly). On two cores two single-threaded workers beat one two-threaded one by a third
+    (docs/performance.md), so the agent and customer legs of a call are decoded side by side.
+    """
 
     model: str = DEFAULT_MODEL
     compute_type: str = "int8"
     cpu_threads: int = 0
+    workers: int = 2
     beam_size: int = 5
     language: str = ""  # "" detects per channel
     vad: bool = True
     script: str = "simplified"  # simplified | traditional | as-is
+
+    @property
+    def threads_per_worker(self) -> int:
+        return self.cpu_threads or max(1, (os.cpu_count() or 1) // max(1, self.workers))
 
 
 @dataclass
@@ -66,6 +78,7 @@ class Transcriber:
         self.settings = settings or TranscribeSettings()
         self.model_choice: ModelChoice = resolve_model(self.settings.model)
         self._model = None
+        self._pool = ThreadPoolExecutor(max_workers=max(1, self.settings.workers), thread_name_prefix="whisper")
 
     @property
     def model(self):  # noqa: ANN201 - faster_whisper.WhisperModel, imported lazily (slow import)
@@ -73,39 +86,52 @@ class Transcriber:
             from faster_whisper import WhisperModel
 
             self._model = WhisperModel(self.model_choice.source, device="cpu",
-                                       compute_type=self.settings.compute_type, cpu_threads=self.settings.cpu_threads)
+                                       compute_type=self.settings.compute_type,
+                                       cpu_threads=self.settings.threads_per_worker,
+                                       num_workers=max(1, self.settings.workers))
         return self._model
 
     def transcribe_file(self, path: Path | str, channel_count: int, duration: float,
                         progress: ProgressCallback | None = None, on_segment: SegmentCallback | None = None,
                         cancelled: CancelCheck | None = None) -> Transcript:
-        channels = channels_for_model(path, channel_count)
-        return self.transcribe_channels(channels, duration, progress, on_segment, cancelled)
-
-    def transcribe_channels(self, channels: list[np.ndarray], duration: float,
-                            progress: ProgressCallback | None = None, on_segment: SegmentCallback | None = None,
-                            cancelled: CancelCheck | None = None) -> Transcript:
-        """Transcribe each channel in turn; progress runs 0→1 over all channels."""
-        speakers = speakers_for(len(channels))
-        segments: list[Segment] = []
+        """Chunk by chunk, so memory stays flat however long the call and segments arrive as they are made."""
         languages: list[str] = []
-        for index, (speaker, audio) in enumerate(zip(speakers, channels)):
-            def channel_progress(fraction: float, index: int = index) -> None:
-                if progress:
-                    progress((index + min(fraction, 1.0)) / len(channels))
+        segments: list[Segment] = []
+        for chunk in iter_chunks(path, channel_count):
+            def chunk_progress(fraction: float, chunk: Chunk = chunk) -> None:
+                if progress and duration:
+                    progress(min(1.0, (chunk.offset + fraction * chunk.duration) / duration))
 
-            language, found = self._transcribe_channel(audio, speaker, duration, channel_progress, on_segment,
-                                                       cancelled)
-            languages.append(language)
-            segments.extend(found)
-        segments.sort(key=lambda s: (s.start, s.end))
+            part = self.transcribe_channels(chunk.channels, chunk.duration, chunk_progress, on_segment, cancelled,
+                                            offset=chunk.offset)
+            languages.append(part.language)
+            segments.extend(part.segments)
         if progress:
             progress(1.0)
         return Transcript(languages[0] if languages else self.settings.language, segments)
 
-    def _transcribe_channel(self, audio: np.ndarray, speaker: str, duration: float, progress: ProgressCallback,
-                            on_segment: SegmentCallback | None, cancelled: CancelCheck | None
-                            ) -> tuple[str, list[Segment]]:
+    def transcribe_channels(self, channels: list[np.ndarray], duration: float,
+                            progress: ProgressCallback | None = None, on_segment: SegmentCallback | None = None,
+                            cancelled: CancelCheck | None = None, offset: float = 0.0) -> Transcript:
+        """Transcribe the channels side by side; progress follows the slowest channel."""
+        speakers = speakers_for(len(channels))
+        reached = [0.0] * len(channels)
+
+        def channel_progress(index: int, fraction: float) -> None:
+            reached[index] = min(fraction, 1.0)
+            if progress:
+                progress(min(reached))
+
+        futures = [self._pool.submit(self._transcribe_channel, audio, speaker, duration, offset,
+                                     partial(channel_progress, index), on_segment, cancelled)
+                   for index, (speaker, audio) in enumerate(zip(speakers, channels))]
+        results = [future.result() for future in futures]
+        segments = sorted((s for _, found in results for s in found), key=lambda s: (s.start, s.end))
+        return Transcript(results[0][0] if results else self.settings.language, segments)
+
+    def _transcribe_channel(self, audio: np.ndarray, speaker: str, duration: float, offset: float,
+                            progress: ProgressCallback, on_segment: SegmentCallback | None,
+                            cancelled: CancelCheck | None) -> tuple[str, list[Segment]]:
         options = dict(beam_size=self.settings.beam_size, word_timestamps=True, vad_filter=self.settings.vad,
                        language=self._language())
         raw_segments, info = self.model.transcribe(audio, **options)
@@ -113,7 +139,7 @@ class Transcriber:
         for raw in raw_segments:
             if cancelled and cancelled():
                 raise Cancelled()
-            segment = self._segment(raw, speaker, info.language)
+            segment = self._segment(raw, speaker, info.language, offset)
             if segment.text:
                 found.append(segment)
                 if on_segment:
@@ -126,9 +152,9 @@ class Transcriber:
             return "en"
         return self.settings.language or None
 
-    def _segment(self, raw, speaker: str, language: str) -> Segment:  # noqa: ANN001 - faster_whisper Segment
+    def _segment(self, raw, speaker: str, language: str, offset: float) -> Segment:  # noqa: ANN001
         script = self.settings.script
-        words = [Word(round(w.start, 3), round(w.end, 3), to_script(w.word, script), round(w.probability, 4))
-                 for w in (raw.words or [])]
-        return Segment(speaker, round(raw.start, 3), round(raw.end, 3), to_script(raw.text.strip(), script),
-                       words, language)
+        words = [Word(round(offset + w.start, 3), round(offset + w.end, 3), to_script(w.word, script),
+                      round(w.probability, 4)) for w in (raw.words or [])]
+        return Segment(speaker, round(offset + raw.start, 3), round(offset + raw.end, 3),
+                       to_script(raw.text.strip(), script), words, language)
