@@ -11,7 +11,7 @@ from qaworkstation.core.analysis import analyse_recording, transcript_for
 from qaworkstation.core.importer import import_paths
 from qaworkstation.core.models import OFFLINE_BASE, ModelUnavailable, resolve_model
 from qaworkstation.core.store import Store
-from qaworkstation.core.transcribe import Cancelled, Transcriber
+from qaworkstation.core.transcribe import Cancelled, TranscribeSettings, Transcriber
 
 
 def test_offline_base_model_is_joined_and_verified() -> None:
@@ -73,3 +73,16 @@ def test_cancel_stops_and_stores_nothing(store: Store, transcriber: Transcriber,
 def test_silence_gives_no_text(transcriber: Transcriber) -> None:
     silence = np.zeros(16000 * 30, dtype=np.float32)
     assert transcriber.transcribe_channels([silence], 30.0).segments == []
+
+
+def test_model_that_cannot_be_downloaded_offline_says_what_to_do(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    transcriber = Transcriber(TranscribeSettings(model="no-such-model-xyz"))
+    with pytest.raises(ModelUnavailable, match="offline-base"):
+        transcriber.model
+
+
+def test_a_pure_tone_gives_no_text(transcriber: Transcriber) -> None:
+    t = np.arange(16000 * 30) / 16000
+    tone = (0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
+    assert transcriber.transcribe_channels([tone], 30.0).segments == []

@@ -21,7 +21,7 @@ import numpy as np
 
 from .model_audio import Chunk, iter_chunks
 from .domain import AGENT, CUSTOMER, UNKNOWN, Segment, Word
-from .models import DEFAULT_MODEL, ModelChoice, resolve_model
+from .models import DEFAULT_MODEL, ModelChoice, ModelUnavailable, resolve_model
 from .textnorm import to_script
 
 ProgressCallback = Callable[[float], None]
@@ -85,10 +85,17 @@ class Transcriber:
         if self._model is None:
             from faster_whisper import WhisperModel
 
-            self._model = WhisperModel(self.model_choice.source, device="cpu",
-                                       compute_type=self.settings.compute_type,
-                                       cpu_threads=self.settings.threads_per_worker,
-                                       num_workers=max(1, self.settings.workers))
+            try:
+                self._model = WhisperModel(self.model_choice.source, device="cpu",
+                                           compute_type=self.settings.compute_type,
+                                           cpu_threads=self.settings.threads_per_worker,
+                                           num_workers=max(1, self.settings.workers))
+            except Exception as exc:  # hub, file and CTranslate2 errors share no base class
+                raise ModelUnavailable(
+                    f"model {self.settings.model!r} could not be loaded ({type(exc).__name__}: {exc}). Without "
+                    "internet use offline-base or offline-tiny.en, or a folder with a CTranslate2 model "
+                    "(copy one from an online machine's ~/.cache/huggingface)."
+                ) from exc
         return self._model
 
     def transcribe_file(self, path: Path | str, channel_count: int, duration: float,

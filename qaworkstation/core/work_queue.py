@@ -11,10 +11,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from .analysis import AnalysisResult, RubricLibrary, analyse_recording
 from .audio import AudioError
+from .domain import Segment
 from .store import Store, now_iso
 from .transcribe import Cancelled, Transcriber
 
@@ -124,7 +126,8 @@ class QueueRunner:
 
     def run(self, on_status: StatusCallback | None = None, on_result: ResultCallback | None = None,
             on_error: Callable[[str, str], None] | None = None, stop: Callable[[], bool] = lambda: False,
-            on_segment: Callable[..., None] | None = None) -> QueueStatus:
+            on_segment: Callable[[str, Segment], None] | None = None) -> QueueStatus:
+        """Work until the queue is empty or ``stop`` says so; a stopped call goes back to the queue."""
         self.queue.recover()
         while not stop():
             job = self.queue.claim_next()
@@ -135,16 +138,17 @@ class QueueRunner:
 
     def _run_job(self, job: dict[str, Any], on_status: StatusCallback | None, on_result: ResultCallback | None,
                  on_error: Callable[[str, str], None] | None, stop: Callable[[], bool],
-                 on_segment: Callable[..., None] | None) -> None:
+                 on_segment: Callable[[str, Segment], None] | None) -> None:
         started = time.monotonic()
 
         def progress(fraction: float) -> None:
             if on_status:
                 on_status(self.status(job["file_name"], fraction, started))
 
+        segment_sink = partial(on_segment, job["recording_id"]) if on_segment else None
         try:
             result = analyse_recording(self.store, self.transcriber, self.rubrics, job["recording_id"], progress,
-                                       on_segment, stop)
+                                       segment_sink, stop)
         except Cancelled:
             self.queue.finish(job["id"], QUEUED)
             return
