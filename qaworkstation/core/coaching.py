@@ -1,0 +1,133 @@
+"""Coaching: the flagged moments and lost points of one agent, replayed and discussed, with a plan.
+
+A coach picks an agent and sees every flagged moment and deducted item across their scored calls; a session
+records a note per moment, an action plan, a follow-up date and the agent's acknowledgement. Sessions live in
+the library (``coaching_sessions``, migration 6 of :mod:`store`) so follow-ups show up when due.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from .domain import Rubric
+from .store import Store, new_id, now_iso
+
+
+@dataclass
+class Moment:
+    """One thing to talk about: a flag in a call, or an item the inspector deducted."""
+
+    recording_id: str
+    file_name: str
+    call_time: str
+    start: float
+    end: float
+    category: str
+    item: str
+    item_title: str
+    severity: str
+    deduction: float
+    text: str
+    note: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.recording_id}:{self.category}:{self.item}:{self.start:.2f}"
+
+
+@dataclass
+class CoachingSession:
+    agent: str
+    coach: str
+    moments: list[Moment] = field(default_factory=list)
+    action_plan: str = ""
+    follow_up: str = ""  # ISO date
+    acknowledged_at: str = ""
+    id: str = ""
+    created_at: str = ""
+    updated_at: str = ""
+
+
+def agents(store: Store) -> list[str]:
+    rows = store.db.query("SELECT DISTINCT r.agent FROM recordings r JOIN evaluations e ON e.recording_id = r.id "
+                          "WHERE r.agent != '' ORDER BY r.agent")
+    return [row["agent"] for row in rows]
+
+
+def moments_for_agent(store: Store, rubrics: dict[str, Rubric], agent: str, date_from: str = "", date_to: str = "",
+                      categories: set[str] | None = None, severities: set[str] | None = None) -> list[Moment]:
+    """Flagged moments and deducted items across the agent's scored calls, oldest call first."""
+    found: list[Moment] = []
+    for evaluation in store.evaluations():
+        if evaluation.agent != agent or not _in_period(evaluation.call_time, date_from, date_to):
+            continue
+        rubric = rubrics.get(evaluation.rubric_id)
+        if rubric is None:
+            continue
+        found.extend(_moments_of(evaluation, rubric))
+    return [m for m in found if (not categories or m.category in categories)
+            and (not severities or m.severity in severities)]
+
+
+def _in_period(call_time: str, date_from: str, date_to: str) -> bool:
+    day = call_time[:10]
+    return (not date_from or day >= date_from) and (not date_to or day <= date_to)
+
+
+def _moments_of(evaluation: Any, rubric: Rubric) -> list[Moment]:
+    items = {item.id: item for item in rubric.items}
+    moments = []
+    flagged_items = set()
+    for flag in evaluation.flags:
+        item = items.get(flag.item or "")
+        if item is None or flag.deduction <= 0:
+            continue
+        flagged_items.add(item.id)
+        moments.append(Moment(evaluation.recording_id, evaluation.file_name, evaluation.call_time, flag.start,
+                              flag.end, flag.category, item.id, item.title, item.severity, flag.deduction, flag.text))
+    for item_id, score in evaluation.items.items():
+        item = items.get(item_id)
+        if item is None or score.na or score.score is None or score.score >= item.max_points:
+            continue
+        if item_id not in flagged_items:
+            moments.append(Moment(evaluation.recording_id, evaluation.file_name, evaluation.call_time, 0.0, 0.0,
+                                  "deducted", item.id, item.title, item.severity, item.max_points - score.score,
+                                  score.comment))
+    return moments
+
+
+def save_session(store: Store, session: CoachingSession) -> CoachingSession:
+    stamp = now_iso()
+    session.id = session.id or new_id()
+    session.created_at = session.created_at or stamp
+    session.updated_at = stamp
+    with store.transaction() as db:
+        db["coaching_sessions"].upsert({
+            "id": session.id, "agent": session.agent, "coach": session.coach, "action_plan": session.action_plan,
+            "follow_up": session.follow_up, "acknowledged_at": session.acknowledged_at,
+            "moments": json.dumps([asdict(m) for m in session.moments], ensure_ascii=False),
+            "created_at": session.created_at, "updated_at": session.updated_at,
+        }, pk="id")
+    return session
+
+
+def sessions_for_agent(store: Store, agent: str) -> list[CoachingSession]:
+    rows = store.db.query("SELECT * FROM coaching_sessions WHERE agent = ? ORDER BY created_at DESC", (agent,))
+    return [_session(row) for row in rows]
+
+
+def due_follow_ups(store: Store, today: date | None = None) -> list[CoachingSession]:
+    """Sessions whose follow-up date has come, so the coach sees them without searching."""
+    day = (today or date.today()).isoformat()
+    rows = store.db.query("SELECT * FROM coaching_sessions WHERE follow_up != '' AND follow_up <= ? "
+                          "ORDER BY follow_up", (day,))
+    return [_session(row) for row in rows]
+
+
+def _session(row: dict[str, Any]) -> CoachingSession:
+    moments = [Moment(**m) for m in json.loads(row["moments"])]
+    return CoachingSession(row["agent"], row["coach"], moments, row["action_plan"], row["follow_up"],
+                           row["acknowledged_at"], row["id"], row["created_at"], row["updated_at"])

@@ -1,0 +1,110 @@
+"""The coaching pack handed to an agent: one self-contained HTML file they can open anywhere.
+
+Each moment carries its transcript excerpt, the score of its call, the coach's note and the audio clip itself
+(embedded as a WAV data URI), so the pack needs neither the app nor access to the recordings.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+from .atomic import atomic_write_text
+from .coaching import CoachingSession, Moment
+from .domain import Segment
+from .store import Store
+
+LEAD_S = 2.0
+TextFilter = Callable[[str], str]
+ClipFilter = Callable[[np.ndarray, int, float, list[Segment]], np.ndarray]
+
+
+def clip_wav(path: str, start: float, end: float) -> tuple[np.ndarray, int]:
+    """Samples of [start, end) of a recording, read without loading the whole file."""
+    with sf.SoundFile(path) as handle:
+        rate = handle.samplerate
+        first = max(0, int(start * rate))
+        handle.seek(min(first, handle.frames))
+        frames = max(0, min(handle.frames, int(end * rate)) - first)
+        return handle.read(frames, dtype="float32", always_2d=True), rate
+
+
+def _wav_data_uri(samples: np.ndarray, rate: int) -> str:
+    buffer = io.BytesIO()
+    sf.write(buffer, samples, rate, format="WAV", subtype="PCM_16")
+    return "data:audio/wav;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def export_pack(store: Store, session: CoachingSession, path: Path, text_filter: TextFilter = lambda t: t,
+                clip_filter: ClipFilter | None = None) -> Path:
+    """Write the pack atomically; ``text_filter``/``clip_filter`` redact what the agent must not see or hear."""
+    sections = [_moment_html(store, moment, text_filter, clip_filter) for moment in session.moments]
+    page = _PAGE.format(agent=html.escape(session.agent), coach=html.escape(session.coach),
+                        date=html.escape(session.updated_at[:10]), plan=html.escape(session.action_plan),
+                        follow_up=html.escape(session.follow_up or "—"), moments="\n".join(sections))
+    atomic_write_text(path, page, encoding="utf-8")
+    return path
+
+
+def _moment_html(store: Store, moment: Moment, text_filter: TextFilter, clip_filter: ClipFilter | None) -> str:
+    recording = store.recording(moment.recording_id)
+    start = max(0.0, moment.start - LEAD_S)
+    end = min(recording["duration"], (moment.end or moment.start) + LEAD_S) if moment.end else recording["duration"]
+    transcript = store.latest_transcript(moment.recording_id)
+    segments = transcript[0] if transcript else []
+    lines = [s for s in segments if s.start < end and s.end > start] if moment.end else []
+    audio = ""
+    if moment.end:
+        samples, rate = clip_wav(recording["path"], start, end)
+        if clip_filter:
+            samples = clip_filter(samples, rate, start, segments)
+        audio = f'<audio controls preload="none" src="{_wav_data_uri(samples, rate)}"></audio>'
+    score = _score_line(store, moment.recording_id)
+    excerpt = "".join(f"<p><b>{html.escape(s.speaker)}</b> {html.escape(text_filter(s.text))}</p>" for s in lines)
+    return _MOMENT.format(call=html.escape(moment.file_name), when=html.escape(moment.call_time.replace("T", " ")),
+                          at=f"{int(moment.start // 60):02d}:{moment.start % 60:05.2f}", score=html.escape(score),
+                          item=html.escape(f"{moment.severity} {moment.item_title}"),
+                          deduction=f"{moment.deduction:g}", heard=html.escape(text_filter(moment.text)),
+                          excerpt=excerpt, audio=audio, note=html.escape(moment.note or "—"))
+
+
+def _score_line(store: Store, recording_id: str) -> str:
+    evaluations = store.evaluations(recording_id=recording_id)
+    if not evaluations:
+        return ""
+    latest = evaluations[-1]
+    verdict = "PASS" if latest.passed else "FAIL"
+    return f"{latest.total:g} / {latest.max_total:g} {verdict}"
+
+
+_MOMENT = """<section class="moment">
+<h2>{call} <small>{when} · {at}</small></h2>
+<p class="meta">{item} · −{deduction} · {score}</p>
+<p class="heard">“{heard}”</p>
+{audio}
+<div class="excerpt">{excerpt}</div>
+<p class="note"><b>Coach:</b> {note}</p>
+</section>"""
+
+_PAGE = """<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<title>Coaching — {agent}</title>
+<style>
+body {{ font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; max-width: 860px; margin: 2em auto;
+       color: #202124; }}
+.moment {{ border: 1px solid #dadce0; border-radius: 8px; padding: 0.8em 1.2em; margin: 1em 0; }}
+.meta {{ color: #5f6368; }} .heard {{ color: #d93025; font-weight: 600; }}
+.excerpt {{ background: #f8f9fa; padding: 0.4em 0.8em; }} audio {{ width: 100%; }}
+</style></head><body>
+<h1>Coaching — {agent}</h1>
+<p>Coach: {coach} · {date} · Follow-up: {follow_up}</p>
+<h2>Action plan</h2><p>{plan}</p>
+{moments}
+</body></html>
+"""
