@@ -16,8 +16,9 @@ from PySide6.QtWidgets import QApplication, QToolTip  # noqa: E402
 
 from qaworkstation.core.audio import read_samples  # noqa: E402
 from qaworkstation.core.domain import Flag, Segment  # noqa: E402
-from qaworkstation.ui.waveform import (BUCKET, MARKER_HEIGHT, MIN_SPAN_S, PeakSummary,  # noqa: E402
-                                       WaveformView, column_peaks, format_time, tick_step)
+from qaworkstation.core.peaks import FULL_SCALE, Peaks, peaks_from_samples  # noqa: E402
+from qaworkstation.ui.waveform import (MARKER_HEIGHT, MIN_SPAN_S, WaveformView, column_peaks,  # noqa: E402
+                                       format_time, tick_step)
 
 CALL = "calls/zh_good_delivery.wav"
 WIDTH, HEIGHT = 800, 180
@@ -166,17 +167,21 @@ def test_mono_draws_one_lane_and_segments_render(qtbot, call_audio: tuple[np.nda
 
 def test_column_peaks_match_brute_force(call_audio: tuple[np.ndarray, int]) -> None:
     samples, rate = call_audio
-    summary = PeakSummary(samples)
-    for start, span, width in ((0.0, len(samples) / rate, 800), (12.0, 2.0, 800), (40.0, 3.653, 300)):
-        low, high = column_peaks(samples, summary, rate, start, span, width)
+    peaks = peaks_from_samples(samples, rate)
+    quantised = np.clip(np.round(samples * FULL_SCALE), -FULL_SCALE, FULL_SCALE - 1) / FULL_SCALE
+    for start, span, width in ((0.0, len(samples) / rate, 800), (12.0, 2.0, 800), (40.0, 3.653, 300),
+                               (1.0, 0.05, 800)):
+        low, high = column_peaks(peaks, samples, start, span, width)
         per_column = span * rate / width
-        unit = BUCKET if per_column >= BUCKET else 1
+        level = peaks.level_for(per_column)
+        unit = 1 if level is None else Peaks.bucket(level)
+        source = samples if level is None else quantised
         for column in (0, width // 3, len(low) - 1):
             first = int(np.floor((start * rate + column * per_column) / unit)) * unit
             stop = max(int(np.floor((start * rate + (column + 1) * per_column) / unit)) * unit, first + unit)
-            window = samples[first:stop]
-            np.testing.assert_array_equal(low[column], window.min(axis=0))
-            np.testing.assert_array_equal(high[column], window.max(axis=0))
+            window = source[first:stop]
+            np.testing.assert_allclose(low[column], window.min(axis=0), atol=1e-6)
+            np.testing.assert_allclose(high[column], window.max(axis=0), atol=1e-6)
 
 
 def test_ruler_labels() -> None:

@@ -10,14 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QInputDialog, QLabel, QMainWindow, QMessageBox,
+from PySide6.QtWidgets import (QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox,
                                QProgressBar, QPushButton, QSplitter, QToolBar, QVBoxLayout, QWidget)
 
 from ..core.analysis import RubricLibrary, analyse_recording
-from ..core.audio import read_samples
 from ..core.domain import Check, Evaluation, Flag, ItemScore, Rubric, Segment
 from ..core.importer import ImportReport, import_paths
 from ..core.playback import Playback
@@ -26,16 +24,13 @@ from ..core.scorecard import build_evaluation, draft_payload, items_from_draft, 
 from ..core.store import Store
 from ..core.sync import SyncResult, sync_evaluations
 from ..core.transcribe import Transcriber
-from .format import clock
 from .library_view import LibraryView
 from .scorecard_view import ScorecardView
 from .tasks import Job, JobContext, Runner
 from .transcript_view import TranscriptView
-from .waveform import WaveformView
+from .player_panel import PlayerPanel
 
-SEEK_STEP_S = 5.0
 DRAFT_DELAY_MS = 1500
-TICK_MS = 30
 
 
 @dataclass
@@ -70,8 +65,6 @@ class MainWindow(QMainWindow):
         self._build()
         self._build_shortcuts()
         self.draft_timer = QTimer(self, singleShot=True, interval=DRAFT_DELAY_MS, timeout=self._save_draft)
-        self.tick = QTimer(self, interval=TICK_MS, timeout=self._on_tick)
-        self.tick.start()
         self.statusBar().addPermanentWidget(self.audio_status)
         self.audio_status.setText(self.playback.status if self.playback.available
                                   else self.tr("No audio output — playback runs silently"))
@@ -83,27 +76,21 @@ class MainWindow(QMainWindow):
         self.library = LibraryView()
         self.library.recordingSelected.connect(self.open_recording)
         self.library.filtersChanged.connect(self.refresh_library)
-        self.waveform = WaveformView()
-        self.waveform.seekRequested.connect(self.seek)
-        self.play_button = QPushButton(self.tr("Play"))
-        self.play_button.setShortcut(QKeySequence())
-        self.play_button.clicked.connect(self.toggle_play)
-        self.time_label = QLabel("00:00.00 / 00:00")
-        self.time_label.setStyleSheet("font-family: monospace; font-size: 14px;")
+        self.player = PlayerPanel(self.playback, self.settings)
+        self.waveform = self.player.waveform
+        self.play_button = self.player.play_button
         self.call_label = QLabel()
         self.call_label.setStyleSheet("font-weight: 600; padding: 2px 0;")
-        controls = QHBoxLayout()
-        controls.addWidget(self.play_button)
-        controls.addWidget(self.time_label)
-        controls.addStretch(1)
         self.transcript = TranscriptView()
         self.transcript.seekRequested.connect(self.seek_and_play)
+        self.player.positionChanged.connect(self.transcript.set_position)
+        self.player.positionChanged.connect(self.transcript.highlight_word)
+        self.player.statusMessage.connect(lambda message: self.statusBar().showMessage(message, 15000))
         centre = QWidget()
         centre_layout = QVBoxLayout(centre)
         centre_layout.setContentsMargins(6, 6, 6, 6)
         centre_layout.addWidget(self.call_label)
-        centre_layout.addLayout(controls)
-        centre_layout.addWidget(self.waveform)
+        centre_layout.addWidget(self.player)
         centre_layout.addWidget(self.transcript, 1)
         self.scorecard = ScorecardView()
         self.scorecard.changed.connect(self._on_scorecard_changed)
@@ -143,11 +130,8 @@ class MainWindow(QMainWindow):
             toolbar.addAction(action)
 
     def _build_shortcuts(self) -> None:
-        for key, slot in ((Qt.Key_Space, self.toggle_play),
-                          (Qt.Key_Left, lambda: self.seek(self.playback.position - SEEK_STEP_S)),
-                          (Qt.Key_Right, lambda: self.seek(self.playback.position + SEEK_STEP_S)),
-                          (QKeySequence.Save, self.save_evaluation)):
-            QShortcut(QKeySequence(key), self, activated=slot)
+        self.player.install_shortcuts(self)
+        QShortcut(QKeySequence(QKeySequence.Save), self, activated=self.save_evaluation)
 
     # settings ---------------------------------------------------------------------------------------------
 
@@ -225,7 +209,7 @@ class MainWindow(QMainWindow):
         inspector = self.inspector
         self.runner.db(lambda: self._load_call(recording_id, inspector), self._show_call, self.show_error)
 
-    def _load_call(self, recording_id: str, inspector: str) -> tuple[OpenCall, np.ndarray | None, int, str]:
+    def _load_call(self, recording_id: str, inspector: str) -> OpenCall:
         recording = self.store.recording(recording_id)
         rubric = self.rubrics.for_language(recording["language"] or "zh")
         call = OpenCall(recording, rubric)
@@ -242,27 +226,17 @@ class MainWindow(QMainWindow):
             call.items, call.comment = call.saved.items, call.saved.comment
         else:
             call.items = suggested_scores(rubric, call.flags, call.checks)
-        try:
-            samples, rate = read_samples(recording["path"])
-            return call, samples, rate, ""
-        except Exception as exc:  # the call still opens for reading and scoring without its audio
-            return call, None, 0, str(exc)
+        return call
 
-    def _show_call(self, loaded: tuple[OpenCall, np.ndarray | None, int, str]) -> None:
-        call, samples, rate, audio_error = loaded
+    def _show_call(self, call: OpenCall) -> None:
         self.call = call
         recording = call.recording
         self.call_label.setText(" · ".join(x for x in (recording["agent"], recording["team"],
                                                        recording["call_time"].replace("T", " "),
                                                        recording["file_name"]) if x))
-        self.playback.pause()
-        if samples is not None:
-            self.playback.load(samples, rate)
-            self.waveform.set_audio(samples, rate)
-        else:
-            self.statusBar().showMessage(audio_error, 15000)
-        self.waveform.set_segments(call.segments)
-        self.waveform.set_flags(call.flags)
+        self.player.open(recording["path"], recording["sha256"])
+        self.player.set_segments(call.segments)
+        self.player.set_flags(call.flags)
         self.transcript.set_transcript(call.segments, call.flags)
         self.scorecard.set_rubric(call.rubric)
         self.scorecard.set_scores(call.items, call.comment, suggestions(call.rubric, call.flags, call.checks))
@@ -329,23 +303,13 @@ class MainWindow(QMainWindow):
     # playback ---------------------------------------------------------------------------------------------
 
     def toggle_play(self) -> None:
-        self.playback.toggle()
+        self.player.toggle_play()
 
     def seek(self, seconds: float) -> None:
-        self.playback.seek(seconds)
-        self._on_tick()
+        self.player.seek(seconds)
 
     def seek_and_play(self, seconds: float) -> None:
-        self.seek(seconds)
-        if not self.playback.playing:
-            self.playback.play()
-
-    def _on_tick(self) -> None:
-        position = self.playback.position
-        self.play_button.setText(self.tr("Pause") if self.playback.playing else self.tr("Play"))
-        self.time_label.setText(f"{clock(position, hundredths=True)} / {clock(self.playback.duration)}")
-        self.waveform.set_position(position)
-        self.transcript.set_position(position)
+        self.player.seek_and_play(seconds)
 
     # scoring ----------------------------------------------------------------------------------------------
 
@@ -414,5 +378,6 @@ class MainWindow(QMainWindow):
             self._save_draft()
         self.cancel_analysis()
         self.runner.wait()
+        self.player.wait()
         self.playback.close()
         super().closeEvent(event)

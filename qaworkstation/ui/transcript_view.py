@@ -5,11 +5,14 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QUrl, Signal
-from PySide6.QtWidgets import QTextBrowser, QWidget
+from PySide6.QtGui import QColor, QTextCursor, QTextDocument
+from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
 from ..core.domain import AGENT, CUSTOMER, Flag, Segment
 from .format import clock
 from .palette import CATEGORY_COLOURS, CATEGORY_TINTS, SPEAKER_COLOURS
+
+SPOKEN_WORD = "#ffd54f"
 
 
 class TranscriptView(QTextBrowser):
@@ -23,6 +26,8 @@ class TranscriptView(QTextBrowser):
         self._segments: list[Segment] = []
         self._flags: list[Flag] = []
         self._current = -1
+        self._spoken: tuple[int, int] | None = None  # (segment, word) under the playhead
+        self._word_spans: dict[int, list[tuple[int, int]]] = {}  # segment -> document span of each word
         self._speaker_names = {AGENT: self.tr("Agent"), CUSTOMER: self.tr("Customer")}
 
     def set_transcript(self, segments: list[Segment], flags: list[Flag]) -> None:
@@ -51,11 +56,66 @@ class TranscriptView(QTextBrowser):
                 return index
         return -1
 
+    def highlight_word(self, seconds: float) -> None:
+        """Mark the word being spoken, so the eye follows the voice; an extra selection, not a re-render."""
+        index = self._segment_at(seconds)
+        words = self._segments[index].words if index >= 0 else []
+        spoken = next((i for i, word in enumerate(words) if word.start <= seconds < word.end), None)
+        key = None if spoken is None else (index, spoken)
+        if key == self._spoken:
+            return
+        self._spoken = key
+        selections = []
+        span = self._word_span(*key) if key else None
+        if span is not None:
+            selection = QTextEdit.ExtraSelection()
+            selection.cursor = QTextCursor(self.document())
+            selection.cursor.setPosition(span[0])
+            selection.cursor.setPosition(span[1], QTextCursor.MoveMode.KeepAnchor)
+            selection.format.setBackground(QColor(SPOKEN_WORD))
+            selections.append(selection)
+        self.setExtraSelections(selections)
+
+    def _word_span(self, index: int, word: int) -> tuple[int, int] | None:
+        if index not in self._word_spans:
+            self._word_spans[index] = self._locate_words(index)
+        spans = self._word_spans[index]
+        return spans[word] if word < len(spans) else None
+
+    def _locate_words(self, index: int) -> list[tuple[int, int]]:
+        """Document positions of a segment's words, found in order after its row's anchor."""
+        position = self._anchor_position(f"s{index}")
+        spans: list[tuple[int, int]] = []
+        if position < 0:
+            return spans
+        for word in self._segments[index].words:
+            found = self.document().find(word.text.strip(), position, QTextDocument.FindFlag.FindCaseSensitively)
+            if found.isNull() or not word.text.strip():
+                spans.append((position, position))
+                continue
+            spans.append((found.selectionStart(), found.selectionEnd()))
+            position = found.selectionEnd()
+        return spans
+
+    def _anchor_position(self, name: str) -> int:
+        block = self.document().begin()
+        while block.isValid():
+            fragments = block.begin()
+            while not fragments.atEnd():
+                fragment = fragments.fragment()
+                if name in fragment.charFormat().anchorNames():
+                    return fragment.position()
+                fragments += 1
+            block = block.next()
+        return -1
+
     def _on_anchor(self, url: QUrl) -> None:
         self.seekRequested.emit(float(url.toString().removeprefix("seek:")))
 
     def _render(self) -> None:
         scroll = self.verticalScrollBar().value()
+        self._spoken = None
+        self._word_spans.clear()
         if not self._segments:
             empty = self.tr("No transcript yet.")
             self.setHtml(f"<p style='color:#888'>{html.escape(empty)}</p>")

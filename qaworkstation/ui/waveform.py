@@ -3,10 +3,14 @@
 Inspectors navigate a call by its shape — who is talking, where the silences are, where a flag fired — so
 this view has to stay fluid on hour-long recordings while the playhead moves many times a second. Hence:
 
-* audio is summarised once (min/max per :data:`BUCKET` samples) and the visible columns are reduced from
-  that summary, or from the raw samples only when zoomed in far enough that they are few;
+* it is drawn from a :class:`~qaworkstation.core.peaks.Peaks` pyramid (computed once per recording, off the
+  GUI thread) at the coarsest level that still gives every pixel column its own entries, and from raw
+  samples only when zoomed in far enough that they are few;
 * everything but the playhead is rendered into a cached pixmap that is rebuilt only when the data, the
   visible window or the size change; moving the playhead repaints two thin strips.
+
+Plain click or drag seeks; Shift+drag selects a region (for looping); a click on a flag's marker emits
+:attr:`WaveformView.flagClicked`.
 """
 
 from __future__ import annotations
@@ -21,9 +25,9 @@ from PySide6.QtGui import (QColor, QFont, QHelpEvent, QMouseEvent, QPainter, QPa
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from qaworkstation.core.domain import AGENT, CUSTOMER, UNKNOWN, Flag, Segment
+from qaworkstation.core.peaks import FULL_SCALE, Peaks, peaks_from_samples
 from qaworkstation.ui.palette import CATEGORY_COLOURS, SPEAKER_COLOURS
 
-BUCKET = 256  # samples per summary entry: 32 ms at 8 kHz, far below one pixel when the whole call shows
 MIN_SPAN_S = 0.05  # deepest zoom: 50 ms across the widget
 ZOOM_PER_NOTCH = 0.8
 PAN_PER_NOTCH = 0.1  # fraction of the visible span
@@ -41,6 +45,9 @@ RULER_BACKGROUND = QColor("#1a1b1e")
 GRID = QColor("#2f3136")
 TEXT = QColor("#b5bac1")
 PLAYHEAD = QColor("#f2f3f5")
+REGION = QColor(255, 255, 255, 40)
+REGION_EDGE = QColor("#f2f3f5")
+SPEECH_BAR = 3  # px: the strip along each lane's foot that marks detected speech
 # The shared palette is tuned for light views; on this dark background the waves need lifting to read.
 WAVE_COLOURS = {speaker: QColor(SPEAKER_COLOURS[speaker]).lighter(150) for speaker in (AGENT, CUSTOMER)}
 MONO_COLOUR = QColor(SPEAKER_COLOURS[UNKNOWN]).lighter(170)
@@ -48,40 +55,35 @@ FLAG_COLOURS = {category: QColor(colour) for category, colour in CATEGORY_COLOUR
 OTHER_FLAG_COLOUR = QColor("#9aa0a6")
 
 
-class PeakSummary:
-    """Min and max of every :data:`BUCKET` samples per channel: what any zoomed-out view is drawn from."""
-
-    def __init__(self, samples: np.ndarray) -> None:
-        starts = np.arange(0, len(samples), BUCKET)  # reduceat, unlike a reshape, also takes the short tail
-        self.low = np.minimum.reduceat(samples, starts)
-        self.high = np.maximum.reduceat(samples, starts)
-
-    @property
-    def peak(self) -> float:
-        return float(max(-self.low.min(initial=0.0), self.high.max(initial=0.0)))
-
-
-def column_peaks(samples: np.ndarray, summary: PeakSummary, rate: int, start_s: float, span_s: float,
+def column_peaks(peaks: Peaks, samples: np.ndarray, start_s: float, span_s: float,
                  width: int) -> tuple[np.ndarray, np.ndarray]:
-    """Min and max per pixel column, shape (columns, channels); columns past the end of the call are absent.
+    """Min and max per pixel column as fractions of full scale, shape (columns, channels).
 
-    Reads the summary whenever a column covers at least a bucket, so the cost follows the widget's width,
-    not the recording's length.
+    Reads the coarsest pyramid level whose entries are no wider than a column, so the cost follows the
+    widget's width, not the recording's length; raw ``samples`` (float, frames × channels) serve deeper
+    zooms when present, else the finest level does. Columns past the end of the call are absent.
     """
-    per_column = span_s * rate / width
-    if per_column >= BUCKET:
-        low, high, scale = summary.low, summary.high, 1.0 / BUCKET
+    per_column = span_s * peaks.rate / width
+    level = peaks.level_for(per_column)
+    if level is None and len(samples):
+        low = high = samples.T
+        unit, scale = 1, 1.0
     else:
-        low, high, scale = samples, samples, 1.0
-    edges = np.floor((start_s * rate + np.arange(width + 1) * per_column) * scale).astype(np.intp)
-    edges = np.minimum(edges, len(low))
-    firsts = edges[:-1][edges[:-1] < len(low)]
+        level = level or 0
+        low, high = peaks.lows[level], peaks.highs[level]
+        unit, scale = Peaks.bucket(level), 1.0 / FULL_SCALE
+    edges = np.floor((start_s * peaks.rate + np.arange(width + 1) * per_column) / unit).astype(np.intp)
+    entries = low.shape[1]
+    edges = np.minimum(edges, entries)
+    firsts = edges[:-1][edges[:-1] < entries]
     if not len(firsts):
-        return np.zeros((0, low.shape[1]), low.dtype), np.zeros((0, low.shape[1]), low.dtype)
+        return np.zeros((0, low.shape[0]), np.float32), np.zeros((0, low.shape[0]), np.float32)
     stop = max(int(edges[len(firsts)]), int(firsts[-1]) + 1)
     window = slice(int(firsts[0]), stop)
     offsets = firsts - firsts[0]
-    return np.minimum.reduceat(low[window], offsets), np.maximum.reduceat(high[window], offsets)
+    lows = np.minimum.reduceat(low[:, window], offsets, axis=1).T * np.float32(scale)
+    highs = np.maximum.reduceat(high[:, window], offsets, axis=1).T * np.float32(scale)
+    return lows.astype(np.float32), highs.astype(np.float32)
 
 
 def tick_step(span_s: float, width: int) -> float:
@@ -107,36 +109,53 @@ class WaveformView(QWidget):
 
     seekRequested = Signal(float)
     viewChanged = Signal(float, float)  # visible start and span, seconds: for a scrollbar beside the view
+    regionSelected = Signal(float, float)  # Shift+drag: start and end seconds
+    flagClicked = Signal(object)  # the Flag whose marker was clicked
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setMinimumHeight(140)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self._peaks = peaks_from_samples(np.zeros((0, 1), np.int16), 1)
         self._samples = np.zeros((0, 1), dtype=np.float32)
-        self._summary = PeakSummary(self._samples)
-        self._rate = 1
+        self._speech: list[np.ndarray] = []
         self._gain = 1.0
         self._flags: list[Flag] = []
         self._segments: list[Segment] = []
         self._position = 0.0
         self._view_start = 0.0
         self._view_span = 0.0
+        self._region: tuple[float, float] | None = None
+        self._drag_from: float | None = None
         self._static: QPixmap | None = None
 
     # --- data ---------------------------------------------------------------------------------------------
 
-    def set_audio(self, samples: np.ndarray, rate: int) -> None:
-        """Show a new recording whole. Both lanes share one gain so a shouting speaker still looks louder."""
-        samples = np.asarray(samples, dtype=np.float32)
-        self._samples = samples[:, None] if samples.ndim == 1 else samples[:, :2]
-        self._rate = int(rate)
-        self._summary = PeakSummary(self._samples)
-        peak = self._summary.peak
+    def set_peaks(self, peaks: Peaks, speech: Sequence[np.ndarray] | None = None) -> None:
+        """Show a new recording whole from its summary. Both lanes share one gain so a shouting speaker still
+        looks louder. ``speech`` holds each channel's detected speech as (start, end) rows."""
+        self._peaks = peaks
+        self._samples = np.zeros((0, peaks.channels), dtype=np.float32)
+        self._speech = list(speech) if speech is not None else []
+        peak = peaks.peak()
         self._gain = 0.95 / peak if peak > 1e-4 else 1.0
         self._position = 0.0
+        self._region = None
         self._view_start, self._view_span = 0.0, self.duration
         self._invalidate()
         self.viewChanged.emit(self._view_start, self._view_span)
+
+    def set_samples(self, samples: np.ndarray) -> None:
+        """The decoded samples of the recording shown, for zooms deeper than the finest summary level."""
+        samples = np.asarray(samples, dtype=np.float32)
+        self._samples = samples[:, None] if samples.ndim == 1 else samples[:, :2]
+        self._invalidate()
+
+    def set_audio(self, samples: np.ndarray, rate: int) -> None:
+        """Show a short recording already in memory: summarise it here, then draw it like any other."""
+        peaks = peaks_from_samples(samples, rate)
+        self.set_peaks(peaks, [peaks.speech(channel) for channel in range(peaks.channels)])
+        self.set_samples(samples)
 
     def set_flags(self, flags: Sequence[Flag]) -> None:
         self._flags = sorted(flags, key=lambda flag: flag.start)
@@ -150,11 +169,20 @@ class WaveformView(QWidget):
         """No recording selected: an empty view that says so."""
         self.set_flags([])
         self.set_segments([])
-        self.set_audio(np.zeros((0, 1), dtype=np.float32), 1)
+        self.set_peaks(peaks_from_samples(np.zeros((0, 1), np.int16), 1))
 
     @property
     def duration(self) -> float:
-        return len(self._samples) / self._rate
+        return self._peaks.duration
+
+    @property
+    def region(self) -> tuple[float, float] | None:
+        return self._region
+
+    def set_region(self, region: tuple[float, float] | None) -> None:
+        """Shade ``region`` (start, end seconds) as the loop, or nothing."""
+        self._region = region
+        self._invalidate()
 
     # --- playhead ---------------------------------------------------------------------------------------
 
@@ -236,12 +264,38 @@ class WaveformView(QWidget):
     # --- input ---------------------------------------------------------------------------------------------
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton and self.duration:
-            self.seekRequested.emit(self.time_at(event.position().x()))
+        if event.button() != Qt.MouseButton.LeftButton or not self.duration:
+            return
+        x = event.position().x()
+        if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            self._drag_from = self.time_at(x)
+            return
+        flag = self.flag_at(x) if event.position().y() < MARKER_HEIGHT else None
+        if flag is not None:
+            self.flagClicked.emit(flag)
+        else:
+            self.seekRequested.emit(self.time_at(x))
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        if event.buttons() & Qt.MouseButton.LeftButton and self.duration:
-            self.seekRequested.emit(self.time_at(event.position().x()))
+        if not event.buttons() & Qt.MouseButton.LeftButton or not self.duration:
+            return
+        here = self.time_at(event.position().x())
+        if self._drag_from is None:
+            self.seekRequested.emit(here)
+        else:
+            self.set_region((min(self._drag_from, here), max(self._drag_from, here)))
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._drag_from is None or event.button() != Qt.MouseButton.LeftButton:
+            return
+        here = self.time_at(event.position().x())
+        start, end = sorted((self._drag_from, here))
+        self._drag_from = None
+        if end - start >= MIN_SPAN_S / 5:
+            self.set_region((start, end))
+            self.regionSelected.emit(start, end)
+        else:
+            self.set_region(None)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         delta = event.angleDelta()
@@ -328,18 +382,20 @@ class WaveformView(QWidget):
         self._paint_segments(painter, lanes)
         self._paint_grid(painter, lanes, step)
         self._paint_waves(painter, lanes)
+        self._paint_speech(painter, lanes)
+        self._paint_region(painter, lanes)
         self._paint_flags(painter, lanes)
         self._paint_lane_labels(painter, lanes)
         self._paint_ruler(painter, step)
 
     def _lane_rects(self) -> list[QRectF]:
         top = MARKER_HEIGHT
-        count = self._samples.shape[1]
+        count = self._peaks.channels
         height = (self.height() - MARKER_HEIGHT - RULER_HEIGHT - LANE_GAP * (count - 1)) / count
         return [QRectF(0, top + index * (height + LANE_GAP), self.width(), height) for index in range(count)]
 
     def _lane_speaker(self, channel: int) -> str | None:
-        if self._samples.shape[1] == 1:
+        if self._peaks.channels == 1:
             return None
         return (AGENT, CUSTOMER)[channel]
 
@@ -354,6 +410,26 @@ class WaveformView(QWidget):
             for channel, lane in enumerate(lanes):
                 if self._lane_speaker(channel) in (None, segment.speaker) or segment.speaker not in WAVE_COLOURS:
                     painter.fillRect(QRectF(x0, lane.top(), max(x1 - x0, 1.0), lane.height()), colour)
+
+    def _paint_speech(self, painter: QPainter, lanes: list[QRectF]) -> None:
+        """A bar along each lane's foot wherever that channel is loud enough to be speech."""
+        for channel, (lane, runs) in enumerate(zip(lanes, self._speech)):
+            colour = WAVE_COLOURS.get(self._lane_speaker(channel), MONO_COLOUR)
+            end = self._view_start + self._view_span
+            visible = runs[(runs[:, 1] >= self._view_start) & (runs[:, 0] <= end)]
+            for start, stop in visible:
+                x0, x1 = self.x_at(start), self.x_at(stop)
+                painter.fillRect(QRectF(x0, lane.bottom() - SPEECH_BAR, max(x1 - x0, 1.0), SPEECH_BAR), colour)
+
+    def _paint_region(self, painter: QPainter, lanes: list[QRectF]) -> None:
+        if self._region is None:
+            return
+        x0, x1 = (self.x_at(edge) for edge in self._region)
+        top, bottom = lanes[0].top(), lanes[-1].bottom()
+        painter.fillRect(QRectF(x0, top, max(x1 - x0, 1.0), bottom - top), REGION)
+        painter.setPen(QPen(REGION_EDGE, 1, Qt.PenStyle.DashLine))
+        for x in (x0, x1):
+            painter.drawLine(QPointF(x, top), QPointF(x, bottom))
 
     def _paint_grid(self, painter: QPainter, lanes: list[QRectF], step: float) -> None:
         painter.setPen(QPen(GRID, 1))
@@ -370,10 +446,9 @@ class WaveformView(QWidget):
 
     def _paint_waves(self, painter: QPainter, lanes: list[QRectF]) -> None:
         """A filled min/max outline per lane, or the joined samples once there are fewer than pixels."""
-        joined = self._view_span * self._rate < self.width()
+        joined = self._view_span * self._peaks.rate < self.width() and len(self._samples) > 0
         if not joined:
-            low, high = column_peaks(self._samples, self._summary, self._rate, self._view_start,
-                                     self._view_span, self.width())
+            low, high = column_peaks(self._peaks, self._samples, self._view_start, self._view_span, self.width())
         for channel, lane in enumerate(lanes):
             colour = WAVE_COLOURS.get(self._lane_speaker(channel), MONO_COLOUR)
             painter.setPen(QPen(colour, 1))
@@ -396,9 +471,10 @@ class WaveformView(QWidget):
 
     def _sample_line(self, lane: QRectF, channel: int) -> QPolygonF:
         """Zoomed in past one sample per pixel: the samples themselves, joined."""
-        first = max(int(self._view_start * self._rate), 0)
-        last = min(int((self._view_start + self._view_span) * self._rate) + 2, len(self._samples))
-        xs = self.x_at(np.arange(first, last) / self._rate)
+        rate = self._peaks.rate
+        first = max(int(self._view_start * rate), 0)
+        last = min(int((self._view_start + self._view_span) * rate) + 2, len(self._samples))
+        xs = self.x_at(np.arange(first, last) / rate)
         ys = self._y(lane, self._samples[first:last, channel])
         return QPolygonF([QPointF(x, y) for x, y in zip(xs, ys)])
 
