@@ -163,3 +163,5 @@ class Evaluation:
     call_id: str = ""
     call_time: str = ""
     file_name: str = ""
+    # The rule hits on the call when it was synced, so team reports can rank problem phrases without audio.
+    flags: list[Flag] = field(default_factory=list)

@@ -369,7 +369,10 @@ class Store:
             f"JOIN recordings r ON r.id = e.recording_id WHERE {' AND '.join(where)} ORDER BY e.updated_at",
             tuple(params),
         )
-        return [self._evaluation(row) for row in rows]
+        evaluations = [self._evaluation(row) for row in rows]
+        for evaluation in evaluations:  # carried along by sync so team reports can rank flags
+            evaluation.flags = self.flags(evaluation.recording_id, evaluation.rubric_id)
+        return evaluations
 
     def _evaluation(self, row: dict[str, Any]) -> Evaluation:
         items = {

@@ -6,7 +6,7 @@ In it:
 * ``evaluations.csv`` and ``item_scores.csv``: full snapshots for supervisors who open them in Excel
   (UTF-8 with BOM, or Excel mangles Chinese);
 * ``changes-<UTC time>.jsonl``: one journal per sync holding only the evaluations that were new or changed,
-  in full detail; the journals are the machine-readable record and a reader keeps the latest ``updated_at``
+  in full detail (item scores and the call's rule flags, for team reports); the journals are the machine-readable record and a reader keeps the latest ``updated_at``
   per evaluation id, so re-sending an evaluation is harmless;
 * ``manifest.json``, written last: what was exported (``{id: updated_at}``) and the sha256 of every data file.
   It is the commit point and the only memory of the previous sync, so a laptop can be reinstalled without
@@ -35,7 +35,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from qaworkstation.core.atomic import atomic_write_bytes
-from qaworkstation.core.domain import Evaluation, ItemScore, ScoreSummary
+from qaworkstation.core.domain import Evaluation, Flag, ItemScore, ScoreSummary
 
 FORMAT_VERSION = 1
 MANIFEST_NAME = "manifest.json"
@@ -60,6 +60,7 @@ _SAFE_LOCALLY = "Your evaluations are still saved on this computer; sync again o
 
 # Checked on reading: the reader sorts and compares them, so a number there would crash aggregation.
 _TEXT_FIELDS = tuple(f.name for f in dataclasses.fields(Evaluation) if f.type in ("str", str))
+_FLAG_FIELDS = {f.name for f in dataclasses.fields(Flag)}
 
 _log = logging.getLogger(__name__)
 
@@ -422,11 +423,23 @@ def _evaluation_from_record(record: object) -> Evaluation:
     item_fields = {f.name for f in dataclasses.fields(ItemScore)}
     values = {key: value for key, value in record.items() if key in known}
     scores = [ItemScore(**{k: v for k, v in item.items() if k in item_fields}) for item in values.pop("items")]
-    evaluation = Evaluation(items={score.item_id: score for score in scores}, **values)
+    flags = [_flag_from_record(flag) for flag in values.pop("flags", [])]
+    evaluation = Evaluation(items={score.item_id: score for score in scores}, flags=flags, **values)
     not_text = [name for name in _TEXT_FIELDS if not isinstance(getattr(evaluation, name), str)]
     if not_text or not evaluation.id:
         raise ValueError(f"missing id or non-text {', '.join(not_text)}")
     return evaluation
+
+
+def _flag_from_record(record: object) -> Flag:
+    """``flags`` is optional (journals written before it existed have none); reports group by category and
+    phrase, so those must be text."""
+    if not isinstance(record, dict):
+        raise ValueError("a flag is not a JSON object")
+    flag = Flag(**{key: value for key, value in record.items() if key in _FLAG_FIELDS})
+    if not (isinstance(flag.category, str) and isinstance(flag.phrase, str)):
+        raise ValueError("a flag has a non-text category or phrase")
+    return flag
 
 
 # ---------------------------------------------------------------------------------------------- reading

@@ -1,0 +1,409 @@
+"""Merge every inspector's synced files into the supervisor's team database.
+
+The share holds one folder per inspector (see :mod:`qaworkstation.core.sync`); its journals are the record.
+The team database is a separate SQLite file on the supervisor's own disk (never on the share: WAL does not
+work over a network filesystem) and is rebuilt from the journals incrementally:
+
+* a journal whose name and sha256 (from the inspector's manifest) were already ingested is not read again,
+  so refreshing a year of journals over a slow share costs one directory listing per inspector;
+* a journal is marked ingested in the same transaction as its evaluations, so a crash or cancel never
+  leaves one half counted;
+* an evaluation is keyed by its id and only replaced by a later ``updated_at``, so re-reading, re-sending
+  or reading journals in another order can never count an evaluation twice or bring back an older version;
+* a journal that differs from its manifest (a sync client still copying it) is read for what it has but not
+  marked ingested, so it is read again once complete.
+
+Problems never abort the merge: each names the inspector and file, and says why, for the supervisor to chase.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, fields
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+from platformdirs import user_data_dir
+
+from .domain import Evaluation, Flag, ItemScore
+from .store import now_iso
+from .sync import JOURNAL_PREFIX, JOURNAL_SUFFIX, _evaluation_from_record, _load_manifest
+
+TEAM_DB_ENV = "QAWS_TEAM_DB"
+CALIBRATION_DIR = "calibration"  # sessions live beside the inspector folders; see calibration.py
+
+ProgressCallback = Callable[[float], None]
+CancelCheck = Callable[[], bool]
+
+ADDED, UPDATED, UNCHANGED = "added", "updated", "unchanged"
+
+
+def default_team_db_path() -> Path:
+    """``$QAWS_TEAM_DB`` if set, else ``team.sqlite3`` in the user's data directory (a local disk)."""
+    override = os.environ.get(TEAM_DB_ENV)
+    return Path(override) if override else Path(user_data_dir("qaworkstation")) / "team.sqlite3"
+
+
+class TeamDatabaseError(Exception):
+    """The team database cannot be opened; the message says which file and why."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One file that could not be (fully) read, worded for the supervisor."""
+
+    inspector: str
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.inspector}: {self.path}: {self.reason}"
+
+
+@dataclass
+class AggregateResult:
+    """What one merge did; ``problems`` is empty when every file was read cleanly."""
+
+    journals_read: int = 0
+    journals_skipped: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    cancelled: bool = False
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and not self.cancelled
+
+    @property
+    def message(self) -> str:
+        text = (f"Read {self.journals_read} new journals ({self.journals_skipped} already merged): "
+                f"{self.added} evaluations added, {self.updated} updated.")
+        if self.cancelled:
+            text += " Cancelled; run again to finish."
+        if self.problems:
+            text += f" {len(self.problems)} files had problems."
+        return text
+
+
+def _migration_1(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE evaluations (
+            id TEXT PRIMARY KEY, recording_id TEXT NOT NULL, rubric_id TEXT NOT NULL, inspector TEXT NOT NULL,
+            agent TEXT NOT NULL, team TEXT NOT NULL, call_id TEXT NOT NULL, call_time TEXT NOT NULL,
+            file_name TEXT NOT NULL, day TEXT NOT NULL, comment TEXT NOT NULL, total REAL NOT NULL,
+            max_total REAL NOT NULL, passed INTEGER NOT NULL, critical_failed INTEGER NOT NULL,
+            created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+            source_folder TEXT NOT NULL, source_journal TEXT NOT NULL
+        );
+        CREATE INDEX evaluations_day ON evaluations(day);
+        CREATE INDEX evaluations_call ON evaluations(call_id, rubric_id);
+        CREATE TABLE item_scores (
+            evaluation_id TEXT NOT NULL REFERENCES evaluations(id) ON DELETE CASCADE, item_id TEXT NOT NULL,
+            score REAL, na INTEGER NOT NULL, comment TEXT NOT NULL,
+            PRIMARY KEY (evaluation_id, item_id)
+        );
+        CREATE TABLE flags (
+            id INTEGER PRIMARY KEY, evaluation_id TEXT NOT NULL REFERENCES evaluations(id) ON DELETE CASCADE,
+            category TEXT NOT NULL, phrase TEXT NOT NULL, item TEXT, deduction REAL NOT NULL, start REAL NOT NULL,
+            data TEXT NOT NULL
+        );
+        CREATE INDEX flags_evaluation ON flags(evaluation_id);
+        CREATE TABLE journals (
+            folder TEXT NOT NULL, name TEXT NOT NULL, sha256 TEXT NOT NULL, inspector TEXT NOT NULL,
+            records INTEGER NOT NULL, ingested_at TEXT NOT NULL,
+            PRIMARY KEY (folder, name)
+        );
+        """
+    )
+
+
+# Schema version -> the step that brings the previous version to it; as in store.py, steps are never edited.
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
+    1: _migration_1,
+}
+SCHEMA_VERSION = max(MIGRATIONS)
+
+_FLAG_FIELDS = {f.name for f in fields(Flag)}
+_EVALUATION_TEXT = ("id", "recording_id", "rubric_id", "inspector", "agent", "team", "call_id", "call_time",
+                    "file_name", "comment", "created_at", "updated_at")
+
+
+def evaluation_day(evaluation: Evaluation) -> str:
+    """The day (``YYYY-MM-DD``) a report files the evaluation under: the call's own date, because reports
+    describe the agents' calls; a call imported without a time falls back to the local day it was scored."""
+    candidate = evaluation.call_time[:10]
+    try:
+        return datetime.strptime(candidate, "%Y-%m-%d").date().isoformat()
+    except ValueError:
+        pass
+    try:
+        return datetime.fromisoformat(evaluation.created_at.replace("Z", "+00:00")).astimezone().date().isoformat()
+    except ValueError:
+        return ""
+
+
+class TeamDatabase:
+    """The merged evaluations of a team. One instance per connection; calls are serialised by a lock."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._lock = threading.RLock()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None, timeout=10)
+            self.db = sqlite_utils.Database(conn)
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.enable_wal()
+            self._migrate()
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise TeamDatabaseError(f"{self.path}: cannot open the team database ({exc})") from exc
+
+    def close(self) -> None:
+        with self._lock:
+            self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite_utils.Database]:
+        with self._lock, self.db.atomic():
+            yield self.db
+
+    @property
+    def schema_version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    def _migrate(self) -> None:
+        current = self.schema_version
+        if current > SCHEMA_VERSION:
+            raise TeamDatabaseError(
+                f"{self.path}: written by a newer QA Workstation (schema {current} > {SCHEMA_VERSION}); update the app"
+            )
+        for version in sorted(v for v in MIGRATIONS if v > current):
+            with self.transaction() as db:
+                MIGRATIONS[version](db)
+                db.execute(f"PRAGMA user_version = {version}")
+
+    def _rows(self, sql: str, params: tuple | dict = ()) -> list[dict[str, Any]]:
+        with self._lock:
+            return list(self.db.query(sql, params))
+
+    # journals ---------------------------------------------------------------------------------------------
+
+    def ingested_journals(self) -> dict[tuple[str, str], str]:
+        """``(inspector folder, journal name) -> sha256`` of every journal merged completely."""
+        rows = self._rows("SELECT folder, name, sha256 FROM journals")
+        return {(row["folder"], row["name"]): row["sha256"] for row in rows}
+
+    def merge_journal(self, folder: str, name: str, inspector: str, evaluations: list[Evaluation],
+                      sha256: str | None) -> list[str]:
+        """Merge one journal's evaluations in one transaction and, when ``sha256`` is given (the file was
+        complete), remember the journal as ingested. Returns ADDED/UPDATED/UNCHANGED per evaluation."""
+        with self.transaction() as db:
+            outcomes = [self._merge_evaluation(db, ev, folder, name) for ev in evaluations]
+            if sha256 is not None:
+                db["journals"].upsert({"folder": folder, "name": name, "sha256": sha256, "inspector": inspector,
+                                       "records": len(evaluations), "ingested_at": now_iso()},
+                                      pk=("folder", "name"))
+        return outcomes
+
+    def _merge_evaluation(self, db: sqlite_utils.Database, ev: Evaluation, folder: str, journal: str) -> str:
+        """Keep the version with the latest ``updated_at``; on a tie the later journal wins, so the outcome
+        does not depend on the order in which journals happen to be read."""
+        stored = list(db.query("SELECT updated_at, source_folder, source_journal FROM evaluations WHERE id = ?",
+                               (ev.id,)))
+        if stored:
+            version = (stored[0]["updated_at"], stored[0]["source_folder"], stored[0]["source_journal"])
+            if version >= (ev.updated_at, folder, journal):
+                return UNCHANGED
+        db.execute("DELETE FROM evaluations WHERE id = ?", (ev.id,))
+        db["evaluations"].insert({
+            **{name: getattr(ev, name) for name in _EVALUATION_TEXT}, "day": evaluation_day(ev),
+            "total": ev.total, "max_total": ev.max_total, "passed": int(ev.passed),
+            "critical_failed": int(ev.critical_failed), "source_folder": folder, "source_journal": journal,
+        })
+        db["item_scores"].insert_all(
+            {"evaluation_id": ev.id, "item_id": s.item_id, "score": s.score, "na": int(s.na), "comment": s.comment}
+            for s in ev.items.values()
+        )
+        db["flags"].insert_all(
+            {"evaluation_id": ev.id, "category": f.category, "phrase": f.phrase, "item": f.item,
+             "deduction": f.deduction, "start": f.start, "data": json.dumps(asdict(f), ensure_ascii=False)}
+            for f in ev.flags
+        )
+        return UPDATED if stored else ADDED
+
+    # reading ----------------------------------------------------------------------------------------------
+
+    def evaluation_count(self) -> int:
+        return self._rows("SELECT COUNT(*) AS n FROM evaluations")[0]["n"]
+
+    def evaluations(self, day_from: str = "", day_to: str = "", team: str = "", agent: str = "",
+                    inspector: str = "", rubric_id: str = "") -> list[Evaluation]:
+        """Merged evaluations, items and flags included; ``day_from`` inclusive, ``day_to`` exclusive
+        (``YYYY-MM-DD``, see :func:`evaluation_day`), ordered by day and call time."""
+        where, params = ["1 = 1"], {}
+        for column, value in (("team", team), ("agent", agent), ("inspector", inspector), ("rubric_id", rubric_id)):
+            if value:
+                where.append(f"{column} = :{column}")
+                params[column] = value
+        if day_from:
+            where.append("day >= :day_from")
+            params["day_from"] = day_from
+        if day_to:
+            where.append("day < :day_to")
+            params["day_to"] = day_to
+        condition = " AND ".join(where)
+        rows = self._rows(f"SELECT * FROM evaluations WHERE {condition} ORDER BY day, call_time, id", params)
+        items = self._children("item_scores", condition, params)
+        flags = self._children("flags", condition, params)
+        return [self._evaluation(row, items.get(row["id"], []), flags.get(row["id"], [])) for row in rows]
+
+    def _children(self, table: str, condition: str, params: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
+        """All rows of ``table`` for the selected evaluations in one query, grouped by evaluation id."""
+        order = "c.start, c.id" if table == "flags" else "c.rowid"
+        sql = (f"SELECT c.* FROM {table} c WHERE c.evaluation_id IN "
+               f"(SELECT id FROM evaluations WHERE {condition}) ORDER BY c.evaluation_id, {order}")
+        grouped: dict[str, list[dict[str, Any]]] = {}
+        for row in self._rows(sql, params):
+            grouped.setdefault(row["evaluation_id"], []).append(row)
+        return grouped
+
+    @staticmethod
+    def _evaluation(row: dict[str, Any], items: list[dict[str, Any]], flags: list[dict[str, Any]]) -> Evaluation:
+        return Evaluation(
+            **{name: row[name] for name in _EVALUATION_TEXT}, total=row["total"], max_total=row["max_total"],
+            passed=bool(row["passed"]), critical_failed=bool(row["critical_failed"]),
+            items={s["item_id"]: ItemScore(s["item_id"], s["score"], bool(s["na"]), s["comment"]) for s in items},
+            flags=[_flag(json.loads(f["data"])) for f in flags],
+        )
+
+
+def _flag(data: dict[str, Any]) -> Flag:
+    """Flags are kept whole as JSON (the queried fields are columns too), so fields added to
+    :class:`Flag` later survive the team database without a migration; unknown ones are dropped."""
+    return Flag(**{key: value for key, value in data.items() if key in _FLAG_FIELDS})
+
+
+# ---------------------------------------------------------------------------------------------- merging
+
+
+@dataclass
+class _InspectorFolder:
+    folder: Path
+    inspector: str
+    manifest_files: dict[str, str]
+    journals: list[Path]
+
+
+def aggregate(share: str | os.PathLike[str], team_db: TeamDatabase, progress: ProgressCallback | None = None,
+              cancelled: CancelCheck | None = None) -> AggregateResult:
+    """Merge the journals under ``share`` that ``team_db`` has not ingested yet; never raises for a bad share.
+
+    Running it again with nothing new reads no journal and changes nothing.
+    """
+    result = AggregateResult()
+    folders = _inspector_folders(Path(share), result.problems)
+    ingested = team_db.ingested_journals()
+    pending = [(f, j) for f in folders for j in f.journals
+               if _needs_reading(ingested.get((f.folder.name, j.name)), f.manifest_files.get(j.name))]
+    result.journals_skipped = sum(len(f.journals) for f in folders) - len(pending)
+    for done, (inspector_folder, journal) in enumerate(pending):
+        if cancelled is not None and cancelled():
+            result.cancelled = True
+            break
+        _merge_journal(team_db, inspector_folder, journal, result)
+        if progress is not None:
+            progress((done + 1) / len(pending))
+    return result
+
+
+def _needs_reading(ingested_sha256: str | None, manifest_sha256: str | None) -> bool:
+    """Journals never change once written, so one merged completely is read again only when the manifest
+    names a different hash (it was replaced); a manifest that is unreadable right now changes nothing."""
+    if ingested_sha256 is None:
+        return True
+    return manifest_sha256 is not None and manifest_sha256 != ingested_sha256
+
+
+def _inspector_folders(share: Path, problems: list[Problem]) -> list[_InspectorFolder]:
+    """Every inspector folder with its manifest's hashes; hidden folders and the calibration folder are not
+    inspectors. An unreadable share or manifest is a problem, not an exception."""
+    try:
+        if not share.is_dir():
+            reason = "the shared folder was not found or is not a folder; check that the share is mounted"
+            problems.append(Problem("", str(share), reason))
+            return []
+        candidates = sorted(p for p in share.iterdir()
+                            if p.is_dir() and not p.name.startswith(".") and p.name != CALIBRATION_DIR)
+    except OSError as err:
+        problems.append(Problem("", str(share), f"could not list the folder ({err.strerror or err})"))
+        return []
+    return [found for folder in candidates if (found := _inspector_folder(folder, problems)) is not None]
+
+
+def _inspector_folder(folder: Path, problems: list[Problem]) -> _InspectorFolder | None:
+    try:
+        journals = sorted(p for p in folder.glob(f"{JOURNAL_PREFIX}*{JOURNAL_SUFFIX}") if p.is_file())
+        manifest = _load_manifest(folder)
+    except OSError as err:
+        problems.append(Problem(folder.name, str(folder), f"could not be read ({err.strerror or err})"))
+        return None
+    inspector = manifest.inspector or folder.name
+    if manifest.problem:
+        problems.append(Problem(inspector, str(folder / "manifest.json"), manifest.problem))
+    return _InspectorFolder(folder, inspector, manifest.files, journals)
+
+
+def _merge_journal(team_db: TeamDatabase, source: _InspectorFolder, journal: Path, result: AggregateResult) -> None:
+    """Read one journal and merge it; it is marked ingested only when it matches the manifest, because a
+    journal that is still being copied or not yet listed will be read again next time."""
+    try:
+        data = journal.read_bytes()
+    except OSError as err:
+        result.problems.append(Problem(source.inspector, str(journal), f"could not be read ({err.strerror or err})"))
+        return
+    expected = source.manifest_files.get(journal.name)
+    actual = hashlib.sha256(data).hexdigest()
+    if expected is not None and actual != expected:
+        reason = "contents differ from manifest.json (edited, or still being copied?); read what was complete"
+        result.problems.append(Problem(source.inspector, str(journal), reason))
+    evaluations = _parse_journal(data, source.inspector, journal, result.problems)
+    outcomes = team_db.merge_journal(source.folder.name, journal.name, source.inspector, evaluations,
+                                     actual if actual == expected else None)
+    result.journals_read += 1
+    result.added += outcomes.count(ADDED)
+    result.updated += outcomes.count(UPDATED)
+    result.unchanged += outcomes.count(UNCHANGED)
+
+
+def _parse_journal(data: bytes, inspector: str, journal: Path, problems: list[Problem]) -> list[Evaluation]:
+    """Per line, so a file cut short mid-record costs only its last line."""
+    evaluations = []
+    for number, line in enumerate(data.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            evaluations.append(_checked_numbers(_evaluation_from_record(json.loads(line.decode("utf-8-sig")))))
+        except (ValueError, TypeError, KeyError, AttributeError) as err:
+            problems.append(Problem(inspector, str(journal), f"line {number}: not a valid evaluation ({err})"))
+    return evaluations
+
+
+def _checked_numbers(evaluation: Evaluation) -> Evaluation:
+    """Reports add up totals, scores and deductions: a record with text there is refused at the door rather
+    than crashing a report later."""
+    numbers = [evaluation.total, evaluation.max_total, *(f.deduction for f in evaluation.flags)]
+    numbers += [s.score for s in evaluation.items.values() if s.score is not None]
+    if not all(isinstance(n, int | float) and not isinstance(n, bool) for n in numbers):
+        raise ValueError("a total, score or deduction is not a number")
+    return evaluation

@@ -1,0 +1,234 @@
+"""A realistic, reproducible month of evaluations for tests, benchmarks and the documentation's sample report.
+
+Real evaluations cannot leave a call center, yet the team view, calibration and reports need months of them
+to be tried honestly. The generator models what a supervisor sees: a few teams of agents, each agent with a
+skill level and one or two personal weak spots, a couple of weak spots shared by most agents (the "common
+problems" of the monthly report), flags whose phrases come from the rubric's own rules, and several
+inspectors sharing the listening. The same seed always gives the same evaluations.
+
+``python -m qaworkstation.core.demo_data docs`` writes ``docs/monthly-report.pdf`` from it.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import sys
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+from .domain import VIOLATION_CATEGORIES, Evaluation, Flag, ItemScore, PhraseRule, Rubric, RubricItem
+from .rubric import bundled_rubrics_dir, load_rubric, score_evaluation
+from .store import Store
+
+DEMO_SEED = 2026
+DEMO_MONTH = "2026-10"
+INSPECTORS = ("张敏", "李娜", "王磊")
+ZH_TEAMS = {
+    "物流组": ("陈晓燕", "刘洋", "赵静", "孙浩"),
+    "售前组": ("周婷", "吴磊", "郑雪", "冯凯"),
+    "售后组": ("何丽", "高峰", "林悦", "马超"),
+    "投诉组": ("黄蕾", "罗军", "谢婷", "韩冰"),
+}
+EN_TEAMS = {"Billing": ("Alice Chen", "Brian Lee", "Carmen Diaz")}
+
+# Chance per call that an item loses points. Slips on other items are rare on an ordinary call, so what an
+# agent keeps losing points on stands out, as it does in a real month.
+_BASE_CHANCE = {"A": 0.004, "B": 0.01, "C": 0.014}
+_CRITICAL_CHANCE = 0.003
+_COMMON_CHANCE = 0.3  # items most agents struggle with
+_WEAK_CHANCE = 0.45  # an agent's personal weak spots
+_NA_CHANCE = 0.3
+_COMMON_PER_RUBRIC = 2
+_CALLS_PER_AGENT = (9, 15)
+_IMPROVEMENT_PER_MONTH = 0.8  # coaching works: weak spots fade a little each month
+# A bad call (an angry customer, a bad day) loses the agent's weak spots and the common problems entirely,
+# and a few serious items besides. Weaker agents have many more of them: failed calls cluster, as they do.
+_BAD_CALL_SCALE = 1.0
+_CALL_SECONDS = 300.0
+
+
+@dataclass(frozen=True)
+class DemoAgent:
+    name: str
+    team: str
+    rubric_id: str
+    skill: float  # 0.7 (struggling) .. 1.3 (excellent): divides the chance of every deduction
+    weak_items: tuple[str, ...]
+    blunder_items: tuple[str, ...]  # serious (A/B) items this agent gets wrong when a call goes badly
+
+
+def default_rubrics(include_english: bool = False) -> list[Rubric]:
+    """The shipped Chinese rubric, and the English one for a mixed-language center."""
+    names = ["zh_monitoring.yaml", *(["en_contact_center.yaml"] if include_english else [])]
+    return [load_rubric(bundled_rubrics_dir() / name) for name in names]
+
+
+def demo_agents(rubrics: Sequence[Rubric], seed: int = DEMO_SEED) -> list[DemoAgent]:
+    """The roster: Chinese teams on the first zh rubric, the English team on an en rubric if one is given."""
+    rng = random.Random(f"{seed}-agents")
+    agents = []
+    for language, teams in (("zh", ZH_TEAMS), ("en", EN_TEAMS)):
+        rubric = next((r for r in rubrics if r.language == language), None)
+        if rubric is None:
+            continue
+        candidates = [item.id for item in rubric.items if not item.critical]
+        serious = [item.id for item in rubric.items if item.severity in ("A", "B") and not item.critical]
+        for team, names in teams.items():
+            for name in names:
+                weak = tuple(rng.sample(candidates, rng.choice((1, 2, 2))))
+                blunders = tuple(rng.sample(serious, 3))
+                agents.append(DemoAgent(name, team, rubric.id, round(rng.uniform(0.7, 1.3), 2), weak, blunders))
+    return agents
+
+
+def common_items(rubric: Rubric, seed: int = DEMO_SEED) -> tuple[str, ...]:
+    """The items most agents lose points on this season, chosen among the B/C items."""
+    rng = random.Random(f"{seed}-common-{rubric.id}")
+    return tuple(rng.sample([item.id for item in rubric.items if item.severity != "A"], _COMMON_PER_RUBRIC))
+
+
+def generate_month(month: str = DEMO_MONTH, rubrics: Sequence[Rubric] | None = None, seed: int = DEMO_SEED,
+                   months_of_coaching: int = 0) -> list[Evaluation]:
+    """Every evaluation of ``month`` (``YYYY-MM``) for the demo roster, spread over the inspectors.
+
+    ``months_of_coaching`` makes weak spots rarer, so consecutive months show an improving trend.
+    """
+    rubrics = list(rubrics) if rubrics is not None else default_rubrics()
+    by_id = {rubric.id: rubric for rubric in rubrics}
+    rng = random.Random(f"{seed}-{month}")
+    days = _days_of(month)
+    evaluations = []
+    for agent in demo_agents(rubrics, seed):
+        rubric = by_id[agent.rubric_id]
+        fade = _IMPROVEMENT_PER_MONTH ** months_of_coaching
+        for _ in range(rng.randint(*_CALLS_PER_AGENT)):
+            evaluations.append(_evaluation(rng, rubric, agent, rng.choice(days), common_items(rubric, seed), fade))
+    return sorted(evaluations, key=lambda ev: (ev.call_time, ev.id))
+
+
+def generate_months(months: Sequence[str], rubrics: Sequence[Rubric] | None = None,
+                    seed: int = DEMO_SEED) -> list[Evaluation]:
+    """Consecutive months with coaching taking effect, for month-over-month comparisons."""
+    return [ev for number, month in enumerate(months) for ev in generate_month(month, rubrics, seed, number)]
+
+
+def _days_of(month: str) -> list[date]:
+    first = datetime.strptime(month, "%Y-%m").date()
+    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return [first + timedelta(days=n) for n in range((following - first).days)]
+
+
+def _evaluation(rng: random.Random, rubric: Rubric, agent: DemoAgent, day: date, common: tuple[str, ...],
+                fade: float) -> Evaluation:
+    call_time = datetime.combine(day, datetime.min.time()) + timedelta(minutes=rng.randint(8 * 60 + 30, 21 * 60))
+    items: dict[str, ItemScore] = {}
+    flags: list[Flag] = []
+    bad_call = rng.random() < _BAD_CALL_SCALE * max(0.0, 1.3 - agent.skill) ** 2
+    blunders = _blunders(rng, rubric, agent, common) if bad_call else set()
+    for item in rubric.items:
+        severe = item.id in blunders
+        chance = 1.0 if severe else _deduction_chance(item, agent, common, fade)
+        items[item.id], item_flags = _item_verdict(rng, rubric, item, chance, severe)
+        flags.extend(item_flags)
+    summary = score_evaluation(rubric, items)
+    scored_at = (call_time + timedelta(hours=rng.randint(1, 30))).replace(tzinfo=timezone(timedelta(hours=8)))
+    stamp = scored_at.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    call_number = rng.randint(10000, 99999)
+    return Evaluation(
+        id=str(uuid.UUID(int=rng.getrandbits(128), version=4)), recording_id=str(uuid.UUID(int=rng.getrandbits(128))),
+        rubric_id=rubric.id, inspector=rng.choice(INSPECTORS), items=items, comment=_comment(rubric, items),
+        total=summary.total, max_total=summary.max_total, passed=summary.passed,
+        critical_failed=summary.critical_failed, created_at=stamp, updated_at=stamp, agent=agent.name,
+        team=agent.team, call_id=f"C{call_number}", call_time=call_time.isoformat(timespec="seconds"),
+        file_name=f"{agent.team}_{call_time:%Y%m%d_%H%M}_C{call_number}.wav",
+        flags=sorted(flags, key=lambda f: f.start),
+    )
+
+
+def _blunders(rng: random.Random, rubric: Rubric, agent: DemoAgent, common: tuple[str, ...]) -> set[str]:
+    """The items a bad call loses entirely: what the agent is weak at anyway and their usual serious slips."""
+    return {*agent.weak_items, *common, *agent.blunder_items}
+
+
+def _deduction_chance(item: RubricItem, agent: DemoAgent, common: tuple[str, ...], fade: float) -> float:
+    if item.critical:
+        return _CRITICAL_CHANCE / agent.skill
+    focus = (_COMMON_CHANCE if item.id in common else 0.0) + (_WEAK_CHANCE if item.id in agent.weak_items else 0.0)
+    return min((_BASE_CHANCE[item.severity] + focus * fade) / agent.skill, 0.9)
+
+
+def _item_verdict(rng: random.Random, rubric: Rubric, item: RubricItem, chance: float,
+                  severe: bool) -> tuple[ItemScore, list[Flag]]:
+    """One item's score and the flags that would have been heard, consistent with each other: a forbidden
+    phrase costs exactly the rule's deduction per hit, as the rules engine would suggest. A ``severe`` miss
+    loses the whole item."""
+    if item.allow_na and not severe and rng.random() < _NA_CHANCE:
+        return ItemScore(item.id, None, na=True), []
+    rule = next((r for r in rubric.rules if r.item == item.id), None)
+    if rng.random() >= chance:
+        present = [_flag(rng, rule, 0.0)] if rule is not None and rule.category not in VIOLATION_CATEGORIES else []
+        return ItemScore(item.id, item.max_points), present
+    if rule is not None and rule.category in VIOLATION_CATEGORIES and rule.deduction > 0:
+        count = math.ceil(item.max_points / rule.deduction) if severe else rng.choice((1, 1, 2, 3))
+        hits = [_flag(rng, rule, rule.deduction) for _ in range(count)]
+        lost = min(item.max_points, sum(f.deduction for f in hits))
+        return ItemScore(item.id, item.max_points - lost, comment=f"{len(hits)}×{rule.category}"), hits
+    lost = item.max_points if severe else rng.choice((1.0, max(1.0, round(item.max_points / 2)), item.max_points))
+    return ItemScore(item.id, max(0.0, item.max_points - lost)), []
+
+
+def _flag(rng: random.Random, rule: PhraseRule, deduction: float) -> Flag:
+    """Greetings are heard at the start of the call and closings at its end, as the rules' windows expect."""
+    phrase = rng.choice(rule.phrases)
+    window = {"greeting": (0.5, 8.0), "closing": (_CALL_SECONDS - 20, _CALL_SECONDS - 4)}
+    start = round(rng.uniform(*window.get(rule.category, (10.0, _CALL_SECONDS - 30))), 1)
+    return Flag(rule.category, phrase, f"{phrase}，{rng.choice(_CONTEXT)}", rule.speaker, start,
+                round(start + rng.uniform(0.6, 3.0), 1), rule.item, deduction)
+
+
+_CONTEXT = ("我帮您看一下", "您稍等", "这个情况是这样的", "您说的我明白", "我们这边会处理")
+
+
+def _comment(rubric: Rubric, items: dict[str, ItemScore]) -> str:
+    lost = [rubric.item(i).title for i, s in items.items() if s.score is not None and s.score < rubric.item(i).max_points]
+    return "、".join(lost[:3]) + ("需改进" if lost else "") if rubric.language == "zh" else ", ".join(lost[:3])
+
+
+# ------------------------------------------------------------------------------------------ real libraries
+
+
+def save_to_store(store: Store, evaluation: Evaluation) -> Evaluation:
+    """Put a generated evaluation into an inspector's library as the app would: the recording (keyed by a
+    hash made from the call id), its rule flags, then the scorecard. The store stamps its own times."""
+    sha256 = uuid.uuid5(uuid.NAMESPACE_URL, f"{evaluation.call_id}/{evaluation.file_name}").hex * 2
+    recording_id, _ = store.add_recording({
+        "sha256": sha256, "path": f"/calls/{evaluation.file_name}", "file_name": evaluation.file_name,
+        "duration": _CALL_SECONDS, "channels": 2, "samplerate": 8000, "agent": evaluation.agent, "team": evaluation.team,
+        "call_id": evaluation.call_id, "call_time": evaluation.call_time,
+    })
+    store.save_analysis(recording_id, evaluation.rubric_id, evaluation.flags, [])
+    return store.save_evaluation(replace(evaluation, id="", recording_id=recording_id, flags=[]))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write the sample monthly report (previous month included for comparisons) into a folder."""
+    from .report_charts import export_pdf  # matplotlib is loaded only when a report is made
+    from .reports import Period, build_quality_report
+
+    out = Path((argv if argv is not None else sys.argv[1:] or ["docs"])[0])
+    period = Period.month(DEMO_MONTH)
+    months = [period.previous().start.strftime("%Y-%m"), DEMO_MONTH]
+    rubrics = default_rubrics()
+    report = build_quality_report(generate_months(months, rubrics), period, rubrics)
+    out.mkdir(parents=True, exist_ok=True)
+    export_pdf(report, out / "monthly-report.pdf")
+    print(out / "monthly-report.pdf")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

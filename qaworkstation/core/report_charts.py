@@ -1,0 +1,489 @@
+"""Charts of a quality report, and its PDF and PNG exports.
+
+Figures are plain :class:`matplotlib.figure.Figure` objects drawn with the Agg canvas; pyplot is never used, so
+nothing here touches a GUI backend or global figure state. The window embeds the same figures with
+``FigureCanvasQTAgg(figure)``; the PDF is one figure per A4 landscape page.
+
+Chinese text needs a CJK font: :func:`configure_fonts` puts the first installed one in front of matplotlib's
+sans-serif list, and matplotlib falls back glyph by glyph, so no label is drawn as empty boxes.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import matplotlib
+from matplotlib import font_manager
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+
+from .atomic import atomic_write_bytes
+from .reports import SEVERITIES, QualityReport, Stats, label, report_tables
+
+# In order of preference: Simplified Chinese faces on Linux, Windows and macOS, then any CJK face.
+CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "Hiragino Sans GB",
+             "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "SimHei", "Noto Sans CJK JP", "Noto Sans CJK TC")
+PAGE_SIZE = (11.69, 8.27)  # A4 landscape, inches
+PNG_DPI = 150
+
+CURRENT = "#2f6db5"
+PREVIOUS = "#b7c6dc"
+COMMON = "#d0483f"
+INDIVIDUAL = "#8d99a6"
+GOOD = "#2e8b57"
+BAD = "#c0392b"
+SEVERITY_COLOURS = {"A": "#c0392b", "B": "#e67e22", "C": "#e9c46a"}
+TEAM_COLOURS = ("#2f6db5", "#e07b39", "#3a9d5d", "#8e5bb5", "#c94f6d", "#4aa3b5", "#9c7b3c", "#5f6b7a")
+_MAX_AGENT_BARS = 30
+_MAX_PROBLEM_BARS = 14
+_TREND_COLUMNS = 4
+_TABLE_ROWS = 28
+_LIST_WIDTH = 58  # half-width characters that fit beside an agent's name in the individual-problem list
+
+
+def configure_fonts() -> list[str]:
+    """Put the installed CJK fonts first in matplotlib's sans-serif list; returns the ones found.
+
+    Idempotent, and global on purpose: the window's own charts need the same fonts as the PDF.
+    """
+    installed = {entry.name for entry in font_manager.fontManager.ttflist}
+    found = [name for name in CJK_FONTS if name in installed]
+    rest = [name for name in matplotlib.rcParams["font.sans-serif"] if name not in found]
+    matplotlib.rcParams["font.sans-serif"] = [*found, *rest]
+    matplotlib.rcParams["font.family"] = "sans-serif"
+
+    return found
+
+
+@dataclass(frozen=True)
+class ReportFigure:
+    """One chart: ``name`` is a stable ASCII file name, ``title`` the localised caption."""
+
+    name: str
+    title: str
+    figure: Figure
+
+
+def report_figures(report: QualityReport) -> list[ReportFigure]:
+    """Every chart of the report in page order, each a stand-alone figure (PDF page, PNG file, or widget)."""
+    configure_fonts()
+    pages: list[tuple[str, str, Callable[[Figure, QualityReport], None]]] = [
+        ("summary", report.title, _draw_summary),
+        ("teams", label(report.language, "teams"), _draw_teams),
+        ("agents", label(report.language, "agents"), _draw_agents),
+        ("problems", label(report.language, "top_problems"), _draw_problems),
+        ("flags", label(report.language, "top_flags"), _draw_flags),
+        ("trend", label(report.language, "trend"), _draw_trend),
+    ]
+    figures = []
+    for name, title, draw in pages:
+        figure = _page()
+        draw(figure, report)
+        figures.append(ReportFigure(name, title, figure))
+    return figures + _table_pages(report)
+
+
+def export_pdf(report: QualityReport, path: str | Path) -> Path:
+    """All charts as a multi-page PDF, written atomically so a reader never opens half a report."""
+    buffer = io.BytesIO()
+    with PdfPages(buffer, metadata={"Title": report.title, "Creator": "QA Workstation"}) as pdf:
+        for chart in report_figures(report):
+            pdf.savefig(chart.figure)
+    atomic_write_bytes(path, buffer.getvalue())
+    return Path(path)
+
+
+def export_pngs(report: QualityReport, folder: str | Path, prefix: str = "") -> list[Path]:
+    """One PNG per chart, named ``<prefix><chart name>.png``."""
+    written = []
+    for chart in report_figures(report):
+        buffer = io.BytesIO()
+        chart.figure.savefig(buffer, format="png", dpi=PNG_DPI)
+        target = Path(folder) / f"{prefix}{chart.name}.png"
+        atomic_write_bytes(target, buffer.getvalue())
+        written.append(target)
+    return written
+
+
+def _page() -> Figure:
+    figure = Figure(figsize=PAGE_SIZE, layout="constrained")
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def _heading(figure: Figure, report: QualityReport, title: str) -> None:
+    figure.suptitle(f"{title}  ·  {report.period.label}", fontsize=16, fontweight="bold", x=0.02, ha="left")
+
+
+# ---------------------------------------------------------------------------------------------- summary
+
+
+def _draw_summary(figure: Figure, report: QualityReport) -> None:
+    t = lambda key: label(report.language, key)  # noqa: E731 - a short local alias keeps the layout readable
+    figure.suptitle(report.title, fontsize=20, fontweight="bold", x=0.02, ha="left")
+    figure.get_layout_engine().set(rect=(0, 0.03, 1, 0.97))  # room for the footer below the charts
+    grid = figure.add_gridspec(2, 2, height_ratios=(1, 2.4))
+    _kpi_cards(figure.add_subplot(grid[0, :]), report)
+    _severity_comparison(figure.add_subplot(grid[1, 0]), report)
+    _highlights(figure.add_subplot(grid[1, 1]), report)
+    stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
+    footer = (f"{report.period.start:%Y-%m-%d} – {report.period.end:%Y-%m-%d} ({t('previous')}: "
+              f"{report.previous_period.label})    {t('generated')}: {stamp}")
+    if report.merged_scorings:
+        footer += "    " + t("dropped").format(n=report.merged_scorings)
+    if report.unknown_rubrics:
+        footer += f"    {t('unknown_rubrics')}: {', '.join(report.unknown_rubrics)}"
+    figure.text(0.02, 0.005, footer, fontsize=8, color="#555555")
+
+
+def _kpi_cards(ax: Axes, report: QualityReport) -> None:
+    """The headline numbers with their change since the previous period; green means better."""
+    t = lambda key: label(report.language, key)  # noqa: E731
+    now, before = report.summary, report.previous
+    cards = [
+        (t("calls"), f"{now.calls}", _delta(now.calls, before.calls, "", higher_is_better=None)),
+        (t("pass_rate"), _pct(now.pass_rate), _delta_rate(now.pass_rate, before.pass_rate, True)),
+        (t("mean_score"), _pct_value(now.mean_percent), _delta(now.mean_percent, before.mean_percent, " pt", True)),
+        (t("critical"), f"{now.critical}", _delta(now.critical, before.critical, "", higher_is_better=False)),
+        *((f"{t(s)}{t('problems')}", f"{now.severity[s]}",
+           _delta(now.severity[s], before.severity[s], "", higher_is_better=False)) for s in SEVERITIES),
+    ]
+    ax.set_axis_off()
+    width = 1.0 / len(cards)
+    for index, (caption, value, (change, colour)) in enumerate(cards):
+        left = index * width
+        ax.add_patch(matplotlib.patches.FancyBboxPatch(
+            (left + 0.008, 0.06), width - 0.016, 0.88, boxstyle="round,pad=0.004,rounding_size=0.02",
+            transform=ax.transAxes, facecolor="#f3f6fa", edgecolor="#d5dde8"))
+        centre = left + width / 2
+        ax.text(centre, 0.76, caption, ha="center", va="center", fontsize=11, color="#444444", transform=ax.transAxes)
+        ax.text(centre, 0.47, value, ha="center", va="center", fontsize=22, fontweight="bold", transform=ax.transAxes)
+        ax.text(centre, 0.18, change, ha="center", va="center", fontsize=10, color=colour, transform=ax.transAxes)
+
+
+def _delta(now: float | None, before: float | None, unit: str,
+           higher_is_better: bool | None) -> tuple[str, str]:
+    if now is None or before is None:
+        return "", "#777777"
+    change = now - before
+    if abs(change) < 1e-9:
+        return "±0", "#777777"
+    arrow = "▲" if change > 0 else "▼"
+    good = None if higher_is_better is None else (change > 0) == higher_is_better
+    colour = "#777777" if good is None else GOOD if good else BAD
+    text = f"{abs(change):.1f}" if isinstance(change, float) else f"{abs(change)}"
+    return f"{arrow} {text}{unit}", colour
+
+
+def _delta_rate(now: float | None, before: float | None, higher_is_better: bool) -> tuple[str, str]:
+    if now is None or before is None:
+        return "", "#777777"
+    return _delta(100 * now, 100 * before, " pt", higher_is_better)
+
+
+def _pct(rate: float | None) -> str:
+    return f"{100 * rate:.1f}%" if rate is not None else "–"
+
+
+def _pct_value(value: float | None) -> str:
+    return f"{value:.1f}%" if value is not None else "–"
+
+
+def _severity_comparison(ax: Axes, report: QualityReport) -> None:
+    t = lambda key: label(report.language, key)  # noqa: E731
+    before = [report.previous.severity[s] for s in SEVERITIES]
+    now = [report.summary.severity[s] for s in SEVERITIES]
+    _paired_bars(ax, [f"{t(s)}{t('problems')}" for s in SEVERITIES], before, now, report, "{:.0f}")
+    ax.set_title(t("problems_abc"), loc="left", fontsize=12, fontweight="bold")
+
+
+def _paired_bars(ax: Axes, names: Sequence[str], before: Sequence[float | None], now: Sequence[float | None],
+                 report: QualityReport, fmt: str) -> None:
+    """Previous period (light) beside the current one (dark), values written on the bars."""
+    width = 0.38
+    xs = range(len(names))
+    for offset, values, colour, key in ((-width / 2, before, PREVIOUS, "previous"), (width / 2, now, CURRENT, "current")):
+        heights = [v if v is not None else 0 for v in values]
+        bars = ax.bar([x + offset for x in xs], heights, width, color=colour,
+                      label=f"{label(report.language, key)} ({_period_label(report, key)})")
+        ax.bar_label(bars, labels=[fmt.format(v) if v is not None else "" for v in values], fontsize=9, padding=2)
+    ax.set_xticks(list(xs), names)
+    ax.legend(loc="upper right", fontsize=9, frameon=False)
+    ax.margins(y=0.18)
+    _tidy(ax)
+
+
+def _period_label(report: QualityReport, key: str) -> str:
+    return report.previous_period.label if key == "previous" else report.period.label
+
+
+def _highlights(ax: Axes, report: QualityReport) -> None:
+    """The findings a supervisor reads first: common problems and the most frequent violations."""
+    t = lambda key: label(report.language, key)  # noqa: E731
+    ax.set_axis_off()
+    lines: list[tuple[str, dict[str, object]]] = [(t("common"), {"fontweight": "bold", "fontsize": 12})]
+    lines.append((t("common_rule").format(share=report.common_share), {"fontsize": 9, "color": "#666666"}))
+    for problem in report.common_problems[:6]:
+        lines.append((f"· {problem.title} ({t(problem.severity)})  {problem.agent_share:.0%} · {problem.calls}",
+                      {"fontsize": 10}))
+    if not report.common_problems:
+        lines.append((t("no_data"), {"fontsize": 10, "color": "#666666"}))
+    lines.append(("", {}))
+    lines.append((t("top_flags"), {"fontweight": "bold", "fontsize": 12}))
+    for flag in report.flag_phrases[:5]:
+        lines.append((f"· “{flag.phrase}” ({t(flag.category)})  ×{flag.hits}", {"fontsize": 10}))
+    if not report.flag_phrases:
+        lines.append((t("no_data"), {"fontsize": 10, "color": "#666666"}))
+    y = 0.98
+    for text, style in lines:
+        ax.text(0.02, y, text, va="top", transform=ax.transAxes, **style)
+        y -= 0.068
+
+
+# ---------------------------------------------------------------------------------------------- teams and agents
+
+
+def _draw_teams(figure: Figure, report: QualityReport) -> None:
+    t = lambda key: label(report.language, key)  # noqa: E731
+    _heading(figure, report, t("teams"))
+    left, right = figure.subplots(1, 2, width_ratios=(1.2, 1))
+    names = [s.name for s in report.teams]
+    before = [_rate_of(report.previous_teams.get(name)) for name in names]
+    _paired_bars(left, names, before, [_rate_of(s) for s in report.teams], report, "{:.1f}%")
+    left.set_ylim(0, 115)
+    left.set_ylabel(f"{t('pass_rate')} %")
+    left.set_title(t("pass_rate"), loc="left", fontsize=12, fontweight="bold")
+    _severity_stack(right, names, report.teams, report)
+    if not names:
+        _no_data(left, report)
+
+
+def _rate_of(stats: Stats | None) -> float | None:
+    return 100 * stats.pass_rate if stats is not None and stats.pass_rate is not None else None
+
+
+def _severity_stack(ax: Axes, names: Sequence[str], groups: Sequence[Stats], report: QualityReport) -> None:
+    bottoms = [0.0] * len(groups)
+    for severity in SEVERITIES:
+        values = [g.severity[severity] for g in groups]
+        bars = ax.bar(names, values, 0.55, bottom=bottoms, color=SEVERITY_COLOURS[severity],
+                      label=label(report.language, severity))
+        ax.bar_label(bars, labels=[str(v) if v else "" for v in values], label_type="center", fontsize=9)
+        bottoms = [b + v for b, v in zip(bottoms, values)]
+    ax.set_title(label(report.language, "problems_abc"), loc="left", fontsize=12, fontweight="bold")
+    ax.legend(fontsize=9, frameon=False, ncols=3, loc="upper right")
+    ax.margins(y=0.15)
+    _tidy(ax)
+
+
+def _draw_agents(figure: Figure, report: QualityReport) -> None:
+    """Pass rate and mean score per agent, worst at the bottom, bars coloured by team."""
+    t = lambda key: label(report.language, key)  # noqa: E731
+    _heading(figure, report, t("agents"))
+    agents = list(reversed(report.agents[:_MAX_AGENT_BARS]))
+    if not agents:
+        _empty_page(figure, report)
+        return
+    left, right = figure.subplots(1, 2, sharey=True)
+    colours = _team_colours(report)
+    names = [a.name for a in agents]
+    rates = [_rate_of(a) or 0.0 for a in agents]
+    bars = left.barh(names, rates, color=[colours[a.team] for a in agents])
+    left.bar_label(bars, labels=[f"{r:.0f}%  (n={a.calls})" for r, a in zip(rates, agents)], fontsize=8, padding=2)
+    left.set_xlim(0, 125)
+    left.set_title(f"{t('pass_rate')} %", loc="left", fontsize=12, fontweight="bold")
+    means = [a.mean_percent or 0.0 for a in agents]
+    bars = right.barh(names, means, color=[colours[a.team] for a in agents], alpha=0.85)
+    right.bar_label(bars, labels=[f"{m:.1f}" for m in means], fontsize=8, padding=2)
+    low = max(0.0, math.floor((min(means, default=60.0) - 10) / 10) * 10)
+    right.set_xlim(low, 104)
+    for mark in sorted(set(report.pass_marks.values())):
+        right.axvline(mark, color=BAD, linestyle="--", linewidth=1)
+        right.text(mark, len(agents) - 0.4, f" {t('pass_mark')} {mark:g}", color=BAD, fontsize=8, va="bottom")
+    right.set_title(f"{t('mean_score')} %", loc="left", fontsize=12, fontweight="bold")
+    handles = [matplotlib.patches.Patch(color=colour, label=team) for team, colour in colours.items()]
+    right.legend(handles=handles, fontsize=9, frameon=False, loc="lower left", bbox_to_anchor=(0, -0.12), ncols=8)
+    for ax in (left, right):
+        _tidy(ax)
+
+
+def _team_colours(report: QualityReport) -> dict[str, str]:
+    teams = sorted({a.team for a in report.agents})
+    return {team: TEAM_COLOURS[i % len(TEAM_COLOURS)] for i, team in enumerate(teams)}
+
+
+# ---------------------------------------------------------------------------------------------- problems and flags
+
+
+def _draw_problems(figure: Figure, report: QualityReport) -> None:
+    """Items by the share of agents who lost points on them; the dashed line is the common-problem threshold."""
+    t = lambda key: label(report.language, key)  # noqa: E731
+    _heading(figure, report, t("top_problems"))
+    left, right = figure.subplots(1, 2, width_ratios=(1.25, 1))
+    problems = list(reversed(report.problems[:_MAX_PROBLEM_BARS]))
+    names = [f"{p.title} ({p.severity})" for p in problems]
+    shares = [100 * p.agent_share for p in problems]
+    bars = left.barh(names, shares, color=[COMMON if p.common else INDIVIDUAL for p in problems])
+    left.bar_label(bars, labels=[f"{s:.0f}%  · {p.calls}" for s, p in zip(shares, problems)], fontsize=8, padding=2)
+    left.axvline(100 * report.common_share, color="#333333", linestyle="--", linewidth=1)
+    left.set_xlim(0, 125)
+    left.set_xlabel(f"{t('agents_share')} %  ·  {t('problem_calls')}")
+    handles = [matplotlib.patches.Patch(color=COMMON, label=t("common")),
+               matplotlib.patches.Patch(color=INDIVIDUAL, label=t("individual"))]
+    left.legend(handles=handles, fontsize=9, frameon=False, loc="lower right")
+    left.set_title(t("common_rule").format(share=report.common_share), loc="left", fontsize=11)
+    _tidy(left)
+    _individual_list(right, report)
+    if not problems:
+        _no_data(left, report)
+
+
+def _individual_list(ax: Axes, report: QualityReport) -> None:
+    """Individual problems per agent: what to raise in each agent's own coaching session."""
+    t = lambda key: label(report.language, key)  # noqa: E731
+    ax.set_axis_off()
+    by_agent: dict[str, list[str]] = {}
+    for problem in report.individual_problems:
+        for agent in problem.agents:
+            by_agent.setdefault(agent, []).append(problem.title)
+    ax.text(0.0, 1.0, t("individual_list"), fontsize=12, fontweight="bold", va="top", transform=ax.transAxes)
+    rows = sorted(by_agent.items(), key=lambda pair: (-len(pair[1]), pair[0]))
+    step = min(0.055, 0.92 / max(len(rows), 1))
+    separator = "、" if report.language == "zh" else ", "
+    for index, (agent, titles) in enumerate(rows):
+        y = 0.92 - index * step
+        ax.text(0.0, y, agent, fontsize=9, fontweight="bold", va="top", transform=ax.transAxes)
+        ax.text(0.2, y, _fit(titles, separator, _LIST_WIDTH), fontsize=9, va="top", transform=ax.transAxes)
+    if not rows:
+        ax.text(0.0, 0.9, t("no_data"), fontsize=10, color="#666666", va="top", transform=ax.transAxes)
+
+
+def _fit(parts: Sequence[str], separator: str, width: int) -> str:
+    """As many whole parts as fit ``width`` (a CJK character counting two), then "+N" for the rest."""
+    shown: list[str] = []
+    for part in parts:
+        candidate = separator.join([*shown, part])
+        if _display_width(candidate) > width - 4:
+            return f"{separator.join(shown)} +{len(parts) - len(shown)}"
+        shown.append(part)
+    return separator.join(shown)
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _draw_flags(figure: Figure, report: QualityReport) -> None:
+    t = lambda key: label(report.language, key)  # noqa: E731
+    _heading(figure, report, t("top_flags"))
+    left, right = figure.subplots(1, 2, width_ratios=(1, 1.4))
+    categories = report.flag_categories
+    _paired_bars(left, [t(c.category) for c in categories], [c.previous_hits for c in categories],
+                 [c.hits for c in categories], report, "{:.0f}")
+    left.set_title(f"{t('flag_categories')} · {t('hits')}", loc="left", fontsize=12, fontweight="bold")
+    phrases = list(reversed(report.flag_phrases))
+    colours = {"forbidden": SEVERITY_COLOURS["A"], "insult": "#7b241c", "filler": SEVERITY_COLOURS["B"]}
+    bars = right.barh([f"“{p.phrase}”" for p in phrases], [p.hits for p in phrases],
+                      color=[colours.get(p.category, INDIVIDUAL) for p in phrases])
+    right.bar_label(bars, labels=[f"{p.hits}  ({p.calls} {t('flag_calls')})" for p in phrases], fontsize=8, padding=2)
+    right.margins(x=0.25)
+    right.set_title(f"{t('phrase')} · {t('hits')}", loc="left", fontsize=12, fontweight="bold")
+    handles = [matplotlib.patches.Patch(color=c, label=t(k)) for k, c in colours.items()]
+    right.legend(handles=handles, fontsize=9, frameon=False, loc="lower right")
+    _tidy(right)
+    if not categories:
+        _no_data(left, report)
+
+
+# ---------------------------------------------------------------------------------------------- trend
+
+
+def _draw_trend(figure: Figure, report: QualityReport) -> None:
+    """One small chart per agent (a single chart of many lines is unreadable), sharing axes for comparison."""
+    t = lambda key: label(report.language, key)  # noqa: E731
+    _heading(figure, report, t("trend"))
+    trends = report.trends
+    if not trends:
+        _empty_page(figure, report)
+        return
+    rows = math.ceil(len(trends) / _TREND_COLUMNS)
+    axes = figure.subplots(rows, _TREND_COLUMNS, sharex=True, sharey=True, squeeze=False)
+    colours = _team_colours(report)
+    xs = list(range(len(report.trend_labels)))
+    marks = sorted(set(report.pass_marks.values()))
+    for ax, trend in zip(axes.flat, trends):
+        points = [(x, y) for x, y in zip(xs, trend.points) if y is not None]
+        ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", color=colours[trend.team], linewidth=1.8)
+        for mark in marks:
+            ax.axhline(mark, color=BAD, linestyle="--", linewidth=0.8)
+        ax.set_title(f"{trend.agent} · {trend.team}", fontsize=10, loc="left")
+        ax.set_ylim(min(50.0, *(p[1] - 5 for p in points)) if points else 50.0, 102)
+        _tidy(ax)
+    for ax in axes.flat[len(trends):]:
+        ax.set_axis_off()
+    for ax in axes[-1]:
+        ax.set_xticks(xs, report.trend_labels, fontsize=8)
+        ax.tick_params(axis="x", labelbottom=True)
+    figure.supylabel(f"{t('mean_score')} %", fontsize=10)
+
+
+# ---------------------------------------------------------------------------------------------- tables
+
+
+def _table_pages(report: QualityReport) -> list[ReportFigure]:
+    """The per-agent numbers behind the charts, with the change since the previous period, as printed tables."""
+    table = next(table for table in report_tables(report) if table.name == "agents")
+    pages = []
+    for number, start in enumerate(range(0, max(len(table.rows), 1), _TABLE_ROWS), start=1):
+        figure = _page()
+        suffix = f" ({number})" if len(table.rows) > _TABLE_ROWS else ""
+        _heading(figure, report, table.title + suffix)
+        _draw_table(figure.add_subplot(), table.columns, table.rows[start:start + _TABLE_ROWS])
+        name = "agent_table" if number == 1 else f"agent_table-{number}"
+        pages.append(ReportFigure(name, table.title + suffix, figure))
+    return pages
+
+
+def _draw_table(ax: Axes, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    ax.set_axis_off()
+    cells = [["" if value == "" else f"{value:g}" if isinstance(value, float) else str(value) for value in row]
+             for row in rows] or [[""] * len(columns)]
+    table = ax.table(cellText=cells, colLabels=list(columns), loc="upper center", cellLoc="center")
+    table.auto_set_font_size(False)
+    table.set_fontsize(9)
+    table.scale(1, 1.5)
+    for (row, column), cell in table.get_celld().items():
+        cell.set_edgecolor("#d5dde8")
+        if row == 0:
+            cell.set_facecolor("#e8eef6")
+            cell.get_text().set_fontweight("bold")
+        elif row % 2 == 0:
+            cell.set_facecolor("#f7f9fc")
+        if row > 0 and column == len(columns) - 1 and cells[row - 1][column]:
+            cell.get_text().set_color(GOOD if float(cells[row - 1][column]) > 0 else BAD)
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+
+
+def _tidy(ax: Axes) -> None:
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.tick_params(labelsize=9)
+
+
+def _empty_page(figure: Figure, report: QualityReport) -> None:
+    ax = figure.add_subplot()
+    ax.set_axis_off()
+    _no_data(ax, report)
+
+
+def _no_data(ax: Axes, report: QualityReport) -> None:
+    ax.text(0.5, 0.5, label(report.language, "no_data"), ha="center", va="center", fontsize=14, color="#888888",
+            transform=ax.transAxes)

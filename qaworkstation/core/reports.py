@@ -1,0 +1,622 @@
+"""The handbook's quality reports, computed from evaluations: daily listening detail and the weekly/monthly
+quality report (listened count, pass rates per team and agent, A/B/C problem counts, top flags, common versus
+individual problems, comparison with the previous period, per-agent trend).
+
+Everything here is plain data over a list of evaluations, so the numbers can be tested without drawing and
+the window, the command line and the PDF show the same figures. Charts and the PDF live in
+:mod:`qaworkstation.core.report_charts`; CSV and XLSX exports of the same tables are here.
+
+A report counts calls, not scorings: when a call was scored more than once (a re-check, a calibration
+session) the latest evaluation stands for it, so a listened count never includes the same call twice.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from statistics import fmean
+from typing import Any
+
+from .aggregate import evaluation_day
+from .atomic import atomic_write_bytes
+from .domain import VIOLATION_CATEGORIES, Evaluation, Flag, Rubric, RubricItem
+
+SEVERITIES = ("A", "B", "C")
+DEFAULT_COMMON_SHARE = 0.3
+DEFAULT_TOP = 10
+_EPSILON = 1e-9
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "month_report": "质检月报", "week_report": "质检周报", "day_report": "日监听明细",
+        "calls": "监听量", "pass_rate": "合格率", "mean_score": "平均得分率", "critical": "一票否决",
+        "previous": "上期", "current": "本期", "change": "环比", "team": "组别", "agent": "坐席",
+        "inspector": "质检员", "day": "日期", "call_time": "通话时间", "call_id": "通话编号", "file": "录音文件",
+        "rubric": "评分标准", "score": "得分", "max": "满分", "percent": "得分率%", "passed": "合格",
+        "deducted": "扣分项", "flags": "命中短语", "comment": "评语", "item": "评分细则", "severity": "严重度",
+        "problem_calls": "扣分通话数", "points_lost": "扣分合计", "agents_share": "涉及坐席占比",
+        "agents_with": "涉及坐席", "common": "共性问题", "individual": "个性问题", "kind": "类型",
+        "category": "类别", "phrase": "短语", "hits": "命中次数", "flag_calls": "涉及通话",
+        "problems_abc": "A/B/C类问题数", "trend": "坐席得分趋势", "teams": "各组合格率",
+        "agents": "坐席合格率", "top_flags": "高频违规短语", "flag_categories": "违规类别",
+        "top_problems": "高频扣分项", "no_data": "无数据", "pass_mark": "合格线",
+        "A": "A类", "B": "B类", "C": "C类", "forbidden": "服务禁语", "insult": "侮辱攻击", "filler": "口头禅",
+        "greeting": "开头语", "closing": "结束语", "apology": "致歉语", "unknown_rubrics": "未知评分标准",
+        "summary": "概览", "comparison": "环比", "problems": "问题", "generated": "生成时间", "yes": "是", "no": "否",
+        "individual_list": "个性问题明细", "common_rule": "共性问题：≥{share:.0%} 的坐席出现同一扣分项",
+        "dropped": "同一通话多次评分时按最新一次计（本期合并 {n} 条）", "other": "未分组",
+    },
+    "en": {
+        "month_report": "Monthly quality report", "week_report": "Weekly quality report",
+        "day_report": "Daily listening detail", "calls": "Calls listened", "pass_rate": "Pass rate",
+        "mean_score": "Mean score", "critical": "Critical fails", "previous": "Previous", "current": "Current",
+        "change": "Change", "team": "Team", "agent": "Agent", "inspector": "Inspector", "day": "Day",
+        "call_time": "Call time", "call_id": "Call id", "file": "Recording", "rubric": "Rubric",
+        "score": "Score", "max": "Max", "percent": "Score %", "passed": "Passed", "deducted": "Deducted items",
+        "flags": "Flagged phrases", "comment": "Comment", "item": "Item", "severity": "Severity",
+        "problem_calls": "Calls deducted", "points_lost": "Points lost", "agents_share": "Share of agents",
+        "agents_with": "Agents", "common": "Common", "individual": "Individual", "kind": "Kind",
+        "category": "Category", "phrase": "Phrase", "hits": "Hits", "flag_calls": "Calls",
+        "problems_abc": "A/B/C problems", "trend": "Agent score trend", "teams": "Pass rate by team",
+        "agents": "Pass rate by agent", "top_flags": "Top flagged phrases", "flag_categories": "Flag categories",
+        "top_problems": "Most deducted items", "no_data": "No data", "pass_mark": "Pass mark",
+        "A": "A", "B": "B", "C": "C", "forbidden": "Forbidden", "insult": "Insult", "filler": "Filler",
+        "greeting": "Greeting", "closing": "Closing", "apology": "Apology", "unknown_rubrics": "Unknown rubrics",
+        "summary": "Summary", "comparison": "Period over period", "problems": " problems", "generated": "Generated", "yes": "yes",
+        "no": "no", "individual_list": "Individual problems by agent",
+        "common_rule": "Common problem: shared by ≥{share:.0%} of agents",
+        "dropped": "Calls scored more than once count once, latest scoring ({n} merged)", "other": "(no team)",
+    },
+}
+
+
+def label(language: str, key: str) -> str:
+    """The report's wording in ``language`` (``zh`` or ``en``); other languages fall back to English."""
+    return LABELS.get(language, LABELS["en"]).get(key, key)
+
+
+# ---------------------------------------------------------------------------------------------- periods
+
+
+@dataclass(frozen=True)
+class Period:
+    """A half-open range of days [start, end): a day, an ISO week (Monday first) or a calendar month."""
+
+    kind: str
+    start: date
+    end: date
+
+    @classmethod
+    def day(cls, day: date) -> Period:
+        return cls("day", day, day + timedelta(days=1))
+
+    @classmethod
+    def week(cls, day: date) -> Period:
+        monday = day - timedelta(days=day.weekday())
+        return cls("week", monday, monday + timedelta(days=7))
+
+    @classmethod
+    def month(cls, text: str) -> Period:
+        first = datetime.strptime(text, "%Y-%m").date()
+        return cls("month", first, _next_month(first))
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        """``2026-10`` (month), ``2026-W43`` (ISO week) or ``2026-10-05`` (day), as typed on the command line."""
+        text = text.strip()
+        if re.fullmatch(r"\d{4}-\d{2}", text):
+            return cls.month(text)
+        if match := re.fullmatch(r"(\d{4})-W(\d{1,2})", text, re.IGNORECASE):
+            return cls.week(date.fromisocalendar(int(match[1]), int(match[2]), 1))
+        try:
+            return cls.day(date.fromisoformat(text))
+        except ValueError:
+            raise ValueError(f"not a period: {text!r}; expected YYYY-MM, YYYY-Www or YYYY-MM-DD") from None
+
+    @property
+    def label(self) -> str:
+        if self.kind == "month":
+            return f"{self.start:%Y-%m}"
+        if self.kind == "week":
+            year, week, _ = self.start.isocalendar()
+            return f"{year}-W{week:02d}"
+        return self.start.isoformat()
+
+    def previous(self) -> Period:
+        if self.kind == "month":
+            return Period.month(f"{self.start - timedelta(days=1):%Y-%m}")
+        length = self.end - self.start
+        return Period(self.kind, self.start - length, self.start)
+
+    def contains(self, day: str) -> bool:
+        """``day`` is ``YYYY-MM-DD`` text, as :func:`evaluation_day` gives it."""
+        return self.start.isoformat() <= day < self.end.isoformat()
+
+    def buckets(self) -> list[Period]:
+        """The points of a trend line: the weeks of a month (cut at its edges) or the days of a week."""
+        if self.kind == "day":
+            return [self]
+        step = Period.week if self.kind == "month" else Period.day
+        buckets, cursor = [], self.start
+        while cursor < self.end:
+            whole = step(cursor)
+            buckets.append(Period(whole.kind, max(whole.start, self.start), min(whole.end, self.end)))
+            cursor = buckets[-1].end
+        return buckets
+
+
+def _next_month(first: date) -> date:
+    return (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+# ---------------------------------------------------------------------------------------------- scoring
+
+
+@dataclass(frozen=True)
+class Deduction:
+    """An item that lost points on one call; its severity decides whether it is an A, B or C problem."""
+
+    item: RubricItem
+    lost: float
+
+
+def deductions(evaluation: Evaluation, rubric: Rubric) -> list[Deduction]:
+    """The deducted items, counted exactly as :func:`score_evaluation` adds up: unscored means full points,
+    N/A only counts where the rubric allows it."""
+    found = []
+    for item in rubric.items:
+        verdict = evaluation.items.get(item.id)
+        if verdict is None or verdict.score is None or (verdict.na and item.allow_na):
+            continue
+        lost = item.max_points - min(max(float(verdict.score), 0.0), item.max_points)
+        if lost > _EPSILON:
+            found.append(Deduction(item, lost))
+    return found
+
+
+def percent(evaluation: Evaluation) -> float:
+    return 100.0 * evaluation.total / evaluation.max_total if evaluation.max_total else 0.0
+
+
+def one_per_call(evaluations: Iterable[Evaluation]) -> list[Evaluation]:
+    """One evaluation per call and rubric, the latest ``updated_at`` standing for the call. A call is known by
+    its call id, else its file name; recording ids are local to each inspector's library and cannot match."""
+    latest: dict[tuple[str, str], Evaluation] = {}
+    for ev in evaluations:
+        key = (ev.rubric_id, ev.call_id or ev.file_name or ev.recording_id)
+        if key not in latest or (ev.updated_at, ev.id) > (latest[key].updated_at, latest[key].id):
+            latest[key] = ev
+    return sorted(latest.values(), key=lambda ev: (evaluation_day(ev), ev.call_time, ev.id))
+
+
+# ---------------------------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class Stats:
+    """The headline numbers of a group of calls: everyone, a team or an agent."""
+
+    name: str
+    team: str
+    calls: int
+    passed: int
+    mean_percent: float | None
+    critical: int
+    severity: dict[str, int]
+
+    @property
+    def pass_rate(self) -> float | None:
+        """Passed calls over calls, 0..1; None when nothing was listened to (not 0%: no data is no verdict)."""
+        return self.passed / self.calls if self.calls else None
+
+
+@dataclass(frozen=True)
+class ItemProblem:
+    """A rubric item that lost points in the period, and how widely it is shared among the agents."""
+
+    rubric_id: str
+    item_id: str
+    title: str
+    severity: str
+    calls: int
+    points_lost: float
+    agents: tuple[str, ...]
+    agent_share: float
+    common: bool
+    previous_calls: int
+
+
+@dataclass(frozen=True)
+class FlagCount:
+    """A flagged violation (category, or one phrase of it) and how often it was heard."""
+
+    category: str
+    phrase: str
+    hits: int
+    calls: int
+    previous_hits: int
+
+
+@dataclass(frozen=True)
+class AgentTrend:
+    agent: str
+    team: str
+    points: tuple[float | None, ...]  # mean score % per bucket; None where the agent had no call
+
+
+@dataclass(frozen=True)
+class DetailRow:
+    """One evaluated call, as in the handbook's daily listening detail."""
+
+    day: str
+    call_time: str
+    agent: str
+    team: str
+    call_id: str
+    file_name: str
+    inspector: str
+    rubric_id: str
+    total: float
+    max_total: float
+    percent: float
+    passed: bool
+    critical_failed: bool
+    deducted: str
+    flags: str
+    comment: str
+
+
+@dataclass
+class QualityReport:
+    period: Period
+    previous_period: Period
+    language: str
+    common_share: float
+    summary: Stats
+    previous: Stats
+    teams: list[Stats]
+    previous_teams: dict[str, Stats]
+    agents: list[Stats]
+    previous_agents: dict[str, Stats]
+    problems: list[ItemProblem]
+    flag_categories: list[FlagCount]
+    flag_phrases: list[FlagCount]
+    trend_labels: tuple[str, ...]
+    trends: list[AgentTrend]
+    detail: list[DetailRow]
+    pass_marks: dict[str, float]
+    merged_scorings: int = 0
+    unknown_rubrics: list[str] = field(default_factory=list)
+
+    @property
+    def common_problems(self) -> list[ItemProblem]:
+        return [p for p in self.problems if p.common]
+
+    @property
+    def individual_problems(self) -> list[ItemProblem]:
+        return [p for p in self.problems if not p.common]
+
+    @property
+    def title(self) -> str:
+        key = {"month": "month_report", "week": "week_report"}.get(self.period.kind, "day_report")
+        return f"{self.period.label} {label(self.language, key)}"
+
+
+# ---------------------------------------------------------------------------------------------- building
+
+
+def build_quality_report(evaluations: Iterable[Evaluation], period: Period, rubrics: Iterable[Rubric], *,
+                         common_share: float = DEFAULT_COMMON_SHARE, top: int = DEFAULT_TOP,
+                         language: str = "zh") -> QualityReport:
+    """The weekly/monthly quality report of ``period``, compared with the period before it.
+
+    ``evaluations`` may span any dates (pass both periods for the comparison); an item is a common problem
+    when at least ``common_share`` (0..1) of the agents scored on its rubric lost points on it.
+    """
+    by_id = {rubric.id: rubric for rubric in rubrics}
+    everything = list(evaluations)
+    calls = one_per_call(everything)
+    previous_period = period.previous()
+    current = [ev for ev in calls if period.contains(evaluation_day(ev))]
+    before = [ev for ev in calls if previous_period.contains(evaluation_day(ev))]
+    in_range = sum(1 for ev in everything if period.contains(evaluation_day(ev)))
+    return QualityReport(
+        period=period, previous_period=previous_period, language=language, common_share=common_share,
+        summary=_stats("", "", current, by_id), previous=_stats("", "", before, by_id),
+        teams=_group_stats(current, by_id, _team_of(language), with_team=False),
+        previous_teams={s.name: s for s in _group_stats(before, by_id, _team_of(language), with_team=False)},
+        agents=_group_stats(current, by_id, lambda ev: ev.agent, with_team=True),
+        previous_agents={s.name: s for s in _group_stats(before, by_id, lambda ev: ev.agent, with_team=True)},
+        problems=_problems(current, before, by_id, common_share),
+        flag_categories=_flag_counts(current, before, by_category=True)[:top],
+        flag_phrases=_flag_counts(current, before, by_category=False)[:top],
+        trend_labels=tuple(f"{b.start:%m-%d}" for b in period.buckets()),
+        trends=_trends(current, period.buckets()),
+        detail=detail_rows(current, by_id.values(), language),
+        pass_marks={rubric.id: rubric.pass_mark for rubric in by_id.values()},
+        merged_scorings=in_range - len(current),
+        unknown_rubrics=sorted({ev.rubric_id for ev in current if ev.rubric_id not in by_id}),
+    )
+
+
+def _team_of(language: str) -> Callable[[Evaluation], str]:
+    return lambda ev: ev.team or label(language, "other")
+
+
+def _stats(name: str, team: str, evaluations: list[Evaluation], rubrics: dict[str, Rubric]) -> Stats:
+    severity = Counter({s: 0 for s in SEVERITIES})
+    for ev in evaluations:
+        if ev.rubric_id in rubrics:
+            severity.update(d.item.severity for d in deductions(ev, rubrics[ev.rubric_id]))
+    return Stats(
+        name=name, team=team, calls=len(evaluations), passed=sum(ev.passed for ev in evaluations),
+        mean_percent=fmean(percent(ev) for ev in evaluations) if evaluations else None,
+        critical=sum(ev.critical_failed for ev in evaluations), severity=dict(severity),
+    )
+
+
+def _group_stats(evaluations: list[Evaluation], rubrics: dict[str, Rubric], key: Callable[[Evaluation], str],
+                 with_team: bool) -> list[Stats]:
+    """Stats per group, best pass rate first; an agent's team is the one most of their calls were in."""
+    groups: dict[str, list[Evaluation]] = defaultdict(list)
+    for ev in evaluations:
+        groups[key(ev)].append(ev)
+    stats = []
+    for name, members in groups.items():
+        team = Counter(ev.team for ev in members).most_common(1)[0][0] if with_team else name
+        stats.append(_stats(name, team, members, rubrics))
+    return sorted(stats, key=lambda s: (-(s.pass_rate or 0.0), -(s.mean_percent or 0.0), s.name))
+
+
+def _problems(current: list[Evaluation], before: list[Evaluation], rubrics: dict[str, Rubric],
+              common_share: float) -> list[ItemProblem]:
+    """Every deducted item with the agents who share it, most widespread first."""
+    agents_per_rubric: dict[str, set[str]] = defaultdict(set)
+    calls: Counter[tuple[str, str]] = Counter()
+    lost: Counter[tuple[str, str]] = Counter()
+    agents: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for ev in current:
+        agents_per_rubric[ev.rubric_id].add(ev.agent)
+        for deduction in deductions(ev, rubrics[ev.rubric_id]) if ev.rubric_id in rubrics else []:
+            key = (ev.rubric_id, deduction.item.id)
+            calls[key] += 1
+            lost[key] += deduction.lost
+            agents[key].add(ev.agent)
+    previous = Counter((ev.rubric_id, d.item.id) for ev in before if ev.rubric_id in rubrics
+                       for d in deductions(ev, rubrics[ev.rubric_id]))
+    problems = []
+    for (rubric_id, item_id), count in calls.items():
+        item = rubrics[rubric_id].item(item_id)
+        share = len(agents[(rubric_id, item_id)]) / len(agents_per_rubric[rubric_id])
+        problems.append(ItemProblem(
+            rubric_id, item_id, item.title, item.severity, count, lost[(rubric_id, item_id)],
+            tuple(sorted(agents[(rubric_id, item_id)])), share, share + _EPSILON >= common_share,
+            previous[(rubric_id, item_id)],
+        ))
+    return sorted(problems, key=lambda p: (-p.agent_share, -p.calls, p.severity, p.rubric_id, p.item_id))
+
+
+def _flag_counts(current: list[Evaluation], before: list[Evaluation], by_category: bool) -> list[FlagCount]:
+    """Violations heard (forbidden phrases, insults, fillers), most frequent first; expected phrases such as
+    greetings are flagged too but are not problems."""
+    def key(flag: Flag) -> tuple[str, str]:
+        return (flag.category, "" if by_category else flag.phrase)
+
+    def violations(ev: Evaluation) -> list[Flag]:
+        return [f for f in ev.flags if f.category in VIOLATION_CATEGORIES]
+
+    hits = Counter(key(f) for ev in current for f in violations(ev))
+    calls = Counter(k for ev in current for k in {key(f) for f in violations(ev)})
+    previous = Counter(key(f) for ev in before for f in violations(ev))
+    counts = [FlagCount(category, phrase, n, calls[(category, phrase)], previous[(category, phrase)])
+              for (category, phrase), n in hits.items()]
+    return sorted(counts, key=lambda c: (-c.hits, -c.calls, c.category, c.phrase))
+
+
+def _trends(current: list[Evaluation], buckets: Sequence[Period]) -> list[AgentTrend]:
+    by_agent: dict[str, list[Evaluation]] = defaultdict(list)
+    for ev in current:
+        by_agent[ev.agent].append(ev)
+    trends = []
+    for agent, calls in by_agent.items():
+        points = []
+        for bucket in buckets:
+            scores = [percent(ev) for ev in calls if bucket.contains(evaluation_day(ev))]
+            points.append(fmean(scores) if scores else None)
+        team = Counter(ev.team for ev in calls).most_common(1)[0][0]
+        trends.append(AgentTrend(agent, team, tuple(points)))
+    return sorted(trends, key=lambda t: (t.team, t.agent))
+
+
+# ---------------------------------------------------------------------------------------------- detail
+
+
+def detail_rows(evaluations: Iterable[Evaluation], rubrics: Iterable[Rubric], language: str = "zh") -> list[DetailRow]:
+    """One row per evaluated call, with what was deducted and the violations heard, in call order."""
+    by_id = {rubric.id: rubric for rubric in rubrics}
+    rows = []
+    for ev in sorted(evaluations, key=lambda e: (evaluation_day(e), e.call_time, e.id)):
+        lost = deductions(ev, by_id[ev.rubric_id]) if ev.rubric_id in by_id else []
+        heard = Counter(f.phrase for f in ev.flags if f.category in VIOLATION_CATEGORIES)
+        rows.append(DetailRow(
+            day=evaluation_day(ev), call_time=ev.call_time.replace("T", " ")[11:16], agent=ev.agent,
+            team=ev.team or label(language, "other"), call_id=ev.call_id, file_name=ev.file_name,
+            inspector=ev.inspector, rubric_id=ev.rubric_id, total=ev.total, max_total=ev.max_total,
+            percent=round(percent(ev), 1), passed=ev.passed, critical_failed=ev.critical_failed,
+            deducted="; ".join(f"{d.item.title}({d.item.severity}) -{d.lost:g}" for d in lost),
+            flags="; ".join(f"{phrase}×{n}" if n > 1 else phrase for phrase, n in heard.most_common()),
+            comment=ev.comment,
+        ))
+    return rows
+
+
+def daily_detail(evaluations: Iterable[Evaluation], day: date, rubrics: Iterable[Rubric],
+                 language: str = "zh") -> list[DetailRow]:
+    """The daily listening detail: every call of ``day`` that was evaluated, once."""
+    period = Period.day(day)
+    return detail_rows([ev for ev in one_per_call(evaluations) if period.contains(evaluation_day(ev))], rubrics,
+                       language)
+
+
+# ---------------------------------------------------------------------------------------------- tables
+
+
+@dataclass(frozen=True)
+class Table:
+    """A report table as exported: ``name`` is a stable ASCII file name, ``title`` the sheet's caption."""
+
+    name: str
+    title: str
+    columns: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+
+
+def detail_table(rows: Sequence[DetailRow], language: str = "zh") -> Table:
+    t = LABELS.get(language, LABELS["en"])
+    columns = (t["day"], t["call_time"], t["agent"], t["team"], t["call_id"], t["file"], t["inspector"],
+               t["rubric"], t["score"], t["max"], t["percent"], t["passed"], t["critical"], t["deducted"],
+               t["flags"], t["comment"])
+    values = [(r.day, r.call_time, r.agent, r.team, r.call_id, r.file_name, r.inspector, r.rubric_id, r.total,
+               r.max_total, r.percent, int(r.passed), int(r.critical_failed), r.deducted, r.flags, r.comment)
+              for r in rows]
+    return Table("daily_detail", t["day_report"], columns, values)
+
+
+def report_tables(report: QualityReport) -> list[Table]:
+    """Every table behind the report's charts, for people who build their own in Excel."""
+    t = LABELS.get(report.language, LABELS["en"])
+    return [
+        _group_table("teams", t["teams"], report.teams, report.previous_teams, t, with_team=False),
+        _group_table("agents", t["agents"], report.agents, report.previous_agents, t, with_team=True),
+        _problems_table(report, t),
+        _flags_table(report, t),
+        _trend_table(report, t),
+        detail_table(report.detail, report.language),
+    ]
+
+
+def _rate(value: float | None) -> float | str:
+    return round(100.0 * value, 1) if value is not None else ""
+
+
+def _number(value: float | None) -> float | str:
+    return round(value, 1) if value is not None else ""
+
+
+def _group_table(name: str, title: str, groups: list[Stats], previous: dict[str, Stats], t: dict[str, str],
+                 with_team: bool) -> Table:
+    columns = ((t["agent"], t["team"]) if with_team else (t["team"],)) + (
+        t["calls"], t["passed"], f"{t['pass_rate']}%", f"{t['mean_score']}%", t["critical"], t["A"], t["B"], t["C"],
+        f"{t['previous']} {t['pass_rate']}%", f"{t['change']} ({t['pass_rate']})")
+    rows = []
+    for s in groups:
+        before = previous.get(s.name)
+        rate_before = before.pass_rate if before else None
+        change = (s.pass_rate - rate_before) if s.pass_rate is not None and rate_before is not None else None
+        identity = (s.name, s.team) if with_team else (s.name,)
+        rows.append((*identity, s.calls, s.passed, _rate(s.pass_rate), _number(s.mean_percent), s.critical,
+                     s.severity["A"], s.severity["B"], s.severity["C"], _rate(rate_before), _rate(change)))
+    return Table(name, title, columns, rows)
+
+
+def _problems_table(report: QualityReport, t: dict[str, str]) -> Table:
+    columns = (t["rubric"], t["item"], t["severity"], t["problem_calls"], t["points_lost"], f"{t['agents_share']}%",
+               t["kind"], t["agents_with"], f"{t['previous']} {t['problem_calls']}")
+    rows = [(p.rubric_id, p.title, p.severity, p.calls, round(p.points_lost, 1), _rate(p.agent_share),
+             t["common"] if p.common else t["individual"], "、".join(p.agents), p.previous_calls)
+            for p in report.problems]
+    return Table("problems", t["top_problems"], columns, rows)
+
+
+def _flags_table(report: QualityReport, t: dict[str, str]) -> Table:
+    columns = (t["category"], t["phrase"], t["hits"], t["flag_calls"], f"{t['previous']} {t['hits']}")
+    rows = [(t.get(f.category, f.category), f.phrase, f.hits, f.calls, f.previous_hits) for f in report.flag_phrases]
+    return Table("flags", t["top_flags"], columns, rows)
+
+
+def _trend_table(report: QualityReport, t: dict[str, str]) -> Table:
+    columns = (t["agent"], t["team"], *report.trend_labels)
+    rows = [(trend.agent, trend.team, *(_number(p) for p in trend.points)) for trend in report.trends]
+    return Table("trend", t["trend"], columns, rows)
+
+
+
+# ---------------------------------------------------------------------------------------------- exports
+
+
+def export_csv(table: Table, path: str | Path) -> Path:
+    """UTF-8 with BOM and CRLF, so Excel on a Chinese Windows opens it without mojibake; written atomically."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(table.columns)
+    writer.writerows(tuple(_csv_cell(value) for value in row) for row in table.rows)
+    atomic_write_bytes(path, buffer.getvalue().encode("utf-8-sig"))
+    return Path(path)
+
+
+def export_csvs(tables: Iterable[Table], folder: str | Path, prefix: str = "") -> list[Path]:
+    """One CSV per table, named ``<prefix><table name>.csv``."""
+    return [export_csv(table, Path(folder) / f"{prefix}{table.name}.csv") for table in tables]
+
+
+def export_xlsx(tables: Iterable[Table], path: str | Path) -> Path:
+    """One sheet per table with a bold, frozen header; numbers stay numbers so Excel can sum them."""
+    from openpyxl import Workbook  # only when exporting: the import costs a noticeable part of a second
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for table in tables:
+        sheet = workbook.create_sheet(_sheet_title(table.title, workbook.sheetnames))
+        sheet.append(table.columns)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in table.rows:
+            sheet.append(row)
+        _literal_text(sheet)
+        sheet.freeze_panes = "A2"
+        _fit_columns(sheet, table)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    atomic_write_bytes(path, buffer.getvalue())
+    return Path(path)
+
+
+def _csv_cell(value: Any) -> Any:
+    """Text typed by people is opened by other people in Excel: a leading ``=``/``+``/``-``/``@`` would run as
+    a formula (CSV injection), so it gets an apostrophe in front."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_STARTS) else value
+
+
+def _literal_text(sheet: Any) -> None:
+    """openpyxl turns text starting with ``=`` into a formula; in a report it is always text."""
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
+
+
+def _sheet_title(title: str, taken: list[str]) -> str:
+    """Excel allows 31 characters and none of ``[]:*?/\\`` in a sheet name, each name once."""
+    base = re.sub(r"[\[\]:*?/\\]", "_", title)[:28] or "Sheet"
+    name, number = base, 2
+    while name in taken:
+        name, number = f"{base}-{number}", number + 1
+    return name
+
+
+def _fit_columns(sheet: Any, table: Table) -> None:
+    """Widths from the longest text; a CJK character is about two Latin characters wide."""
+    from openpyxl.utils import get_column_letter
+
+    for index, column in enumerate(table.columns, start=1):
+        texts = [str(column), *(str(row[index - 1]) for row in table.rows[:500])]
+        width = max(sum(2 if ord(ch) > 0x2E80 else 1 for ch in text) for text in texts)
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 6), 60)

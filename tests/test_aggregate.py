@@ -1,0 +1,331 @@
+"""Team aggregation on real files: three inspectors' libraries sync into one share, a supervisor merges it."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from qaworkstation.core.aggregate import (
+    SCHEMA_VERSION,
+    TeamDatabase,
+    TeamDatabaseError,
+    aggregate,
+    evaluation_day,
+)
+from qaworkstation.core.calibration import new_session, save_session
+from qaworkstation.core.demo_data import INSPECTORS, default_rubrics, generate_month, save_to_store
+from qaworkstation.core.domain import Evaluation, Flag, ItemScore
+from qaworkstation.core.reports import Period, build_quality_report
+from qaworkstation.core.store import Store
+from qaworkstation.core.sync import MANIFEST_NAME, read_synced_evaluations, sync_evaluations
+
+MONTH = "2026-10"
+
+
+@pytest.fixture(scope="module")
+def month() -> list[Evaluation]:
+    return generate_month(MONTH)
+
+
+@pytest.fixture
+def libraries(tmp_path: Path, month: list[Evaluation]) -> Iterator[dict[str, Store]]:
+    """One real library file per inspector, filled with that inspector's share of the demo month."""
+    stores = {name: Store(tmp_path / f"library-{name}.sqlite3") for name in INSPECTORS}
+    for evaluation in month:
+        save_to_store(stores[evaluation.inspector], evaluation)
+    yield stores
+    for store in stores.values():
+        store.close()
+
+
+@pytest.fixture
+def share(tmp_path: Path) -> Path:
+    folder = tmp_path / "share"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def team(tmp_path: Path) -> Iterator[TeamDatabase]:
+    database = TeamDatabase(tmp_path / "supervisor" / "team.sqlite3")
+    yield database
+    database.close()
+
+
+def sync_all(libraries: dict[str, Store], share: Path) -> None:
+    for name, store in libraries.items():
+        result = sync_evaluations(share, name, store.evaluations(inspector=name))
+        assert result.ok, result.message
+
+
+def dump(team: TeamDatabase) -> dict[str, list[tuple]]:
+    """Everything in the team database, for 'nothing changed' comparisons."""
+    tables = ("evaluations", "item_scores", "flags", "journals")
+    return {t: sorted(tuple(r) for r in team.db.execute(f"SELECT * FROM {t}").fetchall()) for t in tables}
+
+
+def monthly_calls(team: TeamDatabase) -> int:
+    period = Period.month(MONTH)
+    report = build_quality_report(team.evaluations(), period, default_rubrics())
+    return report.summary.calls
+
+
+# ------------------------------------------------------------------------------------------ the done criterion
+
+
+def test_three_inspectors_are_counted_exactly_once_through_resyncs_and_edits(
+    libraries: dict[str, Store], share: Path, team: TeamDatabase, month: list[Evaluation]
+) -> None:
+    sync_all(libraries, share)
+
+    first = aggregate(share, team)
+
+    assert first.ok, first.problems
+    assert (first.journals_read, first.added, first.updated) == (3, len(month), 0)
+    local_ids = sorted(ev.id for store in libraries.values() for ev in store.evaluations())
+    assert sorted(ev.id for ev in team.evaluations()) == local_ids
+    assert team.evaluation_count() == len(month)
+    assert monthly_calls(team) == len(month)
+
+    # a second sync of unchanged libraries writes nothing, and a second merge reads nothing
+    before = dump(team)
+    sync_all(libraries, share)
+    second = aggregate(share, team)
+    assert (second.journals_read, second.journals_skipped, second.added, second.updated) == (0, 3, 0, 0)
+    assert dump(team) == before
+
+    # one inspector changes a verdict: one new journal, one updated evaluation, still counted once
+    inspector = INSPECTORS[1]
+    store = libraries[inspector]
+    original = store.evaluations(inspector=inspector)[0]
+    items = {**original.items, "closing": ItemScore("closing", 0.0, comment="复核：未说结束语")}
+    edited = store.save_evaluation(dataclasses.replace(original, items=items, total=original.total - 3,
+                                                       passed=False, comment="复核后改为不合格"))
+    sync_all(libraries, share)
+    third = aggregate(share, team)
+
+    assert third.ok
+    assert (third.journals_read, third.added, third.updated) == (1, 0, 1)
+    assert team.evaluation_count() == len(month)
+    merged = next(ev for ev in team.evaluations() if ev.id == edited.id)
+    assert (merged.comment, merged.passed, merged.items["closing"].score) == ("复核后改为不合格", False, 0.0)
+    assert merged.updated_at == edited.updated_at
+    assert monthly_calls(team) == len(month)
+    assert aggregate(share, team).journals_read == 0
+
+
+def test_merged_evaluations_equal_what_the_sync_reader_sees(
+    libraries: dict[str, Store], share: Path, team: TeamDatabase
+) -> None:
+    sync_all(libraries, share)
+    aggregate(share, team)
+
+    synced, problems = read_synced_evaluations(share)
+
+    assert problems == []
+    key = lambda ev: ev.id  # noqa: E731
+    assert sorted(team.evaluations(), key=key) == sorted(synced, key=key)
+
+
+def test_flags_travel_from_the_library_through_the_share(
+    libraries: dict[str, Store], share: Path, team: TeamDatabase, month: list[Evaluation]
+) -> None:
+    sync_all(libraries, share)
+    aggregate(share, team)
+
+    flagged = next(ev for ev in month if any(f.deduction > 0 for f in ev.flags))
+    merged = next(ev for ev in team.evaluations() if ev.call_id == flagged.call_id)
+
+    assert merged.flags == flagged.flags
+    journal = next((share / flagged.inspector).glob("changes-*.jsonl")).read_text(encoding="utf-8")
+    assert '"flags": [' in journal and flagged.flags[0].phrase in journal
+
+
+def test_filters_select_by_day_team_and_agent(libraries: dict[str, Store], share: Path, team: TeamDatabase,
+                                              month: list[Evaluation]) -> None:
+    sync_all(libraries, share)
+    aggregate(share, team)
+    first_week = [ev for ev in month if "2026-10-01" <= evaluation_day(ev) < "2026-10-08"]
+    agent = month[0].agent
+
+    assert len(team.evaluations(day_from="2026-10-01", day_to="2026-10-08")) == len(first_week)
+    assert {ev.agent for ev in team.evaluations(agent=agent)} == {agent}
+    assert len(team.evaluations(team="物流组")) == sum(ev.team == "物流组" for ev in month)
+
+
+# ------------------------------------------------------------------------------------------ merging rules
+
+
+def record(number: int, inspector: str = "张敏", **changes: object) -> Evaluation:
+    evaluation = Evaluation(
+        id=f"ev-{number}", recording_id=f"rec-{number}", rubric_id="zh-monitoring", inspector=inspector,
+        items={"greeting": ItemScore("greeting", 3.0)}, total=90.0, max_total=100.0, passed=True,
+        created_at="2026-10-02T01:00:00Z", updated_at="2026-10-02T01:00:00Z", agent="刘洋", team="物流组",
+        call_id=f"C{number}", call_time="2026-10-01T09:00:00", file_name=f"c{number}.wav",
+        flags=[Flag("filler", "嗯", "嗯，您稍等", "agent", 3.0, 3.5, "filler", 0.5)],
+    )
+    return dataclasses.replace(evaluation, **changes)
+
+
+def test_an_older_version_read_later_does_not_win(share: Path, team: TeamDatabase) -> None:
+    newer = record(1, comment="新", updated_at="2026-10-05T00:00:00Z")
+    older = record(1, comment="旧", updated_at="2026-10-03T00:00:00Z")
+    sync_evaluations(share, "张敏", [newer])
+    aggregate(share, team)
+    sync_evaluations(share, "张敏", [older])  # restored from an old backup
+
+    result = aggregate(share, team)
+
+    assert (result.journals_read, result.unchanged, result.updated) == (1, 1, 0)
+    assert [ev.comment for ev in team.evaluations()] == ["新"]
+
+
+def test_damaged_journal_is_reported_with_inspector_and_file_and_the_rest_is_merged(
+    share: Path, team: TeamDatabase
+) -> None:
+    sync_evaluations(share, "张敏", [record(1), record(2)])
+    sync_evaluations(share, "李娜", [record(3, inspector="李娜")])
+    damaged = next((share / "张敏").glob("changes-*.jsonl"))
+    damaged.write_bytes(damaged.read_bytes().splitlines()[0] + b'\n{"id": "half a rec')
+
+    result = aggregate(share, team)
+
+    assert sorted(ev.id for ev in team.evaluations()) == ["ev-1", "ev-3"]
+    assert {p.inspector for p in result.problems} == {"张敏"}
+    assert all(p.path == str(damaged) for p in result.problems)
+    reasons = " ".join(p.reason for p in result.problems)
+    assert "differ from manifest.json" in reasons and "line 2" in reasons
+    assert not result.ok and "张敏" in str(result.problems[0])
+
+
+def test_a_journal_still_being_copied_is_read_again_once_complete(share: Path, team: TeamDatabase) -> None:
+    sync_evaluations(share, "张敏", [record(1), record(2)])
+    journal = next((share / "张敏").glob("changes-*.jsonl"))
+    complete = journal.read_bytes()
+    journal.write_bytes(complete[: complete.index(b"\n") + 1])  # the sync client has copied one line so far
+
+    partial = aggregate(share, team)
+    journal.write_bytes(complete)
+    finished = aggregate(share, team)
+
+    assert (partial.added, len(partial.problems)) == (1, 1)
+    assert finished.ok and (finished.journals_read, finished.added, finished.unchanged) == (1, 1, 1)
+    assert team.evaluation_count() == 2
+    assert aggregate(share, team).journals_read == 0
+
+
+def test_records_with_text_where_numbers_belong_are_refused(share: Path, team: TeamDatabase) -> None:
+    folder = share / "someone"
+    folder.mkdir()
+    good = sync_record(record(1))
+    bad = {**sync_record(record(2)), "total": "ninety"}
+    (folder / "changes-20261001T000000000000Z.jsonl").write_text(
+        json.dumps(good, ensure_ascii=False) + "\n" + json.dumps(bad, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    result = aggregate(share, team)
+
+    assert [ev.id for ev in team.evaluations()] == ["ev-1"]
+    assert len(result.problems) == 1 and "line 2" in result.problems[0].reason
+
+
+def sync_record(evaluation: Evaluation) -> dict[str, object]:
+    from qaworkstation.core import sync
+
+    return sync._evaluation_record(evaluation)
+
+
+def test_unreadable_manifest_is_reported_but_journals_are_still_merged(share: Path, team: TeamDatabase) -> None:
+    sync_evaluations(share, "张敏", [record(1)])
+    (share / "张敏" / MANIFEST_NAME).write_text("{ broken", encoding="utf-8")
+
+    result = aggregate(share, team)
+
+    assert team.evaluation_count() == 1
+    assert [p.path for p in result.problems] == [str(share / "张敏" / MANIFEST_NAME)]
+
+
+def test_a_journal_merged_before_the_manifest_broke_is_not_read_again(share: Path, team: TeamDatabase) -> None:
+    sync_evaluations(share, "张敏", [record(1)])
+    aggregate(share, team)
+    (share / "张敏" / MANIFEST_NAME).write_text("{ broken", encoding="utf-8")
+
+    assert aggregate(share, team).journals_read == 0
+
+
+def test_missing_share_is_a_problem_not_an_exception(tmp_path: Path, team: TeamDatabase) -> None:
+    result = aggregate(tmp_path / "not-mounted", team)
+
+    assert not result.ok and result.journals_read == 0
+    assert "mounted" in result.problems[0].reason
+
+
+def test_calibration_folder_and_hidden_folders_are_not_inspectors(share: Path, team: TeamDatabase) -> None:
+    sync_evaluations(share, "张敏", [record(1)])
+    save_session(share, new_session("zh-monitoring", "C1", ["张敏", "李娜"]))
+    (share / ".sync-client-cache").mkdir()
+
+    result = aggregate(share, team)
+
+    assert result.ok and team.evaluation_count() == 1
+
+
+def test_cancel_stops_between_journals_and_the_next_run_finishes(share: Path, team: TeamDatabase) -> None:
+    for name in ("张敏", "李娜", "王磊"):
+        sync_evaluations(share, name, [record(len(name) + ord(name[0]), inspector=name)])
+    calls = iter([False, True])
+    progress: list[float] = []
+
+    stopped = aggregate(share, team, progress=progress.append, cancelled=lambda: next(calls, True))
+    resumed = aggregate(share, team)
+
+    assert stopped.cancelled and stopped.journals_read == 1 and progress == [pytest.approx(1 / 3)]
+    assert resumed.ok and resumed.journals_read == 2
+    assert team.evaluation_count() == 3
+
+
+# ------------------------------------------------------------------------------------------ the database file
+
+
+def test_team_database_is_wal_at_its_schema_and_reopens(tmp_path: Path, share: Path) -> None:
+    path = tmp_path / "team.sqlite3"
+    first = TeamDatabase(path)
+    sync_evaluations(share, "张敏", [record(1)])
+    aggregate(share, first)
+    first.close()
+
+    again = TeamDatabase(path)
+    try:
+        assert again.schema_version == SCHEMA_VERSION
+        assert again.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert again.evaluations() == [record(1)]
+    finally:
+        again.close()
+
+
+def test_newer_team_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "team.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+
+    with pytest.raises(TeamDatabaseError, match="newer"):
+        TeamDatabase(path)
+
+
+def test_evaluation_day_prefers_the_call_date() -> None:
+    assert evaluation_day(record(1)) == "2026-10-01"
+    assert evaluation_day(record(1, call_time="")) == "2026-10-02"
+    assert evaluation_day(record(1, call_time="", created_at="garbage")) == ""
+
+
+def test_journal_hashes_come_from_the_manifest(share: Path, team: TeamDatabase) -> None:
+    sync_evaluations(share, "张敏", [record(1)])
+    aggregate(share, team)
+    journal = next((share / "张敏").glob("changes-*.jsonl"))
+
+    assert team.ingested_journals() == {("张敏", journal.name): hashlib.sha256(journal.read_bytes()).hexdigest()}
