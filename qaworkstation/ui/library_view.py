@@ -5,12 +5,30 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QFormLayout, QHeaderView, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QFormLayout, QHBoxLayout, QHeaderView,
+                               QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from .format import clock
 
 _ANY = ""
+CRITICAL_RISK = 1_000_000  # see core.risk: any critical hit scores at least this
+SEVERE_RISK = 10_000
+
+
+class _RiskItem(QTableWidgetItem):
+    """Shows the number of flags but sorts by the call's risk, so the worst calls stay on top."""
+
+    def __init__(self, flag_count: int | None, risk: float) -> None:
+        super().__init__("" if flag_count is None else str(flag_count))
+        self.risk = risk
+        if risk >= CRITICAL_RISK:
+            self.setBackground(QColor("#f6d5e8"))
+        elif risk >= SEVERE_RISK:
+            self.setBackground(QColor("#fce8e6"))
+
+    def __lt__(self, other: QTableWidgetItem) -> bool:
+        return self.risk < getattr(other, "risk", 0.0)
 
 
 class LibraryView(QWidget):
@@ -47,9 +65,20 @@ class LibraryView(QWidget):
         for column in range(1, 6):
             self.table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeToContents)
         self.table.itemSelectionChanged.connect(self._on_selection)
+        self._sample: set[str] | None = None
+        self.sample_label = QLabel()
+        self.sample_label.setStyleSheet("color: #1a73e8; font-weight: 600;")
+        self.clear_sample = QPushButton(self.tr("Show all calls"))
+        self.clear_sample.clicked.connect(lambda: self.set_sample(None))
+        sample_row = QHBoxLayout()
+        sample_row.addWidget(self.sample_label, 1)
+        sample_row.addWidget(self.clear_sample)
+        self.sample_label.hide()
+        self.clear_sample.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(form)
+        layout.addLayout(sample_row)
         layout.addWidget(self.table, 1)
 
     def _combo(self) -> QComboBox:
@@ -88,7 +117,18 @@ class LibraryView(QWidget):
             combo.setCurrentIndex(max(0, combo.findData(current)))
             combo.blockSignals(False)
 
+    def set_sample(self, recording_ids: list[str] | None) -> None:
+        """Show only a drawn sample (None shows everything again)."""
+        self._sample = set(recording_ids) if recording_ids is not None else None
+        self.sample_label.setText(self.tr("Sample of {0} calls").format(len(recording_ids))
+                                  if recording_ids is not None else "")
+        self.sample_label.setVisible(recording_ids is not None)
+        self.clear_sample.setVisible(recording_ids is not None)
+        self.filtersChanged.emit()
+
     def set_rows(self, rows: list[dict[str, Any]], keep: str = "") -> None:
+        if self._sample is not None:
+            rows = [row for row in rows if row["id"] in self._sample]
         self.table.blockSignals(True)
         self.table.setSortingEnabled(False)
         self.table.setRowCount(len(rows))
@@ -97,8 +137,7 @@ class LibraryView(QWidget):
             name.setData(Qt.UserRole, row["id"])
             name.setToolTip(f"{row['file_name']}\n{row['path']}\n{row['team']} {row['call_time']}\n"
                             f"{row['error']}".strip())
-            flags = QTableWidgetItem()
-            flags.setData(Qt.DisplayRole, row["flag_count"] if row["status"] == "analysed" else None)
+            flags = _RiskItem(row["flag_count"] if row["status"] == "analysed" else None, row["risk"])
             if row["status"] == "error":
                 flags.setText(self.tr("error"))
             scored = QTableWidgetItem("✓" if row["evaluation_count"] else "")

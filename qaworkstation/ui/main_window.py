@@ -12,10 +12,10 @@ from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox,
-                               QProgressBar, QPushButton, QSplitter, QToolBar, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar, QPushButton,
+                               QSplitter, QToolBar, QVBoxLayout, QWidget)
 
-from ..core.analysis import RubricLibrary, analyse_recording
+from ..core.analysis import RubricLibrary
 from ..core.domain import Check, Evaluation, Flag, ItemScore, Rubric, Segment
 from ..core.importer import ImportReport, import_paths
 from ..core.playback import Playback
@@ -24,11 +24,16 @@ from ..core.scorecard import build_evaluation, draft_payload, items_from_draft, 
 from ..core.store import Store
 from ..core.sync import SyncResult, sync_evaluations
 from ..core.transcribe import Transcriber
+from ..core.work_queue import OPENED_PRIORITY, QueueStatus, WorkQueue
 from .library_view import LibraryView
 from .scorecard_view import ScorecardView
-from .tasks import Job, JobContext, Runner
-from .transcript_view import TranscriptView
+from .format import clock
 from .player_panel import PlayerPanel
+from .queue_controller import QueueController
+from .sampling_dialog import SamplingDialog
+from .settings_dialog import SettingsDialog, transcribe_settings
+from .tasks import Runner
+from .transcript_view import TranscriptView
 
 DRAFT_DELAY_MS = 1500
 
@@ -59,7 +64,12 @@ class MainWindow(QMainWindow):
         self.runner = Runner()
         self.playback = Playback()
         self.call: OpenCall | None = None
-        self.analysis_job: Job | None = None
+        self.queue = QueueController(store.path, transcriber, rubrics, self)
+        self.queue.statusChanged.connect(self._on_queue_status)
+        self.queue.segmentReady.connect(self._on_segment)
+        self.queue.analysed.connect(self._on_analysed)
+        self.queue.failed.connect(self._on_analysis_failed)
+        self.queue.runningChanged.connect(self._on_queue_running)
         self.setWindowTitle(self.tr("QA Workstation"))
         self.resize(1480, 900)
         self._build()
@@ -106,12 +116,14 @@ class MainWindow(QMainWindow):
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(220)
         self.progress.setRange(0, 1000)
-        self.progress.hide()
+        self.queue_label = QLabel()
+        self.pause_button = QPushButton(self.tr("Pause"))
+        self.pause_button.clicked.connect(self.toggle_queue)
         self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.clicked.connect(self.cancel_analysis)
-        self.cancel_button.hide()
-        self.statusBar().addWidget(self.progress)
-        self.statusBar().addWidget(self.cancel_button)
+        for widget in (self.progress, self.queue_label, self.pause_button, self.cancel_button):
+            self.statusBar().addWidget(widget)
+            widget.hide()
         self.audio_status = QLabel()
 
     def _build_toolbar(self) -> None:
@@ -121,10 +133,10 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
         for text, slot in ((self.tr("Import files…"), self.import_files),
                            (self.tr("Import folder…"), self.import_folder),
-                           (self.tr("Analyse call"), self.analyse_current),
+                           (self.tr("Analyse all"), self.analyse_all),
+                           (self.tr("Sample…"), self.choose_sample),
                            (self.tr("Sync to shared folder"), self.sync),
-                           (self.tr("Shared folder…"), self.choose_sync_folder),
-                           (self.tr("Inspector…"), self.choose_inspector)):
+                           (self.tr("Settings…"), self.open_settings)):
             action = QAction(text, self)
             action.triggered.connect(slot)
             toolbar.addAction(action)
@@ -150,12 +162,20 @@ class MainWindow(QMainWindow):
         if folder:
             self.settings.setValue("sync_folder", folder)
 
-    def choose_inspector(self) -> None:
-        name, ok = QInputDialog.getText(self, self.tr("Inspector"), self.tr("Your inspector id:"), text=self.inspector)
-        if ok and name.strip():
-            self.settings.setValue("inspector", name.strip())
-            if self.call:
-                self.open_recording(self.call.recording["id"])
+    def open_settings(self) -> None:
+        before = (self.inspector, transcribe_settings(self.settings))
+        if not SettingsDialog(self.settings, self.inspector, self).exec():
+            return
+        inspector, chosen = self.inspector, transcribe_settings(self.settings)
+        if chosen != before[1]:
+            if self.queue.running:
+                self.statusBar().showMessage(self.tr("New transcription settings apply after the queue stops."),
+                                             10000)
+            else:
+                self.transcriber = Transcriber(chosen)
+                self.queue.transcriber = self.transcriber
+        if inspector != before[0] and self.call:
+            self.open_recording(self.call.recording["id"])
 
     # library ----------------------------------------------------------------------------------------------
 
@@ -202,11 +222,13 @@ class MainWindow(QMainWindow):
             details = "\n".join(reason for _path, reason in report.errors)
             QMessageBox.warning(self, self.tr("Some files could not be imported"), f"{message}\n\n{details}")
         self.refresh_library()
+        self.enqueue(report.recording_ids)
 
     # opening a call ---------------------------------------------------------------------------------------
 
     def open_recording(self, recording_id: str) -> None:
         inspector = self.inspector
+        self.runner.db(lambda: WorkQueue(self.store).prioritise(recording_id))
         self.runner.db(lambda: self._load_call(recording_id, inspector), self._show_call, self.show_error)
 
     def _load_call(self, recording_id: str, inspector: str) -> OpenCall:
@@ -242,7 +264,7 @@ class MainWindow(QMainWindow):
         self.scorecard.set_scores(call.items, call.comment, suggestions(call.rubric, call.flags, call.checks))
         self._show_saved_state()
         if not call.segments and recording["status"] != "error":
-            self.analyse_current()
+            self.enqueue([recording["id"]], OPENED_PRIORITY)
 
     def _show_saved_state(self) -> None:
         if not self.call:
@@ -257,48 +279,63 @@ class MainWindow(QMainWindow):
 
     # analysis ---------------------------------------------------------------------------------------------
 
-    def analyse_current(self) -> None:
-        if not self.call or self.analysis_job:
-            return
-        recording_id = self.call.recording["id"]
-        self.transcript.set_transcript([], [])
-        self.progress.setValue(0)
-        self.progress.show()
-        self.cancel_button.show()
-        self.statusBar().showMessage(self.tr("Transcribing {0}…").format(self.call.recording["file_name"]))
+    def enqueue(self, recording_ids: list[str], priority: int = 0) -> None:
+        """Queue calls for analysis and make sure the queue is running."""
+        if recording_ids:
+            self.runner.db(lambda: WorkQueue(self.store).enqueue(recording_ids, priority),
+                           lambda _added: self.queue.start(), self.show_error)
 
-        def work(context: JobContext) -> str:
-            analyse_recording(self.store, self.transcriber, self.rubrics, recording_id, context.progress,
-                              context.emit, context.cancelled)
-            return recording_id
+    def analyse_all(self) -> None:
+        self.runner.db(lambda: [r["id"] for r in self.store.list_recordings() if r["status"] != "analysed"],
+                       self.enqueue, self.show_error)
 
-        self.analysis_job = self.runner.work(work, self._on_analysed, self._on_analysis_failed,
-                                             lambda f: self.progress.setValue(int(f * 1000)),
-                                             self._on_segment)
-
-    def _on_segment(self, segment: Segment) -> None:
-        self.transcript.add_segment(segment)
+    def toggle_queue(self) -> None:
+        if self.queue.running:
+            self.queue.pause()
+        else:
+            self.queue.start()
 
     def cancel_analysis(self) -> None:
-        if self.analysis_job:
-            self.analysis_job.cancel()
+        self.queue.pause()
+        self.runner.db(lambda: WorkQueue(self.store).cancel_all(), failure=self.show_error)
 
-    def _analysis_done(self) -> None:
-        self.analysis_job = None
-        self.progress.hide()
-        self.cancel_button.hide()
+    def _on_queue_running(self, running: bool) -> None:
+        self.pause_button.setText(self.tr("Pause") if running else self.tr("Resume"))
+        if not running:
+            self.runner.db(lambda: WorkQueue(self.store).counts(), self._on_queue_counts)
+
+    def _on_queue_counts(self, counts: dict[str, int]) -> None:
+        waiting = counts.get("queued", 0)
+        for widget in (self.progress, self.queue_label, self.cancel_button):
+            widget.setVisible(bool(waiting))
+        self.pause_button.setVisible(bool(waiting))
+        if waiting:
+            self.queue_label.setText(self.tr("Paused, {0} calls waiting").format(waiting))
+
+    def _on_queue_status(self, status: QueueStatus) -> None:
+        for widget in (self.progress, self.queue_label, self.pause_button, self.cancel_button):
+            widget.show()
+        self.progress.setValue(int(status.fraction * 1000))
+        eta = self.tr(", about {0} left").format(clock(status.eta_s)) if status.eta_s is not None else ""
+        self.queue_label.setText(self.tr("Analysed {0} of {1}{2} {3}").format(
+            status.done, status.total, eta, status.current_file))
+
+    def _on_segment(self, recording_id: str, segment: Segment) -> None:
+        if self.call and self.call.recording["id"] == recording_id:
+            self.transcript.add_segment(segment)
 
     def _on_analysed(self, recording_id: str) -> None:
-        self._analysis_done()
-        self.statusBar().showMessage(self.tr("Analysis finished."), 5000)
         self.refresh_library()
         if self.call and self.call.recording["id"] == recording_id:
             self.open_recording(recording_id)
 
-    def _on_analysis_failed(self, message: str) -> None:
-        self._analysis_done()
-        self.statusBar().showMessage(self.tr("Transcription stopped: {0}").format(message or self.tr("cancelled")),
-                                     15000)
+    def _on_analysis_failed(self, file_name: str, message: str) -> None:
+        self.statusBar().showMessage(self.tr("Could not analyse {0}: {1}").format(file_name, message), 15000)
+
+    def choose_sample(self) -> None:
+        dialog = SamplingDialog(self.store, self.runner, self)
+        if dialog.exec():
+            self.library.set_sample(dialog.chosen_ids)
 
     # playback ---------------------------------------------------------------------------------------------
 
@@ -376,7 +413,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
         if self.call and self.call.from_draft:
             self._save_draft()
-        self.cancel_analysis()
+        self.queue.pause()
+        self.queue.wait()
         self.runner.wait()
         self.player.wait()
         self.playback.close()
