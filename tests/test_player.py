@@ -233,3 +233,19 @@ def test_play_pressed_while_loading_starts_when_the_audio_arrives(qtbot, corpus:
     panel.toggle_play()
     qtbot.waitUntil(lambda: panel.playback.playing, timeout=10000)
     assert panel.playback.duration == pytest.approx(43.653, abs=0.01)
+
+
+def test_qt_void_calls_do_not_leak_references_to_none(qtbot) -> None:  # noqa: ANN001
+    """PySide6 6.12.0 under Python 3.11 drops a reference to None on every call returning void; painting a
+    waveform makes thousands of such calls, so the player aborted within seconds (pinned out in pyproject)."""
+    import sys
+
+    from PySide6.QtGui import QColor, QPainter, QPixmap
+
+    pixmap = QPixmap(20, 20)
+    painter = QPainter(pixmap)
+    before = sys.getrefcount(None)
+    for _ in range(2000):
+        painter.fillRect(0, 0, 5, 5, QColor("#123456"))
+    painter.end()
+    assert sys.getrefcount(None) >= before - 50

@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import itertools
 import sys
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -237,10 +238,22 @@ def _bucket_extremes(block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         major = np.ascontiguousarray(block.T).reshape(block.shape[1], -1, BUCKET)
         return major.min(axis=2), major.max(axis=2)
     words = block.view(np.int32).reshape(-1, BUCKET)
-    agent = np.left_shift(words, 16)
+    agent = np.left_shift(words, 16, out=_scratch(words.shape))
     low = np.stack([agent.min(axis=1), words.min(axis=1)]) >> 16
     high = np.stack([agent.max(axis=1), words.max(axis=1)]) >> 16
     return low.astype(np.int16), high.astype(np.int16)
+
+
+_SCRATCH = threading.local()
+
+
+def _scratch(shape: tuple[int, ...]) -> np.ndarray:
+    """A per-thread int32 work buffer: a fresh 4 MiB array per block would cost a page fault per 4 KiB."""
+    size = int(np.prod(shape))
+    buffer = getattr(_SCRATCH, "buffer", None)
+    if buffer is None or buffer.size < size:
+        buffer = _SCRATCH.buffer = np.empty(size, np.int32)
+    return buffer[:size].reshape(shape)
 
 
 def peaks_from_samples(samples: np.ndarray, rate: int) -> Peaks:

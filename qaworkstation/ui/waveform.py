@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import (QColor, QFont, QHelpEvent, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap,
+from PySide6.QtGui import (QColor, QFont, QHelpEvent, QImage, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap,
                            QPolygonF, QResizeEvent, QWheelEvent)
 from PySide6.QtWidgets import QToolTip, QWidget
 
@@ -48,11 +48,22 @@ PLAYHEAD = QColor("#f2f3f5")
 REGION = QColor(255, 255, 255, 40)
 REGION_EDGE = QColor("#f2f3f5")
 SPEECH_BAR = 3  # px: the strip along each lane's foot that marks detected speech
+TURN_ALPHA = 34 / 255  # how strongly a transcript turn tints its lane
 # The shared palette is tuned for light views; on this dark background the waves need lifting to read.
 WAVE_COLOURS = {speaker: QColor(SPEAKER_COLOURS[speaker]).lighter(150) for speaker in (AGENT, CUSTOMER)}
 MONO_COLOUR = QColor(SPEAKER_COLOURS[UNKNOWN]).lighter(170)
 FLAG_COLOURS = {category: QColor(colour) for category, colour in CATEGORY_COLOURS.items()}
 OTHER_FLAG_COLOUR = QColor("#9aa0a6")
+
+
+def _argb(colour: QColor) -> int:
+    return colour.rgba() | 0xFF000000
+
+
+def _blend(under: QColor, over: QColor, alpha: float) -> int:
+    """``over`` laid on ``under`` at ``alpha``, as an opaque ARGB pixel."""
+    mix = QColor.fromRgbF(*(a * (1 - alpha) + b * alpha for a, b in zip(under.getRgbF()[:3], over.getRgbF()[:3])))
+    return _argb(mix)
 
 
 def column_peaks(peaks: Peaks, samples: np.ndarray, start_s: float, span_s: float,
@@ -122,6 +133,7 @@ class WaveformView(QWidget):
         self._gain = 1.0
         self._flags: list[Flag] = []
         self._segments: list[Segment] = []
+        self._turns: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # speaker -> starts, ends
         self._position = 0.0
         self._view_start = 0.0
         self._view_span = 0.0
@@ -163,6 +175,9 @@ class WaveformView(QWidget):
 
     def set_segments(self, segments: Sequence[Segment]) -> None:
         self._segments = list(segments)
+        speakers = sorted({segment.speaker for segment in self._segments})
+        self._turns = {who: (np.array([s.start for s in self._segments if s.speaker == who]),
+                             np.array([s.end for s in self._segments if s.speaker == who])) for who in speakers}
         self._invalidate()
 
     def clear(self) -> None:
@@ -377,12 +392,7 @@ class WaveformView(QWidget):
     def _paint_call(self, painter: QPainter) -> None:
         lanes = self._lane_rects()
         step = tick_step(self._view_span, self.width())
-        for lane in lanes:
-            painter.fillRect(lane, LANE_BACKGROUND)
-        self._paint_segments(painter, lanes)
-        self._paint_grid(painter, lanes, step)
-        self._paint_waves(painter, lanes)
-        self._paint_speech(painter, lanes)
+        self._paint_lanes(painter, lanes, step)
         self._paint_region(painter, lanes)
         self._paint_flags(painter, lanes)
         self._paint_lane_labels(painter, lanes)
@@ -391,7 +401,7 @@ class WaveformView(QWidget):
     def _lane_rects(self) -> list[QRectF]:
         top = MARKER_HEIGHT
         count = self._peaks.channels
-        height = (self.height() - MARKER_HEIGHT - RULER_HEIGHT - LANE_GAP * (count - 1)) / count
+        height = (self.height() - MARKER_HEIGHT - RULER_HEIGHT - LANE_GAP * (count - 1)) // count
         return [QRectF(0, top + index * (height + LANE_GAP), self.width(), height) for index in range(count)]
 
     def _lane_speaker(self, channel: int) -> str | None:
@@ -399,27 +409,72 @@ class WaveformView(QWidget):
             return None
         return (AGENT, CUSTOMER)[channel]
 
-    def _paint_segments(self, painter: QPainter, lanes: list[QRectF]) -> None:
-        """Faint bands where each speaker talks, so turn-taking reads at a glance even in quiet audio."""
-        for segment in self._segments:
-            x0, x1 = self.x_at(segment.start), self.x_at(segment.end)
-            if x1 < 0 or x0 > self.width():
-                continue
-            colour = QColor(WAVE_COLOURS.get(segment.speaker, MONO_COLOUR))
-            colour.setAlpha(34)
-            for channel, lane in enumerate(lanes):
-                if self._lane_speaker(channel) in (None, segment.speaker) or segment.speaker not in WAVE_COLOURS:
-                    painter.fillRect(QRectF(x0, lane.top(), max(x1 - x0, 1.0), lane.height()), colour)
+    # --- lanes, rasterised ----------------------------------------------------------------------------------
+    # A lane is a few hundred thousand pixels of plain colour runs per column: filling them with numpy and
+    # blitting one image is ~100× cheaper than thousands of antialiased QPainter calls, whose per-call cost
+    # (and Python overhead) would otherwise grow with the number of segments and columns.
 
-    def _paint_speech(self, painter: QPainter, lanes: list[QRectF]) -> None:
-        """A bar along each lane's foot wherever that channel is loud enough to be speech."""
-        for channel, (lane, runs) in enumerate(zip(lanes, self._speech)):
-            colour = WAVE_COLOURS.get(self._lane_speaker(channel), MONO_COLOUR)
-            end = self._view_start + self._view_span
-            visible = runs[(runs[:, 1] >= self._view_start) & (runs[:, 0] <= end)]
-            for start, stop in visible:
-                x0, x1 = self.x_at(start), self.x_at(stop)
-                painter.fillRect(QRectF(x0, lane.bottom() - SPEECH_BAR, max(x1 - x0, 1.0), SPEECH_BAR), colour)
+    def _paint_lanes(self, painter: QPainter, lanes: list[QRectF], step: float) -> None:
+        """Background, speaker-turn bands, grid, waveform and speech bars of every lane as one image each."""
+        ratio = painter.device().devicePixelRatioF()
+        columns = max(round(self.width() * ratio), 1)
+        joined = self._view_span * self._peaks.rate < columns and len(self._samples) > 0
+        if not joined:
+            low, high = column_peaks(self._peaks, self._samples, self._view_start, self._view_span, columns)
+        ticks = self._tick_columns(step, columns)
+        for channel, lane in enumerate(lanes):
+            speaker = self._lane_speaker(channel)
+            colour = WAVE_COLOURS.get(speaker, MONO_COLOUR)
+            rows = max(round(lane.height() * ratio), 1)
+            pixels = np.full((rows, columns), _argb(LANE_BACKGROUND), np.uint32)
+            self._fill_turns(pixels, speaker)
+            pixels[:, ticks] = _argb(GRID)
+            pixels[rows // 2, :] = _argb(GRID)
+            if not joined:
+                self._fill_wave(pixels, low[:, channel], high[:, channel], colour, ratio)
+            if channel < len(self._speech):
+                bar = max(round(SPEECH_BAR * ratio), 1)
+                pixels[rows - bar:, self._covered(self._speech[channel], columns)] = _argb(colour)
+            image = QImage(pixels.data, columns, rows, columns * 4, QImage.Format.Format_RGB32)
+            image.setDevicePixelRatio(ratio)
+            painter.drawImage(lane.topLeft(), image)
+            if joined:
+                painter.setPen(QPen(colour, 1))
+                painter.drawPolyline(self._sample_line(lane, channel))
+
+    def _fill_turns(self, pixels: np.ndarray, speaker: str | None) -> None:
+        """Faint bands where each speaker talks (from the transcript), so turn-taking reads at a glance."""
+        for who, (starts, ends) in self._turns.items():
+            if speaker is not None and who != speaker and who in WAVE_COLOURS:
+                continue
+            band = _blend(LANE_BACKGROUND, WAVE_COLOURS.get(who, MONO_COLOUR), TURN_ALPHA)
+            pixels[:, self._covered(np.stack([starts, ends], axis=1), pixels.shape[1])] = band
+
+    def _fill_wave(self, pixels: np.ndarray, low: np.ndarray, high: np.ndarray, colour: QColor,
+                   ratio: float) -> None:
+        """Each column filled from its maximum down to its minimum, the way Audacity draws a summary."""
+        rows, columns = pixels.shape
+        half = rows / 2 - 2 * ratio
+        top = np.floor(rows / 2 - np.clip(high * self._gain, -1.0, 1.0) * half)
+        bottom = np.ceil(rows / 2 - np.clip(low * self._gain, -1.0, 1.0) * half)
+        drawn = np.arange(rows)[:, None]
+        mask = (drawn >= top[None, :]) & (drawn <= bottom[None, :])
+        pixels[:, :len(low)][mask] = _argb(colour)
+
+    def _covered(self, spans: np.ndarray, columns: int) -> np.ndarray:
+        """Which of ``columns`` pixel columns the (start, end) second spans touch, as a boolean mask."""
+        scale = columns / self._view_span
+        first = np.clip(np.floor((spans[:, 0] - self._view_start) * scale), 0, columns).astype(np.intp)
+        last = np.clip(np.ceil((spans[:, 1] - self._view_start) * scale), 0, columns).astype(np.intp)
+        keep = last > first
+        edges = np.zeros(columns + 1, np.int32)
+        np.add.at(edges, first[keep], 1)
+        np.add.at(edges, last[keep], -1)
+        return np.cumsum(edges[:-1]) > 0
+
+    def _tick_columns(self, step: float, columns: int) -> np.ndarray:
+        xs = np.round((self._ticks(step) - self._view_start) / self._view_span * columns).astype(np.intp)
+        return xs[(xs >= 0) & (xs < columns)]
 
     def _paint_region(self, painter: QPainter, lanes: list[QRectF]) -> None:
         if self._region is None:
@@ -431,43 +486,13 @@ class WaveformView(QWidget):
         for x in (x0, x1):
             painter.drawLine(QPointF(x, top), QPointF(x, bottom))
 
-    def _paint_grid(self, painter: QPainter, lanes: list[QRectF], step: float) -> None:
-        painter.setPen(QPen(GRID, 1))
-        for seconds in self._ticks(step):
-            x = round(self.x_at(seconds)) + 0.5
-            for lane in lanes:
-                painter.drawLine(QPointF(x, lane.top()), QPointF(x, lane.bottom()))
-        for lane in lanes:
-            painter.drawLine(QPointF(0, lane.center().y()), QPointF(self.width(), lane.center().y()))
-
     def _ticks(self, step: float) -> np.ndarray:
         first = np.ceil(self._view_start / step) * step
         return np.arange(first, self._view_start + self._view_span + step / 2, step)
 
-    def _paint_waves(self, painter: QPainter, lanes: list[QRectF]) -> None:
-        """A filled min/max outline per lane, or the joined samples once there are fewer than pixels."""
-        joined = self._view_span * self._peaks.rate < self.width() and len(self._samples) > 0
-        if not joined:
-            low, high = column_peaks(self._peaks, self._samples, self._view_start, self._view_span, self.width())
-        for channel, lane in enumerate(lanes):
-            colour = WAVE_COLOURS.get(self._lane_speaker(channel), MONO_COLOUR)
-            painter.setPen(QPen(colour, 1))
-            if joined:
-                painter.drawPolyline(self._sample_line(lane, channel))
-            else:
-                painter.setBrush(colour)
-                painter.drawPolygon(self._peak_polygon(lane, low[:, channel], high[:, channel]))
-                painter.setBrush(Qt.BrushStyle.NoBrush)
-
     def _y(self, lane: QRectF, values: np.ndarray) -> np.ndarray:
         half = lane.height() / 2 - 2
         return lane.center().y() - np.clip(values * self._gain, -1.0, 1.0) * half
-
-    def _peak_polygon(self, lane: QRectF, low: np.ndarray, high: np.ndarray) -> QPolygonF:
-        xs = np.arange(len(low)) + 0.5
-        top = zip(xs, self._y(lane, high))
-        bottom = zip(xs[::-1], self._y(lane, low[::-1]))
-        return QPolygonF([QPointF(x, y) for x, y in (*top, *bottom)])
 
     def _sample_line(self, lane: QRectF, channel: int) -> QPolygonF:
         """Zoomed in past one sample per pixel: the samples themselves, joined."""
