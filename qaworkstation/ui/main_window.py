@@ -415,7 +415,7 @@ class MainWindow(QMainWindow):
             self._save_draft()
         self.queue.pause()
         self.queue.wait()
-        self.runner.wait()
+        self.runner.close()
         self.player.wait()
         self.playback.close()
         super().closeEvent(event)

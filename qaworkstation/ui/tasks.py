@@ -1,8 +1,8 @@
 """Running core calls off the GUI thread and getting results back as signals.
 
-Two pools: a single-thread pool that owns every database call (SQLite likes one writer, and jobs then run in
-the order they were sent) and a general pool for long work such as transcription. A job's exception never
-vanishes inside Qt: it arrives at the ``failure`` callback as a message.
+The window's single-thread pool owns every database call (SQLite likes one writer, and jobs then run in the
+order they were sent); transcription has its own thread (:mod:`queue_controller`) and the player its own
+pool. A job's exception never vanishes inside Qt: it arrives at the ``failure`` callback as a message.
 """
 
 from __future__ import annotations
@@ -18,12 +18,11 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 class _Signals(QObject):
     succeeded = Signal(object)
     failed = Signal(str)
-    progressed = Signal(float)
     item = Signal(object)
 
 
 class Job(QRunnable):
-    """A callable run in a pool. It receives a :class:`JobContext` for progress, streamed items and cancel."""
+    """A callable run in a pool. It receives a :class:`JobContext` for streamed items and cancel."""
 
     def __init__(self, work: Callable[["JobContext"], Any]) -> None:
         super().__init__()
@@ -49,9 +48,6 @@ class JobContext:
         self._signals = signals
         self.cancel_event = threading.Event()
 
-    def progress(self, fraction: float) -> None:
-        self._signals.progressed.emit(fraction)
-
     def emit(self, item: object) -> None:
         self._signals.item.emit(item)
 
@@ -60,32 +56,20 @@ class JobContext:
 
 
 class Runner:
-    """Where the window sends work: ``db`` jobs run one at a time, ``work`` jobs beside them."""
+    """Where the window sends database work: jobs run one at a time, in order."""
 
     def __init__(self) -> None:
         self.db_pool = QThreadPool()
         self.db_pool.setMaxThreadCount(1)
-        self.work_pool = QThreadPool()
-        self.work_pool.setMaxThreadCount(1)
         self._alive: set[Job] = set()  # a job's signal object must outlive its queued signals
+        self.closed = False
 
     def db(self, call: Callable[[], Any], success: Callable[[Any], None] | None = None,
            failure: Callable[[str], None] | None = None) -> Job:
         return self._start(self.db_pool, lambda _ctx: call(), success, failure)
 
-    def work(self, call: Callable[[JobContext], Any], success: Callable[[Any], None] | None = None,
-             failure: Callable[[str], None] | None = None, progress: Callable[[float], None] | None = None,
-             item: Callable[[object], None] | None = None) -> Job:
-        job = self._start(self.work_pool, call, success, failure, start=False)
-        if progress:
-            job.signals.progressed.connect(progress)
-        if item:
-            job.signals.item.connect(item)
-        self.work_pool.start(job)
-        return job
-
     def _start(self, pool: QThreadPool, call: Callable[[JobContext], Any], success: Callable[[Any], None] | None,
-               failure: Callable[[str], None] | None, start: bool = True) -> Job:
+               failure: Callable[[str], None] | None) -> Job:
         job = Job(call)
         job.setAutoDelete(False)
         self._alive.add(job)
@@ -95,11 +79,15 @@ class Runner:
             job.signals.succeeded.connect(success)
         if failure:
             job.signals.failed.connect(failure)
-        if start:
+        if not self.closed:
             pool.start(job)
         return job
 
     def wait(self, msecs: int = 30000) -> None:
         """Let queued jobs finish (used on close and in tests)."""
         self.db_pool.waitForDone(msecs)
-        self.work_pool.waitForDone(msecs)
+
+    def close(self) -> None:
+        """Finish what is running and refuse new jobs: the window is closing and its store goes with it."""
+        self.closed = True
+        self.wait()
