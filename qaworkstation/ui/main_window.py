@@ -136,6 +136,7 @@ class MainWindow(QMainWindow):
                            (self.tr("Analyse all"), self.analyse_all),
                            (self.tr("Sample…"), self.choose_sample),
                            (self.tr("Sync to shared folder"), self.sync),
+                           (self.tr("Coaching…"), self.open_coaching),
                            (self.tr("Settings…"), self.open_settings)):
             action = QAction(text, self)
             action.triggered.connect(slot)
@@ -331,6 +332,12 @@ class MainWindow(QMainWindow):
 
     def _on_analysis_failed(self, file_name: str, message: str) -> None:
         self.statusBar().showMessage(self.tr("Could not analyse {0}: {1}").format(file_name, message), 15000)
+
+    def open_coaching(self) -> None:
+        from .coaching_window import CoachingWindow
+
+        self.coaching = CoachingWindow(self.store, self.rubrics, self.inspector, self.settings, self)
+        self.coaching.show()
 
     def choose_sample(self) -> None:
         dialog = SamplingDialog(self.store, self.runner, self)

@@ -1,0 +1,56 @@
+"""A coaching session in the window: pick the agent, replay a moment, write notes, save, export the pack."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from qaworkstation.core.analysis import analyse_recording
+from qaworkstation.core.coaching import sessions_for_agent
+from qaworkstation.core.importer import import_paths
+from qaworkstation.core.scorecard import build_evaluation, suggested_scores
+from qaworkstation.ui.coaching_window import CoachingWindow
+
+
+@pytest.fixture
+def scored(store, transcriber, rubrics, calls_copy: Path) -> str:
+    (calls_copy / "metadata.csv").write_text("file,agent,call_time\nzh_forbidden_no_closing.wav,A1002,"
+                                             "2026-11-02 10:41\n", encoding="utf-8")
+    recording_id = import_paths(store, [calls_copy / "zh_forbidden_no_closing.wav"]).recording_ids[0]
+    result = analyse_recording(store, transcriber, rubrics, recording_id)
+    rubric = rubrics.by_id(result.rubric_id)
+    store.save_evaluation(build_evaluation(rubric, store.recording(recording_id), "质检员01",
+                                           suggested_scores(rubric, result.flags, result.checks)))
+    return recording_id
+
+
+def test_coaching_session_end_to_end(qtbot, store, rubrics, scored: str, tmp_path: Path) -> None:
+    window = CoachingWindow(store, rubrics, "coach-li", QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat))
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.agent.currentText() == "A1002" and window.list.count() > 0, timeout=10000)
+    forbidden = [i for i, m in enumerate(window.moments) if m.category == "forbidden"]
+    assert forbidden
+    row = forbidden[0]
+    moment = window.moments[row]
+    window.list.setCurrentRow(row)
+    qtbot.waitUntil(lambda: window.playback.duration > 0 and window.playback.playing, timeout=10000)
+    assert moment.start - 2.5 <= window.playback.position <= moment.end + 2.5
+    assert window.transcript.toPlainText()
+
+    window.note.setPlainText("不要用“喂”开头，先报工号")
+    window.plan.setPlainText("一周内复听三通电话")
+    window.acknowledged.setChecked(True)
+    window.save()
+    qtbot.waitUntil(lambda: bool(sessions_for_agent(store, "A1002")), timeout=5000)
+    saved = sessions_for_agent(store, "A1002")[0]
+    assert saved.action_plan == "一周内复听三通电话" and saved.acknowledged_at
+    assert saved.moments[row].note == "不要用“喂”开头，先报工号"
+
+    pack = tmp_path / "pack.html"
+    window.export(pack)
+    qtbot.waitUntil(pack.exists, timeout=10000)
+    page = pack.read_text(encoding="utf-8")
+    assert "先报工号" in page and "data:audio/wav;base64," in page
+    window.close()
