@@ -137,6 +137,7 @@ class MainWindow(QMainWindow):
                            (self.tr("Sample…"), self.choose_sample),
                            (self.tr("Sync to shared folder"), self.sync),
                            (self.tr("Coaching…"), self.open_coaching),
+                           (self.tr("Team…"), self.open_team),
                            (self.tr("Settings…"), self.open_settings)):
             action = QAction(text, self)
             action.triggered.connect(slot)
@@ -338,6 +339,12 @@ class MainWindow(QMainWindow):
 
         self.coaching = CoachingWindow(self.store, self.rubrics, self.inspector, self.settings, self)
         self.coaching.show()
+
+    def open_team(self) -> None:
+        from .team_window import TeamWindow
+
+        self.team = TeamWindow(self.rubrics, self.settings, parent=self)
+        self.team.show()
 
     def choose_sample(self) -> None:
         dialog = SamplingDialog(self.store, self.runner, self)
