@@ -21,7 +21,7 @@ from qaworkstation.core.aggregate import (
 from qaworkstation.core.calibration import new_session, save_session
 from qaworkstation.core.demo_data import INSPECTORS, default_rubrics, generate_month, save_to_store
 from qaworkstation.core.domain import Evaluation, Flag, ItemScore
-from qaworkstation.core.reports import Period, build_quality_report
+from qaworkstation.core.reports import Period, team_quality_report
 from qaworkstation.core.store import Store
 from qaworkstation.core.sync import MANIFEST_NAME, read_synced_evaluations, sync_evaluations
 
@@ -71,9 +71,7 @@ def dump(team: TeamDatabase) -> dict[str, list[tuple]]:
 
 
 def monthly_calls(team: TeamDatabase) -> int:
-    period = Period.month(MONTH)
-    report = build_quality_report(team.evaluations(), period, default_rubrics())
-    return report.summary.calls
+    return team_quality_report(team, Period.month(MONTH), default_rubrics()).summary.calls
 
 
 # ------------------------------------------------------------------------------------------ the done criterion
@@ -273,6 +271,19 @@ def test_calibration_folder_and_hidden_folders_are_not_inspectors(share: Path, t
     result = aggregate(share, team)
 
     assert result.ok and team.evaluation_count() == 1
+
+
+def test_an_inspector_named_like_the_calibration_folder_still_counts(share: Path, team: TeamDatabase) -> None:
+    from qaworkstation.core.calibration import load_sessions
+
+    calibration = new_session("zh-monitoring", "C1", ["calibration", "李娜"])
+    save_session(share, calibration)
+    assert sync_evaluations(share, "calibration", [record(1, inspector="calibration")]).ok
+
+    result = aggregate(share, team)
+
+    assert result.ok and [ev.inspector for ev in team.evaluations()] == ["calibration"]
+    assert load_sessions(share) == ([calibration], [])
 
 
 def test_cancel_stops_between_journals_and_the_next_run_finishes(share: Path, team: TeamDatabase) -> None:

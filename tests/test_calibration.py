@@ -227,3 +227,18 @@ def test_a_session_needs_a_call_and_enough_inspectors() -> None:
     with pytest.raises(ValueError, match="two inspectors"):
         new_session("zh-monitoring", "C1", ["A", "A", " "])
     assert new_session("zh-monitoring", "C1", ["A", "E"], expert="E").inspectors == ["A"]
+
+
+def test_the_calibration_chart_draws_chinese_names(rubric: Rubric, scorecards: list[Evaluation]) -> None:
+    import io
+    import warnings
+
+    from qaworkstation.core.report_charts import calibration_figure
+
+    result = calibrate(new_session("zh-monitoring", "C1", ["A", "B", "C", "D"], "E", title="十月校准"), scorecards,
+                       rubric)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        calibration_figure(result).savefig(io.BytesIO(), format="png")
+
+    assert not [w for w in caught if "missing from" in str(w.message)]

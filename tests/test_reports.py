@@ -18,7 +18,14 @@ from qaworkstation.core.demo_data import (
     generate_months,
 )
 from qaworkstation.core.domain import Evaluation, Flag, ItemScore, Rubric
-from qaworkstation.core.report_charts import configure_fonts, export_pdf, export_pngs, report_figures
+from qaworkstation.core.report_charts import (
+    configure_fonts,
+    export_detail_pdf,
+    export_pdf,
+    export_pngs,
+    export_report,
+    report_figures,
+)
 from qaworkstation.core.reports import (
     Period,
     QualityReport,
@@ -313,3 +320,28 @@ def test_an_empty_period_still_renders(tmp_path: Path, rubric: Rubric) -> None:
 
     assert empty.summary.calls == 0 and empty.summary.pass_rate is None
     assert export_pdf(empty, tmp_path / "empty.pdf").stat().st_size > 0
+
+
+def test_export_report_writes_every_format_with_the_period_in_the_names(tmp_path: Path, report: QualityReport) -> None:
+    written = export_report(report, tmp_path / "out")
+
+    names = {p.name for p in written}
+    assert {"2026-10-monthly-report.pdf", "2026-10-monthly-report.xlsx", "2026-10-summary.png",
+            "2026-10-agents.csv", "2026-10-daily_detail.csv"} <= names
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(names)
+    with pytest.raises(ValueError, match="docx"):
+        export_report(report, tmp_path, formats=("pdf", "docx"))
+
+
+def test_daily_detail_pdf_pages_long_days(tmp_path: Path) -> None:
+    rubrics = default_rubrics()
+    rows = [row for day in range(1, 8) for row in daily_detail(generate_month(DEMO_MONTH, rubrics),
+                                                                date(2026, 10, day), rubrics)]
+    assert len(rows) > 28
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        path = export_detail_pdf(rows, tmp_path / "detail.pdf", "日监听明细")
+
+    assert not [w for w in caught if "missing from" in str(w.message)]
+    assert len(re.findall(rb"/Type /Page\b", path.read_bytes())) == -(-len(rows) // 28)

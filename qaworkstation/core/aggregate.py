@@ -35,10 +35,10 @@ from platformdirs import user_data_dir
 
 from .domain import Evaluation, Flag, ItemScore
 from .store import now_iso
-from .sync import JOURNAL_PREFIX, JOURNAL_SUFFIX, _evaluation_from_record, _load_manifest
+# The share's format has one reader: sync's own parsers, so a journal means the same thing everywhere.
+from .sync import JOURNAL_PREFIX, JOURNAL_SUFFIX, MANIFEST_NAME, _evaluation_from_record, _load_manifest
 
 TEAM_DB_ENV = "QAWS_TEAM_DB"
-CALIBRATION_DIR = "calibration"  # sessions live beside the inspector folders; see calibration.py
 
 ProgressCallback = Callable[[float], None]
 CancelCheck = Callable[[], bool]
@@ -336,15 +336,15 @@ def _needs_reading(ingested_sha256: str | None, manifest_sha256: str | None) -> 
 
 
 def _inspector_folders(share: Path, problems: list[Problem]) -> list[_InspectorFolder]:
-    """Every inspector folder with its manifest's hashes; hidden folders and the calibration folder are not
-    inspectors. An unreadable share or manifest is a problem, not an exception."""
+    """Every folder that may hold an inspector's journals, with its manifest's hashes. Hidden folders (sync
+    clients' caches) are skipped; others without journals, such as ``calibration/``, simply add nothing, so an
+    inspector who happens to share such a name still counts. An unreadable share or manifest is a problem."""
     try:
         if not share.is_dir():
             reason = "the shared folder was not found or is not a folder; check that the share is mounted"
             problems.append(Problem("", str(share), reason))
             return []
-        candidates = sorted(p for p in share.iterdir()
-                            if p.is_dir() and not p.name.startswith(".") and p.name != CALIBRATION_DIR)
+        candidates = sorted(p for p in share.iterdir() if p.is_dir() and not p.name.startswith("."))
     except OSError as err:
         problems.append(Problem("", str(share), f"could not list the folder ({err.strerror or err})"))
         return []
@@ -360,7 +360,7 @@ def _inspector_folder(folder: Path, problems: list[Problem]) -> _InspectorFolder
         return None
     inspector = manifest.inspector or folder.name
     if manifest.problem:
-        problems.append(Problem(inspector, str(folder / "manifest.json"), manifest.problem))
+        problems.append(Problem(inspector, str(folder / MANIFEST_NAME), manifest.problem))
     return _InspectorFolder(folder, inspector, manifest.files, journals)
 
 

@@ -23,12 +23,13 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from statistics import fmean, median, pstdev
 
-from .aggregate import CALIBRATION_DIR
 from .atomic import atomic_write_bytes
 from .domain import Evaluation, ItemScore, Rubric, RubricItem
 from .rubric import score_evaluation
 from .store import now_iso
+from .sync import MANIFEST_NAME
 
+CALIBRATION_DIR = "calibration"  # beside the inspector folders on the share
 DEFAULT_TOLERANCE = 1.0  # points: "within one point of the reference" counts as agreeing
 EXPERT, CONSENSUS = "expert", "consensus"
 _SUFFIX = ".json"
@@ -93,7 +94,8 @@ def load_sessions(share: str | os.PathLike[str]) -> tuple[list[CalibrationSessio
     """Every session on the share, newest first, and a problem per file that could not be used."""
     folder = Path(share) / CALIBRATION_DIR
     try:
-        paths = sorted(p for p in folder.iterdir() if p.suffix == _SUFFIX and not p.name.startswith("."))
+        paths = sorted(p for p in folder.iterdir()
+                       if p.suffix == _SUFFIX and not p.name.startswith(".") and p.name != MANIFEST_NAME)
     except FileNotFoundError:
         return [], []
     except OSError as err:
@@ -212,9 +214,11 @@ class CalibrationResult:
 
     @property
     def least_agreed(self) -> list[ItemAgreement]:
-        """Items to discuss first: the widest spread, then the fewest inspectors near the reference."""
-        scored = [item for item in self.items if item.spread is not None]
-        return sorted(scored, key=lambda i: (-(i.spread or 0.0), i.within_share or 0.0, i.item_id))
+        """The items the inspectors did not all score alike, to discuss first: the widest spread, then the
+        fewest inspectors near the reference."""
+        disputed = [item for item in self.items
+                    if (item.spread or 0.0) > 0 or (item.within_share or 1.0) < 1 or (item.deduct_agreement or 1.0) < 1]
+        return sorted(disputed, key=lambda i: (-(i.spread or 0.0), i.within_share or 0.0, i.item_id))
 
 
 def calibrate(session: CalibrationSession, evaluations: Iterable[Evaluation], rubric: Rubric,

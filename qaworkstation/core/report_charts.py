@@ -14,7 +14,7 @@ import io
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import matplotlib
@@ -23,9 +23,20 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from .atomic import atomic_write_bytes
-from .reports import SEVERITIES, QualityReport, Stats, label, report_tables
+from .calibration import EXPERT, CalibrationResult
+from .reports import (
+    SEVERITIES,
+    DetailRow,
+    QualityReport,
+    Stats,
+    export_csvs,
+    export_xlsx,
+    label,
+    report_tables,
+)
 
 # In order of preference: Simplified Chinese faces on Linux, Windows and macOS, then any CJK face.
 CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "Hiragino Sans GB",
@@ -45,6 +56,13 @@ _MAX_AGENT_BARS = 30
 _MAX_PROBLEM_BARS = 14
 _TREND_COLUMNS = 4
 _TABLE_ROWS = 28
+_HIGHLIGHTS = 5
+_CALIBRATION_ITEMS = 10
+_DETAIL_WIDTHS = (0.09, 0.07, 0.07, 0.08, 0.06, 0.06, 0.05, 0.37, 0.15)
+_DEDUCTED_WIDTH = 62  # half-width characters that fit the detail table's deducted-items column
+_FLAGS_WIDTH = 24
+EXPORT_FORMATS = ("pdf", "png", "csv", "xlsx")
+_PERCENT_TICKS = range(0, 101, 20)  # the axes run past 100% to leave room for labels; the ticks do not
 _LIST_WIDTH = 58  # half-width characters that fit beside an agent's name in the individual-problem list
 
 
@@ -92,10 +110,14 @@ def report_figures(report: QualityReport) -> list[ReportFigure]:
 
 def export_pdf(report: QualityReport, path: str | Path) -> Path:
     """All charts as a multi-page PDF, written atomically so a reader never opens half a report."""
+    return _write_pdf(report_figures(report), path, report.title)
+
+
+def _write_pdf(pages: Sequence[ReportFigure], path: str | Path, title: str) -> Path:
     buffer = io.BytesIO()
-    with PdfPages(buffer, metadata={"Title": report.title, "Creator": "QA Workstation"}) as pdf:
-        for chart in report_figures(report):
-            pdf.savefig(chart.figure)
+    with PdfPages(buffer, metadata={"Title": title, "Creator": "QA Workstation"}) as pdf:
+        for page in pages:
+            pdf.savefig(page.figure)
     atomic_write_bytes(path, buffer.getvalue())
     return Path(path)
 
@@ -134,7 +156,8 @@ def _draw_summary(figure: Figure, report: QualityReport) -> None:
     _severity_comparison(figure.add_subplot(grid[1, 0]), report)
     _highlights(figure.add_subplot(grid[1, 1]), report)
     stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
-    footer = (f"{report.period.start:%Y-%m-%d} – {report.period.end:%Y-%m-%d} ({t('previous')}: "
+    last_day = report.period.end - timedelta(days=1)
+    footer = (f"{report.period.start:%Y-%m-%d} – {last_day:%Y-%m-%d} ({t('previous')}: "
               f"{report.previous_period.label})    {t('generated')}: {stamp}")
     if report.merged_scorings:
         footer += "    " + t("dropped").format(n=report.merged_scorings)
@@ -225,26 +248,29 @@ def _period_label(report: QualityReport, key: str) -> str:
 
 
 def _highlights(ax: Axes, report: QualityReport) -> None:
-    """The findings a supervisor reads first: common problems and the most frequent violations."""
+    """The findings a supervisor reads first: common problems, the most frequent violations and the agents
+    who need attention."""
     t = lambda key: label(report.language, key)  # noqa: E731
     ax.set_axis_off()
-    lines: list[tuple[str, dict[str, object]]] = [(t("common"), {"fontweight": "bold", "fontsize": 12})]
-    lines.append((t("common_rule").format(share=report.common_share), {"fontsize": 9, "color": "#666666"}))
-    for problem in report.common_problems[:6]:
-        lines.append((f"· {problem.title} ({t(problem.severity)})  {problem.agent_share:.0%} · {problem.calls}",
-                      {"fontsize": 10}))
-    if not report.common_problems:
-        lines.append((t("no_data"), {"fontsize": 10, "color": "#666666"}))
-    lines.append(("", {}))
-    lines.append((t("top_flags"), {"fontweight": "bold", "fontsize": 12}))
-    for flag in report.flag_phrases[:5]:
-        lines.append((f"· “{flag.phrase}” ({t(flag.category)})  ×{flag.hits}", {"fontsize": 10}))
-    if not report.flag_phrases:
-        lines.append((t("no_data"), {"fontsize": 10, "color": "#666666"}))
+    common = [t("common_line").format(title=p.title, severity=t(p.severity), share=p.agent_share, calls=p.calls)
+              for p in report.common_problems[:_HIGHLIGHTS]]
+    flags = [t("flag_line").format(phrase=f.phrase, category=t(f.category), hits=f.hits)
+             for f in report.flag_phrases[:_HIGHLIGHTS]]
+    weakest = [t("agent_line").format(agent=a.name, team=a.team, rate=_pct(a.pass_rate), calls=a.calls)
+               for a in report.agents[::-1][:3]]
     y = 0.98
-    for text, style in lines:
-        ax.text(0.02, y, text, va="top", transform=ax.transAxes, **style)
-        y -= 0.068
+    blocks = ((t("common"), t("common_rule").format(share=report.common_share), common),
+              (t("top_flags"), "", flags), (t("weakest"), "", weakest))
+    for title, note, lines in blocks:
+        ax.text(0.02, y, title, va="top", fontsize=12, fontweight="bold", transform=ax.transAxes)
+        y -= 0.06
+        if note:
+            ax.text(0.02, y, note, va="top", fontsize=9, color="#666666", transform=ax.transAxes)
+            y -= 0.05
+        for line in lines or [t("no_data")]:
+            ax.text(0.04, y, f"· {line}", va="top", fontsize=10, transform=ax.transAxes)
+            y -= 0.05
+        y -= 0.03
 
 
 # ---------------------------------------------------------------------------------------------- teams and agents
@@ -258,6 +284,7 @@ def _draw_teams(figure: Figure, report: QualityReport) -> None:
     before = [_rate_of(report.previous_teams.get(name)) for name in names]
     _paired_bars(left, names, before, [_rate_of(s) for s in report.teams], report, "{:.1f}%")
     left.set_ylim(0, 115)
+    left.set_yticks(_PERCENT_TICKS)
     left.set_ylabel(f"{t('pass_rate')} %")
     left.set_title(t("pass_rate"), loc="left", fontsize=12, fontweight="bold")
     _severity_stack(right, names, report.teams, report)
@@ -298,6 +325,7 @@ def _draw_agents(figure: Figure, report: QualityReport) -> None:
     bars = left.barh(names, rates, color=[colours[a.team] for a in agents])
     left.bar_label(bars, labels=[f"{r:.0f}%  (n={a.calls})" for r, a in zip(rates, agents)], fontsize=8, padding=2)
     left.set_xlim(0, 125)
+    left.set_xticks(_PERCENT_TICKS)
     left.set_title(f"{t('pass_rate')} %", loc="left", fontsize=12, fontweight="bold")
     means = [a.mean_percent or 0.0 for a in agents]
     bars = right.barh(names, means, color=[colours[a.team] for a in agents], alpha=0.85)
@@ -334,6 +362,7 @@ def _draw_problems(figure: Figure, report: QualityReport) -> None:
     left.bar_label(bars, labels=[f"{s:.0f}%  · {p.calls}" for s, p in zip(shares, problems)], fontsize=8, padding=2)
     left.axvline(100 * report.common_share, color="#333333", linestyle="--", linewidth=1)
     left.set_xlim(0, 125)
+    left.set_xticks(_PERCENT_TICKS)
     left.set_xlabel(f"{t('agents_share')} %  ·  {t('problem_calls')}")
     handles = [matplotlib.patches.Patch(color=COMMON, label=t("common")),
                matplotlib.patches.Patch(color=INDIVIDUAL, label=t("individual"))]
@@ -366,14 +395,28 @@ def _individual_list(ax: Axes, report: QualityReport) -> None:
 
 
 def _fit(parts: Sequence[str], separator: str, width: int) -> str:
-    """As many whole parts as fit ``width`` (a CJK character counting two), then "+N" for the rest."""
+    """As many whole parts as fit ``width`` (a CJK character counting two), then "+N" for the rest; a first
+    part too long on its own is cut with an ellipsis."""
     shown: list[str] = []
-    for part in parts:
-        candidate = separator.join([*shown, part])
-        if _display_width(candidate) > width - 4:
-            return f"{separator.join(shown)} +{len(parts) - len(shown)}"
-        shown.append(part)
+    for index, part in enumerate(parts):
+        if _display_width(separator.join([*shown, part])) <= width - 4:
+            shown.append(part)
+            continue
+        rest = len(parts) - index
+        if not shown:
+            cut = _cut(part, width - 5)
+            return f"{cut}…" + (f" +{rest - 1}" if rest > 1 else "")
+        return f"{separator.join(shown)} +{rest}"
     return separator.join(shown)
+
+
+def _cut(text: str, width: int) -> str:
+    kept = ""
+    for character in text:
+        if _display_width(kept + character) > width:
+            break
+        kept += character
+    return kept
 
 
 def _display_width(text: str) -> int:
@@ -392,7 +435,8 @@ def _draw_flags(figure: Figure, report: QualityReport) -> None:
     colours = {"forbidden": SEVERITY_COLOURS["A"], "insult": "#7b241c", "filler": SEVERITY_COLOURS["B"]}
     bars = right.barh([f"“{p.phrase}”" for p in phrases], [p.hits for p in phrases],
                       color=[colours.get(p.category, INDIVIDUAL) for p in phrases])
-    right.bar_label(bars, labels=[f"{p.hits}  ({p.calls} {t('flag_calls')})" for p in phrases], fontsize=8, padding=2)
+    right.bar_label(bars, labels=[t("flag_bar").format(hits=p.hits, calls=p.calls) for p in phrases], fontsize=8,
+                    padding=2)
     right.margins(x=0.25)
     right.set_title(f"{t('phrase')} · {t('hits')}", loc="left", fontsize=12, fontweight="bold")
     handles = [matplotlib.patches.Patch(color=c, label=t(k)) for k, c in colours.items()]
@@ -434,28 +478,141 @@ def _draw_trend(figure: Figure, report: QualityReport) -> None:
     figure.supylabel(f"{t('mean_score')} %", fontsize=10)
 
 
+# ---------------------------------------------------------------------------------------------- daily detail
+
+
+def detail_figures(rows: Sequence[DetailRow], title: str, language: str = "zh") -> list[ReportFigure]:
+    """The daily listening detail as printed table pages; the full text of every column is in the CSV/XLSX."""
+    configure_fonts()
+    t = lambda key: label(language, key)  # noqa: E731
+    columns = (t("call_time"), t("agent"), t("team"), t("call_id"), t("inspector"), t("percent"), t("passed"),
+               t("deducted"), t("flags"))
+    cells = [(f"{r.day[5:]} {r.call_time}", r.agent, r.team, r.call_id, r.inspector, f"{r.percent:.1f}",
+              t("yes") if r.passed else t("critical") if r.critical_failed else t("no"),
+              _fit(r.deducted.split("; ") if r.deducted else [], "; ", _DEDUCTED_WIDTH),
+              _fit(r.flags.split("; ") if r.flags else [], "; ", _FLAGS_WIDTH)) for r in rows]
+    return _table_figures("daily_detail", title, columns, cells, widths=_DETAIL_WIDTHS, left=(7, 8))
+
+
+def export_detail_pdf(rows: Sequence[DetailRow], path: str | Path, title: str, language: str = "zh") -> Path:
+    """The daily listening detail as a PDF, written atomically."""
+    return _write_pdf(detail_figures(rows, title, language), path, title)
+
+
+# ---------------------------------------------------------------------------------------------- calibration
+
+
+def calibration_figure(result: CalibrationResult, language: str = "zh") -> Figure:
+    """Left: every inspector's points on the items they agreed on least, against the reference. Right: each
+    inspector's distance from the reference score, so the one who scores apart stands out."""
+    configure_fonts()
+    t = lambda key: label(language, key)  # noqa: E731
+    figure = _page()
+    reference = t("reference_expert") if result.reference_kind == EXPERT else t("reference_consensus")
+    agreement = _pct(result.pass_agreement)
+    figure.suptitle(f"{t('calibration')}  ·  {result.session.title or result.session.call_id}  ·  {reference}  ·  "
+                    f"{t('pass_agreement')} {agreement}", fontsize=14, fontweight="bold", x=0.02, ha="left")
+    left, right = figure.subplots(1, 2, width_ratios=(1.4, 1))
+    _calibration_items(left, result, t)
+    _calibration_inspectors(right, result, t)
+    return figure
+
+
+def _calibration_items(ax: Axes, result: CalibrationResult, t: Callable[[str], str]) -> None:
+    items = list(reversed(result.least_agreed[:_CALIBRATION_ITEMS]))
+    inspectors = [d.inspector for d in result.inspectors]
+    colours = {name: TEAM_COLOURS[i % len(TEAM_COLOURS)] for i, name in enumerate(inspectors)}
+    for row, item in enumerate(items):
+        for offset, name in enumerate(inspectors):
+            value = item.scores.get(name)
+            if value is not None:
+                jitter = (offset - (len(inspectors) - 1) / 2) * 0.08
+                ax.scatter(value, row + jitter, color=colours[name], s=36, zorder=3)
+        if item.reference is not None:
+            ax.scatter(item.reference, row, marker="D", s=70, facecolor="none", edgecolor="#222222", zorder=4)
+    ax.set_yticks(range(len(items)), [f"{i.title} ({i.max_points:g})" for i in items])
+    ax.set_xlabel(t("points"))
+    ax.set_title(t("least_agreed"), loc="left", fontsize=12, fontweight="bold")
+    ax.grid(axis="x", color="#e5e5e5")
+    handles = [Line2D([], [], linestyle="", marker="o", color=colour, label=name) for name, colour in colours.items()]
+    handles.append(Line2D([], [], linestyle="", marker="D", markerfacecolor="none", markeredgecolor="#222222",
+                          label=t("reference")))
+    ax.legend(handles=handles, fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    _tidy(ax)
+
+
+def _calibration_inspectors(ax: Axes, result: CalibrationResult, t: Callable[[str], str]) -> None:
+    deviations = result.inspectors
+    values = [d.percent_deviation for d in deviations]
+    colours = [INDIVIDUAL if not d.items_off and d.agrees_on_pass else BAD if not d.agrees_on_pass else "#e67e22"
+               for d in deviations]
+    bars = ax.barh([d.inspector for d in deviations], values, 0.5, color=colours)
+    ax.bar_label(bars, labels=[f"{v:+.1f} · {len(d.items_off)} {t('items_off')}" for v, d in zip(values, deviations)],
+                 fontsize=8, padding=3)
+    ax.axvline(0, color="#222222", linewidth=1)
+    ax.margins(x=0.35)
+    ax.invert_yaxis()
+    ax.set_title(t("deviation"), loc="left", fontsize=12, fontweight="bold")
+    _tidy(ax)
+
+
+# ---------------------------------------------------------------------------------------------- all formats
+
+
+def export_report(report: QualityReport, folder: str | Path, formats: Sequence[str] = EXPORT_FORMATS) -> list[Path]:
+    """Write the report into ``folder`` in each of ``formats`` (pdf, png, csv, xlsx), files prefixed with the
+    period (``2026-10-monthly-report.pdf``, ``2026-10-agents.csv``...); returns what was written."""
+    unknown = set(formats) - set(EXPORT_FORMATS)
+    if unknown:
+        raise ValueError(f"unknown export formats {sorted(unknown)}; choose from {', '.join(EXPORT_FORMATS)}")
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    prefix = f"{report.period.label}-"
+    written: list[Path] = []
+    if "pdf" in formats:
+        written.append(export_pdf(report, target / f"{prefix}{report.period.kind}ly-report.pdf"))
+    if "png" in formats:
+        written.extend(export_pngs(report, target, prefix))
+    if "csv" in formats:
+        written.extend(export_csvs(report_tables(report), target, prefix))
+    if "xlsx" in formats:
+        written.append(export_xlsx(report_tables(report), target / f"{prefix}{report.period.kind}ly-report.xlsx"))
+    return written
+
+
 # ---------------------------------------------------------------------------------------------- tables
 
 
 def _table_pages(report: QualityReport) -> list[ReportFigure]:
     """The per-agent numbers behind the charts, with the change since the previous period, as printed tables."""
     table = next(table for table in report_tables(report) if table.name == "agents")
+    title = f"{label(report.language, 'agent_table')}  ·  {report.period.label}"
+    return _table_figures("agent_table", title, table.columns, table.rows, colour_last=True)
+
+
+def _table_figures(name: str, title: str, columns: Sequence[str], rows: Sequence[Sequence[object]], *,
+                   widths: Sequence[float] | None = None, left: Sequence[int] = (),
+                   colour_last: bool = False) -> list[ReportFigure]:
+    """A table over as many pages as it needs, ``name``, ``name-2``, ... with "(n/m)" in the title."""
+    chunks = [rows[start:start + _TABLE_ROWS] for start in range(0, len(rows), _TABLE_ROWS)] or [[]]
     pages = []
-    for number, start in enumerate(range(0, max(len(table.rows), 1), _TABLE_ROWS), start=1):
+    for number, chunk in enumerate(chunks, start=1):
+        page_title = title + (f"  ({number}/{len(chunks)})" if len(chunks) > 1 else "")
         figure = _page()
-        suffix = f" ({number})" if len(table.rows) > _TABLE_ROWS else ""
-        _heading(figure, report, table.title + suffix)
-        _draw_table(figure.add_subplot(), table.columns, table.rows[start:start + _TABLE_ROWS])
-        name = "agent_table" if number == 1 else f"agent_table-{number}"
-        pages.append(ReportFigure(name, table.title + suffix, figure))
+        figure.suptitle(page_title, fontsize=16, fontweight="bold", x=0.02, ha="left")
+        _draw_table(figure.add_subplot(), columns, chunk, widths, left, colour_last)
+        pages.append(ReportFigure(name if number == 1 else f"{name}-{number}", page_title, figure))
     return pages
 
 
-def _draw_table(ax: Axes, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+def _draw_table(ax: Axes, columns: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequence[float] | None,
+                left: Sequence[int], colour_last: bool) -> None:
+    """A zebra-striped table; columns in ``left`` (long text) are left-aligned; with ``colour_last`` the last
+    column is a change, green when up, red when down."""
     ax.set_axis_off()
-    cells = [["" if value == "" else f"{value:g}" if isinstance(value, float) else str(value) for value in row]
-             for row in rows] or [[""] * len(columns)]
-    table = ax.table(cellText=cells, colLabels=list(columns), loc="upper center", cellLoc="center")
+    cells = [[_cell_text(value) for value in row] for row in rows] or [[""] * len(columns)]
+    table = ax.table(cellText=cells, colLabels=list(columns), loc="upper center", cellLoc="center",
+                     colWidths=list(widths) if widths else None)
     table.auto_set_font_size(False)
     table.set_fontsize(9)
     table.scale(1, 1.5)
@@ -466,8 +623,18 @@ def _draw_table(ax: Axes, columns: Sequence[str], rows: Sequence[Sequence[object
             cell.get_text().set_fontweight("bold")
         elif row % 2 == 0:
             cell.set_facecolor("#f7f9fc")
-        if row > 0 and column == len(columns) - 1 and cells[row - 1][column]:
-            cell.get_text().set_color(GOOD if float(cells[row - 1][column]) > 0 else BAD)
+        if row > 0 and column in left:
+            cell.get_text().set_horizontalalignment("left")
+            cell.PAD = 0.02
+        if colour_last and row > 0 and column == len(columns) - 1 and cells[row - 1][column]:
+            change = float(cells[row - 1][column])
+            cell.get_text().set_color(GOOD if change > 0 else BAD if change < 0 else "#777777")
+
+
+def _cell_text(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
 
 
 # ---------------------------------------------------------------------------------------------- helpers

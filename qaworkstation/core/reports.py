@@ -23,7 +23,7 @@ from pathlib import Path
 from statistics import fmean
 from typing import Any
 
-from .aggregate import evaluation_day
+from .aggregate import TeamDatabase, evaluation_day
 from .atomic import atomic_write_bytes
 from .domain import VIOLATION_CATEGORIES, Evaluation, Flag, Rubric, RubricItem
 
@@ -52,6 +52,11 @@ LABELS: dict[str, dict[str, str]] = {
         "summary": "概览", "comparison": "环比", "problems": "问题", "generated": "生成时间", "yes": "是", "no": "否",
         "individual_list": "个性问题明细", "common_rule": "共性问题：≥{share:.0%} 的坐席出现同一扣分项",
         "dropped": "同一通话多次评分时按最新一次计（本期合并 {n} 条）", "other": "未分组",
+        "common_line": "{title}（{severity}）：{share:.0%} 的坐席，{calls} 通", "flag_line": "“{phrase}”（{category}）×{hits}",
+        "weakest": "合格率最低的坐席", "agent_table": "坐席质检明细",
+        "calibration": "监控校准", "reference_expert": "基准：专家评分", "reference_consensus": "基准：共识（中位数）",
+        "reference": "基准", "pass_agreement": "合格判定一致率", "points": "得分", "items_off": "项偏差",
+        "least_agreed": "分歧最大的评分细则", "deviation": "与基准的偏差（得分率，百分点）", "flag_bar": "{hits} 次 · {calls} 通", "agent_line": "{agent}（{team}）：{rate}，{calls} 通",
     },
     "en": {
         "month_report": "Monthly quality report", "week_report": "Weekly quality report",
@@ -73,6 +78,14 @@ LABELS: dict[str, dict[str, str]] = {
         "no": "no", "individual_list": "Individual problems by agent",
         "common_rule": "Common problem: shared by ≥{share:.0%} of agents",
         "dropped": "Calls scored more than once count once, latest scoring ({n} merged)", "other": "(no team)",
+        "common_line": "{title} ({severity}): {share:.0%} of agents, {calls} calls",
+        "flag_line": "“{phrase}” ({category}) ×{hits}", "weakest": "Lowest pass rates", "agent_table": "Agents in detail",
+        "calibration": "Calibration", "reference_expert": "reference: the expert",
+        "reference_consensus": "reference: the consensus (median)", "reference": "Reference",
+        "pass_agreement": "pass/fail agreement", "points": "Points", "items_off": "items off",
+        "least_agreed": "Items with the least agreement", "deviation": "Distance from the reference (score %, points)",
+        "flag_bar": "{hits} hits · {calls} calls",
+        "agent_line": "{agent} ({team}): {rate}, {calls} calls",
     },
 }
 
@@ -344,6 +357,12 @@ def build_quality_report(evaluations: Iterable[Evaluation], period: Period, rubr
         merged_scorings=in_range - len(current),
         unknown_rubrics=sorted({ev.rubric_id for ev in current if ev.rubric_id not in by_id}),
     )
+
+
+def team_quality_report(team: TeamDatabase, period: Period, rubrics: Iterable[Rubric], **options: Any) -> QualityReport:
+    """The report of ``period`` from the merged team database, reading only the days it compares."""
+    evaluations = team.evaluations(day_from=period.previous().start.isoformat(), day_to=period.end.isoformat())
+    return build_quality_report(evaluations, period, rubrics, **options)
 
 
 def _team_of(language: str) -> Callable[[Evaluation], str]:
