@@ -40,7 +40,10 @@ def test_broken_file_is_reported_by_name_and_the_rest_imports(store: Store, call
     report = import_paths(store, [calls_copy])
     failed = dict(report.errors)
     assert set(failed) == {str(calls_copy / "broken.wav"), str(calls_copy / "notes.mp3")}
-    assert all("cannot decode audio" in reason and Path(path).name in reason for path, reason in failed.items())
+    assert all(Path(path).name in reason for path, reason in failed.items())
+    assert failed[str(calls_copy / "notes.mp3")].endswith("notes.mp3: not an audio file: looks like text")
+    assert report.statuses == {str(calls_copy / "broken.wav"): "damaged header",
+                               str(calls_copy / "notes.mp3"): "not an audio file"}
     assert len(report.imported) == 6
 
 

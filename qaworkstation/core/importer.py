@@ -1,23 +1,29 @@
 """Bringing recordings into the library, with the call metadata the recording system put around them.
 
 Recording systems encode agent, team, call id and time in file names (``A1001_物流组_20261123-0930_88123.wav``)
-or export a CSV beside the files; both are read. Each file is decoded once at import so a broken file is
-reported by name with the decoder's reason while the rest of the folder still comes in.
+or export a CSV beside the files; both are read. Each file is decoded once at import, in a child process shared
+by the batch (:class:`~.safe_probe.ProbeWorker`), so a broken or hostile file is reported by name with a
+specific status while the rest of the folder still comes in — and a decoder crash or hang cannot take the
+window down.
 """
 
 from __future__ import annotations
 
 import csv
+import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from .audio import AudioError, content_hash, is_audio_file, probe
+from .audio import AudioError, AudioInfo, AudioStatus, content_hash, display_path, is_audio_file
+from .safe_probe import ProbeWorker
 from .store import Store
 
 METADATA_FIELDS = ("agent", "team", "call_id", "call_time")
+METADATA_ERROR = "invalid metadata"  # the status of a file whose CSV or name metadata cannot be read
 DEFAULT_METADATA_CSV = "metadata.csv"
 _TIME_FORMATS = ("%Y%m%dT%H%M%S", "%Y%m%d-%H%M%S", "%Y%m%d%H%M%S", "%Y-%m-%d_%H-%M-%S", "%Y%m%d-%H%M",
                  "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y%m%d")
@@ -29,6 +35,7 @@ class ImportReport:
     duplicates: list[str] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (file, what is wrong)
     recording_ids: list[str] = field(default_factory=list)
+    statuses: dict[str, str] = field(default_factory=dict)  # file -> AudioStatus of each error
 
 
 class FilenamePattern:
@@ -81,31 +88,54 @@ def read_metadata_csv(path: Path) -> dict[str, dict[str, str]]:
 
 
 def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
-    """Files as given, folders searched recursively for audio, in a stable order."""
+    """Files as given, folders searched recursively, in a stable order.
+
+    Every entry with an audio extension is listed whatever it is — a folder named x.wav, a broken link, a link
+    loop, a named pipe — and so is a folder that cannot be opened, so that each gets a status at import instead
+    of silently missing.
+    """
     found: list[Path] = []
     for path in map(Path, paths):
-        if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and is_audio_file(p)))
-        else:
-            found.append(path)
+        found.extend(sorted(_walk(path)) if path.is_dir() else [path])
     return found
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    unreadable: list[Path] = []
+    for root, folders, files in os.walk(folder, onerror=lambda exc: unreadable.append(Path(exc.filename))):
+        yield from (Path(root, name) for name in folders + files if is_audio_file(Path(name)))
+    yield from unreadable
 
 
 def import_paths(store: Store, paths: Iterable[Path | str], pattern: FilenamePattern | None = None,
                  metadata_csv: Path | None = None,
-                 progress: Callable[[int, int, str], None] | None = None) -> ImportReport:
+                 progress: Callable[[int, int, str], None] | None = None,
+                 prober: ProbeWorker | None = None) -> ImportReport:
+    """Import files and folders; ``prober`` lets a caller share or configure the decoding child process."""
     report = ImportReport()
     files = expand_paths(paths)
     csv_cache: dict[Path, dict[str, dict[str, str]]] = {}
-    for index, path in enumerate(files):
-        if progress:
-            progress(index, len(files), path.name)
-        try:
-            metadata = _metadata_for(path, pattern, metadata_csv, csv_cache)
-            _import_one(store, path, metadata, report)
-        except (AudioError, ValueError, OSError) as exc:
-            report.errors.append((str(path), str(exc)))
+    with ExitStack() as stack:
+        prober = prober or stack.enter_context(ProbeWorker())
+        for index, path in enumerate(files):
+            if progress:
+                progress(index, len(files), display_path(path.name))
+            try:
+                info = prober.probe(path)
+                metadata = _metadata_for(path, pattern, metadata_csv, csv_cache)
+                _add(store, path, info, metadata, report)
+            except AudioError as exc:
+                _record_error(report, path, str(exc), exc.status)
+            except ValueError as exc:
+                _record_error(report, path, str(exc), METADATA_ERROR)
+            except OSError as exc:
+                _record_error(report, path, f"{display_path(path)}: {exc.strerror or exc}", AudioStatus.READ_ERROR)
     return report
+
+
+def _record_error(report: ImportReport, path: Path, message: str, status: str) -> None:
+    report.errors.append((display_path(path), message))
+    report.statuses[display_path(path)] = str(status)
 
 
 def _metadata_for(path: Path, pattern: FilenamePattern | None, metadata_csv: Path | None,
@@ -121,14 +151,11 @@ def _metadata_for(path: Path, pattern: FilenamePattern | None, metadata_csv: Pat
     return metadata
 
 
-def _import_one(store: Store, path: Path, metadata: dict[str, str], report: ImportReport) -> None:
-    if not path.is_file():
-        raise AudioError(path, "no such file")
-    info = probe(path)
-    sha = content_hash(path)
+def _add(store: Store, path: Path, info: AudioInfo, metadata: dict[str, str], report: ImportReport) -> None:
     recording_id, created = store.add_recording({
-        "sha256": sha, "path": str(path.resolve()), "file_name": path.name, "duration": info.duration,
-        "channels": info.channels, "samplerate": info.samplerate, "format": info.format, **metadata,
+        "sha256": content_hash(path), "path": str(path.resolve()), "file_name": path.name,
+        "duration": info.duration, "channels": info.channels, "samplerate": info.samplerate, "format": info.format,
+        **metadata,
     })
     (report.imported if created else report.duplicates).append(str(path))
     report.recording_ids.append(recording_id)

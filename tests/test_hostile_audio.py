@@ -1,0 +1,293 @@
+"""Hostile and broken input: every malformed file gets its own status, nothing crashes, the rest imports.
+
+The corpus is generated at test time in a temporary folder, next to a copy of the good calls: damaged WAV
+headers, cut-off PCM, ADPCM, MP3 (with and without a Xing header), FLAC and Ogg files, files that are not audio
+or audio the decoder does not read, and directory entries that are not files at all (a folder named x.wav,
+link loops, a named pipe, a device, a name that is not UTF-8, a 3 GiB sparse file, unreadable files and
+folders). A decoder crash and a decoder hang are staged in the worker process itself.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import time
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from qaworkstation.core.audio import MAX_FILE_BYTES, AudioError, AudioStatus, display_path, probe
+from qaworkstation.core.audio_headers import mpeg_frame_length
+from qaworkstation.core.importer import import_paths
+from qaworkstation.core.safe_probe import ProbeWorker, probe_file
+from qaworkstation.core.store import Store
+from tests.conftest import CALLS
+
+RATE = 8000
+GBK_NAME = "张三.wav".encode("gbk")
+
+
+def _tone(seconds: float = 2.0, channels: int = 1) -> np.ndarray:
+    wave = 0.3 * np.sin(2 * np.pi * 440 * np.arange(int(RATE * seconds)) / RATE)
+    return np.repeat(wave[:, None], channels, axis=1).astype(np.float32)
+
+
+def _encoded(tmp: Path, suffix: str, **options: object) -> bytes:
+    path = tmp / f"source{suffix}"
+    sf.write(path, _tone(), RATE, **options)
+    return path.read_bytes()
+
+
+def _patched(data: bytes, offset: int, fmt: str, value: int) -> bytes:
+    patched = bytearray(data)
+    struct.pack_into(fmt, patched, offset, value)
+    return bytes(patched)
+
+
+def _wav_chunks(*chunks: tuple[bytes, bytes]) -> bytes:
+    body = b"WAVE" + b"".join(name + struct.pack("<I", len(data)) + data for name, data in chunks)
+    return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+def _mp3_without_xing(mp3: bytes) -> bytes:
+    """The MPEG frames after the first, which holds the Xing header the encoder wrote."""
+    return mp3[mpeg_frame_length(mp3[:4]):]
+
+
+def build_corpus(folder: Path, scratch: Path) -> dict[str, str]:
+    """Write the malformed files into ``folder``; return each file name with the status it must get."""
+    rng = np.random.default_rng(20261123)
+    wav = _encoded(scratch, ".wav", subtype="PCM_16")
+    ulaw = _encoded(scratch, ".wav", subtype="ULAW")
+    adpcm = _encoded(scratch, ".wav", subtype="IMA_ADPCM")
+    flac = _encoded(scratch, ".flac")
+    ogg = _encoded(scratch, ".ogg")
+    mp3 = _encoded(scratch, ".mp3")
+    fmt_chunk = wav[12:36]
+    files: dict[str, tuple[bytes, str]] = {
+        "zero_length.wav": (b"", AudioStatus.EMPTY),
+        "random_bytes.wav": (b"\x00" + rng.bytes(20000), AudioStatus.NOT_AUDIO),
+        "random_bytes.mp3": (b"\x01" + rng.bytes(20000), AudioStatus.NOT_AUDIO),
+        "zero_bytes.flac": (bytes(65536), AudioStatus.NOT_AUDIO),
+        "notes.mp3": ("客户投诉记录：这不是录音。\n".encode() * 20, AudioStatus.NOT_AUDIO),
+        "page.wav": (b"<!DOCTYPE html><html><body>404</body></html>", AudioStatus.NOT_AUDIO),
+        "photo.wav": (b"\x89PNG\r\n\x1a\n" + rng.bytes(3000), AudioStatus.NOT_AUDIO),
+        "riff_avi.wav": (b"RIFF\x10\x00\x00\x00AVI LIST" + bytes(8), AudioStatus.NOT_AUDIO),
+        "truncated_pcm.wav": (wav[:len(wav) // 2], AudioStatus.TRUNCATED),
+        "truncated_ulaw.wav": (ulaw[:len(ulaw) // 3], AudioStatus.TRUNCATED),
+        "truncated_adpcm.wav": (adpcm[:len(adpcm) // 2], AudioStatus.TRUNCATED),
+        "header_only.wav": (wav[:44], AudioStatus.TRUNCATED),
+        "huge_data_chunk.wav": (_patched(wav, 40, "<I", 0xFFFFFFF0), AudioStatus.TRUNCATED),
+        "never_finalised.wav": (_patched(wav, 40, "<I", 0), AudioStatus.BAD_HEADER),
+        "no_fmt_chunk.wav": (_wav_chunks((b"data", wav[44:]))[:2000], AudioStatus.BAD_HEADER),
+        "fmt_overrun.wav": (_patched(wav, 16, "<I", 0xFFFFFFF0), AudioStatus.BAD_HEADER),
+        "zero_channels.wav": (_patched(wav, 22, "<H", 0), AudioStatus.BAD_HEADER),
+        "zero_bits.wav": (_patched(wav, 34, "<H", 0), AudioStatus.BAD_HEADER),
+        "no_data_chunk.wav": (_wav_chunks((b"fmt ", fmt_chunk[8:]), (b"LIST", b"INFOjunk")), AudioStatus.NO_AUDIO),
+        "absurd_rate.wav": (_patched(wav, 24, "<I", 4_000_000_000), AudioStatus.BAD_SAMPLERATE),
+        "one_hertz.wav": (_patched(wav, 24, "<I", 1), AudioStatus.BAD_SAMPLERATE),
+        "mp3_in_wav.wav": (_patched(wav, 20, "<H", 0x55), AudioStatus.UNSUPPORTED),
+        "voice_note.wav": (b"#!AMR\n" + rng.bytes(4000), AudioStatus.UNSUPPORTED),
+        "phone_export.mp3": (b"\x00\x00\x00\x20ftypM4A \x00\x00\x00\x00" + rng.bytes(4000), AudioStatus.UNSUPPORTED),
+        "wechat.mp3": (b"\x02#!SILK_V3" + rng.bytes(4000), AudioStatus.UNSUPPORTED),
+        "truncated_xing.mp3": (mp3[:len(mp3) // 2], AudioStatus.TRUNCATED),
+        "truncated_raw.mp3": (_mp3_without_xing(mp3)[:len(mp3) // 2 + 17], AudioStatus.TRUNCATED),
+        "id3_only.mp3": (b"ID3\x03\x00\x00\x00\x00\x00\x10" + bytes(16), AudioStatus.NO_AUDIO),
+        "truncated.flac": (flac[:len(flac) // 2], AudioStatus.TRUNCATED),
+        "truncated.ogg": (ogg[:len(ogg) // 2], AudioStatus.DAMAGED),
+    }
+    for name, (data, _) in files.items():
+        (folder / name).write_bytes(data)
+    statuses = {name: str(status) for name, (_, status) in files.items()}
+    statuses.update(_special_files(folder, scratch))
+    return statuses
+
+
+def _special_files(folder: Path, scratch: Path) -> dict[str, str]:
+    """Entries that are not plain files, files whose samples are broken, and files too big to read."""
+    sf.write(folder / "six_channels.wav", _tone(channels=6), RATE)
+    sf.write(folder / "nan_samples.wav", np.full((800, 1), np.nan, np.float32), RATE, subtype="FLOAT")
+    (folder / "folder.wav").mkdir()
+    (folder / "loop.wav").symlink_to("loop.wav")
+    (folder / "ping.wav").symlink_to("pong.wav")
+    (folder / "pong.wav").symlink_to("ping.wav")
+    (folder / "dangling.wav").symlink_to(scratch / "deleted.wav")
+    (folder / "device.wav").symlink_to("/dev/zero")
+    os.mkfifo(folder / "pipe.wav")
+    shutil.copy(_good_call(), os.path.join(os.fsencode(folder), GBK_NAME))
+    with open(folder / "huge_sparse.wav", "wb") as handle:
+        handle.truncate(MAX_FILE_BYTES + 1024 ** 3)
+    bad_name = os.fsdecode(GBK_NAME)
+    return {
+        "six_channels.wav": AudioStatus.TOO_MANY_CHANNELS, "nan_samples.wav": AudioStatus.DAMAGED,
+        "folder.wav": AudioStatus.NOT_A_FILE, "loop.wav": AudioStatus.LINK_LOOP, "ping.wav": AudioStatus.LINK_LOOP,
+        "pong.wav": AudioStatus.LINK_LOOP, "dangling.wav": AudioStatus.BROKEN_LINK,
+        "device.wav": AudioStatus.NOT_A_FILE, "pipe.wav": AudioStatus.NOT_A_FILE, bad_name: AudioStatus.BAD_NAME,
+        "huge_sparse.wav": AudioStatus.TOO_LARGE,
+    }
+
+
+def _good_call() -> Path:
+    return CALLS / "zh_insult_escalation.wav"
+
+
+@pytest.fixture
+def hostile(tmp_path: Path, calls_copy: Path) -> tuple[Path, dict[str, str]]:
+    """The good calls plus the malformed corpus in one folder, and the status each malformed file must get."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    return calls_copy, build_corpus(calls_copy, scratch)
+
+
+def test_every_malformed_file_gets_its_status_and_the_good_calls_import(
+        store: Store, hostile: tuple[Path, dict[str, str]]) -> None:
+    folder, expected = hostile
+    assert len(expected) >= 30
+    started = time.monotonic()
+    report = import_paths(store, [folder])
+    got = {Path(path).name: status for path, status in report.statuses.items()}
+    assert got == {display_path(name): status for name, status in expected.items()}
+    assert len(report.imported) == 6 and len(report.errors) == len(expected)
+    good = {path.name for path in CALLS.glob("*") if path.suffix != ".json"}
+    assert {row["file_name"] for row in store.list_recordings()} == good
+    assert time.monotonic() - started < 60
+    print(f"\n{len(expected)} malformed files, each with its status; 6 good calls imported")
+
+
+def test_messages_are_one_line_and_name_file_and_status(store: Store, hostile: tuple[Path, dict[str, str]]) -> None:
+    folder, _ = hostile
+    report = import_paths(store, [folder])
+    for path, message in report.errors:
+        assert "\n" not in message and message.startswith(path)
+        assert f": {report.statuses[path]}" in message
+    bad_name = dict(report.errors)[display_path(folder / os.fsdecode(GBK_NAME))]
+    assert "\\xd5\\xc5\\xc8\\xfd.wav" in bad_name and "张三.wav" in bad_name  # escaped, with the GBK reading
+
+
+def test_truncation_messages_give_declared_and_decoded_frames(hostile: tuple[Path, dict[str, str]]) -> None:
+    folder, _ = hostile
+    with pytest.raises(AudioError, match=r"truncated: header declares 16000 frames, decoded 79\d\d$"):
+        probe(folder / "truncated_pcm.wav")
+    with pytest.raises(AudioError, match=r"truncated: the last MPEG frame needs \d+ bytes, the file ends at \d+"):
+        probe(folder / "truncated_raw.mp3")
+
+
+def test_reading_a_named_pipe_does_not_block(hostile: tuple[Path, dict[str, str]]) -> None:
+    folder, _ = hostile
+    with pytest.raises(AudioError) as raised:
+        probe_file(folder / "pipe.wav", timeout=2)
+    assert raised.value.status == AudioStatus.NOT_A_FILE and "named pipe" in str(raised.value)
+
+
+# A child that crashes on files named crash*, hangs on hang*, and probes everything else for real.
+_STAGED_CHILD = """
+import ctypes, os, time
+from qaworkstation.core import audio, safe_probe
+real = audio.probe
+def staged(path):
+    name = os.path.basename(path)
+    if name.startswith("crash"):
+        ctypes.string_at(0)
+    if name.startswith("hang"):
+        time.sleep(3600)
+    return real(path)
+audio.probe = staged
+safe_probe.serve()
+"""
+
+
+def _staged_worker(timeout: float) -> ProbeWorker:
+    return ProbeWorker(timeout=timeout, command=[sys.executable, "-c", _STAGED_CHILD])
+
+
+def test_decoder_crash_and_hang_cost_one_file_and_the_worker_restarts(tmp_path: Path) -> None:
+    for name in ("crash.wav", "hang.wav", "good.wav"):
+        shutil.copy(_good_call(), tmp_path / name)
+    with _staged_worker(timeout=2) as worker:
+        assert worker.probe(tmp_path / "good.wav").channels == 2
+        first = worker.pid
+        with pytest.raises(AudioError, match=r"decoder crashed: killed by SIGSEGV") as crashed:
+            worker.probe(tmp_path / "crash.wav")
+        assert crashed.value.status == AudioStatus.CRASHED and worker.pid is None
+        assert worker.probe(tmp_path / "good.wav").channels == 2
+        second = worker.pid
+        started = time.monotonic()
+        with pytest.raises(AudioError, match=r"timed out: no answer after 2 s") as hung:
+            worker.probe(tmp_path / "hang.wav")
+        assert hung.value.status == AudioStatus.TIMED_OUT and time.monotonic() - started < 10
+        assert worker.probe(tmp_path / "good.wav").channels == 2
+        assert len({first, second, worker.pid}) == 3
+
+
+def test_import_goes_on_after_a_crash_and_a_hang(store: Store, calls_copy: Path) -> None:
+    for name in ("crash.wav", "hang.wav"):
+        shutil.copy(calls_copy / "zh_insult_escalation.wav", calls_copy / name)
+    with _staged_worker(timeout=3) as worker:
+        report = import_paths(store, [calls_copy], prober=worker)
+    assert {Path(p).name: s for p, s in report.statuses.items()} == {
+        "crash.wav": AudioStatus.CRASHED, "hang.wav": AudioStatus.TIMED_OUT}
+    assert len(report.imported) == 6
+
+
+def test_one_worker_serves_the_whole_batch(store: Store, calls_copy: Path) -> None:
+    pids: set[int | None] = set()
+    with ProbeWorker() as worker:
+        import_paths(store, [calls_copy], prober=worker, progress=lambda *_: pids.add(worker.pid))
+    assert len(pids - {None}) == 1
+
+
+def test_worker_killed_between_files_is_replaced_without_blaming_the_next_file(tmp_path: Path) -> None:
+    shutil.copy(_good_call(), tmp_path / "good.wav")
+    with ProbeWorker() as worker:
+        worker.probe(tmp_path / "good.wav")
+        os.kill(worker.pid, 9)
+        time.sleep(0.2)
+        assert worker.probe(tmp_path / "good.wav").channels == 2
+
+
+def _without_root_file_access() -> Callable[[], None] | None:
+    """As root, a child that gives up the capabilities that let root read any file, so chmod 000 holds."""
+    if os.geteuid() != 0:
+        return None
+
+    def drop() -> None:
+        libc = ctypes.CDLL(None, use_errno=True)
+        for capability in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
+            if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+                raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+    return drop
+
+
+def test_cli_reports_each_bad_file_on_one_line_including_unreadable_ones(
+        tmp_path: Path, hostile: tuple[Path, dict[str, str]]) -> None:
+    folder, expected = hostile
+    shutil.copy(_good_call(), folder / "locked.wav")
+    (folder / "locked.wav").write_bytes((folder / "locked.wav").read_bytes() + b"locked")
+    (folder / "locked_folder").mkdir()
+    shutil.copy(_good_call(), folder / "locked_folder" / "inside.wav")
+    for path in (folder / "locked.wav", folder / "locked_folder"):
+        path.chmod(0)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "qaworkstation.cli", "--db", str(tmp_path / "cli.sqlite3"), "import", str(folder)],
+            capture_output=True, text=True, errors="backslashreplace", timeout=300,
+            preexec_fn=_without_root_file_access(), cwd=Path(__file__).resolve().parents[1])
+    finally:
+        for path in (folder / "locked.wav", folder / "locked_folder"):
+            path.chmod(0o755)
+    lines = result.stderr.splitlines()
+    failed = len(expected) + 2
+    assert result.returncode == 1
+    assert result.stdout.strip() == f"imported 6, already in library 0, failed {failed}"
+    assert len(lines) == failed and all(line.startswith("qaws: skipped ") for line in lines)
+    assert any("locked.wav: permission denied" in line for line in lines)
+    assert any("locked_folder: permission denied: a folder this user may not open" in line for line in lines)
+    assert any("truncated_pcm.wav: truncated: header declares 16000 frames" in line for line in lines)
