@@ -24,7 +24,7 @@ $(STAMP): pyproject.toml scripts/system-deps.sh
 	touch $@
 
 # The demo library: the bundled sample calls, imported with their metadata and analysed once.
-$(DEMO)/.analysed: $(STAMP) $(wildcard resources/demo/*)
+$(DEMO)/.analysed: $(STAMP) $(wildcard resources/demo/*) $(wildcard rubrics/*.yaml)
 	mkdir -p $(DEMO)
 	QAWS_DB=$(DEMO)/library.sqlite3 $(VENV)/bin/qaws analyze resources/demo
 	touch $@

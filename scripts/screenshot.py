@@ -1,27 +1,43 @@
-"""Screenshots of the real window for the README, taken under Xvfb (run through ``make screenshots``).
+"""Screenshots of the real windows for the README, taken under Xvfb (run through ``make screenshots``).
 
-Opens the demo library, selects a Mandarin call, plays a little so the playhead and the current transcript line
-show, and saves PNGs with QWidget.grab().
+Each scene opens a copy of the demo library (so the demo itself is never changed), brings a window into the
+state an inspector, coach or supervisor would see, and saves a PNG with QWidget.grab():
+
+* ``main`` — a Mandarin call with its flags, transcript and pre-filled scorecard;
+* ``player`` — a stereo call zoomed in around a flag, with a loop region and slowed playback;
+* ``coaching`` — an agent's flagged moments, one being replayed with a note;
+* ``team`` — the supervisor's monthly quality report from a generated month of synced scores.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import sys
+import tempfile
+from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QLocale, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEventLoop, QLocale, QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 
 from qaworkstation.core.analysis import RubricLibrary
+from qaworkstation.core.demo_data import DEMO_MONTH, generate_months
+from qaworkstation.core.reports import Period
+from qaworkstation.core.scorecard import build_evaluation, suggested_scores
 from qaworkstation.core.store import Store
+from qaworkstation.core.sync import sync_evaluations
 from qaworkstation.core.transcribe import Transcriber
 from qaworkstation.ui.app import install_translator
 from qaworkstation.ui.main_window import MainWindow
 
+SCENES = ("main", "player", "coaching", "team")
 
-def _wait(app: QApplication, condition, timeout_ms: int = 20000) -> None:
+
+def wait(app: QApplication, condition: Callable[[], bool], timeout_ms: int = 30000) -> None:
+    """Run the event loop until ``condition`` holds, so the window is painted in its final state."""
     remaining = timeout_ms
     while not condition() and remaining > 0:
         app.processEvents(QEventLoop.AllEvents, 50)
@@ -33,29 +49,129 @@ def _wait(app: QApplication, condition, timeout_ms: int = 20000) -> None:
         raise TimeoutError("the window did not reach the expected state")
 
 
+def settle(app: QApplication, ms: int) -> None:
+    """Let animations, timers and queued repaints run for ``ms``."""
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+class Scene:
+    def __init__(self, app: QApplication, db: Path, work: Path) -> None:
+        self.app = app
+        self.store = Store(db)
+        self.rubrics = RubricLibrary()
+        self.work = work
+        self.settings = QSettings(str(work / "settings.ini"), QSettings.IniFormat)
+        self.settings.setValue("inspector", "质检员01")
+
+    def main_window(self, call: str) -> MainWindow:
+        window = MainWindow(self.store, Transcriber(), self.rubrics, self.settings)
+        window.show()
+        wait(self.app, lambda: window.library.table.rowCount() > 0)
+        recording = next(r for r in self.store.list_recordings() if r["file_name"].startswith(call))
+        window.library.select(recording["id"])
+        wait(self.app, lambda: window.call is not None and bool(window.call.segments)
+             and window.playback.duration > 0)
+        return window
+
+    def main(self) -> QWidget:
+        window = self.main_window("zh_insult_escalation")
+        window.seek(11.8)
+        settle(self.app, 500)
+        return window
+
+    def player(self) -> QWidget:
+        window = self.main_window("zh_forbidden_no_closing")
+        player = window.player
+        player.next_flag()
+        player.next_flag()
+        flag = player._last_flag
+        player.set_speed(0.75)
+        settle(self.app, 900)
+        player.playback.pause()
+        window.waveform.set_view(flag.start - 3.0, 7.0)
+        player.set_loop(flag.start, flag.end)
+        player.seek(flag.start + 0.6)
+        settle(self.app, 300)
+        return window
+
+    def coaching(self) -> QWidget:
+        from qaworkstation.ui.coaching_window import CoachingWindow
+
+        for row in self.store.list_recordings():
+            rubric = self.rubrics.for_language(row["language"] or "zh")
+            items = suggested_scores(rubric, self.store.flags(row["id"], rubric.id),
+                                     self.store.checks(row["id"], rubric.id))
+            self.store.save_evaluation(build_evaluation(rubric, row, "质检员01", items))
+        window = CoachingWindow(self.store, self.rubrics, "coach-li", self.settings)
+        window.resize(1480, 900)
+        window.show()
+        wait(self.app, lambda: window.agent.count() > 0)
+        window.agent.setCurrentText("A1003")
+        wait(self.app, lambda: window.list.count() > 0 and window.session.agent == "A1003")
+        row = next(i for i, m in enumerate(window.moments) if m.category == "forbidden")
+        window.list.setCurrentRow(row)
+        wait(self.app, lambda: window.playback.duration > 0)
+        window.note.setPlainText("客户在抱怨时不要反问，先致歉再确认上门时间。")
+        window.plan.setPlainText("1. 复听本通电话，写出三句可替换的话术\n2. 本周内模拟演练投诉场景两次")
+        settle(self.app, 600)
+        return window
+
+    def team(self) -> QWidget:
+        from qaworkstation.ui.team_window import TeamWindow
+
+        share = self.work / "share"
+        share.mkdir()
+        period = Period.month(DEMO_MONTH)
+        by_inspector = defaultdict(list)
+        for evaluation in generate_months([period.previous().start.strftime("%Y-%m"), DEMO_MONTH]):
+            by_inspector[evaluation.inspector].append(evaluation)
+        for inspector, evaluations in by_inspector.items():
+            sync_evaluations(share, inspector, evaluations)
+        self.settings.setValue("sync_folder", str(share))
+        window = TeamWindow(self.rubrics, self.settings, self.work / "team.sqlite3")
+        window.resize(1480, 900)
+        window.show()
+        window.refresh()
+        wait(self.app, lambda: window.team_db.evaluation_count() > 0)
+        window.period.setText(DEMO_MONTH)
+        window.build_report()
+        wait(self.app, lambda: window.report is not None, 60000)
+        settle(self.app, 500)
+        return window
+
+
+def copy_library(source: Path, target: Path) -> None:
+    """SQLite's backup API copies a consistent snapshot even with a WAL beside the file."""
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+
+
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--db", type=Path, required=True)
+    parser = argparse.ArgumentParser(description="Screenshots of the real windows")
+    parser.add_argument("--db", type=Path, required=True, help="the demo library")
     parser.add_argument("--out", type=Path, default=Path("docs"))
-    parser.add_argument("--call", default="zh_insult_escalation")
     parser.add_argument("--locale", default="zh_CN")
+    parser.add_argument("scenes", nargs="*", help=f"any of {', '.join(SCENES)} (default: all)")
     args = parser.parse_args()
+    unknown = set(args.scenes) - set(SCENES)
+    if unknown:
+        parser.error(f"unknown scene(s): {', '.join(sorted(unknown))}")
     app = QApplication(sys.argv)
     install_translator(app, QLocale(args.locale))
-    store = Store(args.db)
-    window = MainWindow(store, Transcriber(), RubricLibrary())
-    window.show()
-    _wait(app, lambda: window.library.table.rowCount() > 0)
-    recording = next(r for r in store.list_recordings() if r["file_name"].startswith(args.call))
-    window.library.select(recording["id"])
-    _wait(app, lambda: window.call is not None and bool(window.call.segments))
-    window.seek(11.8)
-    _wait(app, lambda: True, 500)
     args.out.mkdir(parents=True, exist_ok=True)
-    target = args.out / "screenshot-main.png"
-    window.grab().save(str(target))
-    print(target)
-    window.close()
+    for name in args.scenes or SCENES:
+        with tempfile.TemporaryDirectory() as tmp:
+            work = Path(tmp)
+            copy_library(args.db, work / "library.sqlite3")
+            scene = Scene(app, work / "library.sqlite3", work)
+            window = getattr(scene, name)()
+            target = args.out / f"screenshot-{name}.png"
+            window.grab().save(str(target))
+            print(target)
+            window.close()
+            scene.store.close()
     return 0
 
 

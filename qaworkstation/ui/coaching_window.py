@@ -82,6 +82,8 @@ class CoachingWindow(QMainWindow):
         filters.addRow(self.tr("Category"), self.category)
         filters.addRow(self.tr("Severity"), self.severity)
         self.list = QListWidget()
+        self.list.setWordWrap(True)
+        self.list.setSpacing(2)
         self.list.currentRowChanged.connect(self.show_moment)
         left = QWidget()
         left_layout = QVBoxLayout(left)

@@ -2,235 +2,384 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name>LibraryView</name>
+    <name>CoachingWindow</name>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="25"/>
-        <source>new</source>
-        <translation>新</translation>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="42"/>
+        <source>Coaching</source>
+        <translation>辅导</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="25"/>
-        <source>analysed</source>
-        <translation>已分析</translation>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="61"/>
+        <source>All dates</source>
+        <translation>全部日期</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="26"/>
-        <location filename="../../qaworkstation/ui/library_view.py" line="103"/>
-        <source>error</source>
-        <translation>错误</translation>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="65"/>
+        <source>All categories</source>
+        <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="31"/>
-        <location filename="../../qaworkstation/ui/library_view.py" line="37"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="67"/>
+        <source>Deducted item</source>
+        <translation>扣分项</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="71"/>
+        <source>All severities</source>
+        <translation>全部等级</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="78"/>
         <source>Agent</source>
         <translation>坐席</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="32"/>
-        <source>Team</source>
-        <translation>班组</translation>
-    </message>
-    <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="33"/>
-        <source>Status</source>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="34"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="80"/>
         <source>From</source>
         <translation>起始</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="35"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="81"/>
         <source>To</source>
         <translation>截止</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="37"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="82"/>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="83"/>
+        <source>Severity</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="94"/>
+        <source>What was agreed about this moment</source>
+        <translation>针对此处商定的改进</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="100"/>
+        <source>Note on this moment</source>
+        <translation>本处辅导记录</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="103"/>
+        <source>Action plan agreed with the agent</source>
+        <translation>与坐席商定的改进计划</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="107"/>
+        <source>The agent acknowledges this coaching</source>
+        <translation>坐席已确认本次辅导</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="108"/>
+        <source>Save session</source>
+        <translation>保存辅导</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="110"/>
+        <source>Export pack for the agent…</source>
+        <translation>导出给坐席的辅导材料…</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="115"/>
+        <source>Action plan</source>
+        <translation>改进计划</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="118"/>
+        <source>Follow-up</source>
+        <translation>跟进日期</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="139"/>
+        <source>Follow-ups due: {0}</source>
+        <translation>到期跟进：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="161"/>
+        <source>whole call</source>
+        <translation>整通电话</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="166"/>
+        <source>{0} moments</source>
+        <translation>{0} 处</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="211"/>
+        <source>Session saved.</source>
+        <translation>辅导已保存。</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="214"/>
+        <source>Export coaching pack</source>
+        <translation>导出辅导材料</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="222"/>
+        <source>Pack written to {0}</source>
+        <translation>辅导材料已写入 {0}</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryView</name>
+    <message>
+        <location filename="../../qaworkstation/ui/library_view.py" line="43"/>
+        <source>new</source>
+        <translation>新</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/library_view.py" line="43"/>
+        <source>analysed</source>
+        <translation>已分析</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/library_view.py" line="44"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="142"/>
+        <source>error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/library_view.py" line="49"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="55"/>
+        <source>Agent</source>
+        <translation>坐席</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/library_view.py" line="50"/>
+        <source>Team</source>
+        <translation>班组</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/library_view.py" line="51"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/library_view.py" line="52"/>
+        <source>From</source>
+        <translation>起始</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/library_view.py" line="53"/>
+        <source>To</source>
+        <translation>截止</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/library_view.py" line="55"/>
         <source>Call</source>
         <translation>通话</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="37"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="55"/>
         <source>Flags</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="37"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="55"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="38"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="56"/>
         <source>Length</source>
         <translation>时长</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="38"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="56"/>
         <source>Scored</source>
         <translation>已评</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="57"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="71"/>
+        <source>Show all calls</source>
+        <translation>显示全部通话</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/library_view.py" line="86"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="65"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="94"/>
         <source>any</source>
         <translation>不限</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/library_view.py" line="123"/>
+        <source>Sample of {0} calls</source>
+        <translation>抽样 {0} 通</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="63"/>
-        <location filename="../../qaworkstation/ui/main_window.py" line="374"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="73"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="425"/>
         <source>QA Workstation</source>
         <translation>质检工作台</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="70"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="80"/>
         <source>No audio output — playback runs silently</source>
         <translation>无音频输出设备——静音播放</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="110"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="120"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="305"/>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="122"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="118"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="130"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="122"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="134"/>
         <source>Import files…</source>
         <translation>导入文件…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="123"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="135"/>
         <source>Import folder…</source>
         <translation>导入文件夹…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="124"/>
-        <source>Analyse call</source>
-        <translation>分析通话</translation>
-    </message>
-    <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="125"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="138"/>
         <source>Sync to shared folder</source>
         <translation>同步到共享文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="126"/>
-        <source>Shared folder…</source>
-        <translation>共享文件夹…</translation>
-    </message>
-    <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="127"/>
-        <source>Inspector…</source>
-        <translation>质检员…</translation>
-    </message>
-    <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="149"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="163"/>
         <source>Team shared folder</source>
         <translation>班组共享文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="154"/>
-        <source>Inspector</source>
-        <translation>质检员</translation>
+        <location filename="../../qaworkstation/ui/main_window.py" line="136"/>
+        <source>Analyse all</source>
+        <translation>全部分析</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="154"/>
-        <source>Your inspector id:</source>
-        <translation>您的质检员工号：</translation>
+        <location filename="../../qaworkstation/ui/main_window.py" line="137"/>
+        <source>Sample…</source>
+        <translation>抽样…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="183"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="139"/>
+        <source>Coaching…</source>
+        <translation>辅导…</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="140"/>
+        <source>Team…</source>
+        <translation>班组…</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="141"/>
+        <source>Settings…</source>
+        <translation>设置…</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="174"/>
+        <source>New transcription settings apply after the queue stops.</source>
+        <translation>新的转写设置将在队列停止后生效。</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="205"/>
         <source>Import recordings</source>
         <translation>导入录音</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="184"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="206"/>
         <source>Audio (*.wav *.flac *.mp3 *.ogg *.opus);;All files (*)</source>
         <translation>音频 (*.wav *.flac *.mp3 *.ogg *.opus);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="189"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="211"/>
         <source>Import a folder of recordings</source>
         <translation>导入录音文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="194"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="216"/>
         <source>Importing…</source>
         <translation>正在导入…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="198"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="220"/>
         <source>Imported {0}, already in library {1}, failed {2}</source>
         <translation>已导入 {0}，已存在 {1}，失败 {2}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="203"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="225"/>
         <source>Some files could not be imported</source>
         <translation>部分文件无法导入</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="251"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="275"/>
         <source>Unsaved changes restored from the draft.</source>
         <translation>已从草稿恢复未保存的修改。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="253"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="277"/>
         <source>Saved {0} by {1}.</source>
         <translation>已于 {0} 由 {1} 保存。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="256"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="280"/>
         <source>Not scored yet — suggestions from the rules are pre-filled.</source>
         <translation>尚未评分——已按规则预填建议扣分。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="268"/>
-        <source>Transcribing {0}…</source>
-        <translation>正在转写 {0}…</translation>
+        <location filename="../../qaworkstation/ui/main_window.py" line="305"/>
+        <source>Resume</source>
+        <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="293"/>
-        <source>Analysis finished.</source>
-        <translation>分析完成。</translation>
+        <location filename="../../qaworkstation/ui/main_window.py" line="315"/>
+        <source>Paused, {0} calls waiting</source>
+        <translation>已暂停，{0} 通待分析</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="300"/>
-        <source>Transcription stopped: {0}</source>
-        <translation>转写已停止：{0}</translation>
+        <location filename="../../qaworkstation/ui/main_window.py" line="321"/>
+        <source>, about {0} left</source>
+        <translation>，约剩 {0}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="300"/>
-        <source>cancelled</source>
-        <translation>已取消</translation>
+        <location filename="../../qaworkstation/ui/main_window.py" line="322"/>
+        <source>Analysed {0} of {1}{2} {3}</source>
+        <translation>已分析 {0}/{1}{2} {3}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="319"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="335"/>
+        <source>Could not analyse {0}: {1}</source>
+        <translation>无法分析 {0}：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="370"/>
         <source>Editing — draft kept automatically.</source>
         <translation>编辑中——草稿已自动保存。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="344"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="395"/>
         <source>Evaluation saved: {0} / {1}</source>
         <translation>评分已保存：{0} / {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="367"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="418"/>
         <source>Sync failed — nothing was lost locally.</source>
         <translation>同步失败——本地数据未丢失。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="368"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="419"/>
         <source>Sync failed</source>
         <translation>同步失败</translation>
     </message>
@@ -238,125 +387,208 @@
 <context>
     <name>PlayerPanel</name>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="87"/>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="323"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="89"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="347"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="98"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="100"/>
         <source>Both speakers</source>
         <translation>双方</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="98"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="100"/>
         <source>Agent only</source>
         <translation>仅坐席</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="98"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="100"/>
         <source>Customer only</source>
         <translation>仅客户</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="102"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="104"/>
         <source>Lead-in: how much before a flag N, P or a marker click starts</source>
         <translation>提前量：N、P 或点击标记时从标记前多少秒开始播放</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="106"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="108"/>
         <source>Audio output device</source>
         <translation>音频输出设备</translation>
     </message>
     <message>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="109"/>
+        <source>Skip silence</source>
+        <translation>跳过静音</translation>
+    </message>
+    <message>
         <location filename="../../qaworkstation/ui/player_panel.py" line="111"/>
+        <source>Jump over pauses longer than 1.5 s where neither side speaks</source>
+        <translation>跳过双方都不说话且超过 1.5 秒的停顿</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="117"/>
         <source>Keyboard shortcuts (?)</source>
         <translation>键盘快捷键（?）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="115"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="120"/>
         <source>Lead-in</source>
         <translation>提前量</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="125"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="128"/>
+        <source>Output</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="138"/>
         <source>System default</source>
         <translation>系统默认</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="143"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="156"/>
         <source>Play / pause</source>
         <translation>播放 / 暂停</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="144"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="157"/>
         <source>Back 5 s</source>
         <translation>后退 5 秒</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="145"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="158"/>
         <source>Forward 5 s</source>
         <translation>前进 5 秒</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="146"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="159"/>
         <source>Back 1 s</source>
         <translation>后退 1 秒</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="147"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="160"/>
         <source>Forward 1 s</source>
         <translation>前进 1 秒</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="148"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="161"/>
         <source>Next flag (plays from the lead-in)</source>
         <translation>下一个标记（从提前量处播放）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="149"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="162"/>
         <source>Previous flag</source>
         <translation>上一个标记</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="150"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="163"/>
         <source>Slower</source>
         <translation>减速</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="151"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="164"/>
         <source>Faster</source>
         <translation>加速</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="152"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="165"/>
         <source>Start of the call</source>
         <translation>通话开头</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="153"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="166"/>
         <source>End of the call</source>
         <translation>通话结尾</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="154"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="167"/>
         <source>Clear the loop region</source>
         <translation>取消循环区间</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="155"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="168"/>
         <source>Show or hide this list</source>
         <translation>显示或隐藏此列表</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="322"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="346"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="327"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="351"/>
         <source>Loop {0}–{1} (Esc clears)</source>
         <translation>循环 {0}–{1}（Esc 取消）</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="353"/>
+        <source>Shift+drag on the waveform to loop a region · ? for keys</source>
+        <translation>在波形上 Shift+拖动可循环播放一段 · 按 ? 查看快捷键</translation>
+    </message>
+</context>
+<context>
+    <name>SamplingDialog</name>
+    <message>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="21"/>
+        <source>Sample calls</source>
+        <translation>抽样</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="23"/>
+        <source>Random share</source>
+        <translation>随机抽取</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="23"/>
+        <source>Same share from every agent</source>
+        <translation>每名坐席按同比例抽取</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="24"/>
+        <source>Same share from every team</source>
+        <translation>每个班组按同比例抽取</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="25"/>
+        <source>Targeted: agents or a keyword</source>
+        <translation>定向：指定坐席或关键词</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="34"/>
+        <source>agent ids, comma separated (e.g. new agents)</source>
+        <translation>坐席工号，用逗号分隔（如新员工）</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="36"/>
+        <source>a product or word heard in the call</source>
+        <translation>通话中出现的产品或词语</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="39"/>
+        <source>Mode</source>
+        <translation>方式</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="40"/>
+        <source>Share</source>
+        <translation>比例</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="41"/>
+        <source>Seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="42"/>
+        <source>Agents</source>
+        <translation>坐席</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="43"/>
+        <source>Keyword</source>
+        <translation>关键词</translation>
     </message>
 </context>
 <context>
@@ -453,6 +685,105 @@
     </message>
 </context>
 <context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="37"/>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="41"/>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="48"/>
+        <source>Offline multilingual base (Mandarin + English)</source>
+        <translation>离线多语种 base 模型（普通话+英文）</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="49"/>
+        <source>Offline English-only tiny.en</source>
+        <translation>离线英文模型 tiny.en</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="51"/>
+        <source>Model folder…</source>
+        <translation>模型文件夹…</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="60"/>
+        <source>automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="61"/>
+        <source>Detect per channel</source>
+        <translation>按声道自动识别</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="63"/>
+        <source>Simplified</source>
+        <translation>简体</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="63"/>
+        <source>Traditional</source>
+        <translation>繁体</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="64"/>
+        <source>As recognised</source>
+        <translation>保持识别原样</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="69"/>
+        <source>Inspector id</source>
+        <translation>质检员工号</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="70"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="108"/>
+        <source>Team shared folder</source>
+        <translation>班组共享文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="71"/>
+        <source>Speech model</source>
+        <translation>语音模型</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="72"/>
+        <source>Compute type</source>
+        <translation>计算精度</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="73"/>
+        <source>Channels decoded at once</source>
+        <translation>同时转写的声道数</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="74"/>
+        <source>Threads per channel</source>
+        <translation>每声道线程数</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="75"/>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="76"/>
+        <source>Chinese script</source>
+        <translation>中文字形</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="113"/>
+        <source>Folder with a CTranslate2 Whisper model</source>
+        <translation>CTranslate2 Whisper 模型所在文件夹</translation>
+    </message>
+</context>
+<context>
     <name>ShortcutsHelp</name>
     <message>
         <location filename="../../qaworkstation/ui/shortcuts_help.py" line="33"/>
@@ -463,6 +794,214 @@
         <location filename="../../qaworkstation/ui/shortcuts_help.py" line="34"/>
         <source>Press any key to close</source>
         <translation>按任意键关闭</translation>
+    </message>
+</context>
+<context>
+    <name>TeamWindow</name>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="36"/>
+        <source>Team quality</source>
+        <translation>班组质量</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="39"/>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="41"/>
+        <source>Merge from shared folder</source>
+        <translation>从共享文件夹汇总</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="48"/>
+        <source>Shared folder</source>
+        <translation>共享文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="53"/>
+        <source>Quality report</source>
+        <translation>质量报表</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="54"/>
+        <source>Calibration</source>
+        <translation>校准</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="66"/>
+        <source>Team shared folder</source>
+        <translation>班组共享文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="72"/>
+        <source>Merging…</source>
+        <translation>正在汇总…</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="79"/>
+        <source>{0} evaluations in the team database; {1} new, {2} updated.</source>
+        <translation>班组库共 {0} 条评分；新增 {1}，更新 {2}。</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="90"/>
+        <source>YYYY-MM for a month, YYYY-Www for a week, YYYY-MM-DD for a day</source>
+        <translation>月：YYYY-MM，周：YYYY-Www，日：YYYY-MM-DD</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="94"/>
+        <source>Build report</source>
+        <translation>生成报表</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="98"/>
+        <source>Period</source>
+        <translation>周期</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="103"/>
+        <source>PDF…</source>
+        <translation>PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="103"/>
+        <source>PNG…</source>
+        <translation>PNG…</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="104"/>
+        <source>CSV…</source>
+        <translation>CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="104"/>
+        <source>Excel…</source>
+        <translation>Excel…</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="136"/>
+        <source>Building the report…</source>
+        <translation>正在生成报表…</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="154"/>
+        <source>Exported to {0}</source>
+        <translation>已导出到 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="158"/>
+        <source>Export PDF</source>
+        <translation>导出 PDF</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="163"/>
+        <source>Folder for the charts</source>
+        <translation>图表保存位置</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="168"/>
+        <source>Folder for the tables</source>
+        <translation>表格保存位置</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="173"/>
+        <source>Export Excel</source>
+        <translation>导出 Excel</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="185"/>
+        <source>inspector ids, comma separated</source>
+        <translation>质检员工号，用逗号分隔</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="187"/>
+        <source>optional: whose scorecard is the reference</source>
+        <translation>可选：以谁的评分为基准</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="191"/>
+        <source>Create session</source>
+        <translation>创建校准</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="194"/>
+        <source>Call id</source>
+        <translation>通话编号</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="195"/>
+        <source>Rubric</source>
+        <translation>评分标准</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="196"/>
+        <source>Inspectors</source>
+        <translation>质检员</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="197"/>
+        <source>Expert</source>
+        <translation>专家</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="258"/>
+        <source>Reference ({0}): {1:g} points, {2}. Pass/fail agreement: {3}. Not scored yet: {4}</source>
+        <translation>基准（{0}）：{1:g} 分，{2}。合格判定一致率：{3}。尚未评分：{4}</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="261"/>
+        <source>pass</source>
+        <translation>合格</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="261"/>
+        <source>fail</source>
+        <translation>不合格</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="263"/>
+        <source>Inspector</source>
+        <translation>质检员</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="263"/>
+        <source>Total</source>
+        <translation>总分</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="263"/>
+        <source>Deviation</source>
+        <translation>偏差</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="264"/>
+        <source>Items off</source>
+        <translation>偏离项</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="264"/>
+        <source>Same verdict</source>
+        <translation>判定一致</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="268"/>
+        <source>Item</source>
+        <translation>评分项</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="268"/>
+        <source>Reference</source>
+        <translation>基准</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="268"/>
+        <source>Spread</source>
+        <translation>极差</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="269"/>
+        <source>Within tolerance</source>
+        <translation>容差内比例</translation>
     </message>
 </context>
 <context>
@@ -491,59 +1030,59 @@
 <context>
     <name>WaveformView</name>
     <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="320"/>
-        <location filename="../../qaworkstation/ui/waveform.py" line="502"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="343"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="544"/>
         <source>Agent</source>
         <translation>坐席</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="320"/>
-        <location filename="../../qaworkstation/ui/waveform.py" line="502"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="343"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="544"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="320"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="343"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="326"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="349"/>
         <source>Forbidden phrase</source>
         <translation>服务禁语</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="327"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="350"/>
         <source>Insult</source>
         <translation>侮辱</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="328"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="351"/>
         <source>Filler word</source>
         <translation>口头禅</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="329"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="352"/>
         <source>Greeting</source>
         <translation>开头语</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="330"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="353"/>
         <source>Closing</source>
         <translation>结束语</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="331"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="354"/>
         <source>Apology</source>
         <translation>致歉</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="373"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="396"/>
         <source>No recording loaded</source>
         <translation>未打开录音</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="500"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="542"/>
         <source>Mono</source>
         <translation>单声道</translation>
     </message>
