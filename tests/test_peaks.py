@@ -13,7 +13,7 @@ import soundfile as sf
 from qaworkstation.core import peaks as peaks_module
 from qaworkstation.core.audio import content_hash
 from qaworkstation.core.peaks import (BUCKET, LEVEL_FACTOR, Peaks, cached_peaks, compute_peaks, load_peaks,
-                                      PeaksCancelled, peaks_from_samples, peaks_path)
+                                      PeaksCancelled, peaks_from_samples, peaks_path, silent_gaps)
 
 CALLS = ("zh_good_delivery.wav", "zh_insult_escalation.wav", "zh_hold_fillers.mp3", "en_good_billing.flac",
          "en_rude_mono.wav")
@@ -106,3 +106,15 @@ def test_speech_detection_follows_the_turns(corpus: Path) -> None:
             spoken |= (turn["start"] <= grid) & (grid <= turn["end"])
         assert detected[spoken].mean() > 0.8  # the turns are found ...
         assert detected[~spoken].mean() < 0.1  # ... and the other speaker's turns and the gaps are not
+
+
+def test_silent_gaps_join_both_channels_and_keep_a_margin(corpus: Path) -> None:
+    gaps = silent_gaps([np.array([[0.0, 10.0], [20.0, 21.0]]), np.array([[2.0, 5.0], [12.0, 13.0], [30.0, 31.0]])],
+                       40.0)
+    np.testing.assert_allclose(gaps, [[10.3, 11.7], [13.3, 19.7], [21.3, 29.7], [31.3, 39.7]])
+
+    hold = compute_peaks(corpus / "calls" / "zh_hold_fillers.mp3")
+    truth = json.loads((corpus / "calls" / "zh_hold_fillers.truth.json").read_text(encoding="utf-8"))
+    silence = next(e for e in truth["events"] if e["category"] == "silence")
+    found = silent_gaps([hold.speech(0), hold.speech(1)], hold.duration)
+    assert any(start < silence["start"] + 1.0 and end > silence["end"] - 1.0 for start, end in found)

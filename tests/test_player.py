@@ -220,7 +220,7 @@ def test_question_mark_shows_every_shortcut(qtbot, panel: PlayerPanel) -> None: 
     key(qtbot, panel, Qt.Key.Key_Question)
     assert panel.help.isVisible()
     text = panel.help.card.text()
-    for name in ("Space", "Shift+Left", "N", "P", "[", "]", "Home", "End", "?"):
+    for name in ("Space", "←", "→", "Shift+←", "Shift+→", "N", "P", "[", "]", "Home", "End", "?"):
         assert f">{name}<" in text
     qtbot.keyClick(panel.help, Qt.Key.Key_Escape)
     assert not panel.help.isVisible()
@@ -249,3 +249,34 @@ def test_qt_void_calls_do_not_leak_references_to_none(qtbot) -> None:  # noqa: A
         painter.fillRect(0, 0, 5, 5, QColor("#123456"))
     painter.end()
     assert sys.getrefcount(None) >= before - 50
+
+
+def test_skip_silence_jumps_over_the_hold(qtbot, panel: PlayerPanel, corpus: Path) -> None:  # noqa: ANN001
+    """zh_hold_fillers has a 14 s silent hold from about 13 s: with skip-silence on, playback hops it."""
+    call = corpus / "calls" / "zh_hold_fillers.mp3"
+    panel.open(str(call), content_hash(call))
+    qtbot.waitUntil(lambda: panel.playback.duration > 0, timeout=10000)
+    panel.skip_box.setChecked(True)
+    panel.seek(12.5)
+    panel.toggle_play()
+    qtbot.wait(1500)
+    assert panel.playback.playing
+    assert 26.5 < panel.playback.position < 28.5
+
+    panel.skip_box.setChecked(False)
+    panel.seek(14.0)
+    qtbot.wait(500)
+    assert panel.playback.position == pytest.approx(14.5, abs=TIMING_SLACK)
+
+
+def test_loop_and_play_asked_for_while_loading_apply_when_the_audio_arrives(qtbot, corpus: Path,  # noqa: ANN001
+                                                                            panel: PlayerPanel) -> None:
+    """As the coaching window does: open a call, loop a moment and play it, all before the audio is decoded."""
+    other = corpus / "calls" / "zh_good_delivery.wav"
+    panel.open(str(other), content_hash(other))
+    panel.set_loop(8.0, 9.0)
+    panel.seek_and_play(8.0)
+    qtbot.waitUntil(lambda: panel.playback.playing, timeout=10000)
+    qtbot.wait(1400)
+    assert panel.playback.loop == (8.0, 9.0) and panel.waveform.region == (8.0, 9.0)
+    assert 8.0 <= panel.playback.position < 9.0

@@ -43,6 +43,8 @@ SPEECH_MIN_LEVEL = 600  # peak-to-peak int16 units that always count as sound (a
 SPEECH_FLOOR_FACTOR = 4.0  # or this many times the channel's noise floor, whichever is higher
 SPEECH_BRIDGE_S = 0.5  # pauses shorter than this (a breath, a comma) stay inside one stretch of speech
 SPEECH_MIN_S = 0.12  # clicks shorter than this are not speech
+SKIP_MIN_S = 1.5  # skip-silence jumps over pauses at least this long ...
+SKIP_MARGIN_S = 0.3  # ... keeping this much of the pause at either end
 
 
 class PeaksCancelled(Exception):
@@ -98,6 +100,32 @@ class Peaks:
         runs = edges.reshape(-1, 2) * seconds
         runs[:, 1] = np.minimum(runs[:, 1], self.duration)
         return _bridge(runs, SPEECH_BRIDGE_S, SPEECH_MIN_S)
+
+
+def silent_gaps(speech: list[np.ndarray], duration: float, shortest: float = SKIP_MIN_S,
+                margin: float = SKIP_MARGIN_S) -> np.ndarray:
+    """Stretches where nobody speaks for at least ``shortest`` seconds, as (start, end) rows to skip.
+
+    Each gap keeps ``margin`` seconds of quiet at both ends, so a skipped hold still sounds like a pause
+    and no word's tail or onset is clipped.
+    """
+    runs = np.concatenate([np.asarray(r, dtype=float).reshape(-1, 2) for r in speech]) if speech else \
+        np.zeros((0, 2))
+    runs = _union(runs)
+    edges = np.concatenate(([0.0], runs.ravel(), [duration])).reshape(-1, 2)
+    gaps = np.stack([edges[:, 0] + margin, edges[:, 1] - margin], axis=1)
+    return gaps[gaps[:, 1] - gaps[:, 0] >= shortest - 2 * margin]
+
+
+def _union(runs: np.ndarray) -> np.ndarray:
+    """Overlapping (start, end) rows merged, sorted by start."""
+    if not len(runs):
+        return runs
+    runs = runs[np.argsort(runs[:, 0], kind="stable")]
+    reach = np.maximum.accumulate(runs[:, 1])
+    breaks = np.flatnonzero(runs[1:, 0] > reach[:-1])
+    return np.stack([runs[np.concatenate(([0], breaks + 1)), 0], reach[np.concatenate((breaks, [len(runs) - 1]))]],
+                    axis=1)
 
 
 def _bridge(runs: np.ndarray, gap: float, shortest: float) -> np.ndarray:

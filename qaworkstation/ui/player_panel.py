@@ -14,13 +14,13 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel,
-                               QLineEdit, QPlainTextEdit, QPushButton, QScrollBar, QTextEdit, QVBoxLayout,
+from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout,
+                               QLabel, QLineEdit, QPlainTextEdit, QPushButton, QScrollBar, QTextEdit, QVBoxLayout,
                                QWidget)
 
 from ..core.audio import read_samples
 from ..core.domain import Flag, Segment
-from ..core.peaks import Peaks, cached_peaks
+from ..core.peaks import Peaks, cached_peaks, silent_gaps
 from ..core.playback import Playback, output_devices
 from .format import clock
 from .shortcuts_help import ShortcutsHelp
@@ -59,6 +59,8 @@ class PlayerPanel(QWidget):
         self._loading = False
         self._play_when_loaded = False
         self._pending_seek: float | None = None
+        self._pending_loop: tuple[float, float] | None = None
+        self._gaps = np.zeros((0, 2))  # silent stretches that skip-silence jumps over
         self.help: ShortcutsHelp | None = None
         self._guard: TypingGuard | None = None
         self._build()
@@ -83,7 +85,7 @@ class PlayerPanel(QWidget):
         layout.addWidget(self.waveform)
         layout.addWidget(self.scrollbar)
 
-    def _build_bar(self) -> QHBoxLayout:
+    def _build_bar(self) -> QVBoxLayout:
         self.play_button = QPushButton(self.tr("Play"))
         self.play_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.play_button.clicked.connect(self.toggle_play)
@@ -104,21 +106,32 @@ class PlayerPanel(QWidget):
         self.device_box = QComboBox()
         self.device_box.setMaximumWidth(220)
         self.device_box.setToolTip(self.tr("Audio output device"))
+        self.skip_box = QCheckBox(self.tr("Skip silence"))
+        self.skip_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.skip_box.setToolTip(self.tr("Jump over pauses longer than 1.5 s where neither side speaks"))
         self.loop_label = QLabel()
+        self.loop_label.setStyleSheet("color: #5f6368;")
         self.help_button = QPushButton("?")
         self.help_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.help_button.setFixedWidth(28)
         self.help_button.setToolTip(self.tr("Keyboard shortcuts (?)"))
         bar = QHBoxLayout()
-        for widget in (self.play_button, self.time_label, self.speed_box, self.channel_box):
+        for widget in (self.play_button, self.time_label, self.speed_box, self.channel_box,
+                       QLabel(self.tr("Lead-in")), self.lead_in_box):
             bar.addWidget(widget)
-        bar.addWidget(QLabel(self.tr("Lead-in")))
-        bar.addWidget(self.lead_in_box)
-        bar.addWidget(self.loop_label)
         bar.addStretch(1)
-        bar.addWidget(self.device_box)
         bar.addWidget(self.help_button)
-        return bar
+        second = QHBoxLayout()
+        second.addWidget(self.loop_label)
+        second.addStretch(1)
+        second.addWidget(self.skip_box)
+        second.addWidget(QLabel(self.tr("Output")))
+        second.addWidget(self.device_box)
+        rows = QVBoxLayout()
+        rows.setSpacing(2)
+        rows.addLayout(bar)
+        rows.addLayout(second)
+        return rows
 
     def _restore_device(self) -> None:
         """List output devices and reselect the one chosen last time, found by name (indexes change)."""
@@ -157,8 +170,7 @@ class PlayerPanel(QWidget):
 
     def install_shortcuts(self, window: QWidget) -> None:
         """Bind the player's keys on ``window``; typing in a text field keeps its keys (see TypingGuard)."""
-        self.help = ShortcutsHelp(window, [(QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText),
-                                            text) for key, text, _action in self.shortcut_table()])
+        self.help = ShortcutsHelp(window, [(_key_label(key), text) for key, text, _action in self.shortcut_table()])
         self.help_button.clicked.connect(self.help.toggle)
         for key, _text, action in self.shortcut_table():
             QShortcut(QKeySequence(key), window, activated=action)
@@ -182,6 +194,7 @@ class PlayerPanel(QWidget):
         self._loading = True
         self._play_when_loaded = False
         self._pending_seek = None
+        self._pending_loop = None
         self.playback.pause()
         self.playback.load(np.zeros((0, 2), np.float32), 8000)
         self.waveform.set_region(None)
@@ -196,12 +209,16 @@ class PlayerPanel(QWidget):
     @staticmethod
     def _load(path: str, sha256: str, context: JobContext) -> tuple[np.ndarray, int]:
         peaks = cached_peaks(path, sha256, cancelled=context.cancelled)
-        context.emit((peaks, [peaks.speech(channel) for channel in range(peaks.channels)]))
+        speech = [peaks.speech(channel) for channel in range(peaks.channels)]
+        context.emit((peaks, speech, silent_gaps(speech, peaks.duration)))
         return read_samples(path)
 
-    def _on_peaks(self, token: int, item: tuple[Peaks, list[np.ndarray]]) -> None:
+    def _on_peaks(self, token: int, item: tuple[Peaks, list[np.ndarray], np.ndarray]) -> None:
         if token == self._token:
-            self.waveform.set_peaks(*item)
+            peaks, speech, self._gaps = item
+            self.waveform.set_peaks(peaks, speech)
+            if self._pending_loop is not None:
+                self.waveform.set_region((min(self._pending_loop), max(self._pending_loop)))
 
     def _on_audio(self, token: int, job: Job, result: tuple[np.ndarray, int]) -> None:
         self._jobs.discard(job)
@@ -211,6 +228,8 @@ class PlayerPanel(QWidget):
         samples, rate = result
         self.playback.load(samples, rate)
         self.waveform.set_samples(samples)
+        if self._pending_loop is not None:
+            self.playback.set_loop(*self._pending_loop)
         if self._pending_seek is not None:
             self.playback.seek(self._pending_seek)
         if self._play_when_loaded:
@@ -310,24 +329,44 @@ class PlayerPanel(QWidget):
         self.channel_box.setCurrentIndex(index)
 
     def set_loop(self, start: float, end: float) -> None:
+        """Repeat ``start``–``end``; called while the audio is still loading, it applies once it arrives."""
         self.waveform.set_region((min(start, end), max(start, end)))
-        self.playback.set_loop(start, end)
+        if self._loading:
+            self._pending_loop = (start, end)
+        else:
+            self.playback.set_loop(start, end)
 
     def clear_loop(self) -> None:
+        self._pending_loop = None
         self.waveform.set_region(None)
         self.playback.clear_loop()
 
     def _on_tick(self) -> None:
-        position = self.playback.position
+        position = self._skip_silence(self.playback.position)
         self.play_button.setText(self.tr("Pause") if self.playback.playing or self._play_when_loaded
                                  else self.tr("Play"))
         duration = self.playback.duration or self.waveform.duration
         self.time_label.setText(f"{clock(position, hundredths=True)} / {clock(duration)}")
         loop = self.playback.loop
         self.loop_label.setText(self.tr("Loop {0}–{1} (Esc clears)").format(
-            clock(loop[0], hundredths=True), clock(loop[1], hundredths=True)) if loop else "")
+            clock(loop[0], hundredths=True), clock(loop[1], hundredths=True)) if loop
+            else self.tr("Shift+drag on the waveform to loop a region · ? for keys"))
         self.waveform.set_position(position)
         self.positionChanged.emit(position)
+
+    def _skip_silence(self, position: float) -> float:
+        """With skip-silence on, a playhead that entered a long pause jumps to its end; returns the position.
+
+        Done on the tick rather than in the audio callback: at worst a tick's worth of the pause is heard,
+        and the engine's clock stays a plain function of time.
+        """
+        if not self.skip_box.isChecked() or not self.playback.playing or not len(self._gaps):
+            return position
+        index = int(np.searchsorted(self._gaps[:, 0], position, side="right")) - 1
+        if index < 0 or position >= self._gaps[index, 1]:
+            return position
+        self.playback.seek(self._gaps[index, 1])
+        return self.playback.position
 
     # scrollbar ---------------------------------------------------------------------------------------------
 
@@ -348,6 +387,12 @@ class PlayerPanel(QWidget):
         span = self.waveform.view_span
         if span:
             self.waveform.set_view(value * span / SCROLL_UNITS, span)
+
+
+def _key_label(key: str) -> str:
+    """How a key reads on the help card: the platform's own names, arrows as arrows."""
+    text = QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText)
+    return text.replace("Left", "←").replace("Right", "→")
 
 
 class TypingGuard(QObject):

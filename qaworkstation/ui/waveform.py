@@ -45,7 +45,7 @@ RULER_BACKGROUND = QColor("#1a1b1e")
 GRID = QColor("#2f3136")
 TEXT = QColor("#b5bac1")
 PLAYHEAD = QColor("#f2f3f5")
-REGION = QColor(255, 255, 255, 40)
+REGION = QColor(255, 255, 255, 64)
 REGION_EDGE = QColor("#f2f3f5")
 SPEECH_BAR = 3  # px: the strip along each lane's foot that marks detected speech
 TURN_ALPHA = 34 / 255  # how strongly a transcript turn tints its lane
@@ -54,6 +54,10 @@ WAVE_COLOURS = {speaker: QColor(SPEAKER_COLOURS[speaker]).lighter(150) for speak
 MONO_COLOUR = QColor(SPEAKER_COLOURS[UNKNOWN]).lighter(170)
 FLAG_COLOURS = {category: QColor(colour) for category, colour in CATEGORY_COLOURS.items()}
 OTHER_FLAG_COLOUR = QColor("#9aa0a6")
+FLAG_SPAN_ALPHA = 48
+FLAG_TINTS = {category: QColor(colour.red(), colour.green(), colour.blue(), FLAG_SPAN_ALPHA)
+              for category, colour in FLAG_COLOURS.items()}
+OTHER_FLAG_TINT = QColor(0x9a, 0xa0, 0xa6, FLAG_SPAN_ALPHA)
 
 
 def _argb(colour: QColor) -> int:
@@ -64,6 +68,10 @@ def _blend(under: QColor, over: QColor, alpha: float) -> int:
     """``over`` laid on ``under`` at ``alpha``, as an opaque ARGB pixel."""
     mix = QColor.fromRgbF(*(a * (1 - alpha) + b * alpha for a, b in zip(under.getRgbF()[:3], over.getRgbF()[:3])))
     return _argb(mix)
+
+
+TURN_BANDS = {who: _blend(LANE_BACKGROUND, WAVE_COLOURS.get(who, MONO_COLOUR), TURN_ALPHA)
+              for who in (AGENT, CUSTOMER, UNKNOWN)}
 
 
 def column_peaks(peaks: Peaks, samples: np.ndarray, start_s: float, span_s: float,
@@ -133,7 +141,7 @@ class WaveformView(QWidget):
         self._gain = 1.0
         self._flags: list[Flag] = []
         self._segments: list[Segment] = []
-        self._turns: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # speaker -> starts, ends
+        self._turns: dict[str, np.ndarray] = {}  # speaker -> (start, end) rows
         self._position = 0.0
         self._view_start = 0.0
         self._view_span = 0.0
@@ -176,8 +184,8 @@ class WaveformView(QWidget):
     def set_segments(self, segments: Sequence[Segment]) -> None:
         self._segments = list(segments)
         speakers = sorted({segment.speaker for segment in self._segments})
-        self._turns = {who: (np.array([s.start for s in self._segments if s.speaker == who]),
-                             np.array([s.end for s in self._segments if s.speaker == who])) for who in speakers}
+        self._turns = {who: np.array([(s.start, s.end) for s in self._segments if s.speaker == who])
+                       for who in speakers}
         self._invalidate()
 
     def clear(self) -> None:
@@ -350,7 +358,7 @@ class WaveformView(QWidget):
     # --- painting ----------------------------------------------------------------------------------------
 
     def sizeHint(self) -> QSize:
-        return QSize(720, 180)
+        return QSize(720, 220)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         self._invalidate()
@@ -444,11 +452,11 @@ class WaveformView(QWidget):
 
     def _fill_turns(self, pixels: np.ndarray, speaker: str | None) -> None:
         """Faint bands where each speaker talks (from the transcript), so turn-taking reads at a glance."""
-        for who, (starts, ends) in self._turns.items():
+        for who, spans in self._turns.items():
             if speaker is not None and who != speaker and who in WAVE_COLOURS:
                 continue
-            band = _blend(LANE_BACKGROUND, WAVE_COLOURS.get(who, MONO_COLOUR), TURN_ALPHA)
-            pixels[:, self._covered(np.stack([starts, ends], axis=1), pixels.shape[1])] = band
+            band = TURN_BANDS.get(who, TURN_BANDS[UNKNOWN])
+            pixels[:, self._covered(spans, pixels.shape[1])] = band
 
     def _fill_wave(self, pixels: np.ndarray, low: np.ndarray, high: np.ndarray, colour: QColor,
                    ratio: float) -> None:
@@ -504,20 +512,29 @@ class WaveformView(QWidget):
         return QPolygonF([QPointF(x, y) for x, y in zip(xs, ys)])
 
     def _paint_flags(self, painter: QPainter, lanes: list[QRectF]) -> None:
-        bottom = lanes[-1].bottom()
+        """A tinted span and a line per flag across the lanes, and a marker to click above them.
+
+        Spans and lines are whole-pixel rectangles drawn without antialiasing: blending a fractional,
+        antialiased rectangle costs several times more, and a zoomed-in flag can span the whole widget.
+        """
+        bottom = round(lanes[-1].bottom())
         painter.setPen(Qt.PenStyle.NoPen)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        visible = []
         for flag in self._flags:
             x0, x1 = self.x_at(flag.start), self.x_at(flag.end)
             if x1 < -6 or x0 > self.width() + 6:
                 continue
-            colour = FLAG_COLOURS.get(flag.category, OTHER_FLAG_COLOUR)
-            span = QColor(colour)
-            span.setAlpha(48)
-            painter.fillRect(QRectF(x0, MARKER_HEIGHT, max(x1 - x0, 1.0), bottom - MARKER_HEIGHT), span)
-            painter.fillRect(QRectF(x0 - 0.75, MARKER_HEIGHT, 1.5, bottom - MARKER_HEIGHT), colour)
+            left, right = max(round(x0), -1), min(round(x1), self.width() + 1)
+            painter.fillRect(QRect(left, MARKER_HEIGHT, max(right - left, 1), bottom - MARKER_HEIGHT),
+                             FLAG_TINTS.get(flag.category, OTHER_FLAG_TINT))
+            visible.append((round(x0), FLAG_COLOURS.get(flag.category, OTHER_FLAG_COLOUR)))
+        for x, colour in visible:
+            painter.fillRect(QRect(x - 1, MARKER_HEIGHT, 2, bottom - MARKER_HEIGHT), colour)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        for x, colour in visible:
             painter.setBrush(colour)
-            painter.drawPolygon(QPolygonF([QPointF(x0 - 5, 1), QPointF(x0 + 5, 1),
-                                           QPointF(x0, MARKER_HEIGHT - 1)]))
+            painter.drawPolygon(QPolygonF([QPointF(x - 5, 1), QPointF(x + 5, 1), QPointF(x, MARKER_HEIGHT - 1)]))
         painter.setBrush(Qt.BrushStyle.NoBrush)
 
     def _paint_lane_labels(self, painter: QPainter, lanes: list[QRectF]) -> None:
