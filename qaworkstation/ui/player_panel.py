@@ -74,7 +74,7 @@ class PlayerPanel(QWidget):
         self.waveform = WaveformView()
         self.waveform.seekRequested.connect(self.seek)
         self.waveform.flagClicked.connect(self.jump_to_flag)
-        self.waveform.regionSelected.connect(self.playback.set_loop)
+        self.waveform.regionSelected.connect(self.set_loop)
         self.waveform.viewChanged.connect(self._sync_scrollbar)
         self.scrollbar = QScrollBar(Qt.Orientation.Horizontal)
         self.scrollbar.valueChanged.connect(self._on_scrolled)
@@ -86,6 +86,27 @@ class PlayerPanel(QWidget):
         layout.addWidget(self.scrollbar)
 
     def _build_bar(self) -> QVBoxLayout:
+        """Transport and view controls on the first row; loop state, skip-silence and output on the second."""
+        self._make_controls()
+        bar = QHBoxLayout()
+        for widget in (self.play_button, self.time_label, self.speed_box, self.channel_box,
+                       QLabel(self.tr("Lead-in")), self.lead_in_box):
+            bar.addWidget(widget)
+        bar.addStretch(1)
+        bar.addWidget(self.help_button)
+        second = QHBoxLayout()
+        second.addWidget(self.loop_label)
+        second.addStretch(1)
+        second.addWidget(self.skip_box)
+        second.addWidget(QLabel(self.tr("Output")))
+        second.addWidget(self.device_box)
+        rows = QVBoxLayout()
+        rows.setSpacing(2)
+        rows.addLayout(bar)
+        rows.addLayout(second)
+        return rows
+
+    def _make_controls(self) -> None:
         self.play_button = QPushButton(self.tr("Play"))
         self.play_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.play_button.clicked.connect(self.toggle_play)
@@ -115,23 +136,6 @@ class PlayerPanel(QWidget):
         self.help_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.help_button.setFixedWidth(28)
         self.help_button.setToolTip(self.tr("Keyboard shortcuts (?)"))
-        bar = QHBoxLayout()
-        for widget in (self.play_button, self.time_label, self.speed_box, self.channel_box,
-                       QLabel(self.tr("Lead-in")), self.lead_in_box):
-            bar.addWidget(widget)
-        bar.addStretch(1)
-        bar.addWidget(self.help_button)
-        second = QHBoxLayout()
-        second.addWidget(self.loop_label)
-        second.addStretch(1)
-        second.addWidget(self.skip_box)
-        second.addWidget(QLabel(self.tr("Output")))
-        second.addWidget(self.device_box)
-        rows = QVBoxLayout()
-        rows.setSpacing(2)
-        rows.addLayout(bar)
-        rows.addLayout(second)
-        return rows
 
     def _restore_device(self) -> None:
         """List output devices and reselect the one chosen last time, found by name (indexes change)."""
