@@ -280,3 +280,21 @@ def test_loop_and_play_asked_for_while_loading_apply_when_the_audio_arrives(qtbo
     qtbot.wait(1400)
     assert panel.playback.loop == (8.0, 9.0) and panel.waveform.region == (8.0, 9.0)
     assert 8.0 <= panel.playback.position < 9.0
+
+
+def test_transcript_highlights_the_word_being_spoken(qtbot) -> None:  # noqa: ANN001
+    from qaworkstation.core.domain import Segment, Word
+    from qaworkstation.ui.transcript_view import TranscriptView
+
+    view = TranscriptView()
+    qtbot.addWidget(view)
+    view.set_transcript([Segment("agent", 0.0, 2.0, "您好 请问", [Word(0.0, 0.5, "您好"), Word(0.6, 1.5, " 请问")]),
+                         Segment("customer", 2.5, 4.0, "hello there",
+                                 [Word(2.5, 3.0, " hello"), Word(3.0, 3.8, " there")])], [])
+    spoken = []
+    for seconds in (0.2, 1.0, 3.4, 5.0):
+        view.set_position(seconds)
+        view.highlight_word(seconds)
+        selections = view.extraSelections()
+        spoken.append(selections[0].cursor.selectedText() if selections else "")
+    assert spoken == ["您好", "请问", "there", ""]
