@@ -54,3 +54,23 @@ def test_moments_session_follow_up_and_pack(store, transcriber, rubrics, calls_c
     samples, rate = sf.read(io.BytesIO(base64.b64decode(clips[0])))
     expected = (flagged[0].end - flagged[0].start) + 4.0
     assert abs(len(samples) / rate - expected) < 0.1 and abs(samples).max() > 0.01
+
+
+def test_pack_masks_and_mutes_personal_data(store, calls_copy: Path, tmp_path: Path) -> None:
+    """A customer's phone number said in a flagged moment is masked in the text and silent in the clip."""
+    from qaworkstation.core.coaching import Moment
+    from qaworkstation.core.domain import Segment, Word
+
+    recording_id = import_paths(store, [calls_copy / "zh_good_delivery.wav"]).recording_ids[0]
+    digits = "13812345678"
+    words = [Word(19.5 + 0.2 * i, 19.7 + 0.2 * i, d) for i, d in enumerate(digits)]
+    store.save_transcript(recording_id, "k", "m", {}, "zh", [
+        Segment("customer", 19.0, 22.0, "我的电话是" + digits, [Word(19.0, 19.5, "我的电话是"), *words], "zh")])
+    moment = Moment(recording_id, "zh_good_delivery.wav", "", 19.0, 22.0, "forbidden", "x", "x", "B", 1.0,
+                    "电话是" + digits)
+    page = export_pack(store, CoachingSession("A1001", "coach", [moment]), tmp_path / "p.html").read_text("utf-8")
+    assert digits not in page and "***********" in page
+    clip = re.findall(r'src="data:audio/wav;base64,([^"]+)"', page)[0]
+    samples, rate = sf.read(io.BytesIO(base64.b64decode(clip)))
+    start = int((19.5 - 17.0) * rate) + int(0.2 * rate)  # clip starts 2 s before the moment
+    assert abs(samples[start:start + rate]).max() == 0.0

@@ -1,7 +1,8 @@
 """The coaching pack handed to an agent: one self-contained HTML file they can open anywhere.
 
 Each moment carries its transcript excerpt, the score of its call, the coach's note and the audio clip itself
-(embedded as a WAV data URI), so the pack needs neither the app nor access to the recordings.
+(embedded as a WAV data URI), so the pack needs neither the app nor access to the recordings. The pack
+leaves the QA team, so customers' phone, ID and card numbers are masked in its text and muted in its clips.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import soundfile as sf
 from .atomic import atomic_write_text
 from .coaching import CoachingSession, Moment
 from .domain import Segment
+from .redact import mute_spans, redact_segments, redact_text
 from .store import Store
 
 LEAD_S = 2.0
@@ -41,8 +43,14 @@ def _wav_data_uri(samples: np.ndarray, rate: int) -> str:
     return "data:audio/wav;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def export_pack(store: Store, session: CoachingSession, path: Path, text_filter: TextFilter = lambda t: t,
-                clip_filter: ClipFilter | None = None) -> Path:
+def mute_personal_data(samples: np.ndarray, rate: int, clip_start: float, segments: list[Segment]) -> np.ndarray:
+    """Silence the clip wherever the transcript holds a phone, ID or card number or an e-mail address."""
+    spans = [(start - clip_start, end - clip_start) for start, end in redact_segments(segments).mute]
+    return mute_spans(samples, rate, spans)
+
+
+def export_pack(store: Store, session: CoachingSession, path: Path, text_filter: TextFilter = redact_text,
+                clip_filter: ClipFilter | None = mute_personal_data) -> Path:
     """Write the pack atomically; ``text_filter``/``clip_filter`` redact what the agent must not see or hear."""
     sections = [_moment_html(store, moment, text_filter, clip_filter) for moment in session.moments]
     page = _PAGE.format(agent=html.escape(session.agent), coach=html.escape(session.coach),
