@@ -16,6 +16,7 @@ from qaworkstation.core.demo_data import (
     demo_agents,
     generate_month,
     generate_months,
+    main,
 )
 from qaworkstation.core.domain import Evaluation, Flag, ItemScore, Rubric
 from qaworkstation.core.report_charts import (
@@ -345,3 +346,19 @@ def test_daily_detail_pdf_pages_long_days(tmp_path: Path) -> None:
 
     assert not [w for w in caught if "missing from" in str(w.message)]
     assert len(re.findall(rb"/Type /Page\b", path.read_bytes())) == -(-len(rows) // 28)
+
+
+def test_big_teams_spread_agents_trends_and_tables_over_pages(rubric: Rubric) -> None:
+    evaluations = [call(rubric, n, f"agent{n:02d}", "一组", "2026-10-05", {}) for n in range(1, 41)]
+
+    figures = report_figures(build_quality_report(evaluations, OCTOBER, [rubric]))
+
+    assert [f.name for f in figures] == ["summary", "teams", "agents", "agents-2", "problems", "flags", "trend",
+                                         "trend-2", "trend-3", "agent_table", "agent_table-2"]
+
+
+def test_the_documentation_report_is_written_by_the_generator(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main([str(tmp_path / "docs")]) == 0
+
+    assert (tmp_path / "docs" / "monthly-report.pdf").read_bytes().startswith(b"%PDF")
+    assert "monthly-report.pdf" in capsys.readouterr().out

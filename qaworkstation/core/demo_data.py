@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from .domain import VIOLATION_CATEGORIES, Evaluation, Flag, ItemScore, PhraseRule, Rubric, RubricItem
+from .reports import Period, build_quality_report
 from .rubric import bundled_rubrics_dir, load_rubric, score_evaluation
 from .store import Store
 
@@ -194,7 +195,8 @@ _CONTEXT = ("我帮您看一下", "您稍等", "这个情况是这样的", "您�
 
 
 def _comment(rubric: Rubric, items: dict[str, ItemScore]) -> str:
-    lost = [rubric.item(i).title for i, s in items.items() if s.score is not None and s.score < rubric.item(i).max_points]
+    lost = [rubric.item(i).title for i, s in items.items()
+            if s.score is not None and s.score < rubric.item(i).max_points]
     return "、".join(lost[:3]) + ("需改进" if lost else "") if rubric.language == "zh" else ", ".join(lost[:3])
 
 
@@ -207,8 +209,8 @@ def save_to_store(store: Store, evaluation: Evaluation) -> Evaluation:
     sha256 = uuid.uuid5(uuid.NAMESPACE_URL, f"{evaluation.call_id}/{evaluation.file_name}").hex * 2
     recording_id, _ = store.add_recording({
         "sha256": sha256, "path": f"/calls/{evaluation.file_name}", "file_name": evaluation.file_name,
-        "duration": _CALL_SECONDS, "channels": 2, "samplerate": 8000, "agent": evaluation.agent, "team": evaluation.team,
-        "call_id": evaluation.call_id, "call_time": evaluation.call_time,
+        "duration": _CALL_SECONDS, "channels": 2, "samplerate": 8000, "agent": evaluation.agent,
+        "team": evaluation.team, "call_id": evaluation.call_id, "call_time": evaluation.call_time,
     })
     store.save_analysis(recording_id, evaluation.rubric_id, evaluation.flags, [])
     return store.save_evaluation(replace(evaluation, id="", recording_id=recording_id, flags=[]))
@@ -217,9 +219,9 @@ def save_to_store(store: Store, evaluation: Evaluation) -> Evaluation:
 def main(argv: list[str] | None = None) -> int:
     """Write the sample monthly report (previous month included for comparisons) into a folder."""
     from .report_charts import export_pdf  # matplotlib is loaded only when a report is made
-    from .reports import Period, build_quality_report
 
-    out = Path((argv if argv is not None else sys.argv[1:] or ["docs"])[0])
+    args = sys.argv[1:] if argv is None else argv
+    out = Path(args[0] if args else "docs")
     period = Period.month(DEMO_MONTH)
     months = [period.previous().start.strftime("%Y-%m"), DEMO_MONTH]
     rubrics = default_rubrics()

@@ -1,21 +1,24 @@
-"""Charts of a quality report, and its PDF and PNG exports.
+"""Charts of quality reports, daily detail and calibration, and their PDF and PNG exports.
 
 Figures are plain :class:`matplotlib.figure.Figure` objects drawn with the Agg canvas; pyplot is never used, so
 nothing here touches a GUI backend or global figure state. The window embeds the same figures with
 ``FigureCanvasQTAgg(figure)``; the PDF is one figure per A4 landscape page.
 
 Chinese text needs a CJK font: :func:`configure_fonts` puts the first installed one in front of matplotlib's
-sans-serif list, and matplotlib falls back glyph by glyph, so no label is drawn as empty boxes.
+sans-serif list, and matplotlib falls back glyph by glyph, so no label is drawn as empty boxes. The PDF keeps
+matplotlib's default Type 3 font subsets: Noto CJK is an OpenType/CFF font, which Type 42 embedding mislabels.
 """
 
 from __future__ import annotations
 
 import io
 import math
+from functools import partial
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 from matplotlib import font_manager
@@ -24,11 +27,13 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import FancyBboxPatch, Patch
 
 from .atomic import atomic_write_bytes
 from .calibration import EXPERT, CalibrationResult
 from .reports import (
     SEVERITIES,
+    AgentTrend,
     DetailRow,
     QualityReport,
     Stats,
@@ -43,6 +48,7 @@ CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingF
              "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "SimHei", "Noto Sans CJK JP", "Noto Sans CJK TC")
 PAGE_SIZE = (11.69, 8.27)  # A4 landscape, inches
 PNG_DPI = 150
+EXPORT_FORMATS = ("pdf", "png", "csv", "xlsx")
 
 CURRENT = "#2f6db5"
 PREVIOUS = "#b7c6dc"
@@ -55,13 +61,13 @@ TEAM_COLOURS = ("#2f6db5", "#e07b39", "#3a9d5d", "#8e5bb5", "#c94f6d", "#4aa3b5"
 _MAX_AGENT_BARS = 30
 _MAX_PROBLEM_BARS = 14
 _TREND_COLUMNS = 4
+_TRENDS_PER_PAGE = 16
 _TABLE_ROWS = 28
 _HIGHLIGHTS = 5
 _CALIBRATION_ITEMS = 10
 _DETAIL_WIDTHS = (0.09, 0.07, 0.07, 0.08, 0.06, 0.06, 0.05, 0.37, 0.15)
 _DEDUCTED_WIDTH = 62  # half-width characters that fit the detail table's deducted-items column
 _FLAGS_WIDTH = 24
-EXPORT_FORMATS = ("pdf", "png", "csv", "xlsx")
 _PERCENT_TICKS = range(0, 101, 20)  # the axes run past 100% to leave room for labels; the ticks do not
 _LIST_WIDTH = 58  # half-width characters that fit beside an agent's name in the individual-problem list
 
@@ -76,7 +82,6 @@ def configure_fonts() -> list[str]:
     rest = [name for name in matplotlib.rcParams["font.sans-serif"] if name not in found]
     matplotlib.rcParams["font.sans-serif"] = [*found, *rest]
     matplotlib.rcParams["font.family"] = "sans-serif"
-
     return found
 
 
@@ -92,20 +97,32 @@ class ReportFigure:
 def report_figures(report: QualityReport) -> list[ReportFigure]:
     """Every chart of the report in page order, each a stand-alone figure (PDF page, PNG file, or widget)."""
     configure_fonts()
-    pages: list[tuple[str, str, Callable[[Figure, QualityReport], None]]] = [
-        ("summary", report.title, _draw_summary),
-        ("teams", label(report.language, "teams"), _draw_teams),
-        ("agents", label(report.language, "agents"), _draw_agents),
-        ("problems", label(report.language, "top_problems"), _draw_problems),
-        ("flags", label(report.language, "top_flags"), _draw_flags),
-        ("trend", label(report.language, "trend"), _draw_trend),
+    t = partial(label, report.language)
+    pages: list[tuple[str, str, Callable[[Figure], None]]] = [
+        ("summary", report.title, partial(_draw_summary, report=report)),
+        ("teams", t("teams"), partial(_draw_teams, report=report)),
     ]
+    for number, agents in enumerate(_chunks(report.agents, _MAX_AGENT_BARS), start=1):
+        pages.append((_numbered("agents", number), t("agents"), partial(_draw_agents, report=report, agents=agents)))
+    pages.append(("problems", t("top_problems"), partial(_draw_problems, report=report)))
+    pages.append(("flags", t("top_flags"), partial(_draw_flags, report=report)))
+    for number, trends in enumerate(_chunks(report.trends, _TRENDS_PER_PAGE), start=1):
+        pages.append((_numbered("trend", number), t("trend"), partial(_draw_trend, report=report, trends=trends)))
     figures = []
     for name, title, draw in pages:
         figure = _page()
-        draw(figure, report)
+        draw(figure)
         figures.append(ReportFigure(name, title, figure))
     return figures + _table_pages(report)
+
+
+def _chunks(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
+    """Pages of at most ``size`` items; an empty list still gets one (empty) page."""
+    return [items[start:start + size] for start in range(0, len(items), size)] or [items]
+
+
+def _numbered(name: str, number: int) -> str:
+    return name if number == 1 else f"{name}-{number}"
 
 
 def export_pdf(report: QualityReport, path: str | Path) -> Path:
@@ -148,7 +165,7 @@ def _heading(figure: Figure, report: QualityReport, title: str) -> None:
 
 
 def _draw_summary(figure: Figure, report: QualityReport) -> None:
-    t = lambda key: label(report.language, key)  # noqa: E731 - a short local alias keeps the layout readable
+    t = partial(label, report.language)
     figure.suptitle(report.title, fontsize=20, fontweight="bold", x=0.02, ha="left")
     figure.get_layout_engine().set(rect=(0, 0.03, 1, 0.97))  # room for the footer below the charts
     grid = figure.add_gridspec(2, 2, height_ratios=(1, 2.4))
@@ -168,7 +185,7 @@ def _draw_summary(figure: Figure, report: QualityReport) -> None:
 
 def _kpi_cards(ax: Axes, report: QualityReport) -> None:
     """The headline numbers with their change since the previous period; green means better."""
-    t = lambda key: label(report.language, key)  # noqa: E731
+    t = partial(label, report.language)
     now, before = report.summary, report.previous
     cards = [
         (t("calls"), f"{now.calls}", _delta(now.calls, before.calls, "", higher_is_better=None)),
@@ -182,7 +199,7 @@ def _kpi_cards(ax: Axes, report: QualityReport) -> None:
     width = 1.0 / len(cards)
     for index, (caption, value, (change, colour)) in enumerate(cards):
         left = index * width
-        ax.add_patch(matplotlib.patches.FancyBboxPatch(
+        ax.add_patch(FancyBboxPatch(
             (left + 0.008, 0.06), width - 0.016, 0.88, boxstyle="round,pad=0.004,rounding_size=0.02",
             transform=ax.transAxes, facecolor="#f3f6fa", edgecolor="#d5dde8"))
         centre = left + width / 2
@@ -220,7 +237,7 @@ def _pct_value(value: float | None) -> str:
 
 
 def _severity_comparison(ax: Axes, report: QualityReport) -> None:
-    t = lambda key: label(report.language, key)  # noqa: E731
+    t = partial(label, report.language)
     before = [report.previous.severity[s] for s in SEVERITIES]
     now = [report.summary.severity[s] for s in SEVERITIES]
     _paired_bars(ax, [f"{t(s)}{t('problems')}" for s in SEVERITIES], before, now, report, "{:.0f}")
@@ -232,7 +249,8 @@ def _paired_bars(ax: Axes, names: Sequence[str], before: Sequence[float | None],
     """Previous period (light) beside the current one (dark), values written on the bars."""
     width = 0.38
     xs = range(len(names))
-    for offset, values, colour, key in ((-width / 2, before, PREVIOUS, "previous"), (width / 2, now, CURRENT, "current")):
+    series = ((-width / 2, before, PREVIOUS, "previous"), (width / 2, now, CURRENT, "current"))
+    for offset, values, colour, key in series:
         heights = [v if v is not None else 0 for v in values]
         bars = ax.bar([x + offset for x in xs], heights, width, color=colour,
                       label=f"{label(report.language, key)} ({_period_label(report, key)})")
@@ -250,7 +268,7 @@ def _period_label(report: QualityReport, key: str) -> str:
 def _highlights(ax: Axes, report: QualityReport) -> None:
     """The findings a supervisor reads first: common problems, the most frequent violations and the agents
     who need attention."""
-    t = lambda key: label(report.language, key)  # noqa: E731
+    t = partial(label, report.language)
     ax.set_axis_off()
     common = [t("common_line").format(title=p.title, severity=t(p.severity), share=p.agent_share, calls=p.calls)
               for p in report.common_problems[:_HIGHLIGHTS]]
@@ -277,7 +295,7 @@ def _highlights(ax: Axes, report: QualityReport) -> None:
 
 
 def _draw_teams(figure: Figure, report: QualityReport) -> None:
-    t = lambda key: label(report.language, key)  # noqa: E731
+    t = partial(label, report.language)
     _heading(figure, report, t("teams"))
     left, right = figure.subplots(1, 2, width_ratios=(1.2, 1))
     names = [s.name for s in report.teams]
@@ -303,18 +321,18 @@ def _severity_stack(ax: Axes, names: Sequence[str], groups: Sequence[Stats], rep
         bars = ax.bar(names, values, 0.55, bottom=bottoms, color=SEVERITY_COLOURS[severity],
                       label=label(report.language, severity))
         ax.bar_label(bars, labels=[str(v) if v else "" for v in values], label_type="center", fontsize=9)
-        bottoms = [b + v for b, v in zip(bottoms, values)]
+        bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
     ax.set_title(label(report.language, "problems_abc"), loc="left", fontsize=12, fontweight="bold")
     ax.legend(fontsize=9, frameon=False, ncols=3, loc="upper right")
     ax.margins(y=0.15)
     _tidy(ax)
 
 
-def _draw_agents(figure: Figure, report: QualityReport) -> None:
+def _draw_agents(figure: Figure, report: QualityReport, agents: Sequence[Stats]) -> None:
     """Pass rate and mean score per agent, worst at the bottom, bars coloured by team."""
-    t = lambda key: label(report.language, key)  # noqa: E731
+    t = partial(label, report.language)
     _heading(figure, report, t("agents"))
-    agents = list(reversed(report.agents[:_MAX_AGENT_BARS]))
+    agents = list(reversed(agents))
     if not agents:
         _empty_page(figure, report)
         return
@@ -323,7 +341,8 @@ def _draw_agents(figure: Figure, report: QualityReport) -> None:
     names = [a.name for a in agents]
     rates = [_rate_of(a) or 0.0 for a in agents]
     bars = left.barh(names, rates, color=[colours[a.team] for a in agents])
-    left.bar_label(bars, labels=[f"{r:.0f}%  (n={a.calls})" for r, a in zip(rates, agents)], fontsize=8, padding=2)
+    captions = [f"{r:.0f}%  (n={a.calls})" for r, a in zip(rates, agents, strict=True)]
+    left.bar_label(bars, labels=captions, fontsize=8, padding=2)
     left.set_xlim(0, 125)
     left.set_xticks(_PERCENT_TICKS)
     left.set_title(f"{t('pass_rate')} %", loc="left", fontsize=12, fontweight="bold")
@@ -336,7 +355,7 @@ def _draw_agents(figure: Figure, report: QualityReport) -> None:
         right.axvline(mark, color=BAD, linestyle="--", linewidth=1)
         right.text(mark, len(agents) - 0.4, f" {t('pass_mark')} {mark:g}", color=BAD, fontsize=8, va="bottom")
     right.set_title(f"{t('mean_score')} %", loc="left", fontsize=12, fontweight="bold")
-    handles = [matplotlib.patches.Patch(color=colour, label=team) for team, colour in colours.items()]
+    handles = [Patch(color=colour, label=team) for team, colour in colours.items()]
     right.legend(handles=handles, fontsize=9, frameon=False, loc="lower left", bbox_to_anchor=(0, -0.12), ncols=8)
     for ax in (left, right):
         _tidy(ax)
@@ -352,20 +371,21 @@ def _team_colours(report: QualityReport) -> dict[str, str]:
 
 def _draw_problems(figure: Figure, report: QualityReport) -> None:
     """Items by the share of agents who lost points on them; the dashed line is the common-problem threshold."""
-    t = lambda key: label(report.language, key)  # noqa: E731
+    t = partial(label, report.language)
     _heading(figure, report, t("top_problems"))
     left, right = figure.subplots(1, 2, width_ratios=(1.25, 1))
     problems = list(reversed(report.problems[:_MAX_PROBLEM_BARS]))
     names = [f"{p.title} ({p.severity})" for p in problems]
     shares = [100 * p.agent_share for p in problems]
     bars = left.barh(names, shares, color=[COMMON if p.common else INDIVIDUAL for p in problems])
-    left.bar_label(bars, labels=[f"{s:.0f}%  · {p.calls}" for s, p in zip(shares, problems)], fontsize=8, padding=2)
+    captions = [f"{s:.0f}%  · {p.calls}" for s, p in zip(shares, problems, strict=True)]
+    left.bar_label(bars, labels=captions, fontsize=8, padding=2)
     left.axvline(100 * report.common_share, color="#333333", linestyle="--", linewidth=1)
     left.set_xlim(0, 125)
     left.set_xticks(_PERCENT_TICKS)
     left.set_xlabel(f"{t('agents_share')} %  ·  {t('problem_calls')}")
-    handles = [matplotlib.patches.Patch(color=COMMON, label=t("common")),
-               matplotlib.patches.Patch(color=INDIVIDUAL, label=t("individual"))]
+    handles = [Patch(color=COMMON, label=t("common")),
+               Patch(color=INDIVIDUAL, label=t("individual"))]
     left.legend(handles=handles, fontsize=9, frameon=False, loc="lower right")
     left.set_title(t("common_rule").format(share=report.common_share), loc="left", fontsize=11)
     _tidy(left)
@@ -376,7 +396,7 @@ def _draw_problems(figure: Figure, report: QualityReport) -> None:
 
 def _individual_list(ax: Axes, report: QualityReport) -> None:
     """Individual problems per agent: what to raise in each agent's own coaching session."""
-    t = lambda key: label(report.language, key)  # noqa: E731
+    t = partial(label, report.language)
     ax.set_axis_off()
     by_agent: dict[str, list[str]] = {}
     for problem in report.individual_problems:
@@ -424,7 +444,7 @@ def _display_width(text: str) -> int:
 
 
 def _draw_flags(figure: Figure, report: QualityReport) -> None:
-    t = lambda key: label(report.language, key)  # noqa: E731
+    t = partial(label, report.language)
     _heading(figure, report, t("top_flags"))
     left, right = figure.subplots(1, 2, width_ratios=(1, 1.4))
     categories = report.flag_categories
@@ -439,7 +459,7 @@ def _draw_flags(figure: Figure, report: QualityReport) -> None:
                     padding=2)
     right.margins(x=0.25)
     right.set_title(f"{t('phrase')} · {t('hits')}", loc="left", fontsize=12, fontweight="bold")
-    handles = [matplotlib.patches.Patch(color=c, label=t(k)) for k, c in colours.items()]
+    handles = [Patch(color=c, label=t(k)) for k, c in colours.items()]
     right.legend(handles=handles, fontsize=9, frameon=False, loc="lower right")
     _tidy(right)
     if not categories:
@@ -449,11 +469,10 @@ def _draw_flags(figure: Figure, report: QualityReport) -> None:
 # ---------------------------------------------------------------------------------------------- trend
 
 
-def _draw_trend(figure: Figure, report: QualityReport) -> None:
+def _draw_trend(figure: Figure, report: QualityReport, trends: Sequence[AgentTrend]) -> None:
     """One small chart per agent (a single chart of many lines is unreadable), sharing axes for comparison."""
-    t = lambda key: label(report.language, key)  # noqa: E731
+    t = partial(label, report.language)
     _heading(figure, report, t("trend"))
-    trends = report.trends
     if not trends:
         _empty_page(figure, report)
         return
@@ -462,13 +481,14 @@ def _draw_trend(figure: Figure, report: QualityReport) -> None:
     colours = _team_colours(report)
     xs = list(range(len(report.trend_labels)))
     marks = sorted(set(report.pass_marks.values()))
-    for ax, trend in zip(axes.flat, trends):
-        points = [(x, y) for x, y in zip(xs, trend.points) if y is not None]
+    scores = [y for trend in trends for y in trend.points if y is not None]
+    axes[0][0].set_ylim(min(50.0, *(y - 5 for y in scores)), 102)  # shared by every small chart
+    for ax, trend in zip(axes.flat, trends, strict=False):  # the grid may have spare cells
+        points = [(x, y) for x, y in zip(xs, trend.points, strict=True) if y is not None]
         ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", color=colours[trend.team], linewidth=1.8)
         for mark in marks:
             ax.axhline(mark, color=BAD, linestyle="--", linewidth=0.8)
         ax.set_title(f"{trend.agent} · {trend.team}", fontsize=10, loc="left")
-        ax.set_ylim(min(50.0, *(p[1] - 5 for p in points)) if points else 50.0, 102)
         _tidy(ax)
     for ax in axes.flat[len(trends):]:
         ax.set_axis_off()
@@ -484,7 +504,7 @@ def _draw_trend(figure: Figure, report: QualityReport) -> None:
 def detail_figures(rows: Sequence[DetailRow], title: str, language: str = "zh") -> list[ReportFigure]:
     """The daily listening detail as printed table pages; the full text of every column is in the CSV/XLSX."""
     configure_fonts()
-    t = lambda key: label(language, key)  # noqa: E731
+    t = partial(label, language)
     columns = (t("call_time"), t("agent"), t("team"), t("call_id"), t("inspector"), t("percent"), t("passed"),
                t("deducted"), t("flags"))
     cells = [(f"{r.day[5:]} {r.call_time}", r.agent, r.team, r.call_id, r.inspector, f"{r.percent:.1f}",
@@ -506,7 +526,7 @@ def calibration_figure(result: CalibrationResult, language: str = "zh") -> Figur
     """Left: every inspector's points on the items they agreed on least, against the reference. Right: each
     inspector's distance from the reference score, so the one who scores apart stands out."""
     configure_fonts()
-    t = lambda key: label(language, key)  # noqa: E731
+    t = partial(label, language)
     figure = _page()
     reference = t("reference_expert") if result.reference_kind == EXPERT else t("reference_consensus")
     agreement = _pct(result.pass_agreement)
@@ -547,8 +567,8 @@ def _calibration_inspectors(ax: Axes, result: CalibrationResult, t: Callable[[st
     colours = [INDIVIDUAL if not d.items_off and d.agrees_on_pass else BAD if not d.agrees_on_pass else "#e67e22"
                for d in deviations]
     bars = ax.barh([d.inspector for d in deviations], values, 0.5, color=colours)
-    ax.bar_label(bars, labels=[f"{v:+.1f} · {len(d.items_off)} {t('items_off')}" for v, d in zip(values, deviations)],
-                 fontsize=8, padding=3)
+    captions = [f"{v:+.1f} · {len(d.items_off)} {t('items_off')}" for v, d in zip(values, deviations, strict=True)]
+    ax.bar_label(bars, labels=captions, fontsize=8, padding=3)
     ax.axvline(0, color="#222222", linewidth=1)
     ax.margins(x=0.35)
     ax.invert_yaxis()
@@ -594,14 +614,14 @@ def _table_figures(name: str, title: str, columns: Sequence[str], rows: Sequence
                    widths: Sequence[float] | None = None, left: Sequence[int] = (),
                    colour_last: bool = False) -> list[ReportFigure]:
     """A table over as many pages as it needs, ``name``, ``name-2``, ... with "(n/m)" in the title."""
-    chunks = [rows[start:start + _TABLE_ROWS] for start in range(0, len(rows), _TABLE_ROWS)] or [[]]
+    chunks = _chunks(rows, _TABLE_ROWS)
     pages = []
     for number, chunk in enumerate(chunks, start=1):
         page_title = title + (f"  ({number}/{len(chunks)})" if len(chunks) > 1 else "")
         figure = _page()
         figure.suptitle(page_title, fontsize=16, fontweight="bold", x=0.02, ha="left")
         _draw_table(figure.add_subplot(), columns, chunk, widths, left, colour_last)
-        pages.append(ReportFigure(name if number == 1 else f"{name}-{number}", page_title, figure))
+        pages.append(ReportFigure(_numbered(name, number), page_title, figure))
     return pages
 
 

@@ -35,56 +35,57 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 LABELS: dict[str, dict[str, str]] = {
     "zh": {
-        "month_report": "质检月报", "week_report": "质检周报", "day_report": "日监听明细",
-        "calls": "监听量", "pass_rate": "合格率", "mean_score": "平均得分率", "critical": "一票否决",
-        "previous": "上期", "current": "本期", "change": "环比", "team": "组别", "agent": "坐席",
-        "inspector": "质检员", "day": "日期", "call_time": "通话时间", "call_id": "通话编号", "file": "录音文件",
-        "rubric": "评分标准", "score": "得分", "max": "满分", "percent": "得分率%", "passed": "合格",
-        "deducted": "扣分项", "flags": "命中短语", "comment": "评语", "item": "评分细则", "severity": "严重度",
-        "problem_calls": "扣分通话数", "points_lost": "扣分合计", "agents_share": "涉及坐席占比",
-        "agents_with": "涉及坐席", "common": "共性问题", "individual": "个性问题", "kind": "类型",
-        "category": "类别", "phrase": "短语", "hits": "命中次数", "flag_calls": "涉及通话",
-        "problems_abc": "A/B/C类问题数", "trend": "坐席得分趋势", "teams": "各组合格率",
+        "month_report": "质检月报", "week_report": "质检周报", "day_report": "日监听明细", "calls": "监听量",
+        "pass_rate": "合格率", "mean_score": "平均得分率", "critical": "一票否决", "previous": "上期",
+        "current": "本期", "change": "环比", "team": "组别", "agent": "坐席", "inspector": "质检员", "day": "日期",
+        "call_time": "通话时间", "call_id": "通话编号", "file": "录音文件", "rubric": "评分标准", "score": "得分",
+        "max": "满分", "percent": "得分率%", "passed": "合格", "deducted": "扣分项", "flags": "命中短语",
+        "comment": "评语", "item": "评分细则", "severity": "严重度", "problem_calls": "扣分通话数",
+        "points_lost": "扣分合计", "agents_share": "涉及坐席占比", "agents_with": "涉及坐席", "common": "共性问题",
+        "individual": "个性问题", "kind": "类型", "category": "类别", "phrase": "短语", "hits": "命中次数",
+        "flag_calls": "涉及通话", "problems_abc": "A/B/C类问题数", "trend": "坐席得分趋势", "teams": "各组合格率",
         "agents": "坐席合格率", "top_flags": "高频违规短语", "flag_categories": "违规类别",
-        "top_problems": "高频扣分项", "no_data": "无数据", "pass_mark": "合格线",
-        "A": "A类", "B": "B类", "C": "C类", "forbidden": "服务禁语", "insult": "侮辱攻击", "filler": "口头禅",
-        "greeting": "开头语", "closing": "结束语", "apology": "致歉语", "unknown_rubrics": "未知评分标准",
-        "summary": "概览", "comparison": "环比", "problems": "问题", "generated": "生成时间", "yes": "是", "no": "否",
-        "individual_list": "个性问题明细", "common_rule": "共性问题：≥{share:.0%} 的坐席出现同一扣分项",
+        "top_problems": "高频扣分项", "no_data": "无数据", "pass_mark": "合格线", "A": "A类", "B": "B类", "C": "C类",
+        "forbidden": "服务禁语", "insult": "侮辱攻击", "filler": "口头禅",
+        "unknown_rubrics": "未知评分标准", "summary": "概览",
+        "problems": "问题", "generated": "生成时间", "yes": "是", "no": "否", "individual_list": "个性问题明细",
+        "common_rule": "共性问题：≥{share:.0%} 的坐席出现同一扣分项",
         "dropped": "同一通话多次评分时按最新一次计（本期合并 {n} 条）", "other": "未分组",
-        "common_line": "{title}（{severity}）：{share:.0%} 的坐席，{calls} 通", "flag_line": "“{phrase}”（{category}）×{hits}",
-        "weakest": "合格率最低的坐席", "agent_table": "坐席质检明细",
-        "calibration": "监控校准", "reference_expert": "基准：专家评分", "reference_consensus": "基准：共识（中位数）",
-        "reference": "基准", "pass_agreement": "合格判定一致率", "points": "得分", "items_off": "项偏差",
-        "least_agreed": "分歧最大的评分细则", "deviation": "与基准的偏差（得分率，百分点）", "flag_bar": "{hits} 次 · {calls} 通", "agent_line": "{agent}（{team}）：{rate}，{calls} 通",
+        "common_line": "{title}（{severity}）：{share:.0%} 的坐席，{calls} 通",
+        "flag_line": "“{phrase}”（{category}）×{hits}", "weakest": "合格率最低的坐席", "agent_table": "坐席质检明细",
+        "calibration": "监控校准", "reference_expert": "基准：专家评分",
+        "reference_consensus": "基准：共识（中位数）", "reference": "基准", "pass_agreement": "合格判定一致率",
+        "points": "得分", "items_off": "项偏差", "least_agreed": "分歧最大的评分细则",
+        "deviation": "与基准的偏差（得分率，百分点）", "flag_bar": "{hits} 次 · {calls} 通",
+        "agent_line": "{agent}（{team}）：{rate}，{calls} 通",
     },
     "en": {
         "month_report": "Monthly quality report", "week_report": "Weekly quality report",
         "day_report": "Daily listening detail", "calls": "Calls listened", "pass_rate": "Pass rate",
         "mean_score": "Mean score", "critical": "Critical fails", "previous": "Previous", "current": "Current",
         "change": "Change", "team": "Team", "agent": "Agent", "inspector": "Inspector", "day": "Day",
-        "call_time": "Call time", "call_id": "Call id", "file": "Recording", "rubric": "Rubric",
-        "score": "Score", "max": "Max", "percent": "Score %", "passed": "Passed", "deducted": "Deducted items",
+        "call_time": "Call time", "call_id": "Call id", "file": "Recording", "rubric": "Rubric", "score": "Score",
+        "max": "Max", "percent": "Score %", "passed": "Passed", "deducted": "Deducted items",
         "flags": "Flagged phrases", "comment": "Comment", "item": "Item", "severity": "Severity",
         "problem_calls": "Calls deducted", "points_lost": "Points lost", "agents_share": "Share of agents",
         "agents_with": "Agents", "common": "Common", "individual": "Individual", "kind": "Kind",
         "category": "Category", "phrase": "Phrase", "hits": "Hits", "flag_calls": "Calls",
         "problems_abc": "A/B/C problems", "trend": "Agent score trend", "teams": "Pass rate by team",
         "agents": "Pass rate by agent", "top_flags": "Top flagged phrases", "flag_categories": "Flag categories",
-        "top_problems": "Most deducted items", "no_data": "No data", "pass_mark": "Pass mark",
-        "A": "A", "B": "B", "C": "C", "forbidden": "Forbidden", "insult": "Insult", "filler": "Filler",
-        "greeting": "Greeting", "closing": "Closing", "apology": "Apology", "unknown_rubrics": "Unknown rubrics",
-        "summary": "Summary", "comparison": "Period over period", "problems": " problems", "generated": "Generated", "yes": "yes",
+        "top_problems": "Most deducted items", "no_data": "No data", "pass_mark": "Pass mark", "A": "A", "B": "B",
+        "C": "C", "forbidden": "Forbidden", "insult": "Insult", "filler": "Filler",
+        "unknown_rubrics": "Unknown rubrics", "summary": "Summary",
+        "problems": " problems", "generated": "Generated", "yes": "yes",
         "no": "no", "individual_list": "Individual problems by agent",
         "common_rule": "Common problem: shared by ≥{share:.0%} of agents",
         "dropped": "Calls scored more than once count once, latest scoring ({n} merged)", "other": "(no team)",
         "common_line": "{title} ({severity}): {share:.0%} of agents, {calls} calls",
-        "flag_line": "“{phrase}” ({category}) ×{hits}", "weakest": "Lowest pass rates", "agent_table": "Agents in detail",
-        "calibration": "Calibration", "reference_expert": "reference: the expert",
+        "flag_line": "“{phrase}” ({category}) ×{hits}", "weakest": "Lowest pass rates",
+        "agent_table": "Agents in detail", "calibration": "Calibration", "reference_expert": "reference: the expert",
         "reference_consensus": "reference: the consensus (median)", "reference": "Reference",
         "pass_agreement": "pass/fail agreement", "points": "Points", "items_off": "items off",
-        "least_agreed": "Items with the least agreement", "deviation": "Distance from the reference (score %, points)",
-        "flag_bar": "{hits} hits · {calls} calls",
+        "least_agreed": "Items with the least agreement",
+        "deviation": "Distance from the reference (score %, points)", "flag_bar": "{hits} hits · {calls} calls",
         "agent_line": "{agent} ({team}): {rate}, {calls} calls",
     },
 }
@@ -259,6 +260,8 @@ class FlagCount:
 
 @dataclass(frozen=True)
 class AgentTrend:
+    """An agent's mean score per trend bucket (the weeks of a month, the days of a week)."""
+
     agent: str
     team: str
     points: tuple[float | None, ...]  # mean score % per bucket; None where the agent had no call
@@ -288,6 +291,9 @@ class DetailRow:
 
 @dataclass
 class QualityReport:
+    """Everything the weekly/monthly report shows, computed once; charts, tables and exports only read it.
+    ``previous_*`` hold the period before, for the comparison; ``pass_marks`` are per rubric id."""
+
     period: Period
     previous_period: Period
     language: str
