@@ -21,7 +21,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
@@ -31,7 +34,6 @@ import sqlite_utils
 from platformdirs import user_data_dir
 
 from .domain import Evaluation, Flag, ItemScore
-from .sqlite_file import SqliteFile, StoreError
 from .store import now_iso
 # The share's format has one reader: sync's own parsers, so a journal means the same thing everywhere.
 from .sync import JOURNAL_PREFIX, JOURNAL_SUFFIX, MANIFEST_NAME, _evaluation_from_record, _load_manifest
@@ -50,7 +52,7 @@ def default_team_db_path() -> Path:
     return Path(override) if override else Path(user_data_dir("qaworkstation")) / "team.sqlite3"
 
 
-class TeamDatabaseError(StoreError):
+class TeamDatabaseError(Exception):
     """The team database cannot be opened; the message says which file and why."""
 
 
@@ -151,15 +153,49 @@ def evaluation_day(evaluation: Evaluation) -> str:
         return ""
 
 
-class TeamDatabase(SqliteFile):
-    """The merged evaluations of a team. One instance per connection; calls are serialised by a lock.
+class TeamDatabase:
+    """The merged evaluations of a team. One instance per connection; calls are serialised by a lock."""
 
-    Opening, locking, migrating, encryption and backups are :class:`SqliteFile`'s.
-    """
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._lock = threading.RLock()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None, timeout=10)
+            self.db = sqlite_utils.Database(conn)
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.enable_wal()
+            self._migrate()
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise TeamDatabaseError(f"{self.path}: cannot open the team database ({exc})") from exc
 
-    noun = "team database"
-    error = TeamDatabaseError
-    migrations = MIGRATIONS
+    def close(self) -> None:
+        with self._lock:
+            self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite_utils.Database]:
+        with self._lock, self.db.atomic():
+            yield self.db
+
+    @property
+    def schema_version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    def _migrate(self) -> None:
+        current = self.schema_version
+        if current > SCHEMA_VERSION:
+            raise TeamDatabaseError(
+                f"{self.path}: written by a newer QA Workstation (schema {current} > {SCHEMA_VERSION}); update the app"
+            )
+        for version in sorted(v for v in MIGRATIONS if v > current):
+            with self.transaction() as db:
+                MIGRATIONS[version](db)
+                db.execute(f"PRAGMA user_version = {version}")
+
+    def _rows(self, sql: str, params: tuple | dict = ()) -> list[dict[str, Any]]:
+        with self._lock:
+            return list(self.db.query(sql, params))
 
     # journals ---------------------------------------------------------------------------------------------
 
