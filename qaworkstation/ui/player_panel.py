@@ -201,7 +201,7 @@ class PlayerPanel(QWidget):
         self._pending_loop = None
         self.playback.pause()
         self.playback.load(np.zeros((0, 2), np.float32), 8000)
-        self.waveform.set_region(None)
+        self.waveform.clear()  # the previous call must not stay on screen under the new one's name
         job = Job(lambda context: self._load(path, sha256, context))
         job.setAutoDelete(False)
         self._jobs.add(job)
