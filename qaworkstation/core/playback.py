@@ -71,20 +71,19 @@ def apply_gains(block: np.ndarray, gains: tuple[float, float]) -> np.ndarray:
 def read_frames(samples: np.ndarray, where: np.ndarray, exact: bool = False) -> np.ndarray:
     """Samples at source positions ``where`` (linearly interpolated unless ``exact``); silence outside."""
     total = len(samples)
+    if not total:
+        return np.zeros((len(where), max(samples.shape[1], 1)), np.float32)
     if exact:
         index = where.astype(np.intp)
-        inside = (index >= 0) & (index < total)
-        block = samples[np.clip(index, 0, max(total - 1, 0))] if total else np.zeros((len(where), 1), np.float32)
-        block[~inside] = 0.0
+        block = samples[np.clip(index, 0, total - 1)]
+        block[(index < 0) | (index >= total)] = 0.0
         return block
-    inside = (where >= 0) & (where <= total - 1)
-    clipped = np.clip(where, 0, max(total - 1, 0))
+    clipped = np.clip(where, 0, total - 1)
     below = clipped.astype(np.intp)
-    above = np.minimum(below + 1, max(total - 1, 0))
+    above = np.minimum(below + 1, total - 1)
     weight = (clipped - below)[:, None].astype(np.float32)
-    block = samples[below] * (1.0 - weight) + samples[above] * weight if total else \
-        np.zeros((len(where), 1), np.float32)
-    block[~inside] = 0.0
+    block = samples[below] * (1.0 - weight) + samples[above] * weight
+    block[(where < 0) | (where > total - 1)] = 0.0
     return block
 
 
@@ -100,7 +99,7 @@ def output_devices() -> list[tuple[int, str]]:
 
 
 class Playback:
-    """One recording's transport: play, pause, seek, speed, loop, per-speaker gains. Safe to poll from the GUI thread.
+    """One recording's transport: play, pause, seek, speed, loop, gains, device. Safe to poll from the GUI thread.
 
     ``position`` is what the listener is hearing now (seconds), not how far PortAudio has read ahead.
     The end is noticed when ``position`` or ``playing`` is next read, which the window does on a timer.
