@@ -298,3 +298,27 @@ def test_transcript_highlights_the_word_being_spoken(qtbot) -> None:  # noqa: AN
         selections = view.extraSelections()
         spoken.append(selections[0].cursor.selectedText() if selections else "")
     assert spoken == ["您好", "请问", "there", ""]
+
+
+def test_typing_in_the_scorecard_of_the_real_window_keeps_its_keys(qtbot, store, transcriber, rubrics,  # noqa: ANN001
+                                                                    tmp_path: Path) -> None:
+    from qaworkstation.ui.main_window import MainWindow
+
+    window = MainWindow(store, transcriber, rubrics, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.scorecard.set_rubric(rubrics.for_language("zh"))  # what opening a call does: the card takes input
+    comment = next(iter(window.scorecard._rows.values())).comment
+    for field, text in ((window.scorecard.overall, "] ]?[ n"), (comment, "p ]?")):
+        field.setFocus()
+        qtbot.waitUntil(field.hasFocus, timeout=2000)
+        qtbot.keyClicks(field, text)
+        qtbot.keyClick(field, Qt.Key.Key_Left)
+        assert (field.toPlainText() if field is window.scorecard.overall else field.text()) == text
+    assert window.playback.speed == 1.0 and not window.player.help.isVisible()
+
+    window.player.waveform.setFocus()
+    qtbot.keyClick(window.player.waveform, Qt.Key.Key_BracketRight)
+    assert window.playback.speed == 1.25  # the same key reaches the player once the text field lets go
+    window.close()
