@@ -119,11 +119,26 @@ def _migration_2(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_6(db: sqlite_utils.Database) -> None:
+    """Coaching sessions; their moments are kept as JSON because they are only ever read whole."""
+    db.executescript(
+        """
+        CREATE TABLE coaching_sessions (
+            id TEXT PRIMARY KEY, agent TEXT NOT NULL, coach TEXT NOT NULL, action_plan TEXT NOT NULL DEFAULT '',
+            follow_up TEXT NOT NULL DEFAULT '', acknowledged_at TEXT NOT NULL DEFAULT '',
+            moments TEXT NOT NULL DEFAULT '[]', created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+        );
+        CREATE INDEX coaching_sessions_agent ON coaching_sessions(agent, created_at);
+        """
+    )
+
+
 # Schema version -> the step that brings the previous version to it. Steps are never edited once released;
 # a change is a new step.
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migration_1,
     2: _migration_2,
+    6: _migration_6,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 
