@@ -53,7 +53,7 @@ def test_small_blocks_give_the_same_pyramid(corpus: Path, monkeypatch: pytest.Mo
 
 def test_levels_and_level_choice() -> None:
     peaks = peaks_from_samples(np.zeros((100_000, 2), np.float32), 8000)
-    assert [low.shape[1] for low in peaks.lows] == [391, 49, 7]
+    assert [low.shape[1] for low in peaks.lows] == [98, 13, 2]
     assert peaks.level_for(BUCKET - 1) is None
     assert peaks.level_for(BUCKET) == 0
     assert peaks.level_for(BUCKET * LEVEL_FACTOR * 3) == 1
@@ -74,6 +74,17 @@ def test_cache_round_trip_keyed_by_content_hash(corpus: Path, cache: Path,
     assert (again.rate, again.frames) == (first.rate, first.frames)
     for a, b in zip(first.lows + first.highs, again.lows + again.highs):
         np.testing.assert_array_equal(a, b)
+
+
+def test_a_cache_written_with_another_bucket_size_is_recomputed(corpus: Path, cache: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    path = corpus / "calls" / "en_rude_mono.wav"
+    sha = content_hash(path)
+    monkeypatch.setattr(peaks_module, "BUCKET", BUCKET // 4)
+    cached_peaks(path, sha)
+    monkeypatch.setattr(peaks_module, "BUCKET", BUCKET)
+    assert load_peaks(sha) is None
+    assert cached_peaks(path, sha).lows[0].shape[1] == -(-sf.info(str(path)).frames // BUCKET)
 
 
 def test_a_damaged_cache_file_is_recomputed(corpus: Path, cache: Path) -> None:

@@ -2,8 +2,10 @@
 
 An inspector opens hour-long calls all day, and drawing them from raw samples would mean decoding 100+ MB
 before anything shows. As Audacity and Sonic Visualiser do, the waveform is drawn from precomputed min/max
-pairs instead: the finest level serves a zoom of a few seconds per screen, each coarser level is
-:data:`LEVEL_FACTOR` times coarser, so any view reduces at most a few thousand entries per lane.
+pairs instead: the finest level serves views down to about a minute per screen (closer in, the decoded samples
+the player holds anyway are few enough), each coarser level is :data:`LEVEL_FACTOR` times coarser, so any
+view reduces at most a few thousand entries per lane. The finest bucket is as coarse as that allows because
+numpy's per-row cost dominates short reductions: 1024 frames per entry costs half the CPU of 256.
 
 The summary is computed block by block (an hour-long call never sits in memory whole here). A plain 16-bit
 PCM WAV — what most call recorders write — is reduced straight from a memory map of the file, two blocks at a
@@ -31,12 +33,12 @@ from .atomic import atomic_write_bytes
 from .audio import AudioError
 from .models import cache_dir
 
-BUCKET = 256  # frames per entry of the finest level: 32 ms at 8 kHz
+BUCKET = 1024  # frames per entry of the finest level: 128 ms at 8 kHz
 LEVEL_FACTOR = 8
-LEVELS = 3  # 256, 2048 and 16384 frames per entry
+LEVELS = 3  # 1024, 8192 and 65536 frames per entry
 BLOCK_FRAMES = 1 << 20  # 131 s at 8 kHz per block (4 MiB), a multiple of BUCKET: Python's per-block cost vanishes
 WORKERS = 2  # numpy's reductions and page faults release the GIL: two blocks reduce at once on two cores
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # with the bucket size in the file: a cache written with another one is recomputed
 FULL_SCALE = 32768.0
 
 SPEECH_MIN_LEVEL = 600  # peak-to-peak int16 units that always count as sound (about -40 dBFS)
@@ -321,7 +323,7 @@ def peaks_path(sha256: str) -> Path:
 
 def save_peaks(peaks: Peaks, sha256: str) -> Path:
     """Write the pyramid atomically (a reader never sees half a file), uncompressed so loading is a copy."""
-    arrays: dict[str, np.ndarray] = {"meta": np.array([FORMAT_VERSION, peaks.rate, peaks.frames], np.int64)}
+    arrays: dict[str, np.ndarray] = {"meta": np.array([FORMAT_VERSION, peaks.rate, peaks.frames, BUCKET], np.int64)}
     for level, (low, high) in enumerate(zip(peaks.lows, peaks.highs)):
         arrays[f"low{level}"] = low
         arrays[f"high{level}"] = high
@@ -334,15 +336,16 @@ def save_peaks(peaks: Peaks, sha256: str) -> Path:
 
 
 def load_peaks(sha256: str) -> Peaks | None:
-    """The cached pyramid, or None when absent, of another format version or unreadable (then recomputed)."""
+    """The cached pyramid, or None when absent, of another format or bucket size, or unreadable (recomputed)."""
     try:
         with np.load(peaks_path(sha256)) as stored:
-            version, rate, frames = (int(x) for x in stored["meta"])
-            if version != FORMAT_VERSION:
+            meta = [int(x) for x in stored["meta"]]
+            if meta[0] != FORMAT_VERSION or meta[3] != BUCKET:
                 return None
+            rate, frames = meta[1:3]
             lows = tuple(stored[f"low{level}"] for level in range(LEVELS))
             highs = tuple(stored[f"high{level}"] for level in range(LEVELS))
-    except (OSError, KeyError, ValueError):
+    except (OSError, KeyError, ValueError, IndexError):
         return None
     return Peaks(rate, frames, lows, highs)
 
