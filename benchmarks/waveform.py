@@ -10,7 +10,7 @@ run, measures:
 (c) repainting the waveform at each wheel-zoom step from the whole call down to 50 ms and back (with the raw
     samples loaded, as in the app once the audio has arrived).
 
-Last line: ``peaks_vs_read=R open_ms=X repaint_ms=Y`` (Y: the slowest frame, each frame's best of three sweeps). Targets: R ≤ 1.5, X ≤ 200, Y ≤ 16.
+Last line: ``peaks_vs_read=R open_ms=X repaint_ms=Y`` (Y: the slowest frame, each frame's best of five sweeps). Targets: R ≤ 1.5, X ≤ 200, Y ≤ 16.
 Run: ``.venv/bin/python benchmarks/waveform.py``.
 """
 
@@ -32,7 +32,7 @@ RATE = 8000
 HOUR_S = 3600
 TURN_S = 6.0
 RUNS = 7
-SWEEPS = 3
+SWEEPS = 5
 WIDTH, HEIGHT = 1200, 200
 
 
