@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .core import audit
 from .core.analysis import AUTO_RUBRIC, AnalysisResult, RubricLibrary, analyse_recording
 from .core.audio import AudioError
 from .core.importer import FilenamePattern, ImportReport, import_paths
@@ -59,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--json", action="store_true", help="print one JSON object per recording")
     export = sub.add_parser("export", help="sync saved evaluations to a (shared) folder")
     export.add_argument("--to", type=Path, required=True, help="destination folder")
+    audit_log = sub.add_parser("audit", help="check the library's audit log")
+    audit_log.add_subparsers(dest="audit_command", required=True).add_parser(
+        "verify", help="walk the hash chain; print OK, or the first broken row and exit 1")
     sub.add_parser("window", help="open the window (the default)")
     return parser
 
@@ -154,7 +158,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0 if result.ok else EXIT_FAILURE
 
 
-_COMMANDS = {"import": cmd_import, "transcribe": cmd_analyze, "analyze": cmd_analyze, "export": cmd_export}
+def cmd_audit(args: argparse.Namespace) -> int:
+    """``audit verify``: a broken chain means someone edited or removed audit rows behind the app's back."""
+    with _store(args).transaction() as db:
+        check = audit.verify(db)
+    print(check.describe())
+    return 0 if check.ok else EXIT_FAILURE
+
+
+_COMMANDS = {"import": cmd_import, "transcribe": cmd_analyze, "analyze": cmd_analyze, "export": cmd_export,
+             "audit": cmd_audit}
 
 
 if __name__ == "__main__":

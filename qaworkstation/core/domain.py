@@ -141,9 +141,47 @@ class ScoreSummary:
         return 100.0 * self.total / self.max_total if self.max_total else 0.0
 
 
+# An evaluation's lifecycle: draft → submitted → (disputed → resolved) → final. Anything past a draft has been
+# released to the team and the agent, so its scores can never change again: a correction is a new version.
+DRAFT = "draft"
+SUBMITTED = "submitted"
+DISPUTED = "disputed"
+RESOLVED = "resolved"
+FINAL = "final"
+EVALUATION_STATUSES = (DRAFT, SUBMITTED, DISPUTED, RESOLVED, FINAL)
+RELEASED_STATUSES = (SUBMITTED, DISPUTED, RESOLVED, FINAL)
+
+# A supervisor's ruling on a dispute: the agent was right (the item is re-scored in a new version) or not.
+UPHELD = "upheld"
+REJECTED = "rejected"
+RULINGS = (UPHELD, REJECTED)
+
+
+@dataclass
+class Dispute:
+    """An agent's objection to one item of one released version, and the supervisor's ruling once made."""
+
+    id: str
+    evaluation_id: str
+    version: int
+    item_id: str
+    reason: str
+    raised_by: str
+    raised_at: str
+    ruling: str = ""  # "" while open, else one of RULINGS
+    ruling_comment: str = ""
+    ruled_by: str = ""
+    ruled_at: str = ""
+
+    @property
+    def is_open(self) -> bool:
+        return not self.ruling
+
+
 @dataclass
 class Evaluation:
-    """A scorecard filled for one recording by one inspector. ``id`` is a stable UUID across syncs."""
+    """A scorecard filled for one recording by one inspector. ``id`` is a stable UUID across syncs and across
+    versions: each released change adds a version, and (id, version) names one immutable snapshot."""
 
     id: str
     recording_id: str
@@ -165,3 +203,7 @@ class Evaluation:
     file_name: str = ""
     # The rule hits on the call when it was synced, so team reports can rank problem phrases without audio.
     flags: list[Flag] = field(default_factory=list)
+    version: int = 1
+    status: str = DRAFT
+    # Every dispute on any version of this evaluation, so the share keeps the appeal history with the latest.
+    disputes: list[Dispute] = field(default_factory=list)

@@ -22,7 +22,8 @@ from typing import Any
 import sqlite_utils
 from platformdirs import user_data_dir
 
-from .domain import Check, Evaluation, Flag, ItemScore, Segment, Word
+from . import audit
+from .domain import DRAFT, FINAL, Check, Dispute, Evaluation, Flag, ItemScore, Segment, Word
 
 DB_ENV = "QAWS_DB"
 
@@ -43,6 +44,11 @@ def new_id() -> str:
 
 class StoreError(Exception):
     """The library file cannot be opened or written; the message says which file and why."""
+
+
+class LifecycleError(Exception):
+    """The evaluation's status forbids the change (amending a final one, disputing a draft); the message
+    says which evaluation and why."""
 
 
 def _migration_1(db: sqlite_utils.Database) -> None:
@@ -119,6 +125,116 @@ def _migration_2(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_5(db: sqlite_utils.Database) -> None:
+    """Evaluation versions and lifecycle, disputes, users with roles, and the hash-chained audit log.
+
+    ``evaluations`` and ``item_scores`` are rebuilt keyed by (id, version); every existing evaluation becomes
+    version 1, submitted, because saving was the final act before there was a lifecycle and those scores may
+    already be on the team share. The triggers are the database's own guarantee, whatever code writes to it:
+    a released version's content never changes and is never deleted (its status only moves forward), a new
+    version follows the latest released one, and neither disputes nor the audit log can be rewritten.
+    """
+    db.executescript(
+        """
+        CREATE TABLE evaluations_v (
+            id TEXT NOT NULL, version INTEGER NOT NULL CHECK (version >= 1),
+            status TEXT NOT NULL DEFAULT 'draft'
+                CHECK (status IN ('draft', 'submitted', 'disputed', 'resolved', 'final')),
+            recording_id TEXT NOT NULL REFERENCES recordings(id), rubric_id TEXT NOT NULL, inspector TEXT NOT NULL,
+            comment TEXT NOT NULL DEFAULT '', total REAL NOT NULL, max_total REAL NOT NULL, passed INTEGER NOT NULL,
+            critical_failed INTEGER NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+            PRIMARY KEY (id, version), UNIQUE (recording_id, rubric_id, inspector, version)
+        );
+        INSERT INTO evaluations_v (id, version, status, recording_id, rubric_id, inspector, comment, total, max_total,
+                                   passed, critical_failed, created_at, updated_at)
+            SELECT id, 1, 'submitted', recording_id, rubric_id, inspector, comment, total, max_total, passed,
+                   critical_failed, created_at, updated_at FROM evaluations;
+        CREATE TABLE item_scores_v (
+            evaluation_id TEXT NOT NULL, version INTEGER NOT NULL, item_id TEXT NOT NULL, score REAL,
+            na INTEGER NOT NULL DEFAULT 0, comment TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (evaluation_id, version, item_id),
+            FOREIGN KEY (evaluation_id, version) REFERENCES evaluations_v(id, version) ON DELETE CASCADE
+        );
+        INSERT INTO item_scores_v SELECT evaluation_id, 1, item_id, score, na, comment FROM item_scores;
+        DROP TABLE item_scores;
+        DROP TABLE evaluations;
+        ALTER TABLE evaluations_v RENAME TO evaluations;
+        ALTER TABLE item_scores_v RENAME TO item_scores;
+        CREATE INDEX evaluations_recording ON evaluations(recording_id, rubric_id, inspector);
+
+        CREATE TRIGGER evaluations_new_version BEFORE INSERT ON evaluations
+        WHEN NEW.version <> COALESCE((SELECT MAX(version) FROM evaluations WHERE id = NEW.id), 0) + 1
+          OR EXISTS (SELECT 1 FROM evaluations WHERE id = NEW.id AND status = 'draft')
+        BEGIN SELECT RAISE(ABORT, 'a new evaluation version must follow the latest, released version'); END;
+        CREATE TRIGGER evaluations_released_frozen BEFORE UPDATE ON evaluations
+        WHEN OLD.status <> 'draft' AND (
+            NEW.id IS NOT OLD.id OR NEW.version IS NOT OLD.version OR NEW.recording_id IS NOT OLD.recording_id
+            OR NEW.rubric_id IS NOT OLD.rubric_id OR NEW.inspector IS NOT OLD.inspector
+            OR NEW.comment IS NOT OLD.comment OR NEW.total IS NOT OLD.total OR NEW.max_total IS NOT OLD.max_total
+            OR NEW.passed IS NOT OLD.passed OR NEW.critical_failed IS NOT OLD.critical_failed
+            OR NEW.created_at IS NOT OLD.created_at OR NEW.updated_at < OLD.updated_at)
+        BEGIN SELECT RAISE(ABORT, 'a released evaluation version is read-only; save a new version instead'); END;
+        CREATE TRIGGER evaluations_status_forward BEFORE UPDATE OF status ON evaluations
+        WHEN NEW.status IS NOT OLD.status AND OLD.status || '>' || NEW.status NOT IN (
+            'draft>submitted', 'submitted>disputed', 'resolved>disputed', 'disputed>resolved', 'submitted>final',
+            'resolved>final')
+        BEGIN SELECT RAISE(ABORT, 'evaluation status only moves draft > submitted > (disputed > resolved) > final');
+        END;
+        CREATE TRIGGER evaluations_released_kept BEFORE DELETE ON evaluations WHEN OLD.status <> 'draft'
+        BEGIN SELECT RAISE(ABORT, 'a released evaluation version cannot be deleted'); END;
+        CREATE TRIGGER item_scores_released_insert BEFORE INSERT ON item_scores
+        WHEN (SELECT status FROM evaluations WHERE id = NEW.evaluation_id AND version = NEW.version) <> 'draft'
+        BEGIN SELECT RAISE(ABORT, 'a released evaluation version is read-only; save a new version instead'); END;
+        CREATE TRIGGER item_scores_released_update BEFORE UPDATE ON item_scores
+        WHEN (SELECT status FROM evaluations WHERE id = OLD.evaluation_id AND version = OLD.version) <> 'draft'
+        BEGIN SELECT RAISE(ABORT, 'a released evaluation version is read-only; save a new version instead'); END;
+        CREATE TRIGGER item_scores_released_delete BEFORE DELETE ON item_scores
+        WHEN (SELECT status FROM evaluations WHERE id = OLD.evaluation_id AND version = OLD.version) <> 'draft'
+        BEGIN SELECT RAISE(ABORT, 'a released evaluation version cannot be deleted'); END;
+
+        CREATE TABLE disputes (
+            id TEXT PRIMARY KEY, evaluation_id TEXT NOT NULL, version INTEGER NOT NULL, item_id TEXT NOT NULL,
+            reason TEXT NOT NULL CHECK (reason <> ''), raised_by TEXT NOT NULL, raised_at TEXT NOT NULL,
+            ruling TEXT NOT NULL DEFAULT '' CHECK (ruling IN ('', 'upheld', 'rejected')),
+            ruling_comment TEXT NOT NULL DEFAULT '', ruled_by TEXT NOT NULL DEFAULT '',
+            ruled_at TEXT NOT NULL DEFAULT '',
+            FOREIGN KEY (evaluation_id, version) REFERENCES evaluations(id, version)
+        );
+        CREATE INDEX disputes_evaluation ON disputes(evaluation_id, version);
+        CREATE TRIGGER disputes_ruled_once BEFORE UPDATE ON disputes
+        WHEN OLD.ruling <> '' OR NEW.ruling = '' OR NEW.id IS NOT OLD.id
+          OR NEW.evaluation_id IS NOT OLD.evaluation_id OR NEW.version IS NOT OLD.version
+          OR NEW.item_id IS NOT OLD.item_id OR NEW.reason IS NOT OLD.reason OR NEW.raised_by IS NOT OLD.raised_by
+          OR NEW.raised_at IS NOT OLD.raised_at
+        BEGIN SELECT RAISE(ABORT, 'a dispute is only ever given its ruling, once'); END;
+        CREATE TRIGGER disputes_kept BEFORE DELETE ON disputes
+        BEGIN SELECT RAISE(ABORT, 'disputes cannot be deleted'); END;
+
+        CREATE TABLE users (
+            user_id TEXT PRIMARY KEY,
+            role TEXT NOT NULL CHECK (role IN ('inspector', 'coach', 'supervisor', 'trainee')),
+            changed_by TEXT NOT NULL, changed_at TEXT NOT NULL
+        );
+
+        CREATE TABLE audit_log (
+            seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, role TEXT NOT NULL DEFAULT '',
+            action TEXT NOT NULL, subject TEXT NOT NULL DEFAULT '', detail TEXT NOT NULL DEFAULT '{}',
+            prev_hash TEXT NOT NULL, hash TEXT NOT NULL UNIQUE
+        );
+        CREATE INDEX audit_log_subject ON audit_log(subject, seq);
+        CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE TRIGGER audit_log_chained BEFORE INSERT ON audit_log
+        WHEN NEW.prev_hash IS NOT COALESCE((SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1),
+                                           '0000000000000000000000000000000000000000000000000000000000000000')
+          OR NEW.seq <= COALESCE((SELECT MAX(seq) FROM audit_log), 0)
+        BEGIN SELECT RAISE(ABORT, 'an audit entry must extend the chain from its last row'); END;
+        """
+    )
+
+
 def _migration_6(db: sqlite_utils.Database) -> None:
     """Coaching sessions; their moments are kept as JSON because they are only ever read whole."""
     db.executescript(
@@ -138,6 +254,7 @@ def _migration_6(db: sqlite_utils.Database) -> None:
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migration_1,
     2: _migration_2,
+    5: _migration_5,
     6: _migration_6,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
@@ -232,7 +349,7 @@ class Store:
             params["date_to"] = date_to
         sql = f"""
             SELECT r.*, COUNT(f.id) AS flag_count,
-                   (SELECT COUNT(*) FROM evaluations e WHERE e.recording_id = r.id) AS evaluation_count
+                   (SELECT COUNT(DISTINCT e.id) FROM evaluations e WHERE e.recording_id = r.id) AS evaluation_count
             FROM recordings r LEFT JOIN flags f ON f.recording_id = r.id AND f.rubric_id = :rubric
                  AND f.deduction > 0
             WHERE {' AND '.join(where)}
@@ -338,63 +455,148 @@ class Store:
         )
         return json.loads(rows[0]["payload"]) if rows else None
 
-    def save_evaluation(self, evaluation: Evaluation) -> Evaluation:
-        """Write the evaluation and all its item scores and drop the draft, in one transaction."""
+    def save_evaluation(self, evaluation: Evaluation, actor: str = "") -> Evaluation:
+        """Write the scorecard as the latest version of its evaluation and drop the draft, in one transaction.
+
+        A draft version is replaced in place. A released version is never touched again: the change becomes a
+        new draft version, unless nothing changed, in which case the released version is returned as it is.
+        Each save is audited with the scores it changed, by ``actor`` (default: the evaluation's inspector).
+        """
         stamp = now_iso()
         with self.transaction() as db:
-            existing = self._rows(
-                "SELECT id, created_at FROM evaluations WHERE recording_id = ? AND rubric_id = ? AND inspector = ?",
-                (evaluation.recording_id, evaluation.rubric_id, evaluation.inspector),
-            )
-            evaluation.id = existing[0]["id"] if existing else (evaluation.id or new_id())
-            evaluation.created_at = existing[0]["created_at"] if existing else stamp
-            evaluation.updated_at = stamp
-            db["evaluations"].upsert({
-                "id": evaluation.id, "recording_id": evaluation.recording_id, "rubric_id": evaluation.rubric_id,
-                "inspector": evaluation.inspector, "comment": evaluation.comment, "total": evaluation.total,
-                "max_total": evaluation.max_total, "passed": int(evaluation.passed),
-                "critical_failed": int(evaluation.critical_failed), "created_at": evaluation.created_at,
-                "updated_at": evaluation.updated_at,
-            }, pk="id")
-            db.execute("DELETE FROM item_scores WHERE evaluation_id = ?", (evaluation.id,))
-            db["item_scores"].insert_all(
-                {"evaluation_id": evaluation.id, "item_id": s.item_id, "score": s.score, "na": int(s.na),
-                 "comment": s.comment}
-                for s in evaluation.items.values()
-            )
-            db.execute(
-                "DELETE FROM drafts WHERE recording_id = ? AND rubric_id = ? AND inspector = ?",
-                (evaluation.recording_id, evaluation.rubric_id, evaluation.inspector),
-            )
+            latest = self._latest_version(evaluation.recording_id, evaluation.rubric_id, evaluation.inspector)
+            if latest and latest.status == FINAL:
+                raise LifecycleError(f"evaluation {latest.id} is final (version {latest.version}); it cannot "
+                                     "be changed any more")
+            if latest and latest.status != DRAFT and _same_scores(latest, evaluation):
+                self._drop_draft(db, evaluation)
+                return latest
+            in_place = bool(latest and latest.status == DRAFT)
+            evaluation.id = latest.id if latest else (evaluation.id or new_id())
+            evaluation.version = (latest.version + (0 if in_place else 1)) if latest else 1
+            evaluation.created_at = latest.created_at if latest else stamp
+            evaluation.updated_at, evaluation.status = stamp, DRAFT
+            self._write_version(db, evaluation, in_place)
+            audit.append(db, actor or evaluation.inspector, audit.SCORE, evaluation.id,
+                         _score_changes(latest, evaluation))
+            self._drop_draft(db, evaluation)
+        evaluation.disputes = self.disputes(evaluation.id)
         return evaluation
 
+    @staticmethod
+    def _write_version(db: sqlite_utils.Database, evaluation: Evaluation, in_place: bool) -> None:
+        values = {"comment": evaluation.comment, "total": evaluation.total, "max_total": evaluation.max_total,
+                  "passed": int(evaluation.passed), "critical_failed": int(evaluation.critical_failed),
+                  "updated_at": evaluation.updated_at}
+        key = (evaluation.id, evaluation.version)
+        if in_place:
+            db.execute("UPDATE evaluations SET comment = :comment, total = :total, max_total = :max_total, "
+                       "passed = :passed, critical_failed = :critical_failed, updated_at = :updated_at "
+                       "WHERE id = :id AND version = :version",
+                       {**values, "id": evaluation.id, "version": evaluation.version})
+            db.execute("DELETE FROM item_scores WHERE evaluation_id = ? AND version = ?", key)
+        else:
+            db["evaluations"].insert({
+                "id": evaluation.id, "version": evaluation.version, "status": DRAFT,
+                "recording_id": evaluation.recording_id, "rubric_id": evaluation.rubric_id,
+                "inspector": evaluation.inspector, "created_at": evaluation.created_at, **values,
+            })
+        db["item_scores"].insert_all(
+            {"evaluation_id": evaluation.id, "version": evaluation.version, "item_id": s.item_id,
+             "score": s.score, "na": int(s.na), "comment": s.comment}
+            for s in evaluation.items.values()
+        )
+
+    @staticmethod
+    def _drop_draft(db: sqlite_utils.Database, evaluation: Evaluation) -> None:
+        db.execute("DELETE FROM drafts WHERE recording_id = ? AND rubric_id = ? AND inspector = ?",
+                   (evaluation.recording_id, evaluation.rubric_id, evaluation.inspector))
+
+    def set_evaluation_status(self, evaluation_id: str, version: int, status: str) -> None:
+        """Move one version along its lifecycle; the database refuses any move that is not forward."""
+        with self.transaction() as db:
+            db.execute("UPDATE evaluations SET status = ?, updated_at = ? WHERE id = ? AND version = ?",
+                       (status, now_iso(), evaluation_id, version))
+
     def evaluation(self, recording_id: str, rubric_id: str, inspector: str) -> Evaluation | None:
+        """The latest version of the inspector's evaluation of the call under the rubric, if any."""
         found = self.evaluations(recording_id=recording_id, rubric_id=rubric_id, inspector=inspector)
         return found[0] if found else None
 
     def evaluations(self, recording_id: str = "", rubric_id: str = "", inspector: str = "") -> list[Evaluation]:
-        where, params = ["1 = 1"], []
+        """The latest version of every matching evaluation, with its disputes and the call's rule flags."""
+        where, params = [_LATEST_VERSION], []
         for column, value in (("e.recording_id", recording_id), ("e.rubric_id", rubric_id),
                               ("e.inspector", inspector)):
             if value:
                 where.append(f"{column} = ?")
                 params.append(value)
-        rows = self._rows(
-            "SELECT e.*, r.agent, r.team, r.call_id, r.call_time, r.file_name FROM evaluations e "
-            f"JOIN recordings r ON r.id = e.recording_id WHERE {' AND '.join(where)} ORDER BY e.updated_at",
-            tuple(params),
-        )
+        rows = self._rows(f"{_SELECT_EVALUATIONS} WHERE {' AND '.join(where)} ORDER BY e.updated_at", tuple(params))
         evaluations = [self._evaluation(row) for row in rows]
         for evaluation in evaluations:  # carried along by sync so team reports can rank flags
             evaluation.flags = self.flags(evaluation.recording_id, evaluation.rubric_id)
         return evaluations
 
+    def evaluation_versions(self, evaluation_id: str) -> list[Evaluation]:
+        """Every version of the evaluation, oldest first: the history a dispute or an audit reads."""
+        rows = self._rows(f"{_SELECT_EVALUATIONS} WHERE e.id = ? ORDER BY e.version", (evaluation_id,))
+        return [self._evaluation(row) for row in rows]
+
+    def evaluation_version(self, evaluation_id: str, version: int | None = None) -> Evaluation:
+        """One version of the evaluation, the latest when ``version`` is None; KeyError when there is none."""
+        condition = "e.version = ?" if version is not None else _LATEST_VERSION
+        params = (evaluation_id, version) if version is not None else (evaluation_id,)
+        rows = self._rows(f"{_SELECT_EVALUATIONS} WHERE e.id = ? AND {condition}", params)
+        if not rows:
+            raise KeyError(f"{evaluation_id} v{version}" if version is not None else evaluation_id)
+        return self._evaluation(rows[0])
+
+    def _latest_version(self, recording_id: str, rubric_id: str, inspector: str) -> Evaluation | None:
+        rows = self._rows(f"{_SELECT_EVALUATIONS} WHERE e.recording_id = ? AND e.rubric_id = ? AND e.inspector = ? "
+                          "ORDER BY e.version DESC LIMIT 1", (recording_id, rubric_id, inspector))
+        return self._evaluation(rows[0]) if rows else None
+
+    def disputes(self, evaluation_id: str) -> list[Dispute]:
+        """Every dispute on any version of the evaluation, in the order they were raised."""
+        rows = self._rows("SELECT * FROM disputes WHERE evaluation_id = ? ORDER BY raised_at, id", (evaluation_id,))
+        return [Dispute(**row) for row in rows]
+
+    def dispute(self, dispute_id: str) -> Dispute:
+        rows = self._rows("SELECT * FROM disputes WHERE id = ?", (dispute_id,))
+        if not rows:
+            raise KeyError(dispute_id)
+        return Dispute(**rows[0])
+
     def _evaluation(self, row: dict[str, Any]) -> Evaluation:
         items = {
             s["item_id"]: ItemScore(s["item_id"], s["score"], bool(s["na"]), s["comment"])
-            for s in self._rows("SELECT * FROM item_scores WHERE evaluation_id = ?", (row["id"],))
+            for s in self._rows("SELECT * FROM item_scores WHERE evaluation_id = ? AND version = ?",
+                                (row["id"], row["version"]))
         }
         fields = {k: row[k] for k in ("id", "recording_id", "rubric_id", "inspector", "comment", "total",
-                                      "max_total", "created_at", "updated_at", *_RECORDING_FIELDS, "file_name")}
+                                      "max_total", "created_at", "updated_at", *_RECORDING_FIELDS, "file_name",
+                                      "version", "status")}
         return Evaluation(items=items, passed=bool(row["passed"]), critical_failed=bool(row["critical_failed"]),
-                          **fields)
+                          disputes=self.disputes(row["id"]), **fields)
+
+
+_SELECT_EVALUATIONS = ("SELECT e.*, r.agent, r.team, r.call_id, r.call_time, r.file_name FROM evaluations e "
+                       "JOIN recordings r ON r.id = e.recording_id")
+_LATEST_VERSION = "e.version = (SELECT MAX(v.version) FROM evaluations v WHERE v.id = e.id)"
+
+
+def _same_scores(saved: Evaluation, changed: Evaluation) -> bool:
+    return saved.items == changed.items and saved.comment == changed.comment
+
+
+def _score_changes(before: Evaluation | None, after: Evaluation) -> dict[str, Any]:
+    """What an audit reader needs about a save: which version, and each item score that moved (old, new).
+    Comments are left out: they are free text and may quote the customer."""
+    old_items = before.items if before else {}
+
+    def shown(score: ItemScore | None) -> float | str | None:
+        return "n/a" if score and score.na else (score.score if score else None)
+
+    changed = {item_id: [shown(old_items.get(item_id)), shown(score)] for item_id, score in after.items.items()
+               if shown(old_items.get(item_id)) != shown(score)}
+    return {"version": after.version, "total": [before.total if before else None, after.total], "items": changed}

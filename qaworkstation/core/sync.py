@@ -6,8 +6,10 @@ In it:
 * ``evaluations.csv`` and ``item_scores.csv``: full snapshots for supervisors who open them in Excel
   (UTF-8 with BOM, or Excel mangles Chinese);
 * ``changes-<UTC time>.jsonl``: one journal per sync holding only the evaluations that were new or changed,
-  in full detail (item scores and the call's rule flags, for team reports); the journals are the machine-readable record and a reader keeps the latest ``updated_at``
-  per evaluation id, so re-sending an evaluation is harmless;
+  in full detail (item scores and the call's rule flags, for team reports; the version, its status and the
+  disputes, for the appeal history); the journals are the machine-readable record and a reader keeps the
+  highest ``version``, then the latest ``updated_at``, per evaluation id, so re-sending an evaluation is
+  harmless;
 * ``manifest.json``, written last: what was exported (``{id: updated_at}``) and the sha256 of every data file.
   It is the commit point and the only memory of the previous sync, so a laptop can be reinstalled without
   re-sending duplicates.
@@ -35,7 +37,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from qaworkstation.core.atomic import atomic_write_bytes
-from qaworkstation.core.domain import Evaluation, Flag, ItemScore, ScoreSummary
+from qaworkstation.core.domain import SUBMITTED, Dispute, Evaluation, Flag, ItemScore, ScoreSummary
 
 FORMAT_VERSION = 1
 MANIFEST_NAME = "manifest.json"
@@ -47,6 +49,7 @@ JOURNAL_SUFFIX = ".jsonl"
 EVALUATION_COLUMNS = (
     "evaluation_id", "file_name", "call_id", "agent", "team", "call_time", "inspector", "rubric_id",
     "total", "max_total", "percent", "passed", "critical_failed", "comment", "created_at", "updated_at",
+    "version", "status",
 )  # fmt: skip
 ITEM_SCORE_COLUMNS = ("evaluation_id", "item_id", "score", "na", "comment")
 
@@ -61,6 +64,10 @@ _SAFE_LOCALLY = "Your evaluations are still saved on this computer; sync again o
 # Checked on reading: the reader sorts and compares them, so a number there would crash aggregation.
 _TEXT_FIELDS = tuple(f.name for f in dataclasses.fields(Evaluation) if f.type in ("str", str))
 _FLAG_FIELDS = {f.name for f in dataclasses.fields(Flag)}
+_DISPUTE_FIELDS = {f.name for f in dataclasses.fields(Dispute)}
+_DISPUTE_TEXT_FIELDS = tuple(f.name for f in dataclasses.fields(Dispute) if f.type in ("str", str))
+# Journals written before evaluations had a lifecycle hold what was then the final act of scoring.
+_PRE_LIFECYCLE = {"version": 1, "status": SUBMITTED}
 
 _log = logging.getLogger(__name__)
 
@@ -242,11 +249,11 @@ def _success_message(
 
 
 def _latest_per_id(evaluations: Iterable[Evaluation]) -> list[Evaluation]:
-    """One evaluation per id, the latest ``updated_at`` winning and the later one on a tie, sorted so that
-    snapshots do not churn when the caller's order changes."""
+    """One evaluation per id, the highest version and then the latest ``updated_at`` winning and the later one
+    on a tie, sorted so that snapshots do not churn when the caller's order changes."""
     latest: dict[str, Evaluation] = {}
     for ev in evaluations:
-        if ev.id not in latest or ev.updated_at >= latest[ev.id].updated_at:
+        if ev.id not in latest or (ev.version, ev.updated_at) >= (latest[ev.id].version, latest[ev.id].updated_at):
             latest[ev.id] = ev
     return sorted(latest.values(), key=lambda ev: (ev.created_at, ev.id))
 
@@ -374,7 +381,7 @@ def _evaluation_row(ev: Evaluation) -> tuple[str, ...]:
     scores = (_number(ev.total), _number(ev.max_total), f"{percent:.1f}")
     verdict = (_flag(ev.passed), _flag(ev.critical_failed))
     remarks = (ev.comment, ev.created_at, ev.updated_at)
-    return (*map(_cell, identity), *scores, *verdict, *map(_cell, remarks))
+    return (*map(_cell, identity), *scores, *verdict, *map(_cell, remarks), str(ev.version), ev.status)
 
 
 def _csv_bytes(header: tuple[str, ...], rows: Iterable[tuple[str, ...]]) -> bytes:
@@ -416,19 +423,40 @@ def _evaluation_record(ev: Evaluation) -> dict[str, object]:
 
 
 def _evaluation_from_record(record: object) -> Evaluation:
-    """Unknown keys are ignored so a newer app can add fields without breaking an older supervisor's reader."""
+    """Unknown keys are ignored so a newer app can add fields without breaking an older supervisor's reader;
+    keys an older app did not write (``version``, ``status``, ``disputes``) get the values they then meant."""
     if not isinstance(record, dict):
         raise ValueError("not a JSON object")
     known = {f.name for f in dataclasses.fields(Evaluation)}
     item_fields = {f.name for f in dataclasses.fields(ItemScore)}
-    values = {key: value for key, value in record.items() if key in known}
+    values = {**_PRE_LIFECYCLE, **{key: value for key, value in record.items() if key in known}}
     scores = [ItemScore(**{k: v for k, v in item.items() if k in item_fields}) for item in values.pop("items")]
     flags = [_flag_from_record(flag) for flag in values.pop("flags", [])]
-    evaluation = Evaluation(items={score.item_id: score for score in scores}, flags=flags, **values)
+    disputes = [_dispute_from_record(dispute) for dispute in values.pop("disputes", [])]
+    evaluation = Evaluation(items={score.item_id: score for score in scores}, flags=flags, disputes=disputes,
+                            **values)
     not_text = [name for name in _TEXT_FIELDS if not isinstance(getattr(evaluation, name), str)]
     if not_text or not evaluation.id:
         raise ValueError(f"missing id or non-text {', '.join(not_text)}")
+    if not _is_version(evaluation.version):
+        raise ValueError("version is not a whole number of at least 1")
     return evaluation
+
+
+def _is_version(value: object) -> bool:
+    """Readers compare versions to pick the latest, so anything but a positive int (bool included) is refused."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def _dispute_from_record(record: object) -> Dispute:
+    if not isinstance(record, dict):
+        raise ValueError("a dispute is not a JSON object")
+    dispute = Dispute(**{key: value for key, value in record.items() if key in _DISPUTE_FIELDS})
+    if not all(isinstance(getattr(dispute, name), str) for name in _DISPUTE_TEXT_FIELDS):
+        raise ValueError("a dispute has a non-text field")
+    if not _is_version(dispute.version):
+        raise ValueError("a dispute's version is not a whole number of at least 1")
+    return dispute
 
 
 def _flag_from_record(record: object) -> Flag:

@@ -15,23 +15,26 @@ from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar, QPushButton,
                                QSplitter, QToolBar, QVBoxLayout, QWidget)
 
+from ..core import lifecycle, roles
 from ..core.analysis import RubricLibrary
-from ..core.domain import Check, Evaluation, Flag, ItemScore, Rubric, Segment
+from ..core.domain import DRAFT, Check, Evaluation, Flag, ItemScore, Rubric, Segment
 from ..core.importer import ImportReport, import_paths
 from ..core.playback import Playback
+from ..core.redact import redact_segments
 from ..core.rules import find_flags
 from ..core.scorecard import build_evaluation, draft_payload, items_from_draft, suggested_scores, suggestions
 from ..core.store import Store
 from ..core.sync import SyncResult, sync_evaluations
 from ..core.transcribe import Transcriber
 from ..core.work_queue import OPENED_PRIORITY, QueueStatus, WorkQueue
+from .dispute_dialog import DisputeDialog, ResolveDialog
 from .library_view import LibraryView
-from .scorecard_view import ScorecardView
+from .scorecard_view import ScorecardView, status_name
 from .format import clock
 from .player_panel import PlayerPanel
 from .queue_controller import QueueController
 from .sampling_dialog import SamplingDialog
-from .settings_dialog import SettingsDialog, transcribe_settings
+from .settings_dialog import SettingsDialog, role_name, transcribe_settings
 from .tasks import Runner
 from .transcript_view import TranscriptView
 
@@ -51,6 +54,9 @@ class OpenCall:
     comment: str = ""
     saved: Evaluation | None = None
     from_draft: bool = False
+    versions: list[Evaluation] = field(default_factory=list)  # every version of ``saved``, oldest first
+    role: str = roles.TRAINEE  # the role the call was opened under: what its transcript shows
+    view_logged: bool = False  # an unredacted view of this call is in the audit log
 
 
 class MainWindow(QMainWindow):
@@ -78,6 +84,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.audio_status)
         self.audio_status.setText(self.playback.status if self.playback.available
                                   else self.tr("No audio output — playback runs silently"))
+        self._build_role()
         self.refresh_library()
 
     # construction -----------------------------------------------------------------------------------------
@@ -106,6 +113,10 @@ class MainWindow(QMainWindow):
         self.scorecard.changed.connect(self._on_scorecard_changed)
         self.scorecard.jumpRequested.connect(self.seek_and_play)
         self.scorecard.saveRequested.connect(self.save_evaluation)
+        self.scorecard.submitRequested.connect(self.submit_evaluation)
+        self.scorecard.versionChosen.connect(self.show_version)
+        self.scorecard.disputeRequested.connect(self.dispute_item)
+        self.scorecard.resolveRequested.connect(self.resolve_dispute)
         splitter = QSplitter(Qt.Horizontal)
         for widget in (self.library, centre, self.scorecard):
             splitter.addWidget(widget)
@@ -166,9 +177,12 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> None:
         before = (self.inspector, transcribe_settings(self.settings))
-        if not SettingsDialog(self.settings, self.inspector, self).exec():
+        dialog = SettingsDialog(self.settings, self.inspector, self, roles=self.user_roles,
+                                may_manage_roles=roles.may(self.role, roles.MANAGE_ROLES))
+        if not dialog.exec():
             return
         inspector, chosen = self.inspector, transcribe_settings(self.settings)
+        self._apply_role_change(before[0], inspector, dialog.role_change())
         if chosen != before[1]:
             if self.queue.running:
                 self.statusBar().showMessage(self.tr("New transcription settings apply after the queue stops."),
@@ -238,10 +252,12 @@ class MainWindow(QMainWindow):
         rubric = self.rubrics.for_language(recording["language"] or "zh")
         call = OpenCall(recording, rubric)
         transcript = self.store.latest_transcript(recording_id)
+        call.role = roles.ensure_user(self.store, inspector)
         if transcript:
-            call.segments = transcript[0]
-            call.flags, call.checks = find_flags(call.segments, rubric, recording["duration"])
+            call.flags, call.checks = find_flags(transcript[0], rubric, recording["duration"])
+            call.segments = self._visible_transcript(call, transcript[0], inspector)
         call.saved = self.store.evaluation(recording_id, rubric.id, inspector)
+        call.versions = self.store.evaluation_versions(call.saved.id) if call.saved else []
         draft = self.store.draft(recording_id, rubric.id, inspector)
         if draft:
             call.items, call.comment = items_from_draft(draft)
@@ -264,6 +280,7 @@ class MainWindow(QMainWindow):
         self.transcript.set_transcript(call.segments, call.flags)
         self.scorecard.set_rubric(call.rubric)
         self.scorecard.set_scores(call.items, call.comment, suggestions(call.rubric, call.flags, call.checks))
+        self.scorecard.set_history(call.versions)
         self._show_saved_state()
         if not call.segments and recording["status"] != "error":
             self.enqueue([recording["id"]], OPENED_PRIORITY)
@@ -272,10 +289,10 @@ class MainWindow(QMainWindow):
         if not self.call:
             return
         if self.call.from_draft:
-            self.scorecard.set_state(self.tr("Unsaved changes restored from the draft."))
+            self.scorecard.set_state(self._lifecycle_note(self.tr("Unsaved changes restored from the draft.")))
         elif self.call.saved:
-            self.scorecard.set_state(self.tr("Saved {0} by {1}.").format(self.call.saved.updated_at[:19],
-                                                                           self.call.saved.inspector))
+            self.scorecard.set_state(self._lifecycle_note(self.tr("Saved {0} by {1}.").format(
+                self.call.saved.updated_at[:19], self.call.saved.inspector)))
         else:
             self.scorecard.set_state(self.tr("Not scored yet — suggestions from the rules are pre-filled."))
 
@@ -324,7 +341,7 @@ class MainWindow(QMainWindow):
 
     def _on_segment(self, recording_id: str, segment: Segment) -> None:
         if self.call and self.call.recording["id"] == recording_id:
-            self.transcript.add_segment(segment)
+            self.transcript.add_segment(self._visible_live_segment(segment))
 
     def _on_analysed(self, recording_id: str) -> None:
         self.refresh_library()
@@ -335,12 +352,16 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Could not analyse {0}: {1}").format(file_name, message), 15000)
 
     def open_coaching(self) -> None:
+        if not self._allowed(roles.COACH_AGENTS, "coaching window"):
+            return
         from .coaching_window import CoachingWindow
 
         self.coaching = CoachingWindow(self.store, self.rubrics, self.inspector, self.settings, self)
         self.coaching.show()
 
     def open_team(self) -> None:
+        if not self._allowed(roles.AGGREGATE, "team window"):
+            return
         from .team_window import TeamWindow
 
         self.team = TeamWindow(self.rubrics, self.settings, parent=self)
@@ -367,7 +388,7 @@ class MainWindow(QMainWindow):
     def _on_scorecard_changed(self) -> None:
         if self.call:
             self.call.from_draft = True
-            self.scorecard.set_state(self.tr("Editing — draft kept automatically."))
+            self.scorecard.set_state(self._lifecycle_note(self.tr("Editing — draft kept automatically.")))
             self.draft_timer.start()
 
     def _save_draft(self) -> None:
@@ -379,24 +400,209 @@ class MainWindow(QMainWindow):
                        failure=self.show_error)
 
     def save_evaluation(self) -> None:
-        if not self.call:
+        if not self.call or not self.scorecard.editable:
             return
         self.draft_timer.stop()
-        call = self.call
-        evaluation = build_evaluation(call.rubric, call.recording, self.inspector, self.scorecard.scores(),
-                                      self.scorecard.comment(), call.saved.id if call.saved else "")
-        self.runner.db(lambda: self.store.save_evaluation(evaluation), self._on_saved, self.show_error)
+        evaluation, inspector = self._scorecard_evaluation(), self.inspector
+        self.runner.db(lambda: lifecycle.save(self.store, evaluation, inspector), self._on_saved, self.show_error)
 
     def _on_saved(self, evaluation: Evaluation) -> None:
         if self.call and self.call.recording["id"] == evaluation.recording_id:
             self.call.saved = evaluation
             self.call.from_draft = False
             self._show_saved_state()
+            self._refresh_history(evaluation.id)
         self.statusBar().showMessage(self.tr("Evaluation saved: {0} / {1}").format(
             round(evaluation.total, 1), evaluation.max_total), 5000)
         self.refresh_library()
         if self.sync_folder:
             self.sync()
+
+    def _scorecard_evaluation(self) -> Evaluation:
+        call = self.call
+        return build_evaluation(call.rubric, call.recording, self.inspector, self.scorecard.scores(),
+                                self.scorecard.comment(), call.saved.id if call.saved else "")
+
+    # lifecycle --------------------------------------------------------------------------------------------
+
+    def submit_evaluation(self) -> None:
+        """Save the scorecard as shown and release it, in one transaction; it is read-only from then on."""
+        if not self.call or not self.scorecard.editable:
+            return
+        self.draft_timer.stop()
+        evaluation, inspector = self._scorecard_evaluation(), self.inspector
+        self.runner.db(lambda: lifecycle.save_and_submit(self.store, evaluation, inspector), self._on_saved,
+                       self.show_error)
+
+    def _lifecycle_note(self, text: str) -> str:
+        """The state line led by the evaluation's status and version, and what a save will now do."""
+        saved = self.call.saved if self.call else None
+        if not saved:
+            return text
+        lead = self.tr("{0} · version {1}").format(status_name(saved.status), saved.version)
+        if saved.status != DRAFT and self.call.from_draft:
+            text += " " + self.tr("Saving starts version {0}.").format(saved.version + 1)
+        return f"{lead} — {text}"
+
+    def _refresh_history(self, evaluation_id: str) -> None:
+        def show(versions: list[Evaluation]) -> None:
+            if self.call and self.call.saved and self.call.saved.id == evaluation_id:
+                self.call.versions = versions
+                self.scorecard.set_history(versions)
+
+        self.runner.db(lambda: self.store.evaluation_versions(evaluation_id), show, self.show_error)
+
+    def show_version(self, version: int) -> None:
+        """Show an older version read-only; choosing the latest goes back to editing it, draft included."""
+        call = self.call
+        if not call or not call.versions:
+            return
+        self.draft_timer.stop()
+        if call.from_draft:
+            self._save_draft()
+            call.from_draft = False
+        if version == call.versions[-1].version:
+            self._show_latest()
+            return
+        shown = next(v for v in call.versions if v.version == version)
+        self.scorecard.set_scores(shown.items, shown.comment, suggestions(call.rubric, call.flags, call.checks))
+        self.scorecard.set_history(call.versions, shown)
+        self.scorecard.set_state(self.tr("Version {0} ({1}), saved {2} — read-only. Choose the latest version to "
+                                         "edit.").format(shown.version, status_name(shown.status),
+                                                         shown.updated_at[:19]))
+
+    def _show_latest(self) -> None:
+        call, inspector = self.call, self.inspector
+        latest = call.versions[-1]
+
+        def load() -> tuple[dict[str, ItemScore], str, bool]:
+            draft = self.store.draft(call.recording["id"], call.rubric.id, inspector)
+            return (*items_from_draft(draft), True) if draft else (latest.items, latest.comment, False)
+
+        def show(result: tuple[dict[str, ItemScore], str, bool]) -> None:
+            if self.call is not call:
+                return
+            call.items, call.comment, call.from_draft = result
+            self.scorecard.set_scores(call.items, call.comment, suggestions(call.rubric, call.flags, call.checks))
+            self.scorecard.set_history(call.versions)
+            self._show_saved_state()
+
+        self.runner.db(load, show, self.show_error)
+
+    def dispute_item(self, item_id: str) -> None:
+        shown = self.scorecard.shown
+        if not self.call or not shown:
+            return
+        dialog = DisputeDialog(self.call.rubric.item(item_id).title, self)
+        if not dialog.exec():
+            return
+        reason, inspector = dialog.reason(), self.inspector
+        self.runner.db(lambda: lifecycle.open_dispute(self.store, shown.id, item_id, reason, inspector),
+                       lambda _dispute: self._after_appeal(shown.version, self.tr("Dispute recorded.")),
+                       self.show_error)
+
+    def resolve_dispute(self, dispute_id: str) -> None:
+        shown = self.scorecard.shown
+        dispute = next((d for d in shown.disputes if d.id == dispute_id), None) if shown else None
+        if not self.call or not dispute:
+            return
+        dialog = ResolveDialog(self.call.rubric.item(dispute.item_id).title, dispute, self)
+        if not dialog.exec():
+            return
+        ruling, comment, inspector = dialog.ruling(), dialog.comment(), self.inspector
+        self.runner.db(lambda: lifecycle.resolve_dispute(self.store, dispute_id, ruling, comment, inspector),
+                       lambda _ruled: self._after_appeal(shown.version, self.tr("Ruling recorded.")),
+                       self.show_error)
+
+    def _after_appeal(self, version: int, message: str) -> None:
+        """Reload the history (statuses and disputes changed) and stay on the version the user was reading."""
+        call = self.call
+        if not call or not call.saved:
+            return
+        evaluation_id = call.saved.id
+
+        def show(versions: list[Evaluation]) -> None:
+            if self.call is not call:
+                return
+            call.versions = versions
+            call.saved = versions[-1]
+            shown = next((v for v in versions if v.version == version), versions[-1])
+            self.scorecard.set_history(versions, shown)
+            if shown is versions[-1]:
+                self._show_saved_state()
+
+        self.runner.db(lambda: self.store.evaluation_versions(evaluation_id), show, self.show_error)
+        self.statusBar().showMessage(message, 8000)
+        if self.sync_folder:
+            self.sync()
+
+    # roles ------------------------------------------------------------------------------------------------
+
+    def _build_role(self) -> None:
+        """Until the library answers, the window assumes the least: a trainee's view and no actions."""
+        self.role = roles.TRAINEE
+        self.user_roles: dict[str, str] = {}
+        self.role_label = QLabel()
+        self.statusBar().addPermanentWidget(self.role_label)
+        self.load_role()
+
+    def load_role(self) -> None:
+        """Read the inspector's role, registering them on first sight (the first user of a library is its
+        supervisor, anyone after that a trainee until a supervisor says otherwise)."""
+        inspector = self.inspector
+
+        def load() -> tuple[str, dict[str, str]]:
+            role = roles.ensure_user(self.store, inspector)
+            return role, {user.user_id: user.role for user in roles.users(self.store)}
+
+        self.runner.db(load, self._on_role, self.show_error)
+
+    def _on_role(self, result: tuple[str, dict[str, str]]) -> None:
+        self.role, self.user_roles = result
+        self.role_label.setText(self.tr("{0} · {1}").format(self.inspector, role_name(self.role)))
+        self.scorecard.set_permissions(roles.ROLE_PERMISSIONS[self.role])
+
+    def _apply_role_change(self, before: str, inspector: str, role: str | None) -> None:
+        """After Settings: record the role chosen (by whoever opened Settings), then load the role of whoever
+        uses the workstation now; an open call is reopened so its transcript follows the new role."""
+        if role is not None:
+            self.runner.db(lambda: roles.set_role(self.store, inspector, role, changed_by=before),
+                           failure=self.show_error)
+        if role is not None or inspector != before:
+            self.load_role()
+        if role is not None and inspector == before and self.call:
+            self.open_recording(self.call.recording["id"])
+
+    def _allowed(self, permission: str, context: str) -> bool:
+        """Gate a window on the role; a window that shows customers' words unredacted is an audited view."""
+        if not roles.may(self.role, permission):
+            self.show_error(str(roles.PermissionDenied(self.role, permission)))
+            return False
+        if roles.may(self.role, roles.VIEW_UNREDACTED):
+            role, inspector = self.role, self.inspector
+            self.runner.db(lambda: roles.log_unredacted_view(self.store, inspector, role, context),
+                           failure=self.show_error)
+        return True
+
+    def _visible_transcript(self, call: OpenCall, segments: list[Segment], inspector: str) -> list[Segment]:
+        """Runs on the database thread: the transcript and flags as the call's role may see them."""
+        call.flags = roles.visible_flags(call.role, call.flags)
+        call.view_logged = bool(segments) and roles.may(call.role, roles.VIEW_UNREDACTED)
+        return roles.visible_segments(call.role, segments, self.store, inspector,
+                                      f"transcript of recording {call.recording['id']}")
+
+    def _visible_live_segment(self, segment: Segment) -> Segment:
+        """A segment arriving from transcription, redacted for a role without the permission; the first one
+        shown unredacted is logged as a view of the call."""
+        call = self.call
+        if not roles.may(call.role, roles.VIEW_UNREDACTED):
+            return redact_segments([segment]).segments[0]
+        if not call.view_logged:
+            call.view_logged = True
+            role, inspector, context = call.role, self.inspector, f"transcript of recording {call.recording['id']}"
+            self.runner.db(lambda: roles.log_unredacted_view(self.store, inspector, role, context),
+                           failure=self.show_error)
+        return segment
 
     # sync -------------------------------------------------------------------------------------------------
 

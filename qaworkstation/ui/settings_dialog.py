@@ -1,4 +1,4 @@
-"""Workstation settings: who is scoring, where scores sync, and how calls are transcribed.
+"""Workstation settings: who is scoring (and in which role), where scores sync, and how calls are transcribed.
 
 Every setting is declared once here with its default, read from and written to QSettings, so the window and
 the dialog cannot disagree about a name or a default.
@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
                                QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from ..core.models import OFFLINE_BASE, OFFLINE_TINY_EN, ModelUnavailable, resolve_model
+from ..core.roles import COACH, INSPECTOR, ROLES, SUPERVISOR, TRAINEE
 from ..core.transcribe import TranscribeSettings
 
 DEFAULTS = TranscribeSettings()
@@ -30,13 +31,30 @@ def transcribe_settings(settings: QSettings) -> TranscribeSettings:
     )
 
 
+def role_name(role: str) -> str:
+    translate = QCoreApplication.translate
+    names = {INSPECTOR: translate("Roles", "Inspector"), COACH: translate("Roles", "Coach"),
+             SUPERVISOR: translate("Roles", "Supervisor"), TRAINEE: translate("Roles", "Trainee (desensitised data)")}
+    return names.get(role, role)
+
+
 class SettingsDialog(QDialog):
-    def __init__(self, settings: QSettings, inspector: str, parent: QWidget | None = None) -> None:
+    """``roles`` maps the library's known user ids to their roles, so the Role box follows the inspector id
+    as it is typed; only a user who may manage roles can change it."""
+
+    def __init__(self, settings: QSettings, inspector: str, parent: QWidget | None = None, *,
+                 roles: dict[str, str] | None = None, may_manage_roles: bool = False) -> None:
         super().__init__(parent)
         self.settings = settings
+        self.known_roles = roles or {}
         self.setWindowTitle(self.tr("Settings"))
         current = transcribe_settings(settings)
         self.inspector = QLineEdit(inspector)
+        self.role = self._combo([(role_name(role), role) for role in ROLES], self.stored_role(inspector))
+        self.role.setEnabled(may_manage_roles)
+        self.role.setToolTip(self.tr("The role of this inspector id on this workstation")
+                             if may_manage_roles else self.tr("Only a supervisor can change roles"))
+        self.inspector.textEdited.connect(lambda text: self._select(self.role, self.stored_role(text.strip())))
         self.sync_folder = QLineEdit(str(settings.value("sync_folder", "")))
         browse = QPushButton(self.tr("Browse…"))
         browse.clicked.connect(self._browse_sync)
@@ -67,6 +85,7 @@ class SettingsDialog(QDialog):
         self.problem.setWordWrap(True)
         form = QFormLayout()
         form.addRow(self.tr("Inspector id"), self.inspector)
+        form.addRow(self.tr("Role"), self.role)
         form.addRow(self.tr("Team shared folder"), sync_row)
         form.addRow(self.tr("Speech model"), model_row)
         form.addRow(self.tr("Compute type"), self.compute_type)
@@ -113,6 +132,16 @@ class SettingsDialog(QDialog):
         folder = QFileDialog.getExistingDirectory(self, self.tr("Folder with a CTranslate2 Whisper model"))
         if folder:
             self._select(self.model, folder)
+
+    def stored_role(self, user: str) -> str:
+        """The role the library holds for ``user``; a new id would start as a trainee (a supervisor in a
+        library nobody has used yet)."""
+        return self.known_roles.get(user, TRAINEE if self.known_roles else SUPERVISOR)
+
+    def role_change(self) -> str | None:
+        """The role chosen for the inspector id when it differs from the stored one, else None."""
+        chosen = self.role.currentData()
+        return chosen if chosen != self.stored_role(self.inspector.text().strip()) else None
 
     def chosen_model(self) -> str:
         text = self.model.currentText()

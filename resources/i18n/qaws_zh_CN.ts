@@ -125,6 +125,29 @@
     </message>
 </context>
 <context>
+    <name>DisputeDialog</name>
+    <message>
+        <location filename="../../qaworkstation/ui/dispute_dialog.py" line="29"/>
+        <source>Dispute an item</source>
+        <translation>申诉某一评分项</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/dispute_dialog.py" line="30"/>
+        <source>The agent disputes &lt;b&gt;{0}&lt;/b&gt;.</source>
+        <translation>坐席对&lt;b&gt;{0}&lt;/b&gt;提出申诉。</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/dispute_dialog.py" line="31"/>
+        <source>The agent&apos;s reason, in their words</source>
+        <translation>坐席的申诉理由（按其原话记录）</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/dispute_dialog.py" line="33"/>
+        <source>Record dispute</source>
+        <translation>记录申诉</translation>
+    </message>
+</context>
+<context>
     <name>LibraryView</name>
     <message>
         <location filename="../../qaworkstation/ui/library_view.py" line="43"/>
@@ -217,169 +240,199 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="73"/>
-        <location filename="../../qaworkstation/ui/main_window.py" line="425"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="79"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="631"/>
         <source>QA Workstation</source>
         <translation>质检工作台</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="80"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="86"/>
         <source>No audio output — playback runs silently</source>
         <translation>无音频输出设备——静音播放</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="120"/>
-        <location filename="../../qaworkstation/ui/main_window.py" line="305"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="131"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="322"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="122"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="133"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="130"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="141"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="134"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="145"/>
         <source>Import files…</source>
         <translation>导入文件…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="135"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="146"/>
         <source>Import folder…</source>
         <translation>导入文件夹…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="138"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="149"/>
         <source>Sync to shared folder</source>
         <translation>同步到共享文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="163"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="174"/>
         <source>Team shared folder</source>
         <translation>班组共享文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="136"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="147"/>
         <source>Analyse all</source>
         <translation>全部分析</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="137"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="148"/>
         <source>Sample…</source>
         <translation>抽样…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="139"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="150"/>
         <source>Coaching…</source>
         <translation>辅导…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="140"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="151"/>
         <source>Team…</source>
         <translation>班组…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="141"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="152"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="174"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="188"/>
         <source>New transcription settings apply after the queue stops.</source>
         <translation>新的转写设置将在队列停止后生效。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="205"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="219"/>
         <source>Import recordings</source>
         <translation>导入录音</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="206"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="220"/>
         <source>Audio (*.wav *.flac *.mp3 *.ogg *.opus);;All files (*)</source>
         <translation>音频 (*.wav *.flac *.mp3 *.ogg *.opus);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="211"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="225"/>
         <source>Import a folder of recordings</source>
         <translation>导入录音文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="216"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="230"/>
         <source>Importing…</source>
         <translation>正在导入…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="220"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="234"/>
         <source>Imported {0}, already in library {1}, failed {2}</source>
         <translation>已导入 {0}，已存在 {1}，失败 {2}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="225"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="239"/>
         <source>Some files could not be imported</source>
         <translation>部分文件无法导入</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="275"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="292"/>
         <source>Unsaved changes restored from the draft.</source>
         <translation>已从草稿恢复未保存的修改。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="277"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="294"/>
         <source>Saved {0} by {1}.</source>
         <translation>已于 {0} 由 {1} 保存。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="280"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="297"/>
         <source>Not scored yet — suggestions from the rules are pre-filled.</source>
         <translation>尚未评分——已按规则预填建议扣分。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="305"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="322"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="315"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="332"/>
         <source>Paused, {0} calls waiting</source>
         <translation>已暂停，{0} 通待分析</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="321"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="338"/>
         <source>, about {0} left</source>
         <translation>，约剩 {0}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="322"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="339"/>
         <source>Analysed {0} of {1}{2} {3}</source>
         <translation>已分析 {0}/{1}{2} {3}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="335"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="352"/>
         <source>Could not analyse {0}: {1}</source>
         <translation>无法分析 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="370"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="391"/>
         <source>Editing — draft kept automatically.</source>
         <translation>编辑中——草稿已自动保存。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="395"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="415"/>
         <source>Evaluation saved: {0} / {1}</source>
         <translation>评分已保存：{0} / {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="418"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="442"/>
+        <source>{0} · version {1}</source>
+        <translation>{0} · 第 {1} 版</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="444"/>
+        <source>Saving starts version {0}.</source>
+        <translation>保存将生成第 {0} 版。</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="470"/>
+        <source>Version {0} ({1}), saved {2} — read-only. Choose the latest version to edit.</source>
+        <translation>第 {0} 版（{1}），保存于 {2}——只读。选择最新版本才能编辑。</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="501"/>
+        <source>Dispute recorded.</source>
+        <translation>申诉已记录。</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="514"/>
+        <source>Ruling recorded.</source>
+        <translation>裁定已记录。</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="562"/>
+        <source>{0} · {1}</source>
+        <translation>{0} · {1}</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="624"/>
         <source>Sync failed — nothing was lost locally.</source>
         <translation>同步失败——本地数据未丢失。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="419"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="625"/>
         <source>Sync failed</source>
         <translation>同步失败</translation>
     </message>
@@ -387,145 +440,206 @@
 <context>
     <name>PlayerPanel</name>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="89"/>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="347"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="110"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="351"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="100"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="121"/>
         <source>Both speakers</source>
         <translation>双方</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="100"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="121"/>
         <source>Agent only</source>
         <translation>仅坐席</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="100"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="121"/>
         <source>Customer only</source>
         <translation>仅客户</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="104"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="125"/>
         <source>Lead-in: how much before a flag N, P or a marker click starts</source>
         <translation>提前量：N、P 或点击标记时从标记前多少秒开始播放</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="108"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="129"/>
         <source>Audio output device</source>
         <translation>音频输出设备</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="109"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="130"/>
         <source>Skip silence</source>
         <translation>跳过静音</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="111"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="132"/>
         <source>Jump over pauses longer than 1.5 s where neither side speaks</source>
         <translation>跳过双方都不说话且超过 1.5 秒的停顿</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="117"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="138"/>
         <source>Keyboard shortcuts (?)</source>
         <translation>键盘快捷键（?）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="120"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="93"/>
         <source>Lead-in</source>
         <translation>提前量</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="128"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="101"/>
         <source>Output</source>
         <translation>输出</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="138"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="142"/>
         <source>System default</source>
         <translation>系统默认</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="156"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="160"/>
         <source>Play / pause</source>
         <translation>播放 / 暂停</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="157"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="161"/>
         <source>Back 5 s</source>
         <translation>后退 5 秒</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="158"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="162"/>
         <source>Forward 5 s</source>
         <translation>前进 5 秒</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="159"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="163"/>
         <source>Back 1 s</source>
         <translation>后退 1 秒</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="160"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="164"/>
         <source>Forward 1 s</source>
         <translation>前进 1 秒</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="161"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="165"/>
         <source>Next flag (plays from the lead-in)</source>
         <translation>下一个标记（从提前量处播放）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="162"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="166"/>
         <source>Previous flag</source>
         <translation>上一个标记</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="163"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="167"/>
         <source>Slower</source>
         <translation>减速</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="164"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="168"/>
         <source>Faster</source>
         <translation>加速</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="165"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="169"/>
         <source>Start of the call</source>
         <translation>通话开头</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="166"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="170"/>
         <source>End of the call</source>
         <translation>通话结尾</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="167"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="171"/>
         <source>Clear the loop region</source>
         <translation>取消循环区间</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="168"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="172"/>
         <source>Show or hide this list</source>
         <translation>显示或隐藏此列表</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="346"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="350"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="351"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="355"/>
         <source>Loop {0}–{1} (Esc clears)</source>
         <translation>循环 {0}–{1}（Esc 取消）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="353"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="357"/>
         <source>Shift+drag on the waveform to loop a region · ? for keys</source>
         <translation>在波形上 Shift+拖动可循环播放一段 · 按 ? 查看快捷键</translation>
+    </message>
+</context>
+<context>
+    <name>ResolveDialog</name>
+    <message>
+        <location filename="../../qaworkstation/ui/dispute_dialog.py" line="55"/>
+        <source>Rule on a dispute</source>
+        <translation>裁定申诉</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/dispute_dialog.py" line="56"/>
+        <source>Dispute of &lt;b&gt;{0}&lt;/b&gt;, recorded by {1}:</source>
+        <translation>对&lt;b&gt;{0}&lt;/b&gt;的申诉，由 {1} 记录：</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/dispute_dialog.py" line="61"/>
+        <source>Upheld — the agent is right</source>
+        <translation>申诉成立——坐席有理</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/dispute_dialog.py" line="62"/>
+        <source>Rejected — the score stands</source>
+        <translation>驳回——维持原评分</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/dispute_dialog.py" line="68"/>
+        <source>Why — this is what the agent will read</source>
+        <translation>裁定理由——坐席将看到这段说明</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/dispute_dialog.py" line="69"/>
+        <source>An upheld item is corrected by changing its score and submitting a new version.</source>
+        <translation>申诉成立的评分项，请修改分数并提交新版本予以更正。</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/dispute_dialog.py" line="74"/>
+        <source>Record ruling</source>
+        <translation>记录裁定</translation>
+    </message>
+</context>
+<context>
+    <name>Roles</name>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="36"/>
+        <source>Inspector</source>
+        <translation>质检员</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="36"/>
+        <source>Coach</source>
+        <translation>辅导员</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="37"/>
+        <source>Supervisor</source>
+        <translation>主管</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="37"/>
+        <source>Trainee (desensitised data)</source>
+        <translation>新员工（仅看脱敏数据）</translation>
     </message>
 </context>
 <context>
@@ -594,92 +708,177 @@
 <context>
     <name>ScorecardView</name>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="25"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="33"/>
         <source>Greeting</source>
         <translation>开头语</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="25"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="33"/>
         <source>Closing</source>
         <translation>结束语</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="26"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="34"/>
         <source>Apology</source>
         <translation>致歉</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="27"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="35"/>
         <source>Forbidden phrase</source>
         <translation>服务禁语</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="28"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="36"/>
         <source>Insult</source>
         <translation>侮辱</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="28"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="36"/>
         <source>Filler word</source>
         <translation>口头禅</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="36"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="44"/>
         <source>{0} missing</source>
         <translation>缺少{0}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="37"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="45"/>
         <source>Agent</source>
         <translation>坐席</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="37"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="45"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="38"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="46"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="60"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="52"/>
+        <source>Draft</source>
+        <translation>草稿</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="52"/>
+        <source>Submitted</source>
+        <translation>已提交</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="53"/>
+        <source>Disputed</source>
+        <translation>申诉中</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="53"/>
+        <source>Resolved</source>
+        <translation>已裁定</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="54"/>
+        <source>Final</source>
+        <translation>已定稿</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="61"/>
+        <source>Disputed by {0}: “{1}”</source>
+        <translation>{0} 记录申诉：“{1}”</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="63"/>
+        <source> — awaiting a ruling</source>
+        <translation>——待裁定</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="64"/>
+        <source>upheld</source>
+        <translation>申诉成立</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="64"/>
+        <source>rejected</source>
+        <translation>驳回</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="65"/>
+        <source> — {0} by {1}: “{2}”</source>
+        <translation>——{1} 裁定{0}：“{2}”</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="87"/>
         <source>N/A</source>
         <translation>不适用</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="63"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="90"/>
         <source>Comment</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="113"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="143"/>
+        <source>Dispute…</source>
+        <translation>申诉…</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="144"/>
+        <source>Resolve…</source>
+        <translation>裁定…</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="175"/>
         <source>Overall comment for the agent</source>
         <translation>给坐席的总体评语</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="120"/>
-        <source>Save evaluation</source>
-        <translation>保存评分</translation>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="182"/>
+        <source>Save draft</source>
+        <translation>保存草稿</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="137"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="183"/>
+        <source>Keep these scores as a draft version that can still change; Submit releases it</source>
+        <translation>将评分保存为仍可修改的草稿版本；点击“提交”才正式发布</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="187"/>
+        <source>Submit</source>
+        <translation>提交</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="188"/>
+        <source>Release this version to the team and the agent; it can no longer be changed, only followed by a new version</source>
+        <translation>向班组和坐席发布此版本；发布后不可再改，只能提交新版本</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="192"/>
+        <source>Version history: older versions open read-only</source>
+        <translation>版本历史：旧版本以只读方式打开</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="211"/>
         <source>pass mark {0}%</source>
         <translation>合格线 {0}%</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="192"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="270"/>
+        <source>Version {0} · {1}</source>
+        <translation>第 {0} 版 · {1}</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="323"/>
         <source>FAIL — critical item</source>
         <translation>不合格——一票否决</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="194"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="325"/>
         <source>PASS</source>
         <translation>合格</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="196"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="327"/>
         <source>FAIL</source>
         <translation>不合格</translation>
     </message>
@@ -687,98 +886,113 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="37"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="50"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="41"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="55"/>
+        <source>The role of this inspector id on this workstation</source>
+        <translation>此质检员工号在本工作站上的角色</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="56"/>
+        <source>Only a supervisor can change roles</source>
+        <translation>只有主管可以更改角色</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="59"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="48"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="66"/>
         <source>Offline multilingual base (Mandarin + English)</source>
         <translation>离线多语种 base 模型（普通话+英文）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="49"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="67"/>
         <source>Offline English-only tiny.en</source>
         <translation>离线英文模型 tiny.en</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="51"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="69"/>
         <source>Model folder…</source>
         <translation>模型文件夹…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="60"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="78"/>
         <source>automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="61"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="79"/>
         <source>Detect per channel</source>
         <translation>按声道自动识别</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="63"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="81"/>
         <source>Simplified</source>
         <translation>简体</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="63"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="81"/>
         <source>Traditional</source>
         <translation>繁体</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="64"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="82"/>
         <source>As recognised</source>
         <translation>保持识别原样</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="69"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="87"/>
         <source>Inspector id</source>
         <translation>质检员工号</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="70"/>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="108"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="88"/>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="89"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="127"/>
         <source>Team shared folder</source>
         <translation>班组共享文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="71"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="90"/>
         <source>Speech model</source>
         <translation>语音模型</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="72"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="91"/>
         <source>Compute type</source>
         <translation>计算精度</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="73"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="92"/>
         <source>Channels decoded at once</source>
         <translation>同时转写的声道数</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="74"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="93"/>
         <source>Threads per channel</source>
         <translation>每声道线程数</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="75"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="94"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="76"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="95"/>
         <source>Chinese script</source>
         <translation>中文字形</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="113"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="132"/>
         <source>Folder with a CTranslate2 Whisper model</source>
         <translation>CTranslate2 Whisper 模型所在文件夹</translation>
     </message>

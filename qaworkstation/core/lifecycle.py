@@ -1,0 +1,142 @@
+"""An evaluation's life after scoring: draft → submitted → (disputed → resolved) → final.
+
+Saving keeps a draft, which can still change (it syncs to the share marked as a draft). Submitting releases
+it to the team and the agent, after which its scores never change: a correction is a new version (see
+:meth:`Store.save_evaluation`), and the database's triggers refuse to update or delete a released version
+whatever code tries. An agent may dispute an item of a released version, with a reason; a supervisor rules on
+it (upheld or rejected, with a comment). Once every dispute on the version is ruled it is resolved, and a
+supervisor can finalise it, which closes it for good.
+
+Each step checks the user's role (:mod:`roles`) and is written to the audit log in the same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, replace
+
+from . import audit
+from .domain import DISPUTED, DRAFT, FINAL, RESOLVED, RULINGS, SUBMITTED, Dispute, Evaluation
+from .roles import DISPUTE, FINALISE, RELEASE, RESOLVE_DISPUTE, SCORE, require, role_of
+from .store import LifecycleError, Store, new_id, now_iso
+
+DISPUTABLE = (SUBMITTED, DISPUTED, RESOLVED)
+FINALISABLE = (SUBMITTED, RESOLVED)
+
+
+def save(store: Store, evaluation: Evaluation, user: str) -> Evaluation:
+    """Save the scorecard as a draft version (a new one when the latest is released), if ``user`` may score."""
+    require(role_of(store, user), SCORE)
+    return store.save_evaluation(evaluation, actor=user)
+
+
+def submit(store: Store, evaluation_id: str, user: str) -> Evaluation:
+    """Release the latest version, which must be a draft; from now on it is read-only."""
+    role = role_of(store, user)
+    require(role, RELEASE)
+    with store.transaction() as db:
+        latest = _latest(store, evaluation_id)
+        if latest.status != DRAFT:
+            raise LifecycleError(f"version {latest.version} of evaluation {evaluation_id} is already "
+                                 f"{latest.status}; change a score and save to start a new version")
+        store.set_evaluation_status(evaluation_id, latest.version, SUBMITTED)
+        audit.append(db, user, audit.RELEASE, evaluation_id, {"version": latest.version, "total": latest.total},
+                     role=role)
+    return store.evaluation_version(evaluation_id)
+
+
+def save_and_submit(store: Store, evaluation: Evaluation, user: str) -> Evaluation:
+    """What the window's Submit does: the scorecard as shown becomes the released version, or nothing does."""
+    with store.transaction():
+        saved = save(store, evaluation, user)
+        if saved.status != DRAFT:  # unchanged since it was released: nothing new to submit
+            raise LifecycleError(f"version {saved.version} is already {saved.status}; nothing changed to submit")
+        return submit(store, saved.id, user)
+
+
+def open_dispute(store: Store, evaluation_id: str, item_id: str, reason: str, user: str) -> Dispute:
+    """Record an agent's dispute of one item of the latest released version, with the reason given."""
+    role = role_of(store, user)
+    require(role, DISPUTE)
+    if not reason.strip():
+        raise LifecycleError("a dispute needs the agent's reason")
+    with store.transaction() as db:
+        latest = _latest(store, evaluation_id)
+        _check_disputable(latest, item_id)
+        dispute = Dispute(new_id(), evaluation_id, latest.version, item_id, reason.strip(), user, now_iso())
+        db["disputes"].insert(asdict(dispute))
+        if latest.status != DISPUTED:
+            store.set_evaluation_status(evaluation_id, latest.version, DISPUTED)
+        audit.append(db, user, audit.DISPUTE, evaluation_id,
+                     {"version": latest.version, "item": item_id, "dispute": dispute.id}, role=role)
+    return dispute
+
+
+def _latest(store: Store, evaluation_id: str) -> Evaluation:
+    try:
+        return store.evaluation_version(evaluation_id)
+    except KeyError:
+        raise LifecycleError(f"there is no evaluation {evaluation_id}") from None
+
+
+def _check_disputable(latest: Evaluation, item_id: str) -> None:
+    if latest.status not in DISPUTABLE:
+        why = "is still a draft" if latest.status == DRAFT else "is final"
+        raise LifecycleError(f"version {latest.version} of evaluation {latest.id} {why}; only a released, "
+                             "not yet final version can be disputed")
+    if item_id not in latest.items:
+        raise LifecycleError(f"evaluation {latest.id} has no item {item_id!r}")
+    if any(d.is_open and d.version == latest.version and d.item_id == item_id for d in latest.disputes):
+        raise LifecycleError(f"item {item_id!r} already has an open dispute; rule on it first")
+
+
+def resolve_dispute(store: Store, dispute_id: str, ruling: str, comment: str, user: str) -> Dispute:
+    """Rule on a dispute. When it was the version's last open one, the version becomes resolved; an upheld
+    item is then corrected by saving a new version, so the released scores stay as they were disputed."""
+    role = role_of(store, user)
+    require(role, RESOLVE_DISPUTE)
+    if ruling not in RULINGS:
+        raise LifecycleError(f"a ruling is one of {', '.join(RULINGS)}, not {ruling!r}")
+    if not comment.strip():
+        raise LifecycleError("a ruling needs a comment explaining it to the agent")
+    with store.transaction() as db:
+        dispute = _open_dispute(store, dispute_id)
+        ruled = replace(dispute, ruling=ruling, ruling_comment=comment.strip(), ruled_by=user, ruled_at=now_iso())
+        db.execute("UPDATE disputes SET ruling = ?, ruling_comment = ?, ruled_by = ?, ruled_at = ? WHERE id = ?",
+                   (ruled.ruling, ruled.ruling_comment, ruled.ruled_by, ruled.ruled_at, dispute_id))
+        still_open = db.execute("SELECT COUNT(*) FROM disputes WHERE evaluation_id = ? AND version = ? AND "
+                                "ruling = ''", (dispute.evaluation_id, dispute.version)).fetchone()[0]
+        if not still_open:
+            store.set_evaluation_status(dispute.evaluation_id, dispute.version, RESOLVED)
+        audit.append(db, user, audit.RULING, dispute.evaluation_id,
+                     {"version": dispute.version, "item": dispute.item_id, "dispute": dispute_id, "ruling": ruling},
+                     role=role)
+    return ruled
+
+
+def _open_dispute(store: Store, dispute_id: str) -> Dispute:
+    try:
+        dispute = store.dispute(dispute_id)
+    except KeyError:
+        raise LifecycleError(f"there is no dispute {dispute_id}") from None
+    if not dispute.is_open:
+        raise LifecycleError(f"dispute {dispute_id} was already ruled {dispute.ruling} by {dispute.ruled_by}")
+    return dispute
+
+
+def finalise(store: Store, evaluation_id: str, user: str) -> Evaluation:
+    """Close the latest version for good: no more disputes, no more versions."""
+    role = role_of(store, user)
+    require(role, FINALISE)
+    with store.transaction() as db:
+        latest = _latest(store, evaluation_id)
+        if latest.status not in FINALISABLE:
+            raise LifecycleError(f"version {latest.version} of evaluation {evaluation_id} is {latest.status}; "
+                                 "only a submitted or resolved version can be finalised")
+        store.set_evaluation_status(evaluation_id, latest.version, FINAL)
+        audit.append(db, user, audit.FINALISE, evaluation_id, {"version": latest.version}, role=role)
+    return store.evaluation_version(evaluation_id)
+
+
+def open_disputes(evaluation: Evaluation) -> list[Dispute]:
+    """The disputes of this very version still waiting for a ruling."""
+    return [d for d in evaluation.disputes if d.is_open and d.version == evaluation.version]
