@@ -13,17 +13,22 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .core import audit
 from .core.analysis import AUTO_RUBRIC, AnalysisResult, RubricLibrary, analyse_recording
 from .core.audio import AudioError
+from .core.execution import FROM_CACHE, CallResult
 from .core.importer import FilenamePattern, ImportReport, import_paths
 from .core.models import DEFAULT_MODEL, ModelUnavailable
 from .core.rubric import RubricError
 from .core.store import Store, StoreError, default_db_path
 from .core.sync import sync_evaluations
 from .core.transcribe import TranscribeSettings, Transcriber
-from .core.work_queue import QueueRunner, QueueStatus
+from .core.work_queue import QUEUED, RUNNING, QueueRunner, QueueStatus, WorkQueue
+
+if TYPE_CHECKING:  # Dask is imported only when a cluster is asked for: it adds a second to every command
+    from .core.cluster import ClusterSettings
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -55,14 +60,18 @@ def build_parser() -> argparse.ArgumentParser:
     _add_import_options(importing)
     transcribe = sub.add_parser("transcribe", help="import and transcribe recordings")
     _add_import_options(transcribe)
+    _add_cluster_options(transcribe)
     analyze = sub.add_parser("analyze", help="import, transcribe and flag recordings")
     _add_import_options(analyze)
     analyze.add_argument("--json", action="store_true", help="print one JSON object per recording")
+    _add_cluster_options(analyze)
     export = sub.add_parser("export", help="sync saved evaluations to a (shared) folder")
     export.add_argument("--to", type=Path, required=True, help="destination folder")
     audit_log = sub.add_parser("audit", help="check the library's audit log")
     audit_log.add_subparsers(dest="audit_command", required=True).add_parser(
         "verify", help="walk the hash chain; print OK, or the first broken row and exit 1")
+    backup = sub.add_parser("backup", help="copy the library safely (SQLite backup API), even while it is in use")
+    backup.add_argument("--to", type=Path, required=True, help="the backup file to write (replaced when complete)")
     sub.add_parser("window", help="open the window (the default)")
     return parser
 
@@ -73,6 +82,33 @@ def _add_import_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--metadata", type=Path, default=None, help="CSV with a 'file' column and call metadata")
 
 
+def _add_cluster_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("Dask cluster (default: analyse in this process)")
+    where = group.add_mutually_exclusive_group()
+    where.add_argument("--scheduler", default="", metavar="tcp://HOST:PORT", help="run on this existing Dask cluster")
+    where.add_argument("--workers", type=_positive_int, default=0, metavar="N",
+                       help="start a local Dask cluster of N worker processes")
+    group.add_argument("--threads-per-worker", type=_positive_int, default=1, metavar="T",
+                       help="with --workers: calls each worker process analyses at once (default 1)")
+    group.add_argument("--memory-limit", default="auto", metavar="SIZE",
+                       help="with --workers: memory per worker process, e.g. 3GiB (default: RAM / N)")
+    audio = group.add_mutually_exclusive_group()
+    audio.add_argument("--path-map", action="append", default=[], metavar="LOCAL=REMOTE",
+                       help="workers read recordings under LOCAL from REMOTE, a folder they all see (repeatable)")
+    audio.add_argument("--send-audio", action="store_true", help="send each recording's bytes to its worker")
+    group.add_argument("--call-timeout", type=float, default=0.0, metavar="S",
+                       help="give up on a call after S seconds (default: 120 s + twice its audio per channel)")
+    group.add_argument("--connect-timeout", type=float, default=30.0, metavar="S",
+                       help="how long to try reaching --scheduler (default 30)")
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text}")
+    return value
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command in (None, "window"):
@@ -81,7 +117,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_app(db_path=args.db, rubric=args.rubric, model=args.model)
     try:
         return _COMMANDS[args.command](args)
-    except (StoreError, RubricError, ModelUnavailable, AudioError, FileNotFoundError, ValueError) as exc:
+    except (StoreError, RubricError, ModelUnavailable, AudioError, FileNotFoundError, ValueError,
+            ConnectionError) as exc:
         print(f"qaws: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:
@@ -118,22 +155,77 @@ def _transcriber(args: argparse.Namespace) -> Transcriber:
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    """Queue the calls, work through the queue (resumable after a crash), then report each call."""
+    """Queue the calls, work through the queue (resumable after a crash) here or on a Dask cluster, then
+    report each call."""
+    cluster = _cluster_settings(args)
     store = _store(args)
     report = _import(args, store)
     recording_ids = list(dict.fromkeys(report.recording_ids))
-    runner = QueueRunner(store, _transcriber(args), RubricLibrary(args.rubric))
-    runner.queue.enqueue(recording_ids)
+    transcriber, rubrics = _transcriber(args), RubricLibrary(args.rubric)
+    WorkQueue(store).enqueue(recording_ids)
     failed: dict[str, str] = {}
-    runner.run(on_status=_print_progress if sys.stderr.isatty() else None,
-               on_error=lambda name, message: failed.setdefault(name, message))
+    if cluster:
+        _run_on_cluster(store, transcriber.settings, rubrics, cluster, failed)
+    else:
+        QueueRunner(store, transcriber, rubrics).run(on_status=_print_progress if sys.stderr.isatty() else None,
+                                                     on_error=lambda name, message: failed.setdefault(name, message))
     for recording_id in recording_ids:
         recording = store.recording(recording_id)
         if recording["status"] == "error":
             print(f"qaws: {recording['error']}", file=sys.stderr)
             continue
-        _print_result(args, analyse_recording(store, runner.transcriber, runner.rubrics, recording_id))
+        _print_result(args, analyse_recording(store, transcriber, rubrics, recording_id))
     return EXIT_FAILURE if report.errors or failed else 0
+
+
+def _cluster_settings(args: argparse.Namespace) -> ClusterSettings | None:
+    """The cluster the user asked for, or None to analyse in this process."""
+    if not (args.scheduler or args.workers):
+        if args.path_map or args.send_audio:
+            raise ValueError("--path-map and --send-audio apply to a cluster; add --workers N or --scheduler")
+        return None
+    if args.scheduler and not (args.path_map or args.send_audio):
+        raise ValueError("with --scheduler, say how workers get the audio: --path-map LOCAL=REMOTE (a folder "
+                         "they all see) or --send-audio")
+    from .core.cluster import ClusterSettings, parse_path_map
+
+    return ClusterSettings(scheduler=args.scheduler, workers=args.workers or 1,
+                           threads_per_worker=args.threads_per_worker, memory_limit=args.memory_limit,
+                           send_audio=args.send_audio, path_map=tuple(map(parse_path_map, args.path_map)),
+                           call_timeout_s=args.call_timeout, connect_timeout_s=args.connect_timeout)
+
+
+def _run_on_cluster(store: Store, settings: TranscribeSettings, rubrics: RubricLibrary, cluster: ClusterSettings,
+                    failed: dict[str, str]) -> None:
+    """Analyse the queue on the cluster, one progress line per call on stderr as its result is stored."""
+    from .core.cluster import ClusterError, ClusterRunner, connect
+
+    counts = WorkQueue(store).counts()
+    if not counts.get(QUEUED, 0) + counts.get(RUNNING, 0):
+        return  # every call already has its result: no cluster to start
+
+    try:
+        with connect(cluster) as client:
+            print(f"qaws: Dask dashboard {client.dashboard_link}", file=sys.stderr, flush=True)
+            runner = ClusterRunner(store, client, settings, rubrics, cluster)
+            runner.prepare()
+            runner.run(on_call=_print_call, on_error=lambda name, message: failed.setdefault(name, message))
+    except ClusterError:
+        raise
+    except OSError as exc:  # the scheduler went away mid-run
+        raise ClusterError(f"lost the Dask cluster ({exc}); unfinished calls stay queued for the next run") from exc
+
+
+def _print_call(file_name: str, result: CallResult, status: QueueStatus) -> None:
+    if not result.ok:
+        outcome = "failed"
+    elif result.where == FROM_CACHE:
+        outcome = "already in the library"
+    else:
+        outcome = f"done on {result.where} in {result.elapsed_s:.1f} s"
+    eta = f", about {status.eta_s:.0f} s left" if status.eta_s else ""
+    print(f"qaws: [{status.done + status.failed}/{status.total}] {file_name} {outcome}{eta}", file=sys.stderr,
+          flush=True)
 
 
 def _print_progress(status: QueueStatus) -> None:
@@ -166,8 +258,21 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0 if check.ok else EXIT_FAILURE
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    """A file copy of a library in use can catch a page half-written or miss what is still in -wal; the
+    backup API copies one consistent state, encrypted with the library's own key when it has one."""
+    store = _store(args)
+    try:
+        target = store.backup(args.to)
+    finally:
+        store.close()
+    encrypted = " (encrypted with this workstation's database key)" if store.encrypted else ""
+    print(f"backed up {store.path} to {target}{encrypted}")
+    return 0
+
+
 _COMMANDS = {"import": cmd_import, "transcribe": cmd_analyze, "analyze": cmd_analyze, "export": cmd_export,
-             "audit": cmd_audit}
+             "audit": cmd_audit, "backup": cmd_backup}
 
 
 if __name__ == "__main__":

@@ -28,6 +28,17 @@ CORPUS = Path(os.environ.get("QAWS_CORPUS", Path(__file__).resolve().parents[2] 
 CALLS = CORPUS / "calls"
 
 
+@pytest.fixture(autouse=True)
+def no_workstation_keys(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts with encryption off, whatever keys the machine running the tests holds; a test
+    switches it on by passing a key or by saving one into this empty key folder."""
+    from qaworkstation.core import keys
+
+    monkeypatch.setenv(keys.KEY_DIR_ENV, str(tmp_path_factory.mktemp("keys")))
+    for variable in keys.KEY_ENV.values():
+        monkeypatch.delenv(variable, raising=False)
+
+
 @pytest.fixture(scope="session")
 def corpus() -> Path:
     if not CALLS.is_dir():

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from qaworkstation.core.domain import PHRASE_CATEGORIES, ItemScore, Rubric, RubricItem, RubricSection
+from qaworkstation.core.domain import (
+    BEHAVIOUR_CATEGORIES,
+    PHRASE_CATEGORIES,
+    ItemScore,
+    Rubric,
+    RubricItem,
+    RubricSection,
+)
 from qaworkstation.core.rubric import (
     RubricError,
     bundled_rubrics_dir,
@@ -155,7 +162,101 @@ MALFORMED = {
     "window on forbidden": ({18: "  - category: forbidden"}, 20, "'window_s' is only allowed for greeting and closing"),
     "negative window": ({20: "    window_s: -5"}, 20, "'window_s' must be greater than 0, got -5"),
     "rule not a mapping": ({18: "  - greeting", **dict.fromkeys(range(19, 23))}, 18, "rule 1: expected a rule"),
+    "bad match": ({20: "    match: fuzzy"}, 20, "rule 1 (greeting): 'match' must be one of exact, normal, loose"),
+    "zero similarity": ({20: "    min_similarity: 0"}, 20, "'min_similarity' must be greater than 0 (1 means exact)"),
+    "similarity above 1": ({20: "    min_similarity: 1.5"}, 20, "'min_similarity' must be between 0 and 1, got 1.5"),
+    "bad turn": ({20: "    turn: middle"}, 20, "'turn' must be one of first, last, got 'middle'"),
+    "supersedes on greeting": ({20: "    supersedes: [insult]"}, 20,
+                               "'supersedes' is only allowed for forbidden, insult, filler rules"),
+    "behaviour key on a phrase rule": ({20: "    min_s: 3"}, 20, "unknown key 'min_s'"),
 }
+
+# Rules of the other types, appended after the greeting rule (line 22) one at a time; line 23 starts them.
+EXTRA_RULES = {
+    "silence with a range": (["  - category: silence", "    item: greeting", "    deduction: 2", "    low: 3"], 26,
+                             "rule 2 (silence): unknown key 'low'; expected one of category, item, deduction, "
+                             "min_s, hold_notice, notice_deduction"),
+    "notice deduction above the deduction": (
+        ["  - category: silence", "    item: greeting", "    deduction: 2", "    notice_deduction: 3"], 26,
+        "rule 2 (silence): 'notice_deduction' must be between 0 and 2, got 3"),
+    "empty hold notice": (["  - category: silence", "    item: greeting", "    deduction: 2", "    hold_notice: []"],
+                          26, "rule 2 (silence): 'hold_notice' must be a non-empty list"),
+    "rate without limits": (["  - category: speech_rate", "    item: greeting", "    deduction: 1"], 23,
+                            "rule 2 (speech_rate): needs 'low', 'high' or both"),
+    "rate limits reversed": (["  - category: speech_rate", "    item: greeting", "    deduction: 1", "    low: 300",
+                              "    high: 200"], 27, "'high' must not be below 'low' (300), got 200"),
+    "ratio above one": (["  - category: talk_ratio", "    item: greeting", "    deduction: 1", "    high: 85"], 26,
+                        "rule 2 (talk_ratio): 'high' must be between 0 and 1, got 85"),
+    "overtalk by anyone": (["  - category: overtalk", "    item: greeting", "    deduction: 1", "    speaker: any"],
+                           26, "rule 2 (overtalk): 'speaker' must be one of agent, customer, got 'any'"),
+    "negative silence": (["  - category: dead_air", "    item: greeting", "    deduction: 1", "    min_s: -2"], 26,
+                         "rule 2 (dead_air): 'min_s' must be greater than 0, got -2"),
+    "sequence without expect": (["  - category: sequence", "    name: n", "    item: greeting", "    deduction: 1",
+                                 "    trigger: {speaker: customer, phrases: [complaint]}"], 23,
+                                "rule 2 (sequence): missing required key 'expect'"),
+    "cue by unknown": (["  - category: sequence", "    name: n", "    item: greeting", "    deduction: 1",
+                        "    trigger: {speaker: customer, phrases: [complaint]}",
+                        "    expect: {speaker: unknown, phrases: [sorry]}"], 28,
+                       "rule 2 (sequence), expect: 'speaker' must be one of agent, customer, got 'unknown'"),
+    "cue without phrases": (["  - category: sequence", "    name: n", "    item: greeting", "    deduction: 1",
+                             "    trigger: {speaker: customer}", "    expect: {speaker: agent, phrases: [sorry]}"],
+                            27, "rule 2 (sequence), trigger: missing required key 'phrases'"),
+    "window before": (["  - category: sequence", "    name: n", "    item: greeting", "    deduction: 1",
+                       "    trigger: {speaker: agent, phrases: [order]}",
+                       "    expect: {speaker: agent, phrases: [name]}", "    position: before", "    within_s: 30"], 30,
+                      "'within_s' only applies to position: after; remove it"),
+    "bad position": (["  - category: sequence", "    name: n", "    item: greeting", "    deduction: 1",
+                      "    trigger: {speaker: agent, phrases: [order]}",
+                      "    expect: {speaker: agent, phrases: [name]}", "    position: sideways"], 29, "'position' must be one of after, before, got 'sideways'"),
+    "unknown rule category": (["  - category: silense", "    item: greeting", "    deduction: 1"], 23,
+                              "rule 2: 'category' must be one of greeting, closing, apology, forbidden, insult, "
+                              "filler, silence, dead_air, overtalk, speech_rate, talk_ratio, loudness, sequence"),
+}
+
+
+@pytest.mark.parametrize(("lines", "line", "message"), EXTRA_RULES.values(), ids=EXTRA_RULES.keys())
+def test_malformed_behaviour_and_sequence_rules_name_the_line(
+    tmp_path: Path, lines: list[str], line: int, message: str
+) -> None:
+    path = _write(tmp_path, _rubric_text({22: "\n".join([VALID_LINES[21], *lines])}))
+    error = _load_error(path)
+    assert error.line == line
+    assert message in error.message
+
+
+def test_every_rule_type_loads(tmp_path: Path) -> None:
+    rules = [
+        VALID_LINES[21], "    match: loose", "    turn: first", "    min_similarity: 0.75",
+        "  - category: insult", "    item: insult", "    deduction: 90", "    phrases: [idiot]",
+        "    supersedes: [forbidden]",
+        "  - category: silence", "    item: insult", "    deduction: 2", "    min_s: 12",
+        "    hold_notice: [please hold]", "    notice_deduction: 1",
+        "  - category: talk_ratio", "    item: greeting", "    deduction: 1", "    high: 0.8",
+        "  - category: sequence", "    name: apology after a complaint", "    item: greeting", "    deduction: 1",
+        "    trigger: {speaker: customer, phrases: [complaint]}",
+        "    expect: {speaker: agent, phrases: [sorry], match: exact}", "    within_s: 20",
+    ]
+    rubric = load_rubric(_write(tmp_path, _rubric_text({22: "\n".join(rules)})))
+    greeting, insult = rubric.rules
+    assert (greeting.match, greeting.turn, greeting.min_similarity) == ("loose", "first", 0.75)
+    assert insult.supersedes == ("forbidden",) and insult.match == "normal"
+    silence, ratio = rubric.behaviour_rules
+    assert (silence.category, silence.min_s, silence.hold_notice, silence.notice_deduction) == \
+        ("silence", 12, ("please hold",), 1)
+    assert (ratio.speaker, ratio.low, ratio.high) == ("agent", None, 0.8)
+    [sequence] = rubric.sequence_rules
+    assert (sequence.name, sequence.expect_after, sequence.within_s) == ("apology after a complaint", True, 20)
+    assert (sequence.trigger.speaker, sequence.expect.phrases, sequence.expect.match) == \
+        ("customer", ("sorry",), "exact")
+
+
+@pytest.mark.parametrize("name", ["zh_monitoring.yaml", "en_contact_center.yaml"])
+def test_shipped_rubrics_have_behaviour_and_order_rules(shipped: dict[str, Rubric], name: str) -> None:
+    rubric = shipped[name]
+    assert {rule.category for rule in rubric.behaviour_rules} == set(BEHAVIOUR_CATEGORIES)
+    assert {rule.expect_after for rule in rubric.sequence_rules} == {True, False}
+    insult = next(rule for rule in rubric.rules if rule.category == "insult")
+    assert insult.supersedes == ("forbidden",)
 
 
 @pytest.mark.parametrize(("changes", "line", "message"), MALFORMED.values(), ids=MALFORMED.keys())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from qaworkstation.core.domain import (
     AGENT,
     CUSTOMER,
+    EXACT,
     UNKNOWN,
     Flag,
     PhraseRule,
@@ -22,7 +24,7 @@ from qaworkstation.core.domain import (
     Word,
 )
 from qaworkstation.core.rules import accepts_speaker, exact_matches, find_flags
-from qaworkstation.core.textnorm import is_cjk, to_script
+from qaworkstation.core.textnorm import is_cjk, segment_stream, to_script
 
 CALLS = Path(os.environ.get("QAWS_CORPUS", Path(__file__).resolve().parents[2] / "shared" / "corpus")) / "calls"
 CALL_IDS = sorted(path.name.removesuffix(".truth.json") for path in CALLS.glob("*.truth.json"))
@@ -283,7 +285,7 @@ WHISPER_SEGMENTS = [
 
 
 def test_real_whisper_output_is_flagged_at_the_words_it_came_from() -> None:
-    """Exact matching finds what whisper got right; "nothing out my problem" is left to a fuzzy matcher."""
+    """Exact hits where whisper got the words right, a near spelling ("nothing out my problem") where it did not."""
     flags, _ = find_flags(WHISPER_SEGMENTS, RUBRIC, 60.0)
     assert [(flag.category, flag.phrase, flag.text, flag.speaker, flag.start, flag.end) for flag in flags] == [
         ("forbidden", "喂", "喂", AGENT, 0.62, 1.14),
@@ -294,7 +296,10 @@ def test_real_whisper_output_is_flagged_at_the_words_it_came_from() -> None:
         ("filler", "这个", "这个", AGENT, 20.52, 20.76),
         ("filler", "这个", "这个", AGENT, 20.98, 21.34),
         ("forbidden", "I don't know", "I don't know", UNKNOWN, 26.08, 26.92),
+        ("forbidden", "not my problem", "nothing out my problem", UNKNOWN, 27.26, 28.36),
     ]
+    assert [flag.similarity for flag in flags][-1] == pytest.approx(0.84, abs=0.01)
+    assert all(flag.similarity == 1.0 for flag in flags[:-1])
 
 
 # --- matching details -----------------------------------------------------------------------------------
@@ -315,8 +320,6 @@ def flagged(*segments: Segment, rubric: Rubric = RUBRIC, duration: float = 60.0)
         "That shell company again.",
         "It was a hellish week.",
         "He'll call you back.",  # "he will", never "hell"
-        "What do you wanted?",
-        "These are not my problems.",
         "Please call back laterally.",
         "我们不建议喂养这种狗。",
         "页面可以向下滚动查看。",
@@ -344,6 +347,14 @@ def test_near_misses_do_not_fire(text: str) -> None:
 )
 def test_hits(text: str, expected: list[tuple[str, str]]) -> None:
     assert flagged(segment(text)) == expected
+
+
+@pytest.mark.parametrize("text", ["What do you wanted?", "These are not my problems."])
+def test_inflected_words_fire_by_default_but_not_in_exact_mode(text: str) -> None:
+    """A changed ending is how whisper often mishears a phrase; exact mode is for rubrics that want none of it."""
+    exact = make_rubric(replace(FORBIDDEN, match=EXACT))
+    assert flagged(segment(text), rubric=exact) == []
+    assert [category for category, _ in flagged(segment(text))] == ["forbidden"]
 
 
 def test_cjk_phrases_match_inside_longer_runs() -> None:
@@ -448,14 +459,16 @@ def test_only_windowed_expected_categories_get_checks() -> None:
     assert [check.category for check in checks] == ["greeting"]
 
 
-def test_a_custom_matcher_replaces_the_exact_one() -> None:
-    """A fuzzy matcher plugs in beside the exact one; here a toy one that also hears whisper's 閒經病."""
-    def homophones(stream, phrase):  # noqa: ANN001, ANN202 - a throwaway matcher
-        yield from exact_matches(stream, phrase)
-        if phrase == "神经病":
-            found = stream.text.find("闲经病")
-            if found != -1:
-                yield found, found + 3
-
-    flags, _ = find_flags([segment("閒經病，隨便你。")], RUBRIC, 19.55, matcher=homophones)
+def test_whispers_homophone_is_heard_by_default_and_not_in_exact_mode() -> None:
+    """Whisper prints 閒經病 for 神经病 on the corpus: normal matching hears it by pinyin, exact matching does not."""
+    flags, _ = find_flags([segment("閒經病，隨便你。")], RUBRIC, 19.55)
     assert [(flag.phrase, flag.text) for flag in flags] == [("神经病", "閒經病")]
+    assert 0.8 <= flags[0].similarity < 1.0
+    exact = make_rubric(replace(INSULT, match=EXACT))
+    assert find_flags([segment("閒經病，隨便你。")], exact, 19.55)[0] == []
+
+
+def test_exact_matches_stand_alone() -> None:
+    stream = segment_stream(segment("不要喂养，喂，hello hell"))
+    assert list(exact_matches(stream, "喂")) == [(4, 5)]
+    assert list(exact_matches(stream, "hell")) == [(11, 15)]

@@ -21,10 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sqlite3
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
@@ -34,9 +31,12 @@ import sqlite_utils
 from platformdirs import user_data_dir
 
 from .domain import Evaluation, Flag, ItemScore
+from .sqlite_file import SqliteFile, StoreError
 from .store import now_iso
 # The share's format has one reader: sync's own parsers, so a journal means the same thing everywhere.
-from .sync import JOURNAL_PREFIX, JOURNAL_SUFFIX, MANIFEST_NAME, _evaluation_from_record, _load_manifest
+from .encryption import DecryptionError
+from .keys import TEAM_KEY, WORKSTATION, KeyChoice, KeyUnavailable, resolve
+from .sync import MANIFEST_NAME, _evaluation_from_record, _load_manifest, journal_paths, journal_plaintext
 
 TEAM_DB_ENV = "QAWS_TEAM_DB"
 
@@ -52,7 +52,7 @@ def default_team_db_path() -> Path:
     return Path(override) if override else Path(user_data_dir("qaworkstation")) / "team.sqlite3"
 
 
-class TeamDatabaseError(Exception):
+class TeamDatabaseError(StoreError):
     """The team database cannot be opened; the message says which file and why."""
 
 
@@ -153,49 +153,15 @@ def evaluation_day(evaluation: Evaluation) -> str:
         return ""
 
 
-class TeamDatabase:
-    """The merged evaluations of a team. One instance per connection; calls are serialised by a lock."""
+class TeamDatabase(SqliteFile):
+    """The merged evaluations of a team. One instance per connection; calls are serialised by a lock.
 
-    def __init__(self, path: Path | str) -> None:
-        self.path = Path(path)
-        self._lock = threading.RLock()
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None, timeout=10)
-            self.db = sqlite_utils.Database(conn)
-            self.db.execute("PRAGMA foreign_keys = ON")
-            self.db.enable_wal()
-            self._migrate()
-        except (sqlite3.DatabaseError, OSError) as exc:
-            raise TeamDatabaseError(f"{self.path}: cannot open the team database ({exc})") from exc
+    Opening, locking, migrating, encryption and backups are :class:`SqliteFile`'s.
+    """
 
-    def close(self) -> None:
-        with self._lock:
-            self.db.close()
-
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite_utils.Database]:
-        with self._lock, self.db.atomic():
-            yield self.db
-
-    @property
-    def schema_version(self) -> int:
-        return self.db.execute("PRAGMA user_version").fetchone()[0]
-
-    def _migrate(self) -> None:
-        current = self.schema_version
-        if current > SCHEMA_VERSION:
-            raise TeamDatabaseError(
-                f"{self.path}: written by a newer QA Workstation (schema {current} > {SCHEMA_VERSION}); update the app"
-            )
-        for version in sorted(v for v in MIGRATIONS if v > current):
-            with self.transaction() as db:
-                MIGRATIONS[version](db)
-                db.execute(f"PRAGMA user_version = {version}")
-
-    def _rows(self, sql: str, params: tuple | dict = ()) -> list[dict[str, Any]]:
-        with self._lock:
-            return list(self.db.query(sql, params))
+    noun = "team database"
+    error = TeamDatabaseError
+    migrations = MIGRATIONS
 
     # journals ---------------------------------------------------------------------------------------------
 
@@ -306,12 +272,14 @@ class _InspectorFolder:
 
 
 def aggregate(share: str | os.PathLike[str], team_db: TeamDatabase, progress: ProgressCallback | None = None,
-              cancelled: CancelCheck | None = None) -> AggregateResult:
+              cancelled: CancelCheck | None = None, key: KeyChoice = WORKSTATION) -> AggregateResult:
     """Merge the journals under ``share`` that ``team_db`` has not ingested yet; never raises for a bad share.
+    Encrypted journals are read with ``key``, by default this workstation's team key.
 
     Running it again with nothing new reads no journal and changes nothing.
     """
     result = AggregateResult()
+    team_key = _team_key(key, result.problems)
     folders = _inspector_folders(Path(share), result.problems)
     ingested = team_db.ingested_journals()
     pending = [(f, j) for f in folders for j in f.journals
@@ -321,10 +289,19 @@ def aggregate(share: str | os.PathLike[str], team_db: TeamDatabase, progress: Pr
         if cancelled is not None and cancelled():
             result.cancelled = True
             break
-        _merge_journal(team_db, inspector_folder, journal, result)
+        _merge_journal(team_db, inspector_folder, journal, result, team_key)
         if progress is not None:
             progress((done + 1) / len(pending))
     return result
+
+
+def _team_key(key: KeyChoice, problems: list[Problem]) -> bytes | None:
+    """A team key that cannot be loaded leaves the plain journals readable, so it is a problem, not a stop."""
+    try:
+        return resolve(key, TEAM_KEY)
+    except KeyUnavailable as err:
+        problems.append(Problem("", "", f"encrypted journals cannot be read: {err}"))
+        return None
 
 
 def _needs_reading(ingested_sha256: str | None, manifest_sha256: str | None) -> bool:
@@ -353,7 +330,7 @@ def _inspector_folders(share: Path, problems: list[Problem]) -> list[_InspectorF
 
 def _inspector_folder(folder: Path, problems: list[Problem]) -> _InspectorFolder | None:
     try:
-        journals = sorted(p for p in folder.glob(f"{JOURNAL_PREFIX}*{JOURNAL_SUFFIX}") if p.is_file())
+        journals = journal_paths(folder)
         manifest = _load_manifest(folder)
     except OSError as err:
         problems.append(Problem(folder.name, str(folder), f"could not be read ({err.strerror or err})"))
@@ -364,9 +341,11 @@ def _inspector_folder(folder: Path, problems: list[Problem]) -> _InspectorFolder
     return _InspectorFolder(folder, inspector, manifest.files, journals)
 
 
-def _merge_journal(team_db: TeamDatabase, source: _InspectorFolder, journal: Path, result: AggregateResult) -> None:
+def _merge_journal(team_db: TeamDatabase, source: _InspectorFolder, journal: Path, result: AggregateResult,
+                   key: bytes | None) -> None:
     """Read one journal and merge it; it is marked ingested only when it matches the manifest, because a
-    journal that is still being copied or not yet listed will be read again next time."""
+    journal that is still being copied or not yet listed will be read again next time. An encrypted journal
+    that cannot be decrypted is not merged at all, so it is tried again (with the right key) next time."""
     try:
         data = journal.read_bytes()
     except OSError as err:
@@ -377,7 +356,12 @@ def _merge_journal(team_db: TeamDatabase, source: _InspectorFolder, journal: Pat
     if expected is not None and actual != expected:
         reason = "contents differ from manifest.json (edited, or still being copied?); read what was complete"
         result.problems.append(Problem(source.inspector, str(journal), reason))
-    evaluations = _parse_journal(data, source.inspector, journal, result.problems)
+    try:
+        plaintext = journal_plaintext(journal.name, data, key)
+    except DecryptionError as err:
+        result.problems.append(Problem(source.inspector, str(journal), f"cannot be decrypted: {err}"))
+        return
+    evaluations = _parse_journal(plaintext, source.inspector, journal, result.problems)
     outcomes = team_db.merge_journal(source.folder.name, journal.name, source.inspector, evaluations,
                                      actual if actual == expected else None)
     result.journals_read += 1

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from .behaviour import recording_audio
 from .domain import Check, Flag, Rubric, Segment
 from .rubric import bundled_rubrics_dir, list_rubrics, load_rubric
 from .risk import risk_score
@@ -88,6 +89,26 @@ class RubricLibrary:
         return next(r for r in self.all() if r.id == rubric_id)
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """What the rubric's rules make of one transcript."""
+
+    rubric_id: str
+    flags: list[Flag]
+    checks: list[Check]
+    risk: float
+
+
+def judge(rubrics: RubricLibrary, segments: list[Segment], language: str, duration: float,
+          audio_path: str | Path) -> Verdict:
+    """The rules step of every analysis, here and on cluster workers alike, so a call flags the same wherever
+    it ran. ``audio_path`` is where this process reads the recording, for the rules that measure the sound."""
+    rubric = rubrics.for_language(language)
+    audio = recording_audio(audio_path) if rubric.behaviour_rules else None
+    flags, checks = find_flags(segments, rubric, duration, audio=audio)
+    return Verdict(rubric.id, flags, checks, risk_score(rubric, flags, checks))
+
+
 def transcript_for(store: Store, transcriber: Transcriber, recording: dict[str, Any],
                    progress: ProgressCallback | None = None, on_segment: SegmentCallback | None = None,
                    cancelled: CancelCheck | None = None) -> tuple[list[Segment], str, bool]:
@@ -110,7 +131,7 @@ def analyse_recording(store: Store, transcriber: Transcriber, rubrics: RubricLib
                       cancelled: CancelCheck | None = None) -> AnalysisResult:
     recording = store.recording(recording_id)
     segments, language, hit = transcript_for(store, transcriber, recording, progress, on_segment, cancelled)
-    rubric = rubrics.for_language(language)
-    flags, checks = find_flags(segments, rubric, recording["duration"])
-    store.save_analysis(recording_id, rubric.id, flags, checks, risk_score(rubric, flags, checks))
-    return AnalysisResult(store.recording(recording_id), language, segments, flags, checks, rubric.id, hit)
+    verdict = judge(rubrics, segments, language, recording["duration"], recording["path"])
+    store.save_analysis(recording_id, verdict.rubric_id, verdict.flags, verdict.checks, verdict.risk)
+    return AnalysisResult(store.recording(recording_id), language, segments, verdict.flags, verdict.checks,
+                          verdict.rubric_id, hit)

@@ -17,6 +17,15 @@ SPEAKERS = (AGENT, CUSTOMER, UNKNOWN)
 EXPECTED_CATEGORIES = ("greeting", "closing", "apology")
 VIOLATION_CATEGORIES = ("forbidden", "insult", "filler")
 PHRASE_CATEGORIES = EXPECTED_CATEGORIES + VIOLATION_CATEGORIES
+# Rules over timing and audio rather than words, and rules over the order of what was said.
+BEHAVIOUR_CATEGORIES = ("silence", "dead_air", "overtalk", "speech_rate", "talk_ratio", "loudness")
+SEQUENCE_CATEGORY = "sequence"
+
+# How closely a phrase must be heard: as written, by pronunciation, or by pronunciation with more slack.
+EXACT = "exact"
+NORMAL = "normal"
+LOOSE = "loose"
+MATCH_MODES = (EXACT, NORMAL, LOOSE)
 
 
 @dataclass(frozen=True)
@@ -49,6 +58,7 @@ class Flag:
     end: float
     item: str | None
     deduction: float = 0.0
+    similarity: float = 1.0  # 1.0 for an exact hit; lower when heard by pronunciation or as a near spelling
 
 
 @dataclass(frozen=True)
@@ -82,8 +92,12 @@ class RubricSection:
 class PhraseRule:
     """A phrase list of one category attached to a rubric item.
 
-    ``window_s`` limits where a greeting (first N seconds) or closing (last N seconds) may occur.
-    ``deduction`` is suggested per hit for violations, and once when an expected phrase is missing.
+    ``window_s`` limits where a greeting (first N seconds) or closing (last N seconds) may occur, and ``turn``
+    (``first`` or ``last``) to the speaker's first or last turn. ``deduction`` is suggested per hit for
+    violations, and once when an expected phrase is missing. ``match`` is the strictness (one of
+    :data:`MATCH_MODES`); ``min_similarity`` overrides the threshold that strictness implies. ``supersedes``
+    names categories whose hits in the same breath are not charged again (an insult swallows the rude phrase
+    said with it).
     """
 
     category: str
@@ -92,6 +106,62 @@ class PhraseRule:
     deduction: float
     speaker: str = AGENT
     window_s: float | None = None
+    match: str = NORMAL
+    min_similarity: float | None = None
+    turn: str | None = None
+    supersedes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BehaviourRule:
+    """A rule over the call's timing and sound, not its words; which thresholds apply depends on ``category``.
+
+    - ``silence``: nobody speaks for more than ``min_s`` seconds mid-call. When the agent said one of
+      ``hold_notice`` shortly before, the hold was announced and ``notice_deduction`` applies instead.
+    - ``dead_air``: nobody speaks for more than ``min_s`` seconds after the call starts.
+    - ``overtalk``: ``speaker`` starts while the other side is talking and both talk for more than ``min_s``.
+    - ``speech_rate``: ``speaker``'s characters (Chinese) or words (English) per minute outside ``low``..``high``.
+    - ``talk_ratio``: ``speaker``'s share of the talk time outside ``low``..``high`` (0..1).
+    - ``loudness``: ``speaker`` gets louder than ``high`` dB above their own usual level for over ``min_s``.
+    """
+
+    category: str
+    item: str
+    deduction: float
+    speaker: str = AGENT
+    min_s: float | None = None
+    low: float | None = None
+    high: float | None = None
+    hold_notice: tuple[str, ...] = ()
+    notice_deduction: float | None = None
+
+
+@dataclass(frozen=True)
+class PhraseCue:
+    """Phrases said by one side, as one half of a :class:`SequenceRule`."""
+
+    speaker: str
+    phrases: tuple[str, ...]
+    match: str = NORMAL
+
+
+@dataclass(frozen=True)
+class SequenceRule:
+    """One thing must come in a certain order relative to another.
+
+    With ``expect_after`` the ``expect`` cue must follow each ``trigger`` within ``within_s`` seconds (an apology
+    after a customer complaint); otherwise it must have come before the first ``trigger`` (the customer's name
+    asked before the order is placed). A missed expectation is flagged at the trigger and charged to the
+    ``expect`` speaker.
+    """
+
+    name: str
+    item: str
+    deduction: float
+    trigger: PhraseCue
+    expect: PhraseCue
+    expect_after: bool = True
+    within_s: float | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +173,8 @@ class Rubric:
     sections: tuple[RubricSection, ...]
     rules: tuple[PhraseRule, ...]
     source: str = ""  # the file it was loaded from
+    behaviour_rules: tuple[BehaviourRule, ...] = ()
+    sequence_rules: tuple[SequenceRule, ...] = ()
 
     @property
     def items(self) -> tuple[RubricItem, ...]:

@@ -18,14 +18,23 @@ from yaml.reader import ReaderError
 
 from qaworkstation.core.domain import (
     AGENT,
+    BEHAVIOUR_CATEGORIES,
+    CUSTOMER,
+    MATCH_MODES,
+    NORMAL,
     PHRASE_CATEGORIES,
+    SEQUENCE_CATEGORY,
     SPEAKERS,
+    VIOLATION_CATEGORIES,
+    BehaviourRule,
     ItemScore,
+    PhraseCue,
     PhraseRule,
     Rubric,
     RubricItem,
     RubricSection,
     ScoreSummary,
+    SequenceRule,
 )
 
 ANY_SPEAKER = "any"
@@ -33,6 +42,10 @@ RULE_SPEAKERS = (*SPEAKERS, ANY_SPEAKER)
 SEVERITIES = ("A", "B", "C")
 LANGUAGES = ("zh", "en")
 WINDOW_CATEGORIES = ("greeting", "closing")
+RULE_CATEGORIES = (*PHRASE_CATEGORIES, *BEHAVIOUR_CATEGORIES, SEQUENCE_CATEGORY)
+TURNS = ("first", "last")
+POSITIONS = ("after", "before")
+PARTY_SPEAKERS = (AGENT, CUSTOMER)
 RUBRIC_SUFFIXES = (".yaml", ".yml")
 
 _TOP_REQUIRED = ("id", "name", "language", "pass_mark", "sections")
@@ -41,7 +54,21 @@ _SECTION_REQUIRED = ("title", "items")
 _ITEM_REQUIRED = ("id", "title", "points", "severity")
 _ITEM_OPTIONAL = ("critical", "na", "description")
 _RULE_REQUIRED = ("category", "item", "phrases", "deduction")
-_RULE_OPTIONAL = ("speaker", "window_s")
+_RULE_OPTIONAL = ("speaker", "window_s", "match", "min_similarity", "turn", "supersedes")
+_BEHAVIOUR_REQUIRED = ("category", "item", "deduction")
+# The keys each behaviour rule understands; anything else is a typo or a key of another rule type.
+_BEHAVIOUR_OPTIONAL = {
+    "silence": ("min_s", "hold_notice", "notice_deduction"),
+    "dead_air": ("min_s",),
+    "overtalk": ("speaker", "min_s"),
+    "speech_rate": ("speaker", "low", "high"),
+    "talk_ratio": ("speaker", "low", "high"),
+    "loudness": ("speaker", "min_s", "high"),
+}
+_SEQUENCE_REQUIRED = ("category", "name", "item", "deduction", "trigger", "expect")
+_SEQUENCE_OPTIONAL = ("position", "within_s")
+_CUE_REQUIRED = ("speaker", "phrases")
+_CUE_OPTIONAL = ("match",)
 
 _NULL_TAG = "tag:yaml.org,2002:null"
 _BOOL_TAG = "tag:yaml.org,2002:bool"
@@ -185,15 +212,17 @@ def _rubric(root: Node, source: str) -> Rubric:
     sections = tuple(_section(node, number, first_lines) for number, node in enumerate(section_nodes, 1))
     items = {item.id: item for section in sections for item in section.items}
     rule_nodes = _list(fields["rules"], "'rules'", non_empty=False) if "rules" in fields else []
-    rules = tuple(_rule(node, number, items) for number, node in enumerate(rule_nodes, 1))
+    rules = [_any_rule(node, number, items) for number, node in enumerate(rule_nodes, 1)]
     return Rubric(
         id=rubric_id,
         name=name,
         language=language,
         pass_mark=pass_mark,
         sections=sections,
-        rules=rules,
+        rules=tuple(rule for rule in rules if isinstance(rule, PhraseRule)),
         source=source,
+        behaviour_rules=tuple(rule for rule in rules if isinstance(rule, BehaviourRule)),
+        sequence_rules=tuple(rule for rule in rules if isinstance(rule, SequenceRule)),
     )
 
 
@@ -226,6 +255,26 @@ def _item(node: Node, context: str, first_lines: dict[str, int]) -> RubricItem:
     )
 
 
+def _any_rule(node: Node, number: int, items: dict[str, RubricItem]) -> PhraseRule | BehaviourRule | SequenceRule:
+    """A rule of the type its category names: a phrase list, a behaviour measure or an order between cues."""
+    category = _category(node, number)
+    if category in BEHAVIOUR_CATEGORIES:
+        return _behaviour_rule(node, number, category, items)
+    if category == SEQUENCE_CATEGORY:
+        return _sequence_rule(node, number, items)
+    return _rule(node, number, items)
+
+
+def _category(node: Node, number: int) -> str | None:
+    """The rule's category, checked before its other keys, because the category decides which keys are valid."""
+    if not isinstance(node, MappingNode):
+        return None
+    for key_node, value_node in node.value:
+        if isinstance(key_node, ScalarNode) and key_node.value == "category":
+            return _choice(value_node, f"rule {number}: 'category'", RULE_CATEGORIES)
+    return None
+
+
 def _rule(node: Node, number: int, items: dict[str, RubricItem]) -> PhraseRule:
     fields = _fields(node, "rule", _RULE_REQUIRED, _RULE_OPTIONAL, f"rule {number}: ")
     category = _choice(fields["category"], f"rule {number}: 'category'", PHRASE_CATEGORIES)
@@ -238,6 +287,104 @@ def _rule(node: Node, number: int, items: dict[str, RubricItem]) -> PhraseRule:
         deduction=_between(fields["deduction"], f"{context}'deduction'", 0.0, item.max_points),
         speaker=_choice(fields["speaker"], f"{context}'speaker'", RULE_SPEAKERS) if "speaker" in fields else AGENT,
         window_s=_window(fields.get("window_s"), category, context),
+        match=_choice(fields["match"], f"{context}'match'", MATCH_MODES) if "match" in fields else NORMAL,
+        min_similarity=_similarity(fields.get("min_similarity"), context),
+        turn=_choice(fields["turn"], f"{context}'turn'", TURNS) if "turn" in fields else None,
+        supersedes=_supersedes(fields.get("supersedes"), category, context),
+    )
+
+
+def _similarity(node: Node | None, context: str) -> float | None:
+    """A similarity threshold; 0 would accept anything at all, so it must be above it."""
+    if node is None:
+        return None
+    value = _between(node, f"{context}'min_similarity'", 0.0, 1.0)
+    if value == 0:
+        raise _Invalid(node, f"{context}'min_similarity' must be greater than 0 (1 means exact), got {node.value}")
+    return value
+
+
+def _supersedes(node: Node | None, category: str, context: str) -> tuple[str, ...]:
+    """Violation categories a hit of this rule swallows when said in the same breath."""
+    if node is None:
+        return ()
+    label = f"{context}'supersedes'"
+    others = tuple(other for other in VIOLATION_CATEGORIES if other != category)
+    if category not in VIOLATION_CATEGORIES:
+        raise _Invalid(node, f"{label} is only allowed for {', '.join(VIOLATION_CATEGORIES)} rules; remove it")
+    return tuple(_choice(entry, f"{label} entry {n}", others) for n, entry in enumerate(_list(node, label, True), 1))
+
+
+def _behaviour_rule(node: Node, number: int, category: str, items: dict[str, RubricItem]) -> BehaviourRule:
+    context = f"rule {number} ({category}): "
+    fields = _fields(node, f"{category} rule", _BEHAVIOUR_REQUIRED, _BEHAVIOUR_OPTIONAL[category], context)
+    item = _rule_item(fields["item"], context, items)
+    low, high = _range(fields, category, context)
+    deduction = _between(fields["deduction"], f"{context}'deduction'", 0.0, item.max_points)
+    notice = fields.get("notice_deduction")
+    return BehaviourRule(
+        category=category,
+        item=item.id,
+        deduction=deduction,
+        speaker=_choice(fields["speaker"], f"{context}'speaker'", _behaviour_speakers(category))
+        if "speaker" in fields else AGENT,
+        min_s=_positive(fields["min_s"], f"{context}'min_s'") if "min_s" in fields else None,
+        low=low,
+        high=high,
+        hold_notice=_phrases(fields["hold_notice"], context, "hold_notice") if "hold_notice" in fields else (),
+        notice_deduction=None if notice is None else _between(notice, f"{context}'notice_deduction'", 0.0, deduction),
+    )
+
+
+def _behaviour_speakers(category: str) -> tuple[str, ...]:
+    """Loudness can be anybody's; rates, ratios and talk-over compare the two parties of a stereo call."""
+    return RULE_SPEAKERS if category == "loudness" else PARTY_SPEAKERS
+
+
+def _range(fields: dict[str, Node], category: str, context: str) -> tuple[float | None, float | None]:
+    """``low``/``high`` of a rate (per minute), a share (0..1) or a loudness rise (dB); a range needs one end."""
+    low = _limit(fields.get("low"), category, f"{context}'low'")
+    high = _limit(fields.get("high"), category, f"{context}'high'")
+    if category in ("speech_rate", "talk_ratio") and low is None and high is None:
+        raise _Invalid(fields["category"], f"{context}needs 'low', 'high' or both")
+    if low is not None and high is not None and low > high:
+        raise _Invalid(fields["high"], f"{context}'high' must not be below 'low' ({low:g}), got {high:g}")
+    return low, high
+
+
+def _limit(node: Node | None, category: str, label: str) -> float | None:
+    if node is None:
+        return None
+    if category == "talk_ratio":
+        return _between(node, label, 0.0, 1.0)
+    return _positive(node, label)
+
+
+def _sequence_rule(node: Node, number: int, items: dict[str, RubricItem]) -> SequenceRule:
+    context = f"rule {number} (sequence): "
+    fields = _fields(node, "sequence rule", _SEQUENCE_REQUIRED, _SEQUENCE_OPTIONAL, context)
+    item = _rule_item(fields["item"], context, items)
+    position = _choice(fields["position"], f"{context}'position'", POSITIONS) if "position" in fields else "after"
+    within = fields.get("within_s")
+    if within is not None and position == "before":
+        raise _Invalid(within, f"{context}'within_s' only applies to position: after; remove it")
+    return SequenceRule(
+        name=_text(fields["name"], f"{context}'name'"),
+        item=item.id,
+        deduction=_between(fields["deduction"], f"{context}'deduction'", 0.0, item.max_points),
+        trigger=_cue(fields["trigger"], f"rule {number} (sequence), trigger: "),
+        expect=_cue(fields["expect"], f"rule {number} (sequence), expect: "),
+        expect_after=position == "after",
+        within_s=None if within is None else _positive(within, f"{context}'within_s'"),
+    )
+
+
+def _cue(node: Node, context: str) -> PhraseCue:
+    fields = _fields(node, "cue", _CUE_REQUIRED, _CUE_OPTIONAL, context)
+    return PhraseCue(
+        speaker=_choice(fields["speaker"], f"{context}'speaker'", PARTY_SPEAKERS),
+        phrases=_phrases(fields["phrases"], context),
+        match=_choice(fields["match"], f"{context}'match'", MATCH_MODES) if "match" in fields else NORMAL,
     )
 
 
@@ -249,9 +396,9 @@ def _rule_item(node: Node, context: str, items: dict[str, RubricItem]) -> Rubric
     return items[item_id]
 
 
-def _phrases(node: Node, context: str) -> tuple[str, ...]:
+def _phrases(node: Node, context: str, key: str = "phrases") -> tuple[str, ...]:
     """Surrounding spaces are dropped: they are invisible in the editor and would never match."""
-    phrase_nodes = _list(node, f"{context}'phrases'", non_empty=True)
+    phrase_nodes = _list(node, f"{context}'{key}'", non_empty=True)
     return tuple(_text(phrase, f"{context}phrase {n}").strip() for n, phrase in enumerate(phrase_nodes, 1))
 
 

@@ -1,191 +1,144 @@
-"""Phrase spotting: the rubric's phrase lists run over a transcript to give flags and call-level checks.
+"""The rubric's rules over one call: phrase spotting, order rules and behaviour rules give flags and checks.
 
-Flags are suggestions for the inspector, each pinned to the words (and so the moment) that triggered it.
-Matching runs on :mod:`textnorm` streams, so script, width, punctuation and contraction spelling never matter.
-The search itself is a :data:`Matcher`, so a fuzzy or pinyin matcher can later run beside the exact one
-without touching how hits become flags.
+Flags are suggestions for the inspector, each pinned to the words (and so the moment) that triggered it, with
+the similarity of what was heard to what the rubric says. Matching runs on :mod:`textnorm` streams, so script,
+width, punctuation and contraction spelling never matter, and by pronunciation (:mod:`fuzzy`) unless a rule
+asks for exact matching.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable
 
-from .domain import (
-    AGENT,
-    CUSTOMER,
-    EXPECTED_CATEGORIES,
-    SPEAKERS,
-    UNKNOWN,
-    VIOLATION_CATEGORIES,
-    Check,
-    Flag,
-    PhraseRule,
-    Rubric,
-    Segment,
-)
-from .textnorm import NormStream, is_cjk, is_word_char, normalize, segment_stream
+from .behaviour import CallAudio, behaviour_flags
+from .domain import AGENT, EXPECTED_CATEGORIES, VIOLATION_CATEGORIES, Check, Flag, PhraseRule, Rubric, Segment
+from .sequence import sequence_flags
+from .spotting import ACCEPTED_SPEAKERS, CallText, Hit, accepts, exact_matches, spot
 
-ANY = "any"
+__all__ = ["accepts_speaker", "exact_matches", "find_flags", "phrase_rule_hits"]
 
-# Mono recordings give "unknown": a rule for one side must still see them, or a violation in a mono call would
-# go unnoticed. Stereo gives real sides, and then a rule never fires on the other side.
-_ACCEPTED_SPEAKERS = {
-    AGENT: frozenset({AGENT, UNKNOWN}),
-    CUSTOMER: frozenset({CUSTOMER, UNKNOWN}),
-    UNKNOWN: frozenset({UNKNOWN}),
-    ANY: frozenset(SPEAKERS),
-}
-_AGENT_SIDE = _ACCEPTED_SPEAKERS[AGENT]
 _COUNTED_FROM_END = "closing"
-
-Matcher = Callable[[NormStream, str], Iterable[tuple[int, int]]]
-"""Finds a normalised phrase in a stream; yields ``(start, end)`` character spans of ``stream.text``."""
-
-
-@dataclass(frozen=True)
-class _Pattern:
-    rule: PhraseRule
-    phrase: str  # as written in the rubric, for display
-    key: str  # normalised, for matching
-
-
-@dataclass(frozen=True)
-class _Hit:
-    pattern: _Pattern
-    speaker: str
-    first: int  # character span in the segment's stream
-    last: int
-    start: float
-    end: float
-    text: str
-
-    def overlaps(self, other: _Hit) -> bool:
-        return self.first < other.last and other.first < self.last
+_AGENT_SIDE = ACCEPTED_SPEAKERS[AGENT]
+# Hits this close together in one segment were said in the same breath: one outburst, charged once.
+_SAME_BREATH_S = 2.0
 
 
 def accepts_speaker(rule: PhraseRule, speaker: str) -> bool:
     """Whether ``rule`` may fire on a segment of ``speaker`` (``unknown`` is accepted by every rule)."""
-    return speaker in _ACCEPTED_SPEAKERS[rule.speaker]
+    return accepts(rule.speaker, speaker)
 
 
-def exact_matches(stream: NormStream, phrase: str) -> Iterator[tuple[int, int]]:
-    """Every occurrence of ``phrase`` (already normalised) that stands on its own.
-
-    CJK is matched as a plain substring, since it has no spaces; Latin must sit on word boundaries so that
-    "hell" does not fire inside "hello".
-    """
-    start = stream.text.find(phrase)
-    while start != -1:
-        end = start + len(phrase)
-        if _stands_alone(stream, start, end):
-            yield start, end
-        start = stream.text.find(phrase, start + 1)
-
-
-def _stands_alone(stream: NormStream, start: int, end: int) -> bool:
-    """Latin ends need a word boundary; a one-character CJK phrase needs a pause mark or segment edge beside it.
-
-    A single character such as 喂 or 滚 is mostly part of an innocent word (喂养, 滚动); as an interjection it
-    is set off by punctuation or begins the utterance, which whisper keeps even when it drops other marks.
-    """
-    text = stream.text
-    if is_word_char(text[start]) and start > 0 and is_word_char(text[start - 1]):
-        return False
-    if is_word_char(text[end - 1]) and end < len(text) and is_word_char(text[end]):
-        return False
-    if end - start == 1 and is_cjk(text[start]):
-        return start in stream.breaks or end in stream.breaks
-    return True
-
-
-def find_flags(
-    segments: list[Segment], rubric: Rubric, duration: float, *, matcher: Matcher = exact_matches
-) -> tuple[list[Flag], list[Check]]:
-    """Run every phrase rule of ``rubric`` over ``segments``; flags in time order, then one check per window.
+def find_flags(segments: list[Segment], rubric: Rubric, duration: float, *,
+               audio: CallAudio | None = None) -> tuple[list[Flag], list[Check]]:
+    """Run every rule of ``rubric`` over a call; flags in time order, then one check per expected category.
 
     ``duration`` places the closing window; when it is unknown (0) the last segment's end stands in for it.
+    ``audio`` (see :func:`behaviour.measure_audio`) lets silence and talk-over rules use the recording itself;
+    without it they fall back to the word timestamps.
     """
-    patterns = _patterns(rubric.rules)
+    call = CallText(segments)
     call_end = duration if duration > 0 else max((segment.end for segment in segments), default=0.0)
-    hits: list[_Hit] = []
-    kept: list[_Hit] = []
-    for segment in segments:
-        segment_hits = _segment_hits(segment, patterns, call_end, matcher)
-        hits.extend(segment_hits)
-        kept.extend(_keep_longest(segment_hits))
-    flags = sorted((_flag(hit) for hit in kept), key=lambda flag: (flag.start, flag.end, flag.category))
+    hits = {rule: phrase_rule_hits(call, rule, call_end) for rule in rubric.rules}
+    flags = [_flag(rule, hit) for rule, hit in _charged(hits)]
+    flags += sequence_flags(rubric.sequence_rules, call)
+    flags += behaviour_flags(rubric.behaviour_rules, call, audio, call_end)
+    flags.sort(key=lambda flag: (flag.start, flag.end, flag.category))
     return flags, _checks(rubric.rules, hits)
 
 
-def _patterns(rules: Iterable[PhraseRule]) -> list[_Pattern]:
-    """Normalise every phrase once per call; phrases that normalise to nothing (pure punctuation) cannot match."""
-    patterns = []
-    for rule in rules:
-        if rule.speaker not in _ACCEPTED_SPEAKERS:
-            raise ValueError(f"rule for item {rule.item!r}: unknown speaker {rule.speaker!r}")
-        patterns.extend(_Pattern(rule, phrase, key) for phrase in rule.phrases if (key := normalize(phrase)))
-    return patterns
+def phrase_rule_hits(call: CallText, rule: PhraseRule, call_end: float) -> list[Hit]:
+    """The hits of one rule that its speaker, window and turn allow, before overlaps are resolved."""
+    if rule.speaker not in ACCEPTED_SPEAKERS:
+        raise ValueError(f"rule for item {rule.item!r}: unknown speaker {rule.speaker!r}")
+    found = spot(call, rule.phrases, rule.speaker, rule.match, rule.min_similarity)
+    return [hit for hit in found if _in_window(rule, hit, call_end) and _in_turn(rule, hit, call)]
 
 
-def _segment_hits(segment: Segment, patterns: list[_Pattern], call_end: float, matcher: Matcher) -> list[_Hit]:
-    relevant = [pattern for pattern in patterns if accepts_speaker(pattern.rule, segment.speaker)]
-    if not relevant:
-        return []
-    stream = segment_stream(segment)
-    hits = []
-    for pattern in relevant:
-        for first, last in matcher(stream, pattern.key):
-            start, end = stream.times(first, last)
-            if _in_window(pattern.rule, start, end, call_end):
-                hits.append(_Hit(pattern, segment.speaker, first, last, start, end, stream.source_text(first, last)))
-    return hits
-
-
-def _in_window(rule: PhraseRule, start: float, end: float, call_end: float) -> bool:
+def _in_window(rule: PhraseRule, hit: Hit, call_end: float) -> bool:
     """A hit counts if it begins in a greeting window or ends in a closing one.
 
     Only touching the window is required, because word timestamps on phone audio are loose by a few hundred ms.
+    A window never reaches past the middle of the call: in a short call the "thanks for calling" that opens it
+    is a greeting, not also its closing.
     """
     if rule.window_s is None:
         return True
     if rule.category == _COUNTED_FROM_END:
-        return end >= call_end - rule.window_s
-    return start <= rule.window_s
+        return hit.end >= max(call_end - rule.window_s, call_end / 2)
+    return hit.start <= min(rule.window_s, call_end / 2)
 
 
-def _keep_longest(hits: list[_Hit]) -> list[_Hit]:
+def _in_turn(rule: PhraseRule, hit: Hit, call: CallText) -> bool:
+    """A closing said before the customer's last words ("anything else?") is not yet the closing.
+
+    Overlapping the turn is enough: the customer's "bye" may overlap the agent's last words.
+    """
+    if rule.turn is None:
+        return True
+    span = call.turn_span(hit.speaker, rule.turn)
+    return span is not None and span[0] < hit.end and hit.start < span[1]
+
+
+def _charged(hits: dict[PhraseRule, list[Hit]]) -> list[tuple[PhraseRule, Hit]]:
+    """The hits that become flags: one per stretch of text and category, then what an outburst supersedes."""
+    kept: list[tuple[PhraseRule, Hit]] = []
+    for category in dict.fromkeys(rule.category for rule in hits):
+        kept += _keep_longest([(rule, hit) for rule, found in hits.items() if rule.category == category
+                               for hit in found])
+    return _drop_superseded(kept)
+
+
+def _keep_longest(hits: list[tuple[PhraseRule, Hit]]) -> list[tuple[PhraseRule, Hit]]:
     """One flag per stretch of speech and category, so 不知道 inside a longer forbidden phrase is not charged twice.
 
-    The longest phrase wins; among equals, the rule listed first in the rubric. Overlap is measured in the
-    normalised text, not in time: two 这个 inside one three-character whisper word share its times, yet were
-    said twice.
+    The longest phrase wins, then the surer hit; among equals, the rule listed first in the rubric. Overlap is
+    measured in the normalised text, not in time: two 这个 inside one three-character whisper word share its
+    times, yet were said twice.
     """
-    kept: list[_Hit] = []
-    for hit in sorted(hits, key=lambda hit: hit.first - hit.last):
-        category = hit.pattern.rule.category
-        if not any(other.pattern.rule.category == category and other.overlaps(hit) for other in kept):
-            kept.append(hit)
+    kept: list[tuple[PhraseRule, Hit]] = []
+    for rule, hit in sorted(hits, key=lambda pair: (pair[1].first - pair[1].last, -pair[1].similarity)):
+        if not any(other.overlaps(hit) for _, other in kept):
+            kept.append((rule, hit))
     return kept
 
 
-def _flag(hit: _Hit) -> Flag:
-    rule = hit.pattern.rule
+def _drop_superseded(kept: list[tuple[PhraseRule, Hit]]) -> list[tuple[PhraseRule, Hit]]:
+    """A hit of a category that another rule supersedes is dropped when said in the same breath as that rule's hit.
+
+    QA handbooks charge one sentence once, at its most serious reading (就高不就低): "神经病，随便你" is an
+    insult, not an insult plus a forbidden phrase.
+    """
+    superseding = [(rule, hit) for rule, hit in kept if rule.supersedes]
+    return [(rule, hit) for rule, hit in kept
+            if not any(rule.category in other_rule.supersedes and _same_breath(hit, other)
+                       for other_rule, other in superseding)]
+
+
+def _same_breath(hit: Hit, other: Hit) -> bool:
+    gap = max(hit.start, other.start) - min(hit.end, other.end)
+    return hit.segment == other.segment and gap <= _SAME_BREATH_S
+
+
+def _flag(rule: PhraseRule, hit: Hit) -> Flag:
     deduction = rule.deduction if rule.category in VIOLATION_CATEGORIES else 0.0
-    return Flag(rule.category, hit.pattern.phrase, hit.text, hit.speaker, hit.start, hit.end, rule.item, deduction)
+    return Flag(rule.category, hit.phrase, hit.text, hit.speaker, hit.start, hit.end, rule.item, deduction,
+                hit.similarity)
 
 
-def _checks(rules: tuple[PhraseRule, ...], hits: list[_Hit]) -> list[Check]:
-    """An expected category with a window is a call-level duty of the agent: said in time, or its item loses points.
+def _checks(rules: Iterable[PhraseRule], hits: dict[PhraseRule, list[Hit]]) -> list[Check]:
+    """An expected category with a position is a call-level duty of the agent: said in place, or its item loses
+    points.
 
-    Computed from all in-window hits, before overlaps are pruned, so pruning can never hide a proper greeting.
+    Computed from all placed hits, before overlaps are pruned, so pruning can never hide a proper greeting.
     """
     checks = []
+    rules = list(rules)
     for category in EXPECTED_CATEGORIES:
-        windowed = [rule for rule in rules if rule.category == category and rule.window_s is not None]
-        if not windowed:
+        placed = [rule for rule in rules if rule.category == category
+                  and (rule.window_s is not None or rule.turn is not None)]
+        if not placed:
             continue
-        present = any(hit.pattern.rule in windowed and hit.speaker in _AGENT_SIDE for hit in hits)
-        rule = windowed[0]
+        present = any(hit.speaker in _AGENT_SIDE for rule in placed for hit in hits[rule])
+        rule = placed[0]
         checks.append(Check(category, present, rule.item, 0.0 if present else rule.deduction))
     return checks

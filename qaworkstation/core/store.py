@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
-import threading
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
@@ -24,6 +21,7 @@ from platformdirs import user_data_dir
 
 from . import audit
 from .domain import DRAFT, FINAL, Check, Dispute, Evaluation, Flag, ItemScore, Segment, Word
+from .sqlite_file import SqliteFile, StoreError
 
 DB_ENV = "QAWS_DB"
 
@@ -40,10 +38,6 @@ def now_iso() -> str:
 
 def new_id() -> str:
     return str(uuid.uuid4())
-
-
-class StoreError(Exception):
-    """The library file cannot be opened or written; the message says which file and why."""
 
 
 class LifecycleError(Exception):
@@ -121,6 +115,22 @@ def _migration_2(db: sqlite_utils.Database) -> None:
         );
         CREATE INDEX jobs_next ON jobs(state, priority DESC, id);
         ALTER TABLE recordings ADD COLUMN risk REAL NOT NULL DEFAULT 0;
+        """
+    )
+
+
+def _migration_3(db: sqlite_utils.Database) -> None:
+    """How sure each flag is, and the inspectors' verdicts on suggestions: the data for tuning rules later."""
+    db.executescript(
+        """
+        ALTER TABLE flags ADD COLUMN similarity REAL NOT NULL DEFAULT 1.0;
+        CREATE TABLE suggestion_decisions (
+            id TEXT PRIMARY KEY, recording_id TEXT NOT NULL REFERENCES recordings(id), rubric_id TEXT NOT NULL,
+            inspector TEXT NOT NULL, category TEXT NOT NULL, phrase TEXT NOT NULL, start REAL, item TEXT,
+            text TEXT NOT NULL DEFAULT '', similarity REAL,
+            decision TEXT NOT NULL CHECK (decision IN ('confirmed', 'rejected')), decided_at TEXT NOT NULL
+        );
+        CREATE INDEX suggestion_decisions_recording ON suggestion_decisions(recording_id, rubric_id);
         """
     )
 
@@ -254,6 +264,7 @@ def _migration_6(db: sqlite_utils.Database) -> None:
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migration_1,
     2: _migration_2,
+    3: _migration_3,
     5: _migration_5,
     6: _migration_6,
 }
@@ -262,49 +273,15 @@ SCHEMA_VERSION = max(MIGRATIONS)
 _RECORDING_FIELDS = ("agent", "team", "call_id", "call_time")
 
 
-class Store:
-    """All reads and writes of the library. One instance per connection; calls are serialised by a lock."""
+class Store(SqliteFile):
+    """All reads and writes of the library. One instance per connection; calls are serialised by a lock.
 
-    def __init__(self, path: Path | str) -> None:
-        self.path = Path(path)
-        self._lock = threading.RLock()
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None, timeout=10)
-            self.db = sqlite_utils.Database(conn)
-            self.db.execute("PRAGMA foreign_keys = ON")
-            self.db.enable_wal()
-            self._migrate()
-        except (sqlite3.DatabaseError, OSError) as exc:
-            raise StoreError(f"{self.path}: cannot open the library ({exc}); check the path and free space") from exc
+    Opening, locking, migrating, encryption and backups are :class:`SqliteFile`'s.
+    """
 
-    def close(self) -> None:
-        with self._lock:
-            self.db.close()
-
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite_utils.Database]:
-        with self._lock, self.db.atomic():
-            yield self.db
-
-    @property
-    def schema_version(self) -> int:
-        return self.db.execute("PRAGMA user_version").fetchone()[0]
-
-    def _migrate(self) -> None:
-        current = self.schema_version
-        if current > SCHEMA_VERSION:
-            raise StoreError(
-                f"{self.path}: written by a newer QA Workstation (schema {current} > {SCHEMA_VERSION}); update the app"
-            )
-        for version in sorted(v for v in MIGRATIONS if v > current):
-            with self.transaction() as db:
-                MIGRATIONS[version](db)
-                db.execute(f"PRAGMA user_version = {version}")
-
-    def _rows(self, sql: str, params: tuple | dict = ()) -> list[dict[str, Any]]:
-        with self._lock:
-            return list(self.db.query(sql, params))
+    noun = "library"
+    error = StoreError
+    migrations = MIGRATIONS
 
     # recordings -------------------------------------------------------------------------------------------
 

@@ -14,6 +14,11 @@ In it:
   It is the commit point and the only memory of the previous sync, so a laptop can be reinstalled without
   re-sending duplicates.
 
+With encryption on (this workstation holds a team key, see :mod:`qaworkstation.core.keys`) journals are
+written as ``changes-<UTC time>.jsonl.enc`` (:mod:`qaworkstation.core.encryption`) and no CSV is written at
+all, since Excel cannot open an encrypted file; unencrypted files left from before are removed once the
+encrypted journal holding everything is published. The manifest names the team key's id, never the key.
+
 The share is someone else's disk: it may be unmounted, read-only, full or half-copied by a sync client.
 Every write is atomic and failures come back as a message for the inspector instead of an exception.
 """
@@ -38,6 +43,8 @@ from pathlib import Path
 
 from qaworkstation.core.atomic import atomic_write_bytes
 from qaworkstation.core.domain import SUBMITTED, Dispute, Evaluation, Flag, ItemScore, ScoreSummary
+from qaworkstation.core.encryption import DecryptionError, decrypt_bytes, encrypt_bytes, file_key_id
+from qaworkstation.core.keys import TEAM_KEY, WORKSTATION, KeyChoice, KeyUnavailable, key_id, resolve
 
 FORMAT_VERSION = 1
 MANIFEST_NAME = "manifest.json"
@@ -45,6 +52,7 @@ EVALUATIONS_CSV = "evaluations.csv"
 ITEM_SCORES_CSV = "item_scores.csv"
 JOURNAL_PREFIX = "changes-"
 JOURNAL_SUFFIX = ".jsonl"
+ENCRYPTED_JOURNAL_SUFFIX = ".jsonl.enc"
 
 EVALUATION_COLUMNS = (
     "evaluation_id", "file_name", "call_id", "agent", "team", "call_time", "inspector", "rubric_id",
@@ -94,6 +102,7 @@ class _Previous:
     format_version: int = FORMAT_VERSION
     trusted: bool = False
     problem: str = ""
+    key_id: str | None = None
 
 
 class _SyncRefused(Exception):
@@ -123,17 +132,21 @@ def inspector_folder_name(inspector: str) -> str:
 
 
 def sync_evaluations(
-    folder: str | os.PathLike[str], inspector: str, evaluations: list[Evaluation]
+    folder: str | os.PathLike[str], inspector: str, evaluations: list[Evaluation], key: KeyChoice = WORKSTATION
 ) -> SyncResult:
     """Publish ``evaluations`` (the inspector's full list) under ``folder``; never raises.
 
     The caller is the window: a sync problem must become a message the inspector can act on, never a crash,
     and the local evaluations are only read. Nothing is written when the share already matches, so syncing
-    on every save costs no churn for sync clients or backups.
+    on every save costs no churn for sync clients or backups. ``key`` is the team key that encrypts the
+    journals: by default this workstation's, so nothing leaves unencrypted once the team key is set; None
+    writes plain files.
     """
     written: list[Path] = []
     try:
-        return _sync(folder, inspector, evaluations, written)
+        return _sync(folder, inspector, evaluations, written, resolve(key, TEAM_KEY))
+    except KeyUnavailable as err:
+        return SyncResult(False, f"Could not sync to {folder}: {err}. {_SAFE_LOCALLY}", written)
     except _SyncRefused as refusal:
         return SyncResult(False, f"{refusal} {_SAFE_LOCALLY}", written)
     except OSError as err:
@@ -145,12 +158,13 @@ def sync_evaluations(
 
 
 def _sync(
-    folder: str | os.PathLike[str], inspector: str, evaluations: list[Evaluation], written: list[Path]
+    folder: str | os.PathLike[str], inspector: str, evaluations: list[Evaluation], written: list[Path],
+    key: bytes | None,
 ) -> SyncResult:
     root = _checked_root(folder)
     target = root / inspector_folder_name(_checked_inspector(inspector))
     try:
-        return _sync_into(target, inspector, _latest_per_id(evaluations), written)
+        return _sync_into(target, inspector, _latest_per_id(evaluations), written, key)
     except OSError as err:
         raise _SyncRefused(_os_error_message(target, err)) from err
 
@@ -181,38 +195,80 @@ def _checked_root(folder: str | os.PathLike[str]) -> Path:
     return root
 
 
-def _sync_into(target: Path, inspector: str, evaluations: list[Evaluation], written: list[Path]) -> SyncResult:
+def _sync_into(
+    target: Path, inspector: str, evaluations: list[Evaluation], written: list[Path], key: bytes | None
+) -> SyncResult:
+    """Publish what changed since the manifest's export. A change of team key (or switching encryption on or
+    off) makes the previous export worthless to the readers of the new one, so everything goes out again."""
     _ensure_inspector_folder(target)
     previous = _load_manifest(target)
     _check_ownership(target, inspector, previous)
-    changed = [ev for ev in evaluations if previous.exported.get(ev.id) != ev.updated_at]
+    current_key_id = key_id(key) if key else None
+    exported_before = previous.exported if previous.key_id == current_key_id else {}
+    changed = [ev for ev in evaluations if exported_before.get(ev.id) != ev.updated_at]
     exported = {ev.id: ev.updated_at for ev in evaluations}
     now = datetime.now(timezone.utc)
-    snapshots = {EVALUATIONS_CSV: _evaluations_csv(evaluations), ITEM_SCORES_CSV: _items_csv(evaluations)}
-    writes = _pending_writes(target, snapshots, changed, now)
-    data_files = _data_file_names(target) | set(writes)
-    if not writes and previous.trusted and (previous.exported, set(previous.files)) == (exported, data_files):
+    snapshots = {} if key else _snapshots(evaluations)
+    writes = _pending_writes(target, snapshots, changed, now, key)
+    unencrypted = _unencrypted_file_names(target) if key else set()
+    data_files = (_data_file_names(target) - unencrypted) | set(writes)
+    if not (writes or unencrypted) and _matches(previous, exported, data_files):
         message = f"Already up to date: {len(evaluations)} evaluations in {target}; nothing written."
         return SyncResult(True, message, [], len(evaluations), 0)
     for name, data in writes.items():
         atomic_write_bytes(target / name, data)
         written.append(target / name)
     hashes = _file_hashes(target, data_files, {**snapshots, **writes}, previous.files)
-    atomic_write_bytes(target / MANIFEST_NAME, _manifest_bytes(inspector, now, exported, hashes))
+    atomic_write_bytes(target / MANIFEST_NAME, _manifest_bytes(inspector, now, exported, hashes, current_key_id))
     written.append(target / MANIFEST_NAME)
     message = _success_message(target, evaluations, changed, previous)
+    if key:
+        return _finish_encrypted(target, unencrypted, message, written, len(evaluations), len(changed))
     return SyncResult(True, message, written, len(evaluations), len(changed))
 
 
+def _matches(previous: _Previous, exported: dict[str, str], data_files: set[str]) -> bool:
+    return previous.trusted and (previous.exported, set(previous.files)) == (exported, data_files)
+
+
+def _snapshots(evaluations: list[Evaluation]) -> dict[str, bytes]:
+    return {EVALUATIONS_CSV: _evaluations_csv(evaluations), ITEM_SCORES_CSV: _items_csv(evaluations)}
+
+
+def _finish_encrypted(
+    target: Path, unencrypted: set[str], message: str, written: list[Path], exported: int, changed: int
+) -> SyncResult:
+    """Remove the unencrypted files left from before encryption was switched on, now that the encrypted
+    journal holding everything is published; a file that cannot be removed is the inspector's to chase,
+    because it still exposes what encryption was switched on to protect."""
+    message += " Journals are encrypted with the team key; no CSV files are written while encryption is on."
+    failed = []
+    for name in sorted(unencrypted):
+        try:
+            (target / name).unlink(missing_ok=True)
+        except OSError as err:
+            failed.append(f"{name} ({err.strerror or err})")
+    if failed:
+        message += f" Could not remove the unencrypted files {', '.join(failed)}: delete them by hand."
+        return SyncResult(False, message, written, exported, changed)
+    if unencrypted:
+        message += f" Removed {len(unencrypted)} unencrypted files written before encryption was switched on."
+    return SyncResult(True, message, written, exported, changed)
+
+
 def _pending_writes(
-    target: Path, snapshots: dict[str, bytes], changed: list[Evaluation], now: datetime
+    target: Path, snapshots: dict[str, bytes], changed: list[Evaluation], now: datetime, key: bytes | None
 ) -> dict[str, bytes]:
     """Files whose content would change, journal first: the full record goes out before its summaries.
 
     Snapshots are compared with what is on the share rather than trusted from the manifest, so a CSV that
     someone deleted or edited in Excel is put back on the next sync.
     """
-    writes = {_journal_name(target, now): _journal_bytes(changed)} if changed else {}
+    writes = {}
+    if changed and key:
+        writes[_journal_name(target, now, ENCRYPTED_JOURNAL_SUFFIX)] = encrypt_bytes(key, _journal_bytes(changed))
+    elif changed:
+        writes[_journal_name(target, now, JOURNAL_SUFFIX)] = _journal_bytes(changed)
     writes.update((name, data) for name, data in snapshots.items() if _read_or_none(target / name) != data)
     return writes
 
@@ -265,11 +321,11 @@ def _read_or_none(path: Path) -> bytes | None:
         return None
 
 
-def _journal_name(target: Path, now: datetime) -> str:
+def _journal_name(target: Path, now: datetime, suffix: str) -> str:
     """Timestamped so journals sort in write order; bumped by a microsecond in the unlikely event of a clash,
     because overwriting an existing journal would lose the changes it holds."""
     while True:
-        name = f"{JOURNAL_PREFIX}{now:%Y%m%dT%H%M%S%fZ}{JOURNAL_SUFFIX}"
+        name = f"{JOURNAL_PREFIX}{now:%Y%m%dT%H%M%S%fZ}{suffix}"
         if not (target / name).exists():
             return name
         now += timedelta(microseconds=1)
@@ -279,8 +335,32 @@ def _data_file_names(target: Path) -> set[str]:
     return {entry.name for entry in target.iterdir() if entry.name in _SNAPSHOTS or _is_journal(entry.name)}
 
 
+def _unencrypted_file_names(target: Path) -> set[str]:
+    return {entry.name for entry in target.iterdir() if entry.name in _SNAPSHOTS or _is_plain_journal(entry.name)}
+
+
 def _is_journal(name: str) -> bool:
+    return _is_plain_journal(name) or (name.startswith(JOURNAL_PREFIX) and name.endswith(ENCRYPTED_JOURNAL_SUFFIX))
+
+
+def _is_plain_journal(name: str) -> bool:
     return name.startswith(JOURNAL_PREFIX) and name.endswith(JOURNAL_SUFFIX)
+
+
+def journal_paths(folder: Path) -> list[Path]:
+    """An inspector folder's journals, plain and encrypted, in name (= write) order."""
+    return sorted(entry for entry in folder.iterdir() if _is_journal(entry.name) and entry.is_file())
+
+
+def journal_plaintext(name: str, data: bytes, key: bytes | None) -> bytes:
+    """The JSON lines of the journal ``name`` as read from the share, decrypted when it is an encrypted one;
+    :class:`DecryptionError` says why it cannot be (no key, another team's key, damaged or cut short)."""
+    if not name.endswith(ENCRYPTED_JOURNAL_SUFFIX):
+        return data
+    if key is None:
+        raise DecryptionError(f"it is encrypted with team key {file_key_id(data)} and this workstation has no "
+                              "team key; ask the supervisor for it")
+    return decrypt_bytes(key, data)
 
 
 def _file_hashes(
@@ -303,7 +383,9 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _manifest_bytes(inspector: str, now: datetime, exported: dict[str, str], hashes: dict[str, str]) -> bytes:
+def _manifest_bytes(
+    inspector: str, now: datetime, exported: dict[str, str], hashes: dict[str, str], team_key_id: str | None
+) -> bytes:
     manifest = {
         "format_version": FORMAT_VERSION,
         "inspector": inspector,
@@ -311,6 +393,8 @@ def _manifest_bytes(inspector: str, now: datetime, exported: dict[str, str], has
         "evaluations": dict(sorted(exported.items())),
         "files": hashes,
     }
+    if team_key_id is not None:
+        manifest["key_id"] = team_key_id
     return (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
@@ -341,7 +425,10 @@ def _parse_manifest(data: object) -> _Previous:
     pairs = [*exported.items(), *files.items()]
     if not all(isinstance(key, str) and isinstance(value, str) for key, value in pairs):
         raise ValueError("bad evaluations or files")
-    return _Previous(exported, files, inspector, version, trusted=True)
+    team_key_id = data.get("key_id")
+    if not isinstance(team_key_id, str | None):
+        raise ValueError("bad key_id")
+    return _Previous(exported, files, inspector, version, trusted=True, key_id=team_key_id)
 
 
 def _os_error_message(target: str | os.PathLike[str], err: OSError) -> str:
@@ -473,28 +560,36 @@ def _flag_from_record(record: object) -> Flag:
 # ---------------------------------------------------------------------------------------------- reading
 
 
-def read_synced_evaluations(folder: str | os.PathLike[str]) -> tuple[list[Evaluation], list[str]]:
-    """Every inspector's journals under ``folder``, reduced to the latest version of each evaluation.
+def read_synced_evaluations(
+    folder: str | os.PathLike[str], key: KeyChoice = WORKSTATION
+) -> tuple[list[Evaluation], list[str]]:
+    """Every inspector's journals under ``folder``, reduced to the latest version of each evaluation;
+    encrypted journals are read with ``key`` (by default this workstation's team key).
 
     A supervisor needs whatever can be read even when one file is damaged, so problems are collected and
     returned next to the data instead of aborting.
     """
+    problems: list[str] = []
+    try:
+        team_key = resolve(key, TEAM_KEY)
+    except KeyUnavailable as err:
+        team_key = None
+        problems.append(f"Encrypted journals cannot be read: {err}")
     try:
         root = _checked_root(folder)
         inspector_folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
     except _SyncRefused as refusal:
-        return [], [str(refusal)]
+        return [], [*problems, str(refusal)]
     except OSError as err:
-        return [], [f"{folder}: could not list the folder ({err.strerror or err})"]
-    problems: list[str] = []
-    found = [ev for inspector in inspector_folders for ev in _read_inspector_folder(inspector, problems)]
+        return [], [*problems, f"{folder}: could not list the folder ({err.strerror or err})"]
+    found = [ev for inspector in inspector_folders for ev in _read_inspector_folder(inspector, problems, team_key)]
     return _latest_per_id(found), problems
 
 
-def _read_inspector_folder(folder: Path, problems: list[str]) -> list[Evaluation]:
+def _read_inspector_folder(folder: Path, problems: list[str], key: bytes | None) -> list[Evaluation]:
     """Journals in name (= write) order so that, for equal ``updated_at``, the later journal wins."""
     try:
-        journals = sorted(p for p in folder.glob(f"{JOURNAL_PREFIX}*{JOURNAL_SUFFIX}") if p.is_file())
+        journals = journal_paths(folder)
         previous = _load_manifest(folder)
     except OSError as err:
         problems.append(f"{folder}: could not be read ({err.strerror or err})")
@@ -503,14 +598,17 @@ def _read_inspector_folder(folder: Path, problems: list[str]) -> list[Evaluation
         problems.append(previous.problem)
     evaluations: list[Evaluation] = []
     for journal in journals:
-        evaluations.extend(_read_journal(journal, previous.files.get(journal.name), problems))
+        evaluations.extend(_read_journal(journal, previous.files.get(journal.name), problems, key))
     return evaluations
 
 
-def _read_journal(journal: Path, expected_sha256: str | None, problems: list[str]) -> list[Evaluation]:
-    """A hash mismatch usually means a sync client is still copying the file; its complete lines are still
-    worth reading, so it is reported and read anyway. Decoding is per line so a file cut short mid-character
-    costs only its last line."""
+def _read_journal(
+    journal: Path, expected_sha256: str | None, problems: list[str], key: bytes | None
+) -> list[Evaluation]:
+    """A hash mismatch usually means a sync client is still copying the file; the complete lines of a plain
+    journal are still worth reading, so it is reported and read anyway. Decoding is per line so a file cut
+    short mid-character costs only its last line. An encrypted journal is all or nothing: a part of it cannot
+    be authenticated."""
     try:
         data = journal.read_bytes()
     except OSError as err:
@@ -518,6 +616,11 @@ def _read_journal(journal: Path, expected_sha256: str | None, problems: list[str
         return []
     if expected_sha256 is not None and _sha256(data) != expected_sha256:
         problems.append(f"{journal}: contents differ from {MANIFEST_NAME} (edited, or still being copied?)")
+    try:
+        data = journal_plaintext(journal.name, data, key)
+    except DecryptionError as err:
+        problems.append(f"{journal}: cannot be decrypted: {err}")
+        return []
     evaluations = []
     for number, line in enumerate(data.splitlines(), start=1):
         if not line.strip():

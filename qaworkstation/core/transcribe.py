@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -62,9 +63,31 @@ class Transcript:
     segments: list[Segment] = field(default_factory=list)
 
 
+# How the work is spread over threads changes the speed, not the words (the corpus transcribes identically with
+# 2x1, 1x1 and 1x2 layouts), so a transcript made on a one-thread cluster worker is found by the window too.
+LAYOUT_FIELDS = ("workers", "cpu_threads")
+
+
 def cache_key(audio_sha256: str, settings: TranscribeSettings, model_id: str) -> str:
-    payload = json.dumps({"audio": audio_sha256, "model": model_id, **asdict(settings)}, sort_keys=True)
+    """The transcript's identity: audio hash, model and every setting that changes the words."""
+    content = {name: value for name, value in asdict(settings).items() if name not in LAYOUT_FIELDS}
+    payload = json.dumps({"audio": audio_sha256, "model": model_id, **content}, sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def load_model(choice: ModelChoice, settings: TranscribeSettings) -> Any:
+    """A faster_whisper.WhisperModel laid out for ``settings``; a model that cannot load says what to do."""
+    from faster_whisper import WhisperModel  # imported here: a slow import only the model path needs
+
+    try:
+        return WhisperModel(choice.source, device="cpu", compute_type=settings.compute_type,
+                            cpu_threads=settings.threads_per_worker, num_workers=max(1, settings.workers))
+    except Exception as exc:  # hub, file and CTranslate2 errors share no base class
+        raise ModelUnavailable(
+            f"model {settings.model!r} could not be loaded ({type(exc).__name__}: {exc}). Without "
+            "internet use offline-base or offline-tiny.en, or a folder with a CTranslate2 model "
+            "(copy one from an online machine's ~/.cache/huggingface)."
+        ) from exc
 
 
 def speakers_for(channel_count: int) -> tuple[str, ...]:
@@ -74,28 +97,18 @@ def speakers_for(channel_count: int) -> tuple[str, ...]:
 class Transcriber:
     """Owns one loaded Whisper model; create it once and feed it every file."""
 
-    def __init__(self, settings: TranscribeSettings | None = None) -> None:
+    def __init__(self, settings: TranscribeSettings | None = None, model: Any = None) -> None:
+        """``model`` is an already loaded WhisperModel of the same model, compute type and thread layout, so
+        several settings (language, script, beam) in one process can share one copy of the weights."""
         self.settings = settings or TranscribeSettings()
         self.model_choice: ModelChoice = resolve_model(self.settings.model)
-        self._model = None
+        self._model = model
         self._pool = ThreadPoolExecutor(max_workers=max(1, self.settings.workers), thread_name_prefix="whisper")
 
     @property
     def model(self):  # noqa: ANN201 - faster_whisper.WhisperModel, imported lazily (slow import)
         if self._model is None:
-            from faster_whisper import WhisperModel
-
-            try:
-                self._model = WhisperModel(self.model_choice.source, device="cpu",
-                                           compute_type=self.settings.compute_type,
-                                           cpu_threads=self.settings.threads_per_worker,
-                                           num_workers=max(1, self.settings.workers))
-            except Exception as exc:  # hub, file and CTranslate2 errors share no base class
-                raise ModelUnavailable(
-                    f"model {self.settings.model!r} could not be loaded ({type(exc).__name__}: {exc}). Without "
-                    "internet use offline-base or offline-tiny.en, or a folder with a CTranslate2 model "
-                    "(copy one from an online machine's ~/.cache/huggingface)."
-                ) from exc
+            self._model = load_model(self.model_choice, self.settings)
         return self._model
 
     def transcribe_file(self, path: Path | str, channel_count: int, duration: float,

@@ -149,6 +149,7 @@ class MainWindow(QMainWindow):
                            (self.tr("Sync to shared folder"), self.sync),
                            (self.tr("Coaching…"), self.open_coaching),
                            (self.tr("Team…"), self.open_team),
+                           (self.tr("Rules…"), self.open_workbench),
                            (self.tr("Settings…"), self.open_settings)):
             action = QAction(text, self)
             action.triggered.connect(slot)
@@ -366,6 +367,18 @@ class MainWindow(QMainWindow):
 
         self.team = TeamWindow(self.rubrics, self.settings, parent=self)
         self.team.show()
+
+    def open_workbench(self) -> None:
+        from .rule_workbench import RuleWorkbench
+
+        self.workbench = RuleWorkbench(self.store, self.rubrics, self)
+        self.workbench.hitActivated.connect(self._open_hit)
+        self.workbench.show()
+
+    def _open_hit(self, recording_id: str, seconds: float) -> None:
+        self.library.select(recording_id)
+        self.open_recording(recording_id)
+        self.player.seek(seconds)
 
     def choose_sample(self) -> None:
         dialog = SamplingDialog(self.store, self.runner, self)

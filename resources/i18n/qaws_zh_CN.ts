@@ -241,7 +241,7 @@
     <name>MainWindow</name>
     <message>
         <location filename="../../qaworkstation/ui/main_window.py" line="79"/>
-        <location filename="../../qaworkstation/ui/main_window.py" line="631"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="644"/>
         <source>QA Workstation</source>
         <translation>质检工作台</translation>
     </message>
@@ -252,7 +252,7 @@
     </message>
     <message>
         <location filename="../../qaworkstation/ui/main_window.py" line="131"/>
-        <location filename="../../qaworkstation/ui/main_window.py" line="322"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="323"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
@@ -282,7 +282,7 @@
         <translation>同步到共享文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="174"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="175"/>
         <source>Team shared folder</source>
         <translation>班组共享文件夹</translation>
     </message>
@@ -308,131 +308,136 @@
     </message>
     <message>
         <location filename="../../qaworkstation/ui/main_window.py" line="152"/>
+        <source>Rules…</source>
+        <translation>规则…</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="153"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="188"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="189"/>
         <source>New transcription settings apply after the queue stops.</source>
         <translation>新的转写设置将在队列停止后生效。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="219"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="220"/>
         <source>Import recordings</source>
         <translation>导入录音</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="220"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="221"/>
         <source>Audio (*.wav *.flac *.mp3 *.ogg *.opus);;All files (*)</source>
         <translation>音频 (*.wav *.flac *.mp3 *.ogg *.opus);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="225"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="226"/>
         <source>Import a folder of recordings</source>
         <translation>导入录音文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="230"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="231"/>
         <source>Importing…</source>
         <translation>正在导入…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="234"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="235"/>
         <source>Imported {0}, already in library {1}, failed {2}</source>
         <translation>已导入 {0}，已存在 {1}，失败 {2}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="239"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="240"/>
         <source>Some files could not be imported</source>
         <translation>部分文件无法导入</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="292"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="293"/>
         <source>Unsaved changes restored from the draft.</source>
         <translation>已从草稿恢复未保存的修改。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="294"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="295"/>
         <source>Saved {0} by {1}.</source>
         <translation>已于 {0} 由 {1} 保存。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="297"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="298"/>
         <source>Not scored yet — suggestions from the rules are pre-filled.</source>
         <translation>尚未评分——已按规则预填建议扣分。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="322"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="323"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="332"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="333"/>
         <source>Paused, {0} calls waiting</source>
         <translation>已暂停，{0} 通待分析</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="338"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="339"/>
         <source>, about {0} left</source>
         <translation>，约剩 {0}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="339"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="340"/>
         <source>Analysed {0} of {1}{2} {3}</source>
         <translation>已分析 {0}/{1}{2} {3}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="352"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="353"/>
         <source>Could not analyse {0}: {1}</source>
         <translation>无法分析 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="391"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="404"/>
         <source>Editing — draft kept automatically.</source>
         <translation>编辑中——草稿已自动保存。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="415"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="428"/>
         <source>Evaluation saved: {0} / {1}</source>
         <translation>评分已保存：{0} / {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="442"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="455"/>
         <source>{0} · version {1}</source>
         <translation>{0} · 第 {1} 版</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="444"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="457"/>
         <source>Saving starts version {0}.</source>
         <translation>保存将生成第 {0} 版。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="470"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="483"/>
         <source>Version {0} ({1}), saved {2} — read-only. Choose the latest version to edit.</source>
         <translation>第 {0} 版（{1}），保存于 {2}——只读。选择最新版本才能编辑。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="501"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="514"/>
         <source>Dispute recorded.</source>
         <translation>申诉已记录。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="514"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="527"/>
         <source>Ruling recorded.</source>
         <translation>裁定已记录。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="562"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="575"/>
         <source>{0} · {1}</source>
         <translation>{0} · {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="624"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="637"/>
         <source>Sync failed — nothing was lost locally.</source>
         <translation>同步失败——本地数据未丢失。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="625"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="638"/>
         <source>Sync failed</source>
         <translation>同步失败</translation>
     </message>
@@ -640,6 +645,79 @@
         <location filename="../../qaworkstation/ui/settings_dialog.py" line="37"/>
         <source>Trainee (desensitised data)</source>
         <translation>新员工（仅看脱敏数据）</translation>
+    </message>
+</context>
+<context>
+    <name>RuleWorkbench</name>
+    <message>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="38"/>
+        <source>Rule workbench</source>
+        <translation>规则工作台</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="51"/>
+        <source>One phrase per line</source>
+        <translation>每行一个短语</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="56"/>
+        <source>Rubric</source>
+        <translation>评分标准</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="57"/>
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="58"/>
+        <source>Strictness</source>
+        <translation>匹配严格度</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="62"/>
+        <source>Phrases</source>
+        <translation>短语</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="66"/>
+        <source>Call</source>
+        <translation>通话</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="66"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="66"/>
+        <source>Speaker</source>
+        <translation>说话人</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="67"/>
+        <source>Heard</source>
+        <translation>识别文本</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="67"/>
+        <source>Similarity</source>
+        <translation>相似度</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="67"/>
+        <source>Rejected by</source>
+        <translation>被驳回（质检员）</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="125"/>
+        <source>Searching the library…</source>
+        <translation>正在检索录音库…</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="143"/>
+        <source>{0} hits in {1} calls; inspectors had rejected {2} of them.</source>
+        <translation>{1} 通电话中命中 {0} 处；其中 {2} 处曾被质检员驳回。</translation>
     </message>
 </context>
 <context>

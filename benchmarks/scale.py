@@ -1,0 +1,160 @@
+"""The analysis in this process against the same work on a Dask LocalCluster with as many threads, in one run.
+
+* in-process — the shipped default settings, as ``qaws analyze`` runs them: one process, one model, the agent
+  and customer legs of each call decoded side by side (two decoders of one thread each on two cores);
+* cluster — ``qaws analyze --workers N``: a LocalCluster of N single-threaded worker processes (N = cores by
+  default), each with its own model and one single-threaded decoder, calls handed out longest first.
+
+Each side loads its model and analyses one call before timing (warm-up; the cluster's start and its model
+loading are timed and reported apart). A timed pass analyses every call into a fresh library, so nothing comes
+from the cache: decode, transcribe, rules and storing, the same work on both sides. Passes alternate
+(in-process, cluster, cluster, in-process, ...) so a change in a shared machine's load hits both alike.
+
+The last line is ``ratio=R calls=N startup_s=S``: cluster wall time / in-process wall time over all passes,
+and S the seconds from starting the cluster to every worker holding its model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from qaworkstation.core.analysis import RubricLibrary
+from qaworkstation.core.cluster import ClusterRunner, ClusterSettings, analyse_on_worker, connect
+from qaworkstation.core.execution import READ_TIMEOUT_S, CallSpec
+from qaworkstation.core.importer import import_paths
+from qaworkstation.core.store import Store
+from qaworkstation.core.transcribe import TranscribeSettings, Transcriber
+from qaworkstation.core.work_queue import QueueRunner, WorkQueue
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "calls"
+DAY_S = 86400.0
+
+
+def fresh_library(folder: Path, scratch: Path) -> Store:
+    """A new library holding the corpus calls, all queued: every pass starts with nothing cached."""
+    store = Store(Path(tempfile.mkdtemp(dir=scratch)) / "library.sqlite3")
+    WorkQueue(store).enqueue(import_paths(store, [folder]).recording_ids)
+    return store
+
+
+def in_process_pass(transcriber: Transcriber, rubrics: RubricLibrary, folder: Path, scratch: Path) -> float:
+    store = fresh_library(folder, scratch)
+    started = time.perf_counter()
+    status = QueueRunner(store, transcriber, rubrics).run()
+    elapsed = time.perf_counter() - started
+    assert status.failed == 0 and status.queued == 0, status
+    store.close()
+    return elapsed
+
+
+def cluster_pass(runner_for: Callable[[Store], ClusterRunner], folder: Path, scratch: Path) -> float:
+    store = fresh_library(folder, scratch)
+    started = time.perf_counter()
+    status = runner_for(store).run()
+    elapsed = time.perf_counter() - started
+    assert status.failed == 0 and status.queued == 0, status
+    store.close()
+    return elapsed
+
+
+def warm_up_workers(client, settings: TranscribeSettings, rubrics: RubricLibrary,  # noqa: ANN001
+                    spec: CallSpec) -> float:
+    """One call on every worker, so first-call costs (VAD model, allocator growth) stay out of the timing."""
+    started = time.perf_counter()
+    futures = [client.submit(analyse_on_worker, spec, settings, rubrics, READ_TIMEOUT_S, workers=[address],
+                             allow_other_workers=False, pure=False) for address in client.nthreads()]
+    client.gather(futures)
+    assert all(future.result().ok for future in futures)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", nargs="?", type=Path, default=CORPUS)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="worker processes of one thread each (default: one per core)")
+    parser.add_argument("--rounds", type=int, default=1, help="pairs of timed passes, alternating sides")
+    args = parser.parse_args()
+    settings, rubrics = TranscribeSettings(), RubricLibrary()
+    with tempfile.TemporaryDirectory(prefix="qaws-scale-") as tmp:
+        scratch = Path(tmp)
+        probe = fresh_library(args.folder, scratch)
+        recordings = [probe.recording(job["recording_id"]) for job in WorkQueue(probe).jobs()]
+        audio_s = sum(r["duration"] for r in recordings)
+        shortest = CallSpec.from_recording(min(recordings, key=lambda r: r["duration"] * r["channels"]))
+        print(f"{os.cpu_count()} cores; {len(recordings)} calls, {audio_s:.1f} s of audio; in-process: "
+              f"shipped defaults ({settings.workers} decoders x {settings.threads_per_worker} thread); cluster: "
+              f"{args.workers} worker processes x 1 thread", flush=True)
+
+        transcriber = Transcriber(settings)
+        started = time.perf_counter()
+        transcriber.model
+        load_s = time.perf_counter() - started
+        warm_s = in_process_pass(transcriber, rubrics, shortest_folder(scratch, shortest), scratch)
+        print(f"in-process: model load {load_s:.2f} s, warm-up call {warm_s:.2f} s", flush=True)
+
+        started = time.perf_counter()
+        cluster = ClusterSettings(workers=args.workers, threads_per_worker=1, dashboard_address=None)
+        with connect(cluster) as client:
+            start_s = time.perf_counter() - started
+            model_s = ClusterRunner(probe, client, settings, rubrics, cluster).prepare()
+            warm_s = warm_up_workers(client, settings, rubrics, shortest)
+            print(f"cluster: start {start_s:.2f} s, model load on every worker {model_s:.2f} s, "
+                  f"warm-up call on every worker {warm_s:.2f} s", flush=True)
+
+            def runner_for(store: Store) -> ClusterRunner:
+                return ClusterRunner(store, client, settings, rubrics, cluster)
+
+            walls = {"in-process": 0.0, "cluster": 0.0}
+            for round_index in range(args.rounds):
+                order = ("in-process", "cluster") if round_index % 2 == 0 else ("cluster", "in-process")
+                for side in order:
+                    if side == "in-process":
+                        elapsed = in_process_pass(transcriber, rubrics, args.folder, scratch)
+                    else:
+                        elapsed = cluster_pass(runner_for, args.folder, scratch)
+                    walls[side] += elapsed
+                    print(f"  pass {round_index + 1} {side}: {elapsed:.2f} s", flush=True)
+            resident_mb = max(client.run(resident_memory_mb).values())
+        probe.close()
+
+    report(walls, args.rounds, len(recordings), audio_s, args.workers)
+    print(f"worker process memory after the passes: {resident_mb:.0f} MB resident", flush=True)
+    print(f"ratio={walls['cluster'] / walls['in-process']:.3f} calls={len(recordings)} "
+          f"startup_s={start_s + model_s:.2f}")
+
+
+def resident_memory_mb() -> float:
+    """Run on each worker: its resident memory, for the sizing notes."""
+    import psutil  # a dependency of distributed
+
+    return psutil.Process().memory_info().rss / 2**20
+
+
+def shortest_folder(scratch: Path, spec: CallSpec) -> Path:
+    """A folder holding only the warm-up call, so the in-process warm-up runs the same queue path."""
+    folder = Path(tempfile.mkdtemp(dir=scratch))
+    (folder / spec.source.name).symlink_to(spec.source.path)
+    return folder
+
+
+def report(walls: dict[str, float], passes: int, calls: int, audio_s: float, workers: int) -> None:
+    """Wall times, real-time factors, and what one worker process does in a day at this speed."""
+    for side, wall in walls.items():
+        per_pass = wall / passes
+        print(f"{side}: {per_pass:.2f} s per pass, real-time factor {per_pass / audio_s:.4f}, "
+              f"{calls / per_pass * 3600:.0f} calls/hour", flush=True)
+    per_pass = walls["cluster"] / passes
+    calls_per_day = calls / per_pass * DAY_S / workers
+    call_hours_per_day = audio_s / per_pass * DAY_S / 3600 / workers
+    print(f"per worker process (1 core): {calls_per_day:.0f} calls/day, {call_hours_per_day:.1f} call-hours/day "
+          f"(mean call {audio_s / calls:.1f} s)", flush=True)
+
+
+if __name__ == "__main__":
+    main()

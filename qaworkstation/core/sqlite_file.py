@@ -1,0 +1,362 @@
+"""One SQLite file on the local disk, plain or encrypted: how the library and the team database are opened,
+migrated, locked and backed up.
+
+:class:`SqliteFile` holds what :class:`~qaworkstation.core.store.Store` and
+:class:`~qaworkstation.core.aggregate.TeamDatabase` share; :func:`open_connection` is the one place a
+connection is made, so encryption (SQLCipher, when this workstation has a database key) applies to both.
+
+Two rules from SQLite itself are enforced here rather than documented and forgotten:
+
+* the file must be on a local disk: SQLite's locking (and WAL's shared memory) do not work over network
+  filesystems, where two writers can silently corrupt the file; the shared folder is for sync exports only;
+* copies are made with the backup API, never by copying the file, which can catch a page half-written or miss
+  the changes still in ``-wal``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import secrets
+import sqlite3
+import sys
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, ClassVar
+
+import sqlite_utils
+
+from . import keys
+
+Migration = Callable[[sqlite_utils.Database], None]
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+_CONNECT = {"check_same_thread": False, "isolation_level": None, "timeout": 10}
+
+# Linux /proc/mounts types whose locking SQLite cannot rely on. FUSE types cover sshfs, rclone, s3fs and GNOME's
+# gvfs (how a desktop mounts SMB shares); 9p is also how WSL 2 sees Windows drives.
+NETWORK_FILESYSTEMS = frozenset({
+    "nfs", "nfs4", "cifs", "smb3", "smbfs", "ncpfs", "afs", "9p", "ceph", "glusterfs", "lustre", "gfs2", "ocfs2",
+    "davfs", "coda", "fuse.sshfs", "fuse.rclone", "fuse.s3fs", "fuse.gvfsd-fuse", "fuse.glusterfs", "fuse.ceph",
+    "fuse.davfs2", "fuse.smbnetfs",
+})  # fmt: skip
+MOUNTS_FILE = Path("/proc/self/mounts")
+_DRIVE_REMOTE = 4  # GetDriveTypeW: a mapped network drive
+
+
+class StoreError(Exception):
+    """A database file cannot be opened, written or copied; the message says which file, why and what to do."""
+
+
+def _sqlcipher() -> Any:
+    """SQLCipher is imported only when a key is in use: a plain library never pays for it."""
+    import sqlcipher3
+
+    return sqlcipher3
+
+
+def database_errors() -> tuple[type[Exception], ...]:
+    """The DB-API errors of both drivers: SQLCipher's do not derive from :mod:`sqlite3`'s (and can only occur
+    once it has been imported)."""
+    sqlcipher = sys.modules.get("sqlcipher3")
+    return (sqlite3.DatabaseError,) if sqlcipher is None else (sqlite3.DatabaseError, sqlcipher.DatabaseError)
+
+
+def open_connection(path: Path, key: bytes | None) -> Any:
+    """A DB-API connection to ``path`` in autocommit mode (sqlite-utils opens transactions itself): plain
+    sqlite3 without a key, SQLCipher keyed with ``key`` otherwise. A wrong key raises :class:`StoreError`.
+    """
+    if key is None:
+        return sqlite3.connect(str(path), **_CONNECT)
+    sqlcipher = _sqlcipher()
+    conn = sqlcipher.connect(str(path), **_CONNECT)
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")  # a wrong key is our error to word, not a log line
+        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")  # a raw 256-bit key: no passphrase stretching needed
+        conn.execute("PRAGMA temp_store = MEMORY")  # sorts and temp indexes never reach the disk
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlcipher.DatabaseError as exc:
+        conn.close()
+        raise StoreError(_keyed_open_failure(path)) from exc
+    return conn
+
+
+def _keyed_open_failure(path: Path) -> str:
+    if _has_plain_header(path):
+        return (f"{path} is not encrypted, but encryption is on for this workstation: convert it to an encrypted "
+                "file first, or switch encryption off")
+    return (f"{path}: the encryption key is wrong: this file is encrypted with a different key than the one "
+            "this workstation holds (or it is not a database at all). Restore the right key into the keyring; "
+            "nothing in the file was changed")
+
+
+def _has_plain_header(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(_SQLITE_HEADER)) == _SQLITE_HEADER
+    except OSError:
+        return False
+
+
+def _open_failure(path: Path, noun: str, exc: Exception, keyed: bool) -> str:
+    if not keyed and path.is_file() and path.stat().st_size and not _has_plain_header(path):
+        return (f"{path}: cannot open the {noun}: it is encrypted (or not a database), and no database key is "
+                f"set on this workstation. Restore the key into the keyring, or set ${keys.KEY_ENV[keys.DATABASE_KEY]}")
+    return f"{path}: cannot open the {noun} ({exc}); check the path and free space"
+
+
+# ---------------------------------------------------------------------------------------- network paths
+
+
+def network_location(path: str | os.PathLike[str], *, windows: bool = os.name == "nt") -> str | None:
+    """Why ``path`` is on a network filesystem (worded for a message), or None when it is on a local disk."""
+    if windows:
+        return _windows_network_location(os.fspath(path))
+    return _mounted_network_location(os.path.realpath(path))
+
+
+def _windows_network_location(path: str) -> str | None:
+    text = path.replace("/", "\\")
+    upper = text.upper()
+    for prefix in ("\\\\?\\UNC\\", "\\\\.\\UNC\\"):
+        if upper.startswith(prefix):
+            return f"the network (UNC) path \\\\{text[len(prefix):]}"
+    if text.startswith(("\\\\?\\", "\\\\.\\")):  # a local path in the long-path or device namespace
+        text = text[4:]
+    elif text.startswith("\\\\"):
+        return f"the network (UNC) path {text}"
+    drive = text[:2]
+    if len(drive) == 2 and drive[1] == ":" and hasattr(ctypes, "windll"):
+        if ctypes.windll.kernel32.GetDriveTypeW(f"{drive}\\") == _DRIVE_REMOTE:
+            return f"the network drive {drive.upper()}"
+    return None
+
+
+def _mounted_network_location(path: str) -> str | None:
+    """The filesystem holding ``path`` is the mount with the longest mount point that contains it."""
+    best: tuple[str, str, str] | None = None
+    for device, mount_point, fstype in _mounts():
+        inside = path == mount_point or path.startswith(mount_point.rstrip("/") + "/")
+        if inside and (best is None or len(mount_point) >= len(best[1])):
+            best = (device, mount_point, fstype)
+    if best is None or best[2] not in NETWORK_FILESYSTEMS:
+        return None
+    device, mount_point, fstype = best
+    return f"a network filesystem ({fstype} mount of {device} at {mount_point})"
+
+
+def _mounts() -> list[tuple[str, str, str]]:
+    """(device, mount point, type) from /proc/mounts; empty where there is none (macOS), so nothing is refused."""
+    try:
+        text = MOUNTS_FILE.read_text(encoding="utf-8", errors="surrogateescape")
+    except OSError:
+        return []
+    mounts = []
+    for line in text.splitlines():
+        fields = line.split()
+        if len(fields) >= 3:
+            mounts.append((_unescape(fields[0]), _unescape(fields[1]), fields[2]))
+    return mounts
+
+
+def _unescape(field: str) -> str:
+    """/proc/mounts writes space, tab, newline and backslash in names as octal escapes (``\\040``)."""
+    for escaped, char in (("\\040", " "), ("\\011", "\t"), ("\\012", "\n"), ("\\134", "\\")):
+        field = field.replace(escaped, char)
+    return field
+
+
+def refuse_network_path(path: Path, noun: str) -> None:
+    """Raise :class:`StoreError` if ``path`` is on a network filesystem, saying what to do instead."""
+    where = network_location(path)
+    if where is not None:
+        raise StoreError(
+            f"{path}: the {noun} cannot be kept on {where}: SQLite's locking is not safe over a network and the "
+            f"file could be corrupted. Keep the {noun} on a local disk and use the shared folder only for sync."
+        )
+
+
+# ------------------------------------------------------------------------------------------ base class
+
+
+class SqliteFile:
+    """A local SQLite file behind sqlite-utils: WAL, foreign keys, forward-only migrations, one lock.
+
+    One instance per connection; calls are serialised by a re-entrant lock so a transaction's helpers may
+    read through the same instance. Subclasses set ``noun``, ``error`` and ``migrations``.
+    """
+
+    noun: ClassVar[str] = "database"
+    error: ClassVar[type[StoreError]] = StoreError
+    # Schema version -> the step that brings the previous version to it; steps are never edited once released.
+    migrations: ClassVar[Mapping[int, Migration]] = {}
+
+    def __init__(self, path: Path | str, key: keys.KeyChoice = keys.WORKSTATION) -> None:
+        """Open (creating if needed) and migrate the file; ``key`` None keeps it unencrypted, the default
+        uses this workstation's database key if it has one (see :mod:`qaworkstation.core.keys`)."""
+        self.path = Path(path)
+        self._lock = threading.RLock()
+        try:
+            self._key = keys.resolve(key, keys.DATABASE_KEY)
+        except keys.KeyUnavailable as exc:
+            raise self.error(f"{self.path}: cannot open the {self.noun}: {exc}") from exc
+        self.db = self._connect()
+        self._prepare()
+
+    def _connect(self) -> sqlite_utils.Database:
+        try:
+            refuse_network_path(self.path, self.noun)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            return sqlite_utils.Database(open_connection(self.path, self._key))
+        except StoreError as exc:
+            raise self.error(str(exc)) from exc.__cause__
+        except OSError as exc:
+            raise self.error(f"{self.path}: cannot open the {self.noun} ({exc}); check the path") from exc
+
+    def _prepare(self) -> None:
+        """WAL and foreign keys, then the migrations; the connection is closed if any of it fails."""
+        try:
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.enable_wal()
+            self._migrate()
+        except (*database_errors(), OSError) as exc:
+            self.db.close()
+            raise self.error(_open_failure(self.path, self.noun, exc, self.encrypted)) from exc
+        except BaseException:
+            self.db.close()
+            raise
+
+    @property
+    def encrypted(self) -> bool:
+        return self._key is not None
+
+    def close(self) -> None:
+        with self._lock:
+            self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite_utils.Database]:
+        """All or nothing; nested calls become savepoints of the outermost one.
+
+        A failure can leave SQLite's transaction open where sqlite-utils does not roll it back (a ``BEGIN``
+        interrupted after it took effect); every later write would then join a transaction nobody commits
+        and be lost at close, so the outermost level makes sure it is rolled back.
+        """
+        with self._lock:
+            outermost = not self.db.conn.in_transaction
+            try:
+                with self.db.atomic():
+                    yield self.db
+            except BaseException:
+                if outermost and self.db.conn.in_transaction:
+                    self.db.conn.execute("ROLLBACK")
+                raise
+
+    @property
+    def schema_version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    def _migrate(self) -> None:
+        current, latest = self.schema_version, max(self.migrations)
+        if current > latest:
+            raise self.error(
+                f"{self.path}: written by a newer QA Workstation (schema {current} > {latest}); update the app"
+            )
+        for version in sorted(v for v in self.migrations if v > current):
+            with self.transaction() as db:
+                self.migrations[version](db)
+                db.execute(f"PRAGMA user_version = {version}")
+
+    def _rows(self, sql: str, params: tuple | dict = ()) -> list[dict[str, Any]]:
+        with self._lock:
+            return list(self.db.query(sql, params))
+
+    def backup(self, target: Path | str) -> Path:
+        """Copy the file to ``target`` with SQLite's backup API and return the target.
+
+        The copy is a consistent snapshot even while this or another process writes (WAL readers see one
+        committed state), is encrypted with the same key as the original, is a single file (no ``-wal``),
+        passes ``quick_check``, and replaces ``target`` only once complete, so a failed backup never destroys
+        the previous one. It reads through its own connection, so saves are not blocked while it runs.
+        """
+        target = Path(target)
+        if target.resolve() == self.path.resolve():
+            raise self.error(f"{self.path}: cannot back up the {self.noun} onto itself; choose another file")
+        temp = target.with_name(f".{target.name}.{secrets.token_hex(8)}.tmp")
+        try:
+            self._copy_to(temp)
+            _fsync_file(temp)
+            os.replace(temp, target)
+        except (*database_errors(), OSError, StoreError) as exc:
+            _remove_with_journals(temp)
+            raise self.error(f"{self.path}: backup to {target} failed ({exc}); the {self.noun} itself is "
+                             "unchanged") from exc
+        _fsync_file(target.parent)
+        return target
+
+    def _copy_to(self, temp: Path) -> None:
+        source = open_connection(self.path, self._key)
+        try:
+            copy = open_connection(temp, self._key)
+            try:
+                source.backup(copy)
+                copy.execute("PRAGMA journal_mode = DELETE")
+                verdict = copy.execute("PRAGMA quick_check").fetchone()[0]
+            finally:
+                copy.close()
+        finally:
+            source.close()
+        if verdict != "ok":
+            raise StoreError(f"the copy failed its check ({verdict})")
+
+
+def _fsync_file(path: Path) -> None:
+    """Persist ``path`` (a file, or a folder after a rename); where a folder cannot be synced (Windows) the
+    rename is as durable as the platform makes it."""
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _remove_with_journals(path: Path) -> None:
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        with contextlib.suppress(OSError):
+            os.unlink(f"{path}{suffix}")
+
+
+def encrypt_database(path: Path | str, key: bytes) -> None:
+    """Turn the unencrypted database at ``path`` into one encrypted with ``key``, in place.
+
+    For a workstation that switches encryption on with a library already on disk. The encrypted copy is
+    written beside the original with ``sqlcipher_export`` and renamed over it only when complete, so a crash
+    leaves either the plain or the encrypted file, never a mix. Nothing may have the file open meanwhile.
+    """
+    path = Path(path)
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+    plain = sqlite3.connect(str(path), isolation_level=None)
+    try:
+        version = plain.execute("PRAGMA user_version").fetchone()[0]
+        plain.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        plain.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        plain.close()
+    conn = _sqlcipher().connect(str(path), isolation_level=None)
+    try:
+        conn.execute(f"ATTACH DATABASE ? AS encrypted KEY \"x'{key.hex()}'\"", (str(temp),))
+        conn.execute("SELECT sqlcipher_export('encrypted')")
+        conn.execute(f"PRAGMA encrypted.user_version = {int(version)}")
+        conn.execute("DETACH DATABASE encrypted")
+    except BaseException:
+        conn.close()
+        _remove_with_journals(temp)
+        raise
+    conn.close()
+    _fsync_file(temp)
+    os.replace(temp, path)
+    _fsync_file(path.parent)
