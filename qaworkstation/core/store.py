@@ -312,7 +312,7 @@ class Store(SqliteFile):
 
     def list_recordings(self, agent: str = "", team: str = "", status: str = "", date_from: str = "",
                         date_to: str = "", rubric_id: str = "") -> list[dict[str, Any]]:
-        """Library rows with their flag count for the given rubric; riskiest first."""
+        """Library rows with their flag count (for one rubric, or whichever analysed each call); riskiest first."""
         where, params = ["1 = 1"], {"rubric": rubric_id}
         for column, value in (("agent", agent), ("team", team), ("status", status)):
             if value:
@@ -327,7 +327,7 @@ class Store(SqliteFile):
         sql = f"""
             SELECT r.*, COUNT(f.id) AS flag_count,
                    (SELECT COUNT(DISTINCT e.id) FROM evaluations e WHERE e.recording_id = r.id) AS evaluation_count
-            FROM recordings r LEFT JOIN flags f ON f.recording_id = r.id AND f.rubric_id = :rubric
+            FROM recordings r LEFT JOIN flags f ON f.recording_id = r.id AND (:rubric = '' OR f.rubric_id = :rubric)
                  AND f.deduction > 0
             WHERE {' AND '.join(where)}
             GROUP BY r.id ORDER BY r.risk DESC, flag_count DESC, r.call_time DESC, r.file_name

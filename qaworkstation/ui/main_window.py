@@ -202,7 +202,7 @@ class MainWindow(QMainWindow):
 
         def load() -> tuple[list[dict[str, Any]], list[str], list[str]]:
             every = self.store.list_recordings()
-            rubric_rows = self.store.list_recordings(**filters, rubric_id=self._library_rubric_id())
+            rubric_rows = self.store.list_recordings(**filters)
             return (rubric_rows, sorted({r["agent"] for r in every if r["agent"]}),
                     sorted({r["team"] for r in every if r["team"]}))
 
@@ -212,9 +212,6 @@ class MainWindow(QMainWindow):
             self.library.set_rows(rows, keep)
 
         self.runner.db(load, show, self.show_error)
-
-    def _library_rubric_id(self) -> str:
-        return self.call.rubric.id if self.call else self.rubrics.for_language("zh").id
 
     def import_files(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(self, self.tr("Import recordings"), "",

@@ -33,7 +33,12 @@ def category_name(category: str) -> str:
     names = {"greeting": translate("ScorecardView", "Greeting"), "closing": translate("ScorecardView", "Closing"),
              "apology": translate("ScorecardView", "Apology"),
              "forbidden": translate("ScorecardView", "Forbidden phrase"),
-             "insult": translate("ScorecardView", "Insult"), "filler": translate("ScorecardView", "Filler word")}
+             "insult": translate("ScorecardView", "Insult"), "filler": translate("ScorecardView", "Filler word"),
+             "silence": translate("ScorecardView", "Long silence"), "dead_air": translate("ScorecardView", "Dead air"),
+             "overtalk": translate("ScorecardView", "Talk-over"),
+             "speech_rate": translate("ScorecardView", "Speech rate"),
+             "talk_ratio": translate("ScorecardView", "Talk ratio"), "loudness": translate("ScorecardView", "Loudness"),
+             "sequence": translate("ScorecardView", "Order of steps")}
     return names.get(category, category)
 
 

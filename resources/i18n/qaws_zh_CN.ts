@@ -241,7 +241,7 @@
     <name>MainWindow</name>
     <message>
         <location filename="../../qaworkstation/ui/main_window.py" line="79"/>
-        <location filename="../../qaworkstation/ui/main_window.py" line="644"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="641"/>
         <source>QA Workstation</source>
         <translation>质检工作台</translation>
     </message>
@@ -252,7 +252,7 @@
     </message>
     <message>
         <location filename="../../qaworkstation/ui/main_window.py" line="131"/>
-        <location filename="../../qaworkstation/ui/main_window.py" line="323"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="320"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
@@ -322,122 +322,122 @@
         <translation>新的转写设置将在队列停止后生效。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="220"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="217"/>
         <source>Import recordings</source>
         <translation>导入录音</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="221"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="218"/>
         <source>Audio (*.wav *.flac *.mp3 *.ogg *.opus);;All files (*)</source>
         <translation>音频 (*.wav *.flac *.mp3 *.ogg *.opus);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="226"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="223"/>
         <source>Import a folder of recordings</source>
         <translation>导入录音文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="231"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="228"/>
         <source>Importing…</source>
         <translation>正在导入…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="235"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="232"/>
         <source>Imported {0}, already in library {1}, failed {2}</source>
         <translation>已导入 {0}，已存在 {1}，失败 {2}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="240"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="237"/>
         <source>Some files could not be imported</source>
         <translation>部分文件无法导入</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="293"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="290"/>
         <source>Unsaved changes restored from the draft.</source>
         <translation>已从草稿恢复未保存的修改。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="295"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="292"/>
         <source>Saved {0} by {1}.</source>
         <translation>已于 {0} 由 {1} 保存。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="298"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="295"/>
         <source>Not scored yet — suggestions from the rules are pre-filled.</source>
         <translation>尚未评分——已按规则预填建议扣分。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="323"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="320"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="333"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="330"/>
         <source>Paused, {0} calls waiting</source>
         <translation>已暂停，{0} 通待分析</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="339"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="336"/>
         <source>, about {0} left</source>
         <translation>，约剩 {0}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="340"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="337"/>
         <source>Analysed {0} of {1}{2} {3}</source>
         <translation>已分析 {0}/{1}{2} {3}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="353"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="350"/>
         <source>Could not analyse {0}: {1}</source>
         <translation>无法分析 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="404"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="401"/>
         <source>Editing — draft kept automatically.</source>
         <translation>编辑中——草稿已自动保存。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="428"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="425"/>
         <source>Evaluation saved: {0} / {1}</source>
         <translation>评分已保存：{0} / {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="455"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="452"/>
         <source>{0} · version {1}</source>
         <translation>{0} · 第 {1} 版</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="457"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="454"/>
         <source>Saving starts version {0}.</source>
         <translation>保存将生成第 {0} 版。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="483"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="480"/>
         <source>Version {0} ({1}), saved {2} — read-only. Choose the latest version to edit.</source>
         <translation>第 {0} 版（{1}），保存于 {2}——只读。选择最新版本才能编辑。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="514"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="511"/>
         <source>Dispute recorded.</source>
         <translation>申诉已记录。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="527"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="524"/>
         <source>Ruling recorded.</source>
         <translation>裁定已记录。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="575"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="572"/>
         <source>{0} · {1}</source>
         <translation>{0} · {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="637"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="634"/>
         <source>Sync failed — nothing was lost locally.</source>
         <translation>同步失败——本地数据未丢失。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="638"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="635"/>
         <source>Sync failed</source>
         <translation>同步失败</translation>
     </message>
@@ -816,147 +816,182 @@
         <translation>口头禅</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="44"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="37"/>
+        <source>Long silence</source>
+        <translation>长时间静音</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="37"/>
+        <source>Dead air</source>
+        <translation>开场无声</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="38"/>
+        <source>Talk-over</source>
+        <translation>抢话</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="39"/>
+        <source>Speech rate</source>
+        <translation>语速</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="40"/>
+        <source>Talk ratio</source>
+        <translation>说话占比</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="40"/>
+        <source>Loudness</source>
+        <translation>音量突增</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="41"/>
+        <source>Order of steps</source>
+        <translation>流程顺序</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="49"/>
         <source>{0} missing</source>
         <translation>缺少{0}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="45"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="50"/>
         <source>Agent</source>
         <translation>坐席</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="45"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="50"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="46"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="51"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="52"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="57"/>
         <source>Draft</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="52"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="57"/>
         <source>Submitted</source>
         <translation>已提交</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="53"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="58"/>
         <source>Disputed</source>
         <translation>申诉中</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="53"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="58"/>
         <source>Resolved</source>
         <translation>已裁定</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="54"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="59"/>
         <source>Final</source>
         <translation>已定稿</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="61"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="66"/>
         <source>Disputed by {0}: “{1}”</source>
         <translation>{0} 记录申诉：“{1}”</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="63"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="68"/>
         <source> — awaiting a ruling</source>
         <translation>——待裁定</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="64"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="69"/>
         <source>upheld</source>
         <translation>申诉成立</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="64"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="69"/>
         <source>rejected</source>
         <translation>驳回</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="65"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="70"/>
         <source> — {0} by {1}: “{2}”</source>
         <translation>——{1} 裁定{0}：“{2}”</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="87"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="92"/>
         <source>N/A</source>
         <translation>不适用</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="90"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="95"/>
         <source>Comment</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="143"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="148"/>
         <source>Dispute…</source>
         <translation>申诉…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="144"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="149"/>
         <source>Resolve…</source>
         <translation>裁定…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="175"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="180"/>
         <source>Overall comment for the agent</source>
         <translation>给坐席的总体评语</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="182"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="187"/>
         <source>Save draft</source>
         <translation>保存草稿</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="183"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="188"/>
         <source>Keep these scores as a draft version that can still change; Submit releases it</source>
         <translation>将评分保存为仍可修改的草稿版本；点击“提交”才正式发布</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="187"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="192"/>
         <source>Submit</source>
         <translation>提交</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="188"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="193"/>
         <source>Release this version to the team and the agent; it can no longer be changed, only followed by a new version</source>
         <translation>向班组和坐席发布此版本；发布后不可再改，只能提交新版本</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="192"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="197"/>
         <source>Version history: older versions open read-only</source>
         <translation>版本历史：旧版本以只读方式打开</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="211"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="216"/>
         <source>pass mark {0}%</source>
         <translation>合格线 {0}%</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="270"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="275"/>
         <source>Version {0} · {1}</source>
         <translation>第 {0} 版 · {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="323"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="328"/>
         <source>FAIL — critical item</source>
         <translation>不合格——一票否决</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="325"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="330"/>
         <source>PASS</source>
         <translation>合格</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="327"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="332"/>
         <source>FAIL</source>
         <translation>不合格</translation>
     </message>
