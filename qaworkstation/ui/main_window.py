@@ -252,7 +252,11 @@ class MainWindow(QMainWindow):
         transcript = self.store.latest_transcript(recording_id)
         call.role = roles.ensure_user(self.store, inspector)
         if transcript:
-            call.flags, call.checks = find_flags(transcript[0], rubric, recording["duration"])
+            if recording["status"] == "analysed":  # as analysed, with the audio-based rules (silence, talk-over)
+                call.flags, call.checks = self.store.flags(recording_id, rubric.id), \
+                    self.store.checks(recording_id, rubric.id)
+            else:
+                call.flags, call.checks = find_flags(transcript[0], rubric, recording["duration"])
             call.segments = self._visible_transcript(call, transcript[0], inspector)
         call.saved = self.store.evaluation(recording_id, rubric.id, inspector)
         call.versions = self.store.evaluation_versions(call.saved.id) if call.saved else []
