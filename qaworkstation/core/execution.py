@@ -197,6 +197,7 @@ def describe_error(spec: CallSpec, exc: BaseException) -> str:
 
 
 def transcript_stored(store: Store, key: str) -> bool:
+    """Whether the library already holds a transcript under ``key``, without loading its segments."""
     with store.transaction() as db:
         return next(db.query("SELECT COUNT(*) AS n FROM transcripts WHERE cache_key = ?", (key,)))["n"] > 0
 
