@@ -38,7 +38,7 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
-    _fsync_directory(target.parent)
+    fsync_path(target.parent)
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> None:
@@ -53,11 +53,11 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-def _fsync_directory(folder: Path) -> None:
-    """Persist the rename itself. Windows and some network filesystems cannot open or sync a directory;
-    there the rename is as durable as the platform allows, so the failure is not an error."""
+def fsync_path(path: Path) -> None:
+    """Persist a file, or a folder after a rename in it. Windows and some network filesystems cannot open or
+    sync a directory; there the rename is as durable as the platform allows, so the failure is not an error."""
     with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
+        fd = os.open(path, os.O_RDONLY)
         try:
             os.fsync(fd)
         finally:

@@ -30,6 +30,7 @@ from typing import Any, ClassVar
 import sqlite_utils
 
 from . import keys
+from .atomic import fsync_path
 
 Migration = Callable[[sqlite_utils.Database], None]
 
@@ -288,13 +289,13 @@ class SqliteFile:
         temp = target.with_name(f".{target.name}.{secrets.token_hex(8)}.tmp")
         try:
             self._copy_to(temp)
-            _fsync_file(temp)
+            fsync_path(temp)
             os.replace(temp, target)
         except (*database_errors(), OSError, StoreError) as exc:
             _remove_with_journals(temp)
             raise self.error(f"{self.path}: backup to {target} failed ({exc}); the {self.noun} itself is "
                              "unchanged") from exc
-        _fsync_file(target.parent)
+        fsync_path(target.parent)
         return target
 
     def _copy_to(self, temp: Path) -> None:
@@ -311,17 +312,6 @@ class SqliteFile:
             source.close()
         if verdict != "ok":
             raise StoreError(f"the copy failed its check ({verdict})")
-
-
-def _fsync_file(path: Path) -> None:
-    """Persist ``path`` (a file, or a folder after a rename); where a folder cannot be synced (Windows) the
-    rename is as durable as the platform makes it."""
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def _remove_with_journals(path: Path) -> None:
@@ -357,6 +347,6 @@ def encrypt_database(path: Path | str, key: bytes) -> None:
         _remove_with_journals(temp)
         raise
     conn.close()
-    _fsync_file(temp)
+    fsync_path(temp)
     os.replace(temp, path)
-    _fsync_file(path.parent)
+    fsync_path(path.parent)
