@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from .core import audit
 from .core.analysis import AUTO_RUBRIC, AnalysisResult, RubricLibrary, analyse_recording
-from .core.audio import AudioError
+from .core.audio import AUDIO_EXTENSIONS, AudioError
 from .core.execution import FROM_CACHE, CallResult
 from .core.importer import FilenamePattern, ImportReport, import_paths
 from .core.models import DEFAULT_MODEL, ModelUnavailable
@@ -136,9 +136,13 @@ def _import(args: argparse.Namespace, store: Store) -> ImportReport:
         raise FileNotFoundError(f"no such file or folder: {', '.join(missing)}")
     pattern = FilenamePattern(args.pattern) if args.pattern else None
     report = import_paths(store, args.paths, pattern, args.metadata)
-    for path, reason in report.errors:
-        print(f"qaws: skipped {reason}" if reason.startswith(path) else f"qaws: skipped {path}: {reason}",
-              file=sys.stderr)
+    for verb, entries in (("ignored", report.ignored), ("skipped", report.errors)):
+        for path, reason in entries:
+            print(f"qaws: {verb} {reason}" if reason.startswith(path) else f"qaws: {verb} {path}: {reason}",
+                  file=sys.stderr)
+    if not report.recording_ids and not report.errors:
+        raise FileNotFoundError(f"no recordings among {', '.join(map(str, args.paths))} (looked for "
+                                f"{' '.join(AUDIO_EXTENSIONS)} files, and any other file that is audio)")
     return report
 
 

@@ -104,6 +104,18 @@ def test_unreadable_file_is_named_and_the_rest_still_runs(tmp_path: Path, corpus
     assert "imported 1" in done.stdout
 
 
+def test_a_shell_glob_over_a_call_folder_ignores_the_files_beside_the_calls(tmp_path: Path, corpus: Path) -> None:
+    """``qaws import calls/*`` picks up each call's .json and the folder's notes: they are not recordings and
+    were never named as such, so they are mentioned and skipped without failing the run."""
+    db = tmp_path / "x.sqlite3"
+    done = qaws("import", *map(str, sorted((corpus / "calls").glob("en_rude_mono*"))), db=db)
+    assert done.returncode == 0, done.stderr
+    assert "imported 1" in done.stdout
+    assert "ignored" in done.stderr and "en_rude_mono.truth.json" in done.stderr and "not an audio file" in done.stderr
+    nothing = qaws("import", str(corpus / "calls" / "en_rude_mono.truth.json"), db=db)
+    assert nothing.returncode == 1 and "no recordings among" in nothing.stderr
+
+
 def test_export_writes_to_the_folder_or_explains(tmp_path: Path) -> None:
     done = qaws("export", "--to", str(tmp_path / "missing-share"), db=tmp_path / "x.sqlite3")
     assert done.returncode == 1 and "missing-share" in done.stderr and "Traceback" not in done.stderr

@@ -34,6 +34,7 @@ class ImportReport:
     imported: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (file, what is wrong)
+    ignored: list[tuple[str, str]] = field(default_factory=list)  # (file, why): not audio, and not named as audio
     recording_ids: list[str] = field(default_factory=list)
     statuses: dict[str, str] = field(default_factory=dict)  # file -> AudioStatus of each error
 
@@ -111,7 +112,12 @@ def import_paths(store: Store, paths: Iterable[Path | str], pattern: FilenamePat
                  metadata_csv: Path | None = None,
                  progress: Callable[[int, int, str], None] | None = None,
                  prober: ProbeWorker | None = None) -> ImportReport:
-    """Import files and folders; ``prober`` lets a caller share or configure the decoding child process."""
+    """Import files and folders; ``prober`` lets a caller share or configure the decoding child process.
+
+    A file named as something other than audio that turns out not to be audio (the ``.json`` beside each call
+    that a shell glob picks up) is ignored rather than failed: it never claimed to be a recording. One that is
+    audio despite its name is imported; one named ``.wav`` that is not audio is an error.
+    """
     report = ImportReport()
     files = expand_paths(paths)
     csv_cache: dict[Path, dict[str, dict[str, str]]] = {}
@@ -125,7 +131,10 @@ def import_paths(store: Store, paths: Iterable[Path | str], pattern: FilenamePat
                 metadata = _metadata_for(path, pattern, metadata_csv, csv_cache)
                 _add(store, path, info, metadata, report)
             except AudioError as exc:
-                _record_error(report, path, str(exc), exc.status)
+                if exc.status == AudioStatus.NOT_AUDIO and not is_audio_file(path):
+                    report.ignored.append((display_path(path), str(exc)))
+                else:
+                    _record_error(report, path, str(exc), exc.status)
             except ValueError as exc:
                 _record_error(report, path, str(exc), METADATA_ERROR)
             except OSError as exc:
