@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
+from qaworkstation.core import keys
 from qaworkstation.core.domain import Evaluation, ItemScore, Segment, Word
-from qaworkstation.core.store import SCHEMA_VERSION, Store, StoreError
+from qaworkstation.core.sqlite_file import MIGRATIONS_TABLE, Migration, encrypt_database
+from qaworkstation.core.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError
 
 
 def _recording(store: Store, sha: str = "a" * 64) -> str:
@@ -110,3 +115,148 @@ def test_library_filters_and_orders_by_flags(store: Store) -> None:
     assert [row["id"] for row in rows] == [noisy, quiet]
     assert rows[0]["flag_count"] == 1
     assert store.list_recordings(agent="nobody") == []
+
+
+# ------------------------------------------------------------------------------------------ migrations
+
+
+def _old_library(path: Path, steps: Iterable[int], user_version: int, recorded: Iterable[int] | None) -> None:
+    """A library as an earlier app left it: ``steps`` applied, and ``recorded`` listed in the migrations
+    table (None: an app from before the table, which kept only ``user_version``)."""
+    db = sqlite_utils.Database(sqlite3.connect(path, isolation_level=None))
+    for version in steps:
+        MIGRATIONS[version](db)
+    if recorded is not None:
+        db.execute(f"CREATE TABLE {MIGRATIONS_TABLE} (version INTEGER PRIMARY KEY, applied_at TEXT)")
+        db.conn.executemany(f"INSERT INTO {MIGRATIONS_TABLE} VALUES (?, 'earlier')", [(v,) for v in recorded])
+    db.execute(f"PRAGMA user_version = {user_version}")
+    db.close()
+
+
+def _logged(runs: list[int], migrations: dict[int, Migration] = MIGRATIONS) -> type[Store]:
+    """A Store whose steps are the real ones, noting in ``runs`` each step as it runs."""
+    def logging(version: int) -> Migration:
+        def step(db: sqlite_utils.Database) -> None:
+            runs.append(version)
+            migrations[version](db)
+        return step
+
+    return type("LoggedStore", (Store,), {"migrations": {v: logging(v) for v in migrations}})
+
+
+def _recorded(path: Path) -> dict[int, str | None]:
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        return dict(conn.execute(f"SELECT version, applied_at FROM {MIGRATIONS_TABLE}").fetchall())
+
+
+def _user_version(path: Path) -> int:
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def _tables(path: Path) -> set[str]:
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def test_new_library_records_every_step(tmp_path: Path) -> None:
+    runs: list[int] = []
+    _logged(runs)(tmp_path / "lib.sqlite3").close()
+    assert runs == sorted(MIGRATIONS)
+    assert set(_recorded(tmp_path / "lib.sqlite3")) == set(MIGRATIONS)
+    runs.clear()
+    _logged(runs)(tmp_path / "lib.sqlite3").close()
+    assert runs == []
+
+
+def test_steps_missing_below_user_version_run_in_order(tmp_path: Path) -> None:
+    """The window when step 6 was committed before 3 and 5: user_version says 6, but 3 and 5 never ran."""
+    path = tmp_path / "gap.sqlite3"
+    _old_library(path, steps=(1, 2, 6), user_version=6, recorded=(1, 2, 6))
+    runs: list[int] = []
+    store = _logged(runs)(path)
+    try:
+        assert runs == [3, 5]
+        assert "similarity" in store.db["flags"].columns_dict
+        assert {"suggestion_decisions", "audit_log", "disputes", "coaching_sessions"} <= set(store.db.table_names())
+        assert store.schema_version == SCHEMA_VERSION
+    finally:
+        store.close()
+    recorded = _recorded(path)
+    assert set(recorded) == set(MIGRATIONS)
+    assert recorded[6] == "earlier" and recorded[3] not in (None, "earlier")
+
+
+def test_library_from_before_the_record_is_bootstrapped_without_rerunning_steps(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    _old_library(path, steps=(1, 2, 3), user_version=3, recorded=None)
+    runs: list[int] = []
+    _logged(runs)(path).close()
+    assert runs == [5, 6]
+    recorded = _recorded(path)
+    assert {v: at is None for v, at in recorded.items()} == {1: True, 2: True, 3: True, 5: False, 6: False}
+    assert _user_version(path) == SCHEMA_VERSION
+
+
+def test_current_library_from_before_the_record_runs_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "current.sqlite3"
+    _old_library(path, steps=sorted(MIGRATIONS), user_version=SCHEMA_VERSION, recorded=None)
+    runs: list[int] = []
+    _logged(runs)(path).close()
+    assert runs == []
+    assert set(_recorded(path)) == set(MIGRATIONS)
+
+
+@pytest.mark.parametrize("step", [SCHEMA_VERSION + 1, 4], ids=["beyond the latest", "unknown in a gap"])
+def test_recorded_step_this_app_does_not_know_is_refused_untouched(tmp_path: Path, step: int) -> None:
+    path = tmp_path / "future.sqlite3"
+    Store(path).close()
+    with contextlib.closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute(f"INSERT INTO {MIGRATIONS_TABLE} VALUES (?, 'newer app')", (step,))
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match=r"future\.sqlite3: written by a newer QA Workstation"):
+        Store(path)
+    assert path.read_bytes() == before
+
+
+def test_newer_library_from_before_the_record_is_refused_without_writing(tmp_path: Path) -> None:
+    path = tmp_path / "future.sqlite3"
+    _old_library(path, steps=(), user_version=SCHEMA_VERSION + 1, recorded=None)
+    with pytest.raises(StoreError, match=f"newer QA Workstation \\(schema {SCHEMA_VERSION + 1} > {SCHEMA_VERSION}"):
+        Store(path)
+    assert MIGRATIONS_TABLE not in _tables(path)
+
+
+def test_failing_step_leaves_neither_its_change_nor_its_record(tmp_path: Path) -> None:
+    path = tmp_path / "lib.sqlite3"
+    Store(path).close()
+
+    def half_done(db: sqlite_utils.Database) -> None:
+        db.execute("CREATE TABLE half (x)")
+        db.execute("INSERT INTO nowhere VALUES (1)")
+
+    broken = type("BrokenStore", (Store,), {"migrations": {**MIGRATIONS, SCHEMA_VERSION + 1: half_done}})
+    with pytest.raises(StoreError, match="lib.sqlite3.*no such table: nowhere"):
+        broken(path)
+    assert "half" not in _tables(path)
+    assert set(_recorded(path)) == set(MIGRATIONS) and _user_version(path) == SCHEMA_VERSION
+    Store(path).close()  # the file is still this app's, fully usable
+
+
+def test_backup_and_encryption_keep_the_record(tmp_path: Path) -> None:
+    path, key = tmp_path / "lib.sqlite3", keys.new_key()
+    store = Store(path, key=None)
+    recording_id = _recording(store)
+    store.backup(tmp_path / "copy.sqlite3")
+    store.close()
+    assert _recorded(tmp_path / "copy.sqlite3") == _recorded(path)
+
+    encrypt_database(path, key)
+    runs: list[int] = []
+    encrypted = _logged(runs)(path, key=key)
+    try:
+        assert runs == [] and encrypted.schema_version == SCHEMA_VERSION
+        assert {row["version"] for row in encrypted.db[MIGRATIONS_TABLE].rows} == set(MIGRATIONS)
+        assert encrypted.recording(recording_id)["agent"] == "A1"
+    finally:
+        encrypted.close()

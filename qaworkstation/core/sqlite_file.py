@@ -11,6 +11,10 @@ Two rules from SQLite itself are enforced here rather than documented and forgot
   filesystems, where two writers can silently corrupt the file; the shared folder is for sync exports only;
 * copies are made with the backup API, never by copying the file, which can catch a page half-written or miss
   the changes still in ``-wal``.
+
+Migration steps are recorded one by one in ``schema_migrations``, not inferred from ``PRAGMA user_version``:
+steps have been committed out of order (6 before 3 and 5), and a file made in between would otherwise never
+get the lower ones. ``user_version`` still holds the highest step applied, for code that reads it.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -35,6 +40,7 @@ from .atomic import fsync_path
 Migration = Callable[[sqlite_utils.Database], None]
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
+MIGRATIONS_TABLE = "schema_migrations"
 _CONNECT = {"check_same_thread": False, "isolation_level": None, "timeout": 10}
 
 # Linux /proc/mounts types whose locking SQLite cannot rely on. FUSE types cover sshfs, rclone, s3fs and GNOME's
@@ -184,7 +190,7 @@ def refuse_network_path(path: Path, noun: str) -> None:
 
 
 class SqliteFile:
-    """A local SQLite file behind sqlite-utils: WAL, foreign keys, forward-only migrations, one lock.
+    """A local SQLite file behind sqlite-utils: WAL, foreign keys, recorded migrations, one lock.
 
     One instance per connection; calls are serialised by a re-entrant lock so a transaction's helpers may
     read through the same instance. Subclasses set ``noun``, ``error`` and ``migrations``.
@@ -192,7 +198,7 @@ class SqliteFile:
 
     noun: ClassVar[str] = "database"
     error: ClassVar[type[StoreError]] = StoreError
-    # Schema version -> the step that brings the previous version to it; steps are never edited once released.
+    # Step number -> the step; each runs once, lowest pending first. Steps are never edited once released.
     migrations: ClassVar[Mapping[int, Migration]] = {}
 
     def __init__(self, path: Path | str, key: keys.KeyChoice = keys.WORKSTATION) -> None:
@@ -261,15 +267,75 @@ class SqliteFile:
         return self.db.execute("PRAGMA user_version").fetchone()[0]
 
     def _migrate(self) -> None:
-        current, latest = self.schema_version, max(self.migrations)
-        if current > latest:
+        """Apply every step the file has not recorded, lowest first, each with its record in one transaction.
+
+        Nothing is written to a file a newer app has upgraded. Only pending steps take the write lock, so
+        opening an up-to-date file never waits for another process's save.
+        """
+        recorded = self._recorded_steps()
+        self._refuse_newer(recorded or set())
+        if recorded is None:
+            recorded = self._bootstrap_record()
+        for version in sorted(self.migrations.keys() - recorded):
+            self._apply(version)
+
+    def _recorded_steps(self) -> set[int] | None:
+        """The steps ``schema_migrations`` lists, or None for a file from before the table."""
+        if not self.db[MIGRATIONS_TABLE].exists():
+            return None
+        return {row[0] for row in self.db.execute(f"SELECT version FROM {MIGRATIONS_TABLE}")}
+
+    def _refuse_newer(self, recorded: set[int]) -> None:
+        """A file with steps this app does not know has a schema it would misread or damage: refuse it."""
+        latest, current = max(self.migrations), self.schema_version
+        newest = max(recorded | {current})
+        if newest > latest:
             raise self.error(
-                f"{self.path}: written by a newer QA Workstation (schema {current} > {latest}); update the app"
+                f"{self.path}: written by a newer QA Workstation (schema {newest} > {latest}); update the app"
             )
-        for version in sorted(v for v in self.migrations if v > current):
-            with self.transaction() as db:
-                self.migrations[version](db)
-                db.execute(f"PRAGMA user_version = {version}")
+        unknown = sorted(recorded - self.migrations.keys())
+        if unknown:
+            raise self.error(f"{self.path}: written by a newer QA Workstation (schema steps {unknown} are not "
+                             "known to this version); update the app")
+
+    def _bootstrap_record(self) -> set[int]:
+        """Create ``schema_migrations`` and record the steps up to ``user_version`` as applied, so none runs
+        twice: no released file has a gap below its ``user_version``. Their ``applied_at`` is NULL because
+        when they ran is not known. Another process that created the table meanwhile has recorded them."""
+        with self._write_transaction() as db:
+            if not db[MIGRATIONS_TABLE].exists():
+                db.execute(f"CREATE TABLE {MIGRATIONS_TABLE} (version INTEGER PRIMARY KEY, applied_at TEXT)")
+                current = self.schema_version
+                db.conn.executemany(f"INSERT INTO {MIGRATIONS_TABLE} (version) VALUES (?)",
+                                    [(version,) for version in self.migrations if version <= current])
+            return {row[0] for row in db.execute(f"SELECT version FROM {MIGRATIONS_TABLE}")}
+
+    def _apply(self, version: int) -> None:
+        """Run one step and record it, all or nothing; ``user_version`` becomes the highest step applied.
+
+        The step is skipped if another process opening the same file applied it while this one waited.
+        """
+        with self._write_transaction() as db:
+            if db.execute(f"SELECT 1 FROM {MIGRATIONS_TABLE} WHERE version = ?", (version,)).fetchone():
+                return
+            self.migrations[version](db)
+            db.execute(f"INSERT INTO {MIGRATIONS_TABLE} (version, applied_at) VALUES (?, ?)",
+                       (version, datetime.now(timezone.utc).isoformat(timespec="seconds")))
+            db.execute(f"PRAGMA user_version = {max(version, self.schema_version)}")
+
+    @contextmanager
+    def _write_transaction(self) -> Iterator[sqlite_utils.Database]:
+        """A transaction holding the write lock from its first statement (``BEGIN IMMEDIATE``), so what it
+        reads cannot change under it before it commits; rolled back on any failure, commit included."""
+        with self._lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+                self.db.execute("COMMIT")
+            except BaseException:
+                if self.db.conn.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise
 
     def _rows(self, sql: str, params: tuple | dict = ()) -> list[dict[str, Any]]:
         with self._lock:

@@ -1,8 +1,8 @@
 """The inspector's library: one local SQLite file, written through sqlite-utils.
 
 WAL mode lets the window read while a save commits; every multi-row change runs in one transaction so a crash
-leaves either the old or the new state, never half of one. The schema version lives in ``PRAGMA user_version``
-and only ever moves forward through :data:`MIGRATIONS`.
+leaves either the old or the new state, never half of one. Each step of :data:`MIGRATIONS` runs once, and the
+file records which have run (see :mod:`qaworkstation.core.sqlite_file`).
 """
 
 from __future__ import annotations
