@@ -31,7 +31,8 @@ import psutil
 from distributed import Client
 
 from qaworkstation.core.analysis import RubricLibrary
-from qaworkstation.core.cluster import ClusterRunner, ClusterSettings, analyse_on_worker, connect
+from qaworkstation.core.cluster import ClusterRunner, analyse_on_worker, connect
+from qaworkstation.core.cluster_settings import ClusterSettings
 from qaworkstation.core.execution import READ_TIMEOUT_S, CallSpec
 from qaworkstation.core.importer import import_paths
 from qaworkstation.core.store import Store

@@ -13,11 +13,11 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .core import audit
 from .core.analysis import AUTO_RUBRIC, AnalysisResult, RubricLibrary, analyse_recording
 from .core.audio import AUDIO_EXTENSIONS, AudioError
+from .core.cluster_settings import ClusterSettings, parse_path_map
 from .core.execution import FROM_CACHE, CallResult
 from .core.importer import FilenamePattern, ImportReport, import_paths
 from .core.models import DEFAULT_MODEL, ModelUnavailable
@@ -26,9 +26,6 @@ from .core.store import Store, StoreError, default_db_path
 from .core.sync import sync_evaluations
 from .core.transcribe import TranscribeSettings, Transcriber
 from .core.work_queue import QUEUED, RUNNING, QueueRunner, QueueStatus, WorkQueue
-
-if TYPE_CHECKING:  # Dask is imported only when a cluster is asked for: it adds a second to every command
-    from .core.cluster import ClusterSettings
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -191,8 +188,6 @@ def _cluster_settings(args: argparse.Namespace) -> ClusterSettings | None:
     if args.scheduler and not (args.path_map or args.send_audio):
         raise ValueError("with --scheduler, say how workers get the audio: --path-map LOCAL=REMOTE (a folder "
                          "they all see) or --send-audio")
-    from .core.cluster import ClusterSettings, parse_path_map
-
     return ClusterSettings(scheduler=args.scheduler, workers=args.workers or 1,
                            threads_per_worker=args.threads_per_worker, memory_limit=args.memory_limit,
                            send_audio=args.send_audio, path_map=tuple(map(parse_path_map, args.path_map)),
@@ -202,7 +197,7 @@ def _cluster_settings(args: argparse.Namespace) -> ClusterSettings | None:
 def _run_on_cluster(store: Store, settings: TranscribeSettings, rubrics: RubricLibrary, cluster: ClusterSettings,
                     failed: dict[str, str]) -> None:
     """Analyse the queue on the cluster, one progress line per call on stderr as its result is stored."""
-    from .core.cluster import ClusterError, ClusterRunner, connect
+    from .core.cluster import ClusterError, ClusterRunner, connect  # Dask adds a second to any command using it
 
     counts = WorkQueue(store).counts()
     if not counts.get(QUEUED, 0) + counts.get(RUNNING, 0):

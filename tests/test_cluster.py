@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 
 from qaworkstation.core.analysis import RubricLibrary, analyse_recording
-from qaworkstation.core.cluster import ClusterRunner, ClusterSettings, connect, map_path, parse_path_map
+from qaworkstation.core.cluster import ClusterRunner, connect
+from qaworkstation.core.cluster_settings import ClusterSettings, map_path, parse_path_map
 from qaworkstation.core.execution import (FROM_CACHE, CallResult, CallSpec, analyse_call, loaded_models,
                                           store_result)
 from qaworkstation.core.importer import import_paths

@@ -8,9 +8,12 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
+from qaworkstation.core.cluster_settings import ClusterSettings
 from qaworkstation.core.importer import import_paths
 from qaworkstation.core.work_queue import OPENED_PRIORITY, WorkQueue
 from qaworkstation.ui.main_window import MainWindow
+from qaworkstation.ui.settings_dialog import (AUDIO_SHARED, RUN_HERE, RUN_LOCAL_WORKERS, RUN_SCHEDULER,
+                                              SettingsDialog, cluster_settings)
 
 
 @pytest.fixture
@@ -52,3 +55,69 @@ def test_opening_a_waiting_call_puts_it_first(qtbot, window: MainWindow, store, 
     jobs = {j["recording_id"]: j for j in WorkQueue(store).jobs()}
     assert jobs[ids[3]]["priority"] == OPENED_PRIORITY
     assert all(jobs[i]["priority"] == 0 for i in ids if i != ids[3])
+
+
+def test_settings_store_a_dask_cluster_and_refuse_fields_that_cannot_work(qtbot, tmp_path: Path) -> None:
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat)
+    dialog = SettingsDialog(settings, "qa01")
+    qtbot.addWidget(dialog)
+    dialog.run_on.setCurrentIndex(dialog.run_on.findData(RUN_SCHEDULER))
+    assert dialog.scheduler.isVisibleTo(dialog) and not dialog.cluster_workers.isVisibleTo(dialog)
+    dialog.scheduler.setText("10.0.0.5:8786")
+    dialog.accept()
+    assert dialog.result() != dialog.DialogCode.Accepted and "tcp://HOST:PORT" in dialog.problem.text()
+    dialog.scheduler.setText("tcp://10.0.0.5:8786")
+    dialog.audio.setCurrentIndex(dialog.audio.findData(AUDIO_SHARED))
+    assert dialog.path_map.isVisibleTo(dialog)
+    dialog.accept()
+    assert "LOCAL=REMOTE" in dialog.problem.text()
+    dialog.path_map.setText(f"{tmp_path}=/mnt/calls")
+    dialog.accept()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert cluster_settings(settings) == ClusterSettings(scheduler="tcp://10.0.0.5:8786",
+                                                         path_map=((str(tmp_path), "/mnt/calls"),))
+    settings.setValue("run_on", RUN_HERE)
+    assert cluster_settings(settings) is None
+
+
+@pytest.fixture
+def cluster_window(qtbot, store, transcriber, rubrics, tmp_path: Path,  # noqa: ANN001
+                   monkeypatch: pytest.MonkeyPatch) -> MainWindow:
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: None)
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat)
+    for key, value in {"run_on": RUN_LOCAL_WORKERS, "cluster_workers": 2, "cluster_threads": 1}.items():
+        settings.setValue(key, value)
+    main = MainWindow(store, transcriber, rubrics, settings)
+    qtbot.addWidget(main)
+    yield main
+    main.close()
+
+
+def test_window_runs_the_queue_on_local_dask_workers_with_the_dashboard_shown(
+        qtbot, cluster_window: MainWindow, store, calls_copy: Path) -> None:  # noqa: ANN001
+    """Chosen in Settings: worker processes analyse the calls, each result is stored as it comes back (with
+    the dashboard link shown meanwhile), a pause hands unfinished calls back to the queue, and resuming
+    finishes them, each exactly once."""
+    window, links, seen = cluster_window, [], []
+    window.queue.dashboardChanged.connect(links.append)
+    window.queue.statusChanged.connect(seen.append)
+    ids = import_paths(store, [calls_copy]).recording_ids
+    window.enqueue(ids)
+    qtbot.waitUntil(lambda: any(s.done for s in seen), timeout=240000)
+    assert not window.dashboard.isHidden() and "dashboard" in window.dashboard.text().lower()
+    window.toggle_queue()
+    qtbot.waitUntil(lambda: not window.queue.running, timeout=60000)
+    assert links[0].startswith("http") and links[-1] == "" and window.dashboard.isHidden()
+    paused = WorkQueue(store).counts()
+    assert paused.get("queued", 0) > 0 and not paused.get("running")
+    window.toggle_queue()
+    qtbot.waitUntil(lambda: WorkQueue(store).counts().get("done") == len(ids), timeout=300000)
+    qtbot.waitUntil(lambda: not window.queue.running, timeout=60000)
+    assert [s.done for s in seen if s.current_file] == sorted(s.done for s in seen if s.current_file)
+    rows = {r["file_name"]: r for r in store.list_recordings()}
+    assert all(r["status"] == "analysed" for r in rows.values())
+    per_call = store.db.execute("SELECT recording_id, COUNT(*) FROM transcripts GROUP BY recording_id").fetchall()
+    assert sorted(rid for rid, count in per_call if count == 1) == sorted(ids)
+    flagged = store.db.execute("SELECT DISTINCT f.category FROM flags f JOIN recordings r ON r.id = f.recording_id "
+                               "WHERE r.file_name = 'zh_forbidden_no_closing.wav'").fetchall()
+    assert ("forbidden",) in flagged

@@ -34,8 +34,8 @@ from distributed import Client, Future, LocalCluster, WorkerPlugin, as_completed
 from distributed.scheduler import KilledWorker
 
 from .analysis import AnalysisResult, RubricLibrary, judge
-from .execution import (FROM_CACHE, READ_TIMEOUT_S, AudioSource, CallResult, CallSpec, analyse_call,
-                        store_result, transcriber_for)
+from .cluster_settings import ClusterSettings, map_path
+from .execution import FROM_CACHE, AudioSource, CallResult, CallSpec, analyse_call, store_result, transcriber_for
 from .models import resolve_model
 from .store import Store
 from .transcribe import TranscribeSettings, cache_key
@@ -55,49 +55,6 @@ WORKER_CONFIG = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": N
 
 class ClusterError(ConnectionError):
     """The cluster cannot be reached or has no workers; the message says which and why, in one line."""
-
-
-@dataclass(frozen=True)
-class ClusterSettings:
-    """Where the work runs and how workers get the audio.
-
-    With ``scheduler`` set, calls go to that existing cluster; otherwise a LocalCluster of ``workers``
-    processes is started here. Workers read each recording from its path, rewritten by ``path_map``
-    (local prefix → the prefix under which the workers see the same folder), or get the file's bytes from
-    this process when ``send_audio`` is set.
-    """
-
-    scheduler: str = ""
-    workers: int = 2
-    threads_per_worker: int = 1
-    memory_limit: str = "auto"
-    send_audio: bool = False
-    path_map: tuple[tuple[str, str], ...] = ()
-    call_timeout_s: float = 0.0  # 0: 120 s + twice the call's audio per channel
-    read_timeout_s: float = READ_TIMEOUT_S
-    connect_timeout_s: float = 30.0
-    dashboard_address: str | None = ":8787"  # None: no dashboard
-    retries: int = 1  # re-runs of a task that raised on the worker before our code ran (e.g. a bad install)
-
-    def call_timeout(self, duration: float, channels: int) -> float:
-        return self.call_timeout_s or 120.0 + 2.0 * duration * max(1, channels)
-
-
-def parse_path_map(text: str) -> tuple[str, str]:
-    """``LOCAL=REMOTE`` as given on the command line."""
-    local, sep, remote = text.partition("=")
-    if not sep or not local or not remote:
-        raise ValueError(f"--path-map {text!r}: expected LOCAL=REMOTE, e.g. /srv/calls=/mnt/calls")
-    return str(Path(local).expanduser().resolve()), remote
-
-
-def map_path(path: str, path_map: tuple[tuple[str, str], ...]) -> str:
-    """The path as workers see it: the longest matching local prefix replaced by its remote one."""
-    for local, remote in sorted(path_map, key=lambda pair: len(pair[0]), reverse=True):
-        local = local.rstrip("/")
-        if path == local or path.startswith(local + "/"):
-            return remote.rstrip("/") + path[len(local):]
-    return path
 
 
 @contextmanager
@@ -201,8 +158,8 @@ class ClusterRunner:
             on_result: Callable[[AnalysisResult], None] | None = None,
             on_error: Callable[[str, str], None] | None = None, stop: Callable[[], bool] = lambda: False,
             on_call: CallCallback | None = None) -> QueueStatus:
-        """Until the queue is empty or ``stop`` says so (checked as results arrive; calls still out on the
-        cluster then go back to the queue). Callbacks get each call as it is stored."""
+        """Until the queue is empty or ``stop`` says so (checked every 0.1 s; calls still out on the cluster
+        then go back to the queue). Callbacks get each call as it is stored."""
         self.queue.recover()
         self._started, self._audio_done_s, self._run = time.monotonic(), 0.0, uuid.uuid4().hex[:12]
         completed = as_completed(loop=self.client.loop)
@@ -220,16 +177,26 @@ class ClusterRunner:
                 on_error(job["file_name"], result.error)
 
         self._top_up(completed, record)
-        for future in completed:
+        while (future := self._next_finished(completed, stop)) is not None:
             submitted = self._in_flight.pop(future)
             stopping = stop()
             if not stopping:
                 self._top_up(completed, record)  # the freed worker starts its next call before this one is stored
             record(submitted.job, self._outcome(submitted))
             if stopping:
-                self._give_back()
                 break
+        self._give_back()
         return self.status()
+
+    @staticmethod
+    def _next_finished(completed: as_completed, stop: Callable[[], bool]) -> Future | None:
+        """The next call back from the cluster; None when all are back or ``stop`` says so while waiting, so a
+        pause in the window takes effect at once rather than after the longest call out."""
+        while not completed.has_ready():
+            if completed.is_empty() or stop():
+                return None
+            time.sleep(0.1)
+        return next(completed)
 
     def status(self, current_file: str = "") -> QueueStatus:
         """Queue counts with an ETA from the audio this run has analysed per second of wall time."""

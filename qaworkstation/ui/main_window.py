@@ -34,7 +34,7 @@ from .format import clock
 from .player_panel import PlayerPanel
 from .queue_controller import QueueController
 from .sampling_dialog import SamplingDialog
-from .settings_dialog import SettingsDialog, role_name, transcribe_settings
+from .settings_dialog import SettingsDialog, cluster_settings, role_name, transcribe_settings
 from .tasks import Runner
 from .transcript_view import TranscriptView
 
@@ -70,8 +70,10 @@ class MainWindow(QMainWindow):
         self.runner = Runner()
         self.playback = Playback()
         self.call: OpenCall | None = None
-        self.queue = QueueController(store.path, transcriber, rubrics, self)
+        self.queue = QueueController(store.path, transcriber, rubrics, self, cluster_settings(self.settings))
         self.queue.statusChanged.connect(self._on_queue_status)
+        self.queue.clusterStarting.connect(self._on_cluster_starting)
+        self.queue.dashboardChanged.connect(self._on_dashboard)
         self.queue.segmentReady.connect(self._on_segment)
         self.queue.analysed.connect(self._on_analysed)
         self.queue.failed.connect(self._on_analysis_failed)
@@ -132,7 +134,9 @@ class MainWindow(QMainWindow):
         self.pause_button.clicked.connect(self.toggle_queue)
         self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.clicked.connect(self.cancel_analysis)
-        for widget in (self.progress, self.queue_label, self.pause_button, self.cancel_button):
+        self.dashboard = QLabel()
+        self.dashboard.setOpenExternalLinks(True)
+        for widget in (self.progress, self.queue_label, self.pause_button, self.cancel_button, self.dashboard):
             self.statusBar().addWidget(widget)
             widget.hide()
         self.audio_status = QLabel()
@@ -177,20 +181,20 @@ class MainWindow(QMainWindow):
             self.settings.setValue("sync_folder", folder)
 
     def open_settings(self) -> None:
-        before = (self.inspector, transcribe_settings(self.settings))
+        before = (self.inspector, transcribe_settings(self.settings), cluster_settings(self.settings))
         dialog = SettingsDialog(self.settings, self.inspector, self, roles=self.user_roles,
                                 may_manage_roles=roles.may(self.role, roles.MANAGE_ROLES))
         if not dialog.exec():
             return
-        inspector, chosen = self.inspector, transcribe_settings(self.settings)
+        inspector, chosen, cluster = self.inspector, transcribe_settings(self.settings), cluster_settings(self.settings)
         self._apply_role_change(before[0], inspector, dialog.role_change())
-        if chosen != before[1]:
+        if (chosen, cluster) != before[1:]:
             if self.queue.running:
                 self.statusBar().showMessage(self.tr("New transcription settings apply after the queue stops."),
                                              10000)
             else:
                 self.transcriber = Transcriber(chosen)
-                self.queue.transcriber = self.transcriber
+                self.queue.transcriber, self.queue.cluster = self.transcriber, cluster
         if inspector != before[0] and self.call:
             self.open_recording(self.call.recording["id"])
 
@@ -340,6 +344,18 @@ class MainWindow(QMainWindow):
         eta = self.tr(", about {0} left").format(clock(status.eta_s)) if status.eta_s is not None else ""
         self.queue_label.setText(self.tr("Analysed {0} of {1}{2} {3}").format(
             status.done, status.total, eta, status.current_file))
+
+    def _on_cluster_starting(self, where: str) -> None:
+        message = (self.tr("Connecting to the Dask scheduler at {0}…").format(where) if "://" in where else
+                   self.tr("Starting {0} worker processes and loading the model in each…").format(where))
+        self.queue_label.setText(message)
+        self.queue_label.show()
+
+    def _on_dashboard(self, link: str) -> None:
+        """While a cluster runs the queue, its Dask dashboard (per-worker load, task stream) is one click away."""
+        self.dashboard.setText(self.tr('<a href="{0}">Dask dashboard</a>').format(link) if link else "")
+        self.dashboard.setToolTip(link)
+        self.dashboard.setVisible(bool(link))
 
     def _on_segment(self, recording_id: str, segment: Segment) -> None:
         if self.call and self.call.recording["id"] == recording_id:

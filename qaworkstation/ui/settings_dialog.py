@@ -1,4 +1,5 @@
-"""Workstation settings: who is scoring (and in which role), where scores sync, and how calls are transcribed.
+"""Workstation settings: who is scoring (and in which role), where scores sync, how calls are transcribed and
+where that work runs (this process, worker processes here, or a Dask cluster).
 
 Every setting is declared once here with its default, read from and written to QSettings, so the window and
 the dialog cannot disagree about a name or a default.
@@ -7,16 +8,26 @@ the dialog cannot disagree about a name or a default.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from typing import TypeVar
 
 from PySide6.QtCore import QCoreApplication, QSettings
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
-                               QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGroupBox,
+                               QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
+from ..core.cluster_settings import (ClusterSettings, check_memory_limit, check_scheduler_address,
+                                     parse_path_maps)
 from ..core.models import OFFLINE_BASE, OFFLINE_TINY_EN, ModelUnavailable, resolve_model
 from ..core.roles import COACH, INSPECTOR, ROLES, SUPERVISOR, TRAINEE
 from ..core.transcribe import TranscribeSettings
 
 DEFAULTS = TranscribeSettings()
+T = TypeVar("T")
+RUN_HERE, RUN_LOCAL_WORKERS, RUN_SCHEDULER = "here", "workers", "scheduler"
+AUDIO_SENT, AUDIO_SHARED = "send", "shared"
+CLUSTER_DEFAULTS = {"run_on": RUN_HERE, "cluster_workers": min(2, os.cpu_count() or 1), "cluster_threads": 1,
+                    "cluster_memory": "auto", "cluster_scheduler": "", "cluster_audio": AUDIO_SENT,
+                    "cluster_path_map": ""}
 
 
 def transcribe_settings(settings: QSettings) -> TranscribeSettings:
@@ -29,6 +40,27 @@ def transcribe_settings(settings: QSettings) -> TranscribeSettings:
         language=str(settings.value("language", DEFAULTS.language)),
         script=str(settings.value("script", DEFAULTS.script)),
     )
+
+
+def cluster_settings(settings: QSettings) -> ClusterSettings | None:
+    """Where the queue runs, as stored on this workstation; None to analyse in the window's own process."""
+    value = {key: settings.value(key, default) for key, default in CLUSTER_DEFAULTS.items()}
+    if value["run_on"] == RUN_LOCAL_WORKERS:
+        return ClusterSettings(workers=int(value["cluster_workers"]), threads_per_worker=int(value["cluster_threads"]),
+                               memory_limit=str(value["cluster_memory"]))
+    if value["run_on"] == RUN_SCHEDULER:
+        shared = value["cluster_audio"] == AUDIO_SHARED
+        return ClusterSettings(scheduler=str(value["cluster_scheduler"]), send_audio=not shared,
+                               path_map=parse_path_maps(str(value["cluster_path_map"])) if shared else ())
+    return None
+
+
+def _checked(check: Callable[[str], T], text: str, message: str) -> T:
+    """``check(text)``, with its refusal replaced by ``message`` (the core speaks English; the dialog may not)."""
+    try:
+        return check(text)
+    except ValueError as exc:
+        raise ValueError(message) from exc
 
 
 def role_name(role: str) -> str:
@@ -98,8 +130,71 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self._build_cluster())
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
+
+    def _build_cluster(self) -> QGroupBox:
+        """Where the queue runs. Only the fields of the chosen place are shown: a scheduler address means
+        nothing to local workers, and a path mapping nothing when the audio is sent."""
+        stored = {key: self.settings.value(key, default) for key, default in CLUSTER_DEFAULTS.items()}
+        self.run_on = self._combo([(self.tr("This computer, in the app"), RUN_HERE),
+                                   (self.tr("Worker processes on this computer (Dask)"), RUN_LOCAL_WORKERS),
+                                   (self.tr("A Dask cluster"), RUN_SCHEDULER)], str(stored["run_on"]))
+        self.cluster_workers = self._spin(1, 64, int(stored["cluster_workers"]))
+        self.cluster_threads = self._spin(1, 64, int(stored["cluster_threads"]))
+        self.cluster_memory = QLineEdit(str(stored["cluster_memory"]))
+        self.cluster_memory.setToolTip(self.tr("auto, 0 (no limit) or a size such as 6GB"))
+        self.scheduler = QLineEdit(str(stored["cluster_scheduler"]))
+        self.scheduler.setPlaceholderText("tcp://10.0.0.5:8786")
+        self.audio = self._combo([(self.tr("Sent from this computer"), AUDIO_SENT),
+                                  (self.tr("Read from a shared folder"), AUDIO_SHARED)], str(stored["cluster_audio"]))
+        self.path_map = QLineEdit(str(stored["cluster_path_map"]))
+        self.path_map.setPlaceholderText(self.tr("/srv/calls=/mnt/calls; …"))
+        self.path_map.setToolTip(self.tr("This computer's folder = the same folder as the workers see it"))
+        box = QGroupBox(self.tr("Where calls are analysed"))
+        self.cluster_form = QFormLayout(box)
+        self.cluster_form.addRow(self.tr("Run on"), self.run_on)
+        self.cluster_form.addRow(self.tr("Worker processes"), self.cluster_workers)
+        self.cluster_form.addRow(self.tr("Threads per worker"), self.cluster_threads)
+        self.cluster_form.addRow(self.tr("Memory limit per worker"), self.cluster_memory)
+        self.cluster_form.addRow(self.tr("Scheduler address"), self.scheduler)
+        self.cluster_form.addRow(self.tr("Workers get the audio"), self.audio)
+        self.cluster_form.addRow(self.tr("Path mapping"), self.path_map)
+        self.run_on.currentIndexChanged.connect(self._show_cluster_rows)
+        self.audio.currentIndexChanged.connect(self._show_cluster_rows)
+        self._show_cluster_rows()
+        return box
+
+    def _show_cluster_rows(self) -> None:
+        run_on, shared = self.run_on.currentData(), self.audio.currentData() == AUDIO_SHARED
+        for widget in (self.cluster_workers, self.cluster_threads, self.cluster_memory):
+            self.cluster_form.setRowVisible(widget, run_on == RUN_LOCAL_WORKERS)
+        self.cluster_form.setRowVisible(self.scheduler, run_on == RUN_SCHEDULER)
+        self.cluster_form.setRowVisible(self.audio, run_on == RUN_SCHEDULER)
+        self.cluster_form.setRowVisible(self.path_map, run_on == RUN_SCHEDULER and shared)
+
+    def _cluster_values(self) -> dict[str, object]:
+        """The fields of the chosen place, checked; ValueError says, in the window's language, which field is
+        wrong and what it takes."""
+        run_on = self.run_on.currentData()
+        values: dict[str, object] = {"run_on": run_on}
+        if run_on == RUN_LOCAL_WORKERS:
+            memory = _checked(check_memory_limit, self.cluster_memory.text(),
+                              self.tr("Memory limit per worker: auto, 0 (no limit) or a size such as 6GB"))
+            values.update(cluster_workers=self.cluster_workers.value(), cluster_threads=self.cluster_threads.value(),
+                          cluster_memory=memory)
+        elif run_on == RUN_SCHEDULER:
+            values.update(cluster_scheduler=_checked(check_scheduler_address, self.scheduler.text(), self.tr(
+                "Scheduler address: expected tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786")),
+                cluster_audio=self.audio.currentData())
+            if self.audio.currentData() == AUDIO_SHARED:
+                wrong = self.tr("Path mapping: where the workers see this computer's call folder, as "
+                                "LOCAL=REMOTE, e.g. /srv/calls=/mnt/calls")
+                if not _checked(parse_path_maps, self.path_map.text(), wrong):
+                    raise ValueError(wrong)
+                values["cluster_path_map"] = self.path_map.text().strip()
+        return values
 
     @staticmethod
     def _select(combo: QComboBox, value: str) -> None:
@@ -149,16 +244,18 @@ class SettingsDialog(QDialog):
         return data if data and self.model.itemText(self.model.currentIndex()) == text else text.strip()
 
     def accept(self) -> None:
-        """Refuse a model that cannot be loaded here, saying how to get it, rather than failing later."""
+        """Refuse a model that cannot be loaded here (saying how to get it) or a cluster field that cannot work,
+        rather than failing later in the queue."""
         try:
             resolve_model(self.chosen_model())
-        except ModelUnavailable as exc:
+            cluster = self._cluster_values()
+        except (ModelUnavailable, ValueError) as exc:
             self.problem.setText(str(exc))
             return
         values = {"inspector": self.inspector.text().strip(), "sync_folder": self.sync_folder.text().strip(),
                   "model": self.chosen_model(), "compute_type": self.compute_type.currentData(),
                   "workers": self.workers.value(), "cpu_threads": self.threads.value(),
-                  "language": self.language.currentData(), "script": self.script.currentData()}
+                  "language": self.language.currentData(), "script": self.script.currentData(), **cluster}
         for key, value in values.items():
             if key != "inspector" or value:
                 self.settings.setValue(key, value)
