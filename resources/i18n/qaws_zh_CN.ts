@@ -240,204 +240,219 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="79"/>
-        <location filename="../../qaworkstation/ui/main_window.py" line="641"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="81"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="661"/>
         <source>QA Workstation</source>
         <translation>质检工作台</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="86"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="88"/>
         <source>No audio output — playback runs silently</source>
         <translation>无音频输出设备——静音播放</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="131"/>
-        <location filename="../../qaworkstation/ui/main_window.py" line="320"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="133"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="328"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="133"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="135"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="141"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="145"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="145"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="149"/>
         <source>Import files…</source>
         <translation>导入文件…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="146"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="150"/>
         <source>Import folder…</source>
         <translation>导入文件夹…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="149"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="153"/>
         <source>Sync to shared folder</source>
         <translation>同步到共享文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="175"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="179"/>
         <source>Team shared folder</source>
         <translation>班组共享文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="147"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="151"/>
         <source>Analyse all</source>
         <translation>全部分析</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="148"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="152"/>
         <source>Sample…</source>
         <translation>抽样…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="150"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="154"/>
         <source>Coaching…</source>
         <translation>辅导…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="151"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="155"/>
         <source>Team…</source>
         <translation>班组…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="152"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="156"/>
         <source>Rules…</source>
         <translation>规则…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="153"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="157"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="189"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="193"/>
         <source>New transcription settings apply after the queue stops.</source>
         <translation>新的转写设置将在队列停止后生效。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="217"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="221"/>
         <source>Import recordings</source>
         <translation>导入录音</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="218"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="222"/>
         <source>Audio (*.wav *.flac *.mp3 *.ogg *.opus);;All files (*)</source>
         <translation>音频 (*.wav *.flac *.mp3 *.ogg *.opus);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="223"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="227"/>
         <source>Import a folder of recordings</source>
         <translation>导入录音文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="228"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="232"/>
         <source>Importing…</source>
         <translation>正在导入…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="232"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="236"/>
         <source>Imported {0}, already in library {1}, failed {2}</source>
         <translation>已导入 {0}，已存在 {1}，失败 {2}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="237"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="241"/>
         <source>Some files could not be imported</source>
         <translation>部分文件无法导入</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="290"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="298"/>
         <source>Unsaved changes restored from the draft.</source>
         <translation>已从草稿恢复未保存的修改。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="292"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="300"/>
         <source>Saved {0} by {1}.</source>
         <translation>已于 {0} 由 {1} 保存。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="295"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="303"/>
         <source>Not scored yet — suggestions from the rules are pre-filled.</source>
         <translation>尚未评分——已按规则预填建议扣分。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="320"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="328"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="330"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="338"/>
         <source>Paused, {0} calls waiting</source>
         <translation>已暂停，{0} 通待分析</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="336"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="344"/>
         <source>, about {0} left</source>
         <translation>，约剩 {0}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="337"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="345"/>
         <source>Analysed {0} of {1}{2} {3}</source>
         <translation>已分析 {0}/{1}{2} {3}</translation>
     </message>
     <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="349"/>
+        <source>Connecting to the Dask scheduler at {0}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../../qaworkstation/ui/main_window.py" line="350"/>
+        <source>Starting {0} worker processes and loading the model in each…</source>
+        <translation>正在启动 {0} 个工作进程并在每个进程中加载模型…</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="356"/>
+        <source>&lt;a href=&quot;{0}&quot;&gt;Dask dashboard&lt;/a&gt;</source>
+        <translation>&lt;a href=&quot;{0}&quot;&gt;Dask 监控面板&lt;/a&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="370"/>
         <source>Could not analyse {0}: {1}</source>
         <translation>无法分析 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="401"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="421"/>
         <source>Editing — draft kept automatically.</source>
         <translation>编辑中——草稿已自动保存。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="425"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="445"/>
         <source>Evaluation saved: {0} / {1}</source>
         <translation>评分已保存：{0} / {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="452"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="472"/>
         <source>{0} · version {1}</source>
         <translation>{0} · 第 {1} 版</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="454"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="474"/>
         <source>Saving starts version {0}.</source>
         <translation>保存将生成第 {0} 版。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="480"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="500"/>
         <source>Version {0} ({1}), saved {2} — read-only. Choose the latest version to edit.</source>
         <translation>第 {0} 版（{1}），保存于 {2}——只读。选择最新版本才能编辑。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="511"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="531"/>
         <source>Dispute recorded.</source>
         <translation>申诉已记录。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="524"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="544"/>
         <source>Ruling recorded.</source>
         <translation>裁定已记录。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="572"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="592"/>
         <source>{0} · {1}</source>
         <translation>{0} · {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="634"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="654"/>
         <source>Sync failed — nothing was lost locally.</source>
         <translation>同步失败——本地数据未丢失。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="635"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="655"/>
         <source>Sync failed</source>
         <translation>同步失败</translation>
     </message>
@@ -627,22 +642,22 @@
 <context>
     <name>Roles</name>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="36"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="68"/>
         <source>Inspector</source>
         <translation>质检员</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="36"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="68"/>
         <source>Coach</source>
         <translation>辅导员</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="37"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="69"/>
         <source>Supervisor</source>
         <translation>主管</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="37"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="69"/>
         <source>Trainee (desensitised data)</source>
         <translation>新员工（仅看脱敏数据）</translation>
     </message>
@@ -999,113 +1014,208 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="50"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="82"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="55"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="87"/>
         <source>The role of this inspector id on this workstation</source>
         <translation>此质检员工号在本工作站上的角色</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="56"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="88"/>
         <source>Only a supervisor can change roles</source>
         <translation>只有主管可以更改角色</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="59"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="91"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="66"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="98"/>
         <source>Offline multilingual base (Mandarin + English)</source>
         <translation>离线多语种 base 模型（普通话+英文）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="67"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="99"/>
         <source>Offline English-only tiny.en</source>
         <translation>离线英文模型 tiny.en</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="69"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="101"/>
         <source>Model folder…</source>
         <translation>模型文件夹…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="78"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="110"/>
         <source>automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="79"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="111"/>
         <source>Detect per channel</source>
         <translation>按声道自动识别</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="81"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="113"/>
         <source>Simplified</source>
         <translation>简体</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="81"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="113"/>
         <source>Traditional</source>
         <translation>繁体</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="82"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="114"/>
         <source>As recognised</source>
         <translation>保持识别原样</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="87"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="119"/>
         <source>Inspector id</source>
         <translation>质检员工号</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="88"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="120"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="89"/>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="127"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="121"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="222"/>
         <source>Team shared folder</source>
         <translation>班组共享文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="90"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="122"/>
         <source>Speech model</source>
         <translation>语音模型</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="91"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="123"/>
         <source>Compute type</source>
         <translation>计算精度</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="92"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="124"/>
         <source>Channels decoded at once</source>
         <translation>同时转写的声道数</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="93"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="125"/>
         <source>Threads per channel</source>
         <translation>每声道线程数</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="94"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="126"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="95"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="127"/>
         <source>Chinese script</source>
         <translation>中文字形</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="132"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="141"/>
+        <source>This computer, in the app</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="142"/>
+        <source>Worker processes on this computer (Dask)</source>
+        <translation>本机的多个工作进程（Dask）</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="143"/>
+        <source>A Dask cluster</source>
+        <translation>Dask 集群</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="147"/>
+        <source>auto, 0 (no limit) or a size such as 6GB</source>
+        <translation>auto、0（不限）或容量，如 6GB</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="150"/>
+        <source>Sent from this computer</source>
+        <translation>由本机发送</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="151"/>
+        <source>Read from a shared folder</source>
+        <translation>从共享文件夹读取</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="153"/>
+        <source>/srv/calls=/mnt/calls; …</source>
+        <translation>/srv/calls=/mnt/calls; …</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="154"/>
+        <source>This computer&apos;s folder = the same folder as the workers see it</source>
+        <translation>本机文件夹 = 工作节点看到的同一文件夹路径</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="155"/>
+        <source>Where calls are analysed</source>
+        <translation>通话分析在哪里运行</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="157"/>
+        <source>Run on</source>
+        <translation>运行于</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="158"/>
+        <source>Worker processes</source>
+        <translation>工作进程数</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="159"/>
+        <source>Threads per worker</source>
+        <translation>每进程线程数</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="160"/>
+        <source>Memory limit per worker</source>
+        <translation>每进程内存上限</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="161"/>
+        <source>Scheduler address</source>
+        <translation>调度器地址</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="162"/>
+        <source>Workers get the audio</source>
+        <translation>工作节点获取音频方式</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="163"/>
+        <source>Path mapping</source>
+        <translation>路径映射</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="184"/>
+        <source>Memory limit per worker: auto, 0 (no limit) or a size such as 6GB</source>
+        <translation>每进程内存上限：填写 auto、0（不限）或容量，如 6GB</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="189"/>
+        <source>Scheduler address: expected tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786</source>
+        <translation>调度器地址：应为 tcp://主机:端口，例如 tcp://10.0.0.5:8786</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="192"/>
+        <source>Path mapping: where the workers see this computer&apos;s call folder, as LOCAL=REMOTE, e.g. /srv/calls=/mnt/calls</source>
+        <translation>路径映射：工作节点看到的本机录音文件夹路径，格式为 本机路径=远程路径，例如 /srv/calls=/mnt/calls</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="227"/>
         <source>Folder with a CTranslate2 Whisper model</source>
         <translation>CTranslate2 Whisper 模型所在文件夹</translation>
     </message>
