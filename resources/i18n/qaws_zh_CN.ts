@@ -389,7 +389,7 @@
     <message>
         <location filename="../../qaworkstation/ui/main_window.py" line="349"/>
         <source>Connecting to the Dask scheduler at {0}…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在连接 Dask 调度器 {0}…</translation>
     </message>
     <message>
         <location filename="../../qaworkstation/ui/main_window.py" line="350"/>
@@ -1122,7 +1122,7 @@
     <message>
         <location filename="../../qaworkstation/ui/settings_dialog.py" line="141"/>
         <source>This computer, in the app</source>
-        <translation type="unfinished"></translation>
+        <translation>本机（应用内）</translation>
     </message>
     <message>
         <location filename="../../qaworkstation/ui/settings_dialog.py" line="142"/>
