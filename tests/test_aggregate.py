@@ -1,4 +1,5 @@
-"""Team aggregation on real files: three inspectors' libraries sync into one share, a supervisor merges it."""
+"""Team aggregation on real files: three inspectors' libraries sync into one share, a supervisor merges it.
+Only released versions count: drafts never reach the team database, not even from older apps' journals."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from qaworkstation.core import lifecycle, roles
 from qaworkstation.core.aggregate import (
+    MIGRATIONS,
     SCHEMA_VERSION,
     TeamDatabase,
     TeamDatabaseError,
@@ -20,10 +23,10 @@ from qaworkstation.core.aggregate import (
 )
 from qaworkstation.core.calibration import new_session, save_session
 from qaworkstation.core.demo_data import INSPECTORS, default_rubrics, generate_month, save_to_store
-from qaworkstation.core.domain import Evaluation, Flag, ItemScore
+from qaworkstation.core.domain import DISPUTED, DRAFT, SUBMITTED, Evaluation, Flag, ItemScore
 from qaworkstation.core.reports import Period, team_quality_report
 from qaworkstation.core.store import Store
-from qaworkstation.core.sync import MANIFEST_NAME, read_synced_evaluations, sync_evaluations
+from qaworkstation.core.sync import MANIFEST_NAME, _evaluation_record, read_synced_evaluations, sync_evaluations
 
 MONTH = "2026-10"
 
@@ -35,10 +38,13 @@ def month() -> list[Evaluation]:
 
 @pytest.fixture
 def libraries(tmp_path: Path, month: list[Evaluation]) -> Iterator[dict[str, Store]]:
-    """One real library file per inspector, filled with that inspector's share of the demo month."""
+    """One real library file per inspector, filled with that inspector's share of the demo month, submitted."""
     stores = {name: Store(tmp_path / f"library-{name}.sqlite3") for name in INSPECTORS}
+    for name, store in stores.items():
+        roles.ensure_user(store, name)  # the library's first user: allowed to submit
     for evaluation in month:
-        save_to_store(stores[evaluation.inspector], evaluation)
+        store = stores[evaluation.inspector]
+        lifecycle.submit(store, save_to_store(store, evaluation).id, evaluation.inspector)
     yield stores
     for store in stores.values():
         store.close()
@@ -98,13 +104,18 @@ def test_three_inspectors_are_counted_exactly_once_through_resyncs_and_edits(
     assert (second.journals_read, second.journals_skipped, second.added, second.updated) == (0, 3, 0, 0)
     assert dump(team) == before
 
-    # one inspector changes a verdict: one new journal, one updated evaluation, still counted once
+    # one inspector changes a verdict: while it is a draft the share and the team keep the submitted version
     inspector = INSPECTORS[1]
     store = libraries[inspector]
     original = store.evaluations(inspector=inspector)[0]
     items = {**original.items, "closing": ItemScore("closing", 0.0, comment="复核：未说结束语")}
-    edited = store.save_evaluation(dataclasses.replace(original, items=items, total=original.total - 3,
-                                                       passed=False, comment="复核后改为不合格"))
+    draft = lifecycle.save(store, dataclasses.replace(original, items=items, total=original.total - 3,
+                                                      passed=False, comment="复核后改为不合格"), inspector)
+    sync_all(libraries, share)
+    assert aggregate(share, team).journals_read == 0 and dump(team) == before
+
+    # submitted: one new journal, one updated evaluation, still counted once
+    edited = lifecycle.submit(store, draft.id, inspector)
     sync_all(libraries, share)
     third = aggregate(share, team)
 
@@ -113,7 +124,7 @@ def test_three_inspectors_are_counted_exactly_once_through_resyncs_and_edits(
     assert team.evaluation_count() == len(month)
     merged = next(ev for ev in team.evaluations() if ev.id == edited.id)
     assert (merged.comment, merged.passed, merged.items["closing"].score) == ("复核后改为不合格", False, 0.0)
-    assert merged.updated_at == edited.updated_at
+    assert (merged.version, merged.status, merged.updated_at) == (2, SUBMITTED, edited.updated_at)
     assert monthly_calls(team) == len(month)
     assert aggregate(share, team).journals_read == 0
 
@@ -166,7 +177,7 @@ def record(number: int, inspector: str = "张敏", **changes: object) -> Evaluat
         items={"greeting": ItemScore("greeting", 3.0)}, total=90.0, max_total=100.0, passed=True,
         created_at="2026-10-02T01:00:00Z", updated_at="2026-10-02T01:00:00Z", agent="刘洋", team="物流组",
         call_id=f"C{number}", call_time="2026-10-01T09:00:00", file_name=f"c{number}.wav",
-        flags=[Flag("filler", "嗯", "嗯，您稍等", "agent", 3.0, 3.5, "filler", 0.5)],
+        flags=[Flag("filler", "嗯", "嗯，您稍等", "agent", 3.0, 3.5, "filler", 0.5)], status=SUBMITTED,
     )
     return dataclasses.replace(evaluation, **changes)
 
@@ -298,6 +309,99 @@ def test_cancel_stops_between_journals_and_the_next_run_finishes(share: Path, te
     assert stopped.cancelled and stopped.journals_read == 1 and progress == [pytest.approx(1 / 3)]
     assert resumed.ok and resumed.journals_read == 2
     assert team.evaluation_count() == 3
+
+
+def write_journal(share: Path, inspector: str, name: str, evaluations: list[Evaluation]) -> Path:
+    """A journal as an app from before the draft rule wrote it, drafts included."""
+    folder = share / inspector
+    folder.mkdir(exist_ok=True)
+    journal = folder / f"changes-{name}.jsonl"
+    journal.write_text("".join(json.dumps(_evaluation_record(ev), ensure_ascii=False) + "\n" for ev in evaluations),
+                       encoding="utf-8")
+    return journal
+
+
+def test_drafts_synced_by_older_apps_are_left_out(share: Path, team: TeamDatabase) -> None:
+    assert sync_evaluations(share, "张敏", [record(1, comment="已提交")]).ok
+    write_journal(share, "张敏", "29991231T000000000000Z", [
+        record(1, version=2, status=DRAFT, comment="草稿", updated_at="2026-10-09T00:00:00Z"),
+        record(2, status=DRAFT),
+    ])
+
+    result = aggregate(share, team)
+
+    assert (result.added, result.drafts) == (1, 2) and "2 drafts left out until submitted" in result.message
+    assert [(ev.id, ev.version, ev.status, ev.comment) for ev in team.evaluations()] == [
+        ("ev-1", 1, SUBMITTED, "已提交")]
+    assert monthly_calls(team) == 1
+
+
+def test_a_higher_version_wins_whatever_its_clock_as_on_the_share(share: Path, team: TeamDatabase) -> None:
+    corrected = record(1, version=2, total=70.0, passed=False, updated_at="2026-10-04T00:00:00Z")
+    disputed = record(1, status=DISPUTED, updated_at="2026-10-06T00:00:00Z")  # a clock that ran fast
+    sync_evaluations(share, "张敏", [corrected])
+    sync_evaluations(share, "张敏", [disputed])
+
+    aggregate(share, team)
+
+    assert [(ev.version, ev.total) for ev in team.evaluations()] == [(2, 70.0)]
+    assert team.evaluations() == read_synced_evaluations(share)[0]
+
+
+def test_the_team_database_itself_refuses_a_draft(team: TeamDatabase) -> None:
+    with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+        team.db.execute(
+            "INSERT INTO evaluations (id, recording_id, rubric_id, inspector, agent, team, call_id, call_time, "
+            "file_name, day, comment, total, max_total, passed, critical_failed, created_at, updated_at, "
+            "source_folder, source_journal, version, status) VALUES ('x', '', '', '', '', '', '', '', '', '', '', "
+            "0, 0, 0, 0, '', '', '', '', 1, 'draft')")
+
+
+_SCHEMA_1_TEXT = ("id", "recording_id", "rubric_id", "inspector", "agent", "team", "call_id", "call_time",
+                  "file_name", "comment", "created_at", "updated_at")
+
+
+def merged_by_an_older_app(team: TeamDatabase, ev: Evaluation, journal: Path) -> None:
+    """The row the merge of schema 1 wrote: no version, no status, whatever the record was."""
+    team.db["evaluations"].insert({
+        **{name: getattr(ev, name) for name in _SCHEMA_1_TEXT}, "day": evaluation_day(ev), "total": ev.total,
+        "max_total": ev.max_total, "passed": int(ev.passed), "critical_failed": int(ev.critical_failed),
+        "source_folder": journal.parent.name, "source_journal": journal.name,
+    })
+
+
+def test_a_team_database_that_merged_drafts_is_put_right_by_the_next_merge(
+    tmp_path: Path, share: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Schema 1 kept the latest ``updated_at`` whatever the status: a draft correction had replaced its
+    submitted version, and a never-submitted draft counted. After the upgrade one merge re-reads the journals;
+    a row whose journal has left the share keeps counting."""
+    v1, other = record(1, comment="已提交"), record(3)
+    assert sync_evaluations(share, "张敏", [v1, other]).ok
+    [first] = (share / "张敏").glob("changes-*.jsonl")
+    correction = record(1, version=2, status=DRAFT, comment="草稿", updated_at="2026-10-09T00:00:00Z")
+    draft_only = record(2, status=DRAFT)
+    second = write_journal(share, "张敏", "29991231T000000000000Z", [correction, draft_only])
+    path = tmp_path / "old-team.sqlite3"
+    with monkeypatch.context() as patch:
+        patch.setattr(TeamDatabase, "migrations", {1: MIGRATIONS[1]})
+        old = TeamDatabase(path)
+        for ev, journal in ((correction, second), (draft_only, second), (other, first),
+                            (record(4), first.with_name("changes-20000101T000000000000Z.jsonl"))):
+            merged_by_an_older_app(old, ev, journal)
+        old.close()
+
+    team = TeamDatabase(path)
+    try:
+        assert team.schema_version == SCHEMA_VERSION and team.ingested_journals() == {}
+        result = aggregate(share, team)
+
+        assert result.drafts == 2 and team.evaluation_count() == 3
+        merged = {ev.id: (ev.version, ev.status, ev.comment) for ev in team.evaluations()}
+        assert merged == {"ev-1": (1, SUBMITTED, "已提交"), "ev-3": (1, SUBMITTED, ""), "ev-4": (1, SUBMITTED, "")}
+        assert monthly_calls(team) == 3
+    finally:
+        team.close()
 
 
 # ------------------------------------------------------------------------------------------ the database file

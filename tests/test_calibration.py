@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from pathlib import Path
@@ -21,7 +22,7 @@ from qaworkstation.core.calibration import (
     sessions_for,
 )
 from qaworkstation.core.demo_data import default_rubrics
-from qaworkstation.core.domain import Evaluation, ItemScore, Rubric
+from qaworkstation.core.domain import DISPUTED, DRAFT, SUBMITTED, Evaluation, ItemScore, Rubric
 from qaworkstation.core.rubric import score_evaluation
 
 
@@ -31,7 +32,7 @@ def rubric() -> Rubric:
 
 
 def scorecard(rubric: Rubric, inspector: str, scores: dict[str, float | None], call_id: str = "C1",
-              updated_at: str = "2026-10-05T08:00:00Z", rubric_id: str = "") -> Evaluation:
+              updated_at: str = "2026-10-05T08:00:00Z", rubric_id: str = "", status: str = SUBMITTED) -> Evaluation:
     """``scores``: item -> points, None meaning N/A; items not named keep full points (unscored)."""
     items = {item_id: ItemScore(item_id, value, na=value is None) for item_id, value in scores.items()}
     summary = score_evaluation(rubric, items)
@@ -40,6 +41,7 @@ def scorecard(rubric: Rubric, inspector: str, scores: dict[str, float | None], c
         inspector=inspector, items=items, total=summary.total, max_total=summary.max_total, passed=summary.passed,
         critical_failed=summary.critical_failed, created_at=updated_at, updated_at=updated_at, agent="刘洋",
         team="物流组", call_id=call_id, call_time="2026-10-01T10:00:00", file_name="calibration-call.wav",
+        status=status,
     )
 
 
@@ -148,6 +150,19 @@ def test_only_the_sessions_call_and_rubric_and_the_latest_version_count(
     assert found["C"] is revised and found["A"].call_id == "C1"
 
 
+def test_a_draft_is_not_compared_but_a_disputed_scorecard_is(rubric: Rubric, scorecards: list[Evaluation]) -> None:
+    """D's and F's drafts could still change, so both are missing; A's scorecard stands while the agent
+    disputes it. The greeting consensus of A, B, C (3, 2, 3) is 3; D's draft 0 would have made it 2.5."""
+    a, b, c = scorecards[:3]
+    drafts = [scorecard(rubric, name, {"greeting": 0}, status=DRAFT) for name in ("D", "F")]
+
+    result = calibrate(session(inspectors=("A", "B", "C", "D", "F")),
+                       [dataclasses.replace(a, status=DISPUTED), b, c, *drafts], rubric)
+
+    assert result.missing == ["D", "F"] and [d.inspector for d in result.inspectors] == ["A", "B", "C"]
+    assert item(result, "greeting").consensus == 3
+
+
 def test_calls_without_an_id_are_matched_by_file_name(rubric: Rubric) -> None:
     nameless = scorecard(rubric, "A", {}, call_id="")
     by_file = new_session("zh-monitoring", "", ["A", "B"], file_name="calibration-call.wav")
@@ -172,11 +187,12 @@ def test_the_rubric_must_be_the_sessions(scorecards: list[Evaluation]) -> None:
 # ------------------------------------------------------------------------------------------ sessions
 
 
-def test_scoring_is_blind_until_the_inspector_submitted(scorecards: list[Evaluation]) -> None:
+def test_scoring_is_blind_until_the_inspector_submitted(rubric: Rubric, scorecards: list[Evaluation]) -> None:
     calibration = session(expert="E", inspectors=("A", "F"))
 
     assert results_visible_to(calibration, "A", scorecards)
     assert not results_visible_to(calibration, "F", scorecards)
+    assert not results_visible_to(calibration, "F", [scorecard(rubric, "F", {}, status=DRAFT)])
     assert results_visible_to(calibration, "E", [])
     assert results_visible_to(calibration, "主管", [])
 

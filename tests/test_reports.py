@@ -1,4 +1,5 @@
-"""Report numbers on a small hand-made month (worked out by hand below), the generator, and the exports."""
+"""Report numbers on a small hand-made month (worked out by hand below), the generator, and the exports; and
+the team report from real libraries synced to a real share, where only submitted scores count."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from qaworkstation.core import lifecycle, roles
+from qaworkstation.core.aggregate import TeamDatabase, aggregate
 from qaworkstation.core.demo_data import (
     DEMO_MONTH,
     default_rubrics,
@@ -17,6 +20,7 @@ from qaworkstation.core.demo_data import (
     generate_month,
     generate_months,
     main,
+    save_to_store,
 )
 from qaworkstation.core.domain import Evaluation, Flag, ItemScore, Rubric
 from qaworkstation.core.report_charts import (
@@ -39,8 +43,11 @@ from qaworkstation.core.reports import (
     export_xlsx,
     one_per_call,
     report_tables,
+    team_quality_report,
 )
 from qaworkstation.core.rubric import score_evaluation
+from qaworkstation.core.store import Store
+from qaworkstation.core.sync import sync_evaluations
 
 OCTOBER = Period.month("2026-10")
 
@@ -106,6 +113,51 @@ def test_listened_count_and_pass_rate_count_each_call_once(report: QualityReport
     assert report.summary.critical == 1
     assert report.merged_scorings == 1  # call 7, scored by two inspectors, counts once: the later verdict
     assert report.summary.mean_percent == pytest.approx((97 + 78 + 98 + 95 + 97 + 99 + 100) / 7)
+
+
+def test_the_team_report_counts_only_submitted_scores(tmp_path: Path, month: list[Evaluation], rubric: Rubric) -> None:
+    """The hand-made month scored in three real libraries, synced after each submit as the window does: call 4
+    (b1's critical fail) is only a draft, and call 2 (a1's fail) then gets a passing correction in draft.
+    Neither draft may move a figure, and every count agrees: synced, merged, reported."""
+    share, stores = tmp_path / "share", {}
+    share.mkdir()
+    team = TeamDatabase(tmp_path / "team.sqlite3")
+
+    def merged_report() -> tuple[QualityReport, int]:
+        exported = sum(sync_evaluations(share, name, store.evaluations(inspector=name)).exported_count
+                       for name, store in stores.items())
+        assert aggregate(share, team).ok and team.evaluation_count() == exported
+        return team_quality_report(team, OCTOBER, [rubric]), exported
+
+    try:
+        for evaluation in month:
+            store = stores.setdefault(evaluation.inspector, Store(tmp_path / f"{evaluation.inspector}.sqlite3"))
+            roles.ensure_user(store, evaluation.inspector)
+            saved = save_to_store(store, evaluation)
+            if evaluation.call_id != "C4":
+                lifecycle.submit(store, saved.id, evaluation.inspector)
+        assert merged_report()[1] == len(month) - 1  # everything but call 4's draft
+        correction = save_to_store(stores["张敏"], call(rubric, 2, "a1", "一组", "2026-10-06", {}))
+
+        report, exported = merged_report()
+
+        assert exported == len(month) - 1
+        assert (report.summary.calls, report.summary.passed, report.summary.critical) == (6, 5, 0)
+        assert report.merged_scorings == 1 and "b1" not in {s.name for s in report.agents}
+        assert [(row.call_id, row.passed) for row in report.detail if row.agent == "a1"] == [("C1", True),
+                                                                                            ("C2", False)]
+
+        draft_c4 = next(ev.id for ev in stores["张敏"].evaluations() if ev.call_id == "C4")
+        for evaluation_id in (correction.id, draft_c4):
+            lifecycle.submit(stores["张敏"], evaluation_id, "张敏")
+        report, exported = merged_report()
+
+        assert exported == len(month)
+        assert (report.summary.calls, report.summary.passed, report.summary.critical) == (7, 6, 1)
+    finally:
+        team.close()
+        for store in stores.values():
+            store.close()
 
 
 def test_abc_problem_counts_follow_item_severity(report: QualityReport) -> None:

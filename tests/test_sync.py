@@ -16,7 +16,7 @@ import pytest
 
 from qaworkstation.core import sync as sync_module
 from qaworkstation.core.atomic import atomic_write_bytes, atomic_write_text
-from qaworkstation.core.domain import Evaluation, ItemScore
+from qaworkstation.core.domain import SUBMITTED, Evaluation, ItemScore
 from qaworkstation.core.sync import (
     EVALUATION_COLUMNS,
     EVALUATIONS_CSV,
@@ -53,6 +53,7 @@ def make_evaluation(number: int, inspector: str = "张三", **changes: object) -
         call_id=f"C-{number}",
         call_time="2024-04-30T15:20:00",
         file_name=f"通话_{number:03}.wav",
+        status=SUBMITTED,
     )
     return dataclasses.replace(evaluation, **changes)
 

@@ -1,19 +1,21 @@
 """The share carries versions, statuses and disputes; readers keep the latest version, and journals written
-before versions existed (or read by an app that predates them) still work."""
+before versions existed (or read by an app that predates them) still work. Drafts never reach the share: it
+keeps showing the last released version until a correction is submitted."""
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import json
 from pathlib import Path
 
 import pytest
 
-from qaworkstation.core import lifecycle, roles
+from qaworkstation.core import keys, lifecycle, roles
 from qaworkstation.core import sync as sync_module
-from qaworkstation.core.domain import DISPUTED, SUBMITTED, Dispute, Evaluation, ItemScore
+from qaworkstation.core.domain import DISPUTED, DRAFT, SUBMITTED, Dispute, Evaluation, ItemScore
 from qaworkstation.core.store import Store
-from qaworkstation.core.sync import EVALUATIONS_CSV, read_synced_evaluations, sync_evaluations
+from qaworkstation.core.sync import EVALUATIONS_CSV, MANIFEST_NAME, read_synced_evaluations, sync_evaluations
 
 INSPECTOR = "张三"
 
@@ -146,3 +148,121 @@ def test_library_to_share_and_back_keeps_history_and_appeals(store: Store, share
     assert problems == []
     assert (shared.version, shared.status, shared.total) == (2, SUBMITTED, 5.0)
     assert [(d.version, d.ruling) for d in shared.disputes] == [(1, "upheld")]
+
+
+# ------------------------------------------------------------------------------------------ drafts stay local
+
+
+def library_scorecard(store: Store, greeting: float, recording_id: str = "") -> Evaluation:
+    """A scorecard of one call in a real library whose first user, the inspector, may score and submit."""
+    roles.ensure_user(store, INSPECTOR)
+    if not recording_id:
+        recording_id, _ = store.add_recording({"sha256": "b" * 64, "path": "/x/b.wav", "file_name": "b.wav",
+                                               "duration": 30.0, "channels": 2, "samplerate": 8000})
+    return Evaluation(id="", recording_id=recording_id, rubric_id="r", inspector=INSPECTOR,
+                      items={"greeting": ItemScore("greeting", greeting)}, total=greeting, max_total=5.0)
+
+
+def sync_library(store: Store, share: Path, key: bytes | None = None) -> sync_module.SyncResult:
+    """What the window does after every save and submit."""
+    result = sync_evaluations(share, INSPECTOR, store.evaluations(inspector=INSPECTOR), key=key)
+    assert result.ok, result.message
+    return result
+
+
+def csv_rows(share: Path) -> list[dict[str, str]]:
+    with (share / INSPECTOR / EVALUATIONS_CSV).open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_a_saved_draft_stays_off_the_share_until_submitted(store: Store, share: Path) -> None:
+    draft = lifecycle.save(store, library_scorecard(store, 2.0), INSPECTOR)
+    assert draft.status == DRAFT
+
+    result = sync_library(store, share)
+
+    assert (result.exported_count, result.changed_count) == (0, 0)
+    assert "1 drafts stay on this computer until submitted" in result.message
+    assert list((share / INSPECTOR).glob("changes-*")) == [] and csv_rows(share) == []
+    assert json.loads((share / INSPECTOR / MANIFEST_NAME).read_text(encoding="utf-8"))["evaluations"] == {}
+    assert read_synced_evaluations(share) == ([], [])
+
+    lifecycle.submit(store, draft.id, INSPECTOR)
+    result = sync_library(store, share)
+
+    assert (result.exported_count, result.changed_count) == (1, 1) and "drafts" not in result.message
+    [shared], _ = read_synced_evaluations(share)
+    assert (shared.id, shared.status, shared.total) == (draft.id, SUBMITTED, 2.0)
+
+
+def test_a_correction_kept_as_draft_leaves_the_submitted_version_on_the_share(store: Store, share: Path) -> None:
+    v1 = lifecycle.save_and_submit(store, library_scorecard(store, 2.0), INSPECTOR)
+    sync_library(store, share)
+    before = {p.name: p.read_bytes() for p in (share / INSPECTOR).iterdir()}
+
+    v2 = lifecycle.save(store, library_scorecard(store, 5.0, v1.recording_id), INSPECTOR)
+    assert (v2.version, v2.status) == (2, DRAFT)
+    result = sync_library(store, share)
+
+    assert result.written == [] and (result.exported_count, result.changed_count) == (1, 0)
+    assert {p.name: p.read_bytes() for p in (share / INSPECTOR).iterdir()} == before
+    [shared], _ = read_synced_evaluations(share)
+    assert (shared.version, shared.status, shared.total) == (1, SUBMITTED, 2.0)
+
+    # someone deletes the spreadsheet: it comes back with the release, read back from the journal
+    (share / INSPECTOR / EVALUATIONS_CSV).unlink()
+    assert [p.name for p in sync_library(store, share).written] == [EVALUATIONS_CSV, MANIFEST_NAME]
+    assert [(r["evaluation_id"], r["total"], r["version"], r["status"]) for r in csv_rows(share)] == [
+        (v1.id, "2", "1", SUBMITTED)]
+
+    lifecycle.submit(store, v2.id, INSPECTOR)
+    result = sync_library(store, share)
+
+    assert result.changed_count == 1
+    [shared], _ = read_synced_evaluations(share)
+    assert (shared.version, shared.status, shared.total) == (2, SUBMITTED, 5.0)
+    assert [(r["version"], r["status"]) for r in csv_rows(share)] == [("2", SUBMITTED)]
+
+
+def test_switching_encryption_on_during_a_draft_correction_republishes_the_release(
+    store: Store, share: Path
+) -> None:
+    v1 = lifecycle.save_and_submit(store, library_scorecard(store, 2.0), INSPECTOR)
+    sync_library(store, share)
+    lifecycle.save(store, library_scorecard(store, 5.0, v1.recording_id), INSPECTOR)
+    key = keys.new_key()
+
+    result = sync_library(store, share, key)
+
+    assert result.changed_count == 1 and not list((share / INSPECTOR).glob("changes-*.jsonl"))
+    [shared], problems = read_synced_evaluations(share, key=key)
+    assert problems == [] and (shared.version, shared.status, shared.total) == (1, SUBMITTED, 2.0)
+
+
+def test_given_several_versions_the_latest_released_one_is_published(share: Path) -> None:
+    released, draft = make_evaluation(version=1), make_evaluation(version=2, status=DRAFT)
+
+    result = sync_evaluations(share, INSPECTOR, [draft, released])
+
+    assert (result.exported_count, result.changed_count) == (1, 1)
+    assert read_synced_evaluations(share) == ([released], [])
+
+
+def test_draft_records_from_older_apps_are_skipped_by_readers_and_writers(share: Path) -> None:
+    """Apps from before this rule synced drafts: a reader keeps the release behind one, and a sync of the
+    draft still finds that release in the journals to keep it in the spreadsheet."""
+    released = make_evaluation(version=1)
+    assert sync_evaluations(share, INSPECTOR, [released]).ok
+    draft = make_evaluation(version=2, status=DRAFT, updated_at="2024-05-04T00:00:00Z")
+    never_released = make_evaluation(id="eval-2", status=DRAFT)
+    records = [sync_module._evaluation_record(ev) for ev in (draft, never_released)]
+    (share / INSPECTOR / "changes-29991231T000000000000Z.jsonl").write_text(
+        "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records), encoding="utf-8")
+
+    assert read_synced_evaluations(share) == ([released], [])
+
+    (share / INSPECTOR / EVALUATIONS_CSV).unlink()
+    result = sync_evaluations(share, INSPECTOR, [draft, never_released])
+
+    assert result.ok and result.exported_count == 1 and "2 drafts stay" in result.message
+    assert [(r["evaluation_id"], r["version"], r["status"]) for r in csv_rows(share)] == [("eval-1", "1", SUBMITTED)]

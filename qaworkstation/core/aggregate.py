@@ -8,10 +8,17 @@ work over a network filesystem) and is rebuilt from the journals incrementally:
   so refreshing a year of journals over a slow share costs one directory listing per inspector;
 * a journal is marked ingested in the same transaction as its evaluations, so a crash or cancel never
   leaves one half counted;
-* an evaluation is keyed by its id and only replaced by a later ``updated_at``, so re-reading, re-sending
-  or reading journals in another order can never count an evaluation twice or bring back an older version;
+* an evaluation is keyed by its id and only replaced by a higher version, or the same version with a later
+  ``updated_at`` (the share's own reading rule), so re-reading, re-sending or reading journals in another
+  order can never count an evaluation twice or bring back an older version;
 * a journal that differs from its manifest (a sync client still copying it) is read for what it has but not
   marked ingested, so it is read again once complete.
+
+Only released versions are kept, so every team figure, report and calibration counts only them. A draft
+is work in progress that the inspector may still change, so it is never merged (sync no longer publishes
+drafts, but older apps did). A disputed version does count: it is the released score until a supervisor
+rules, and an upheld dispute brings a corrected version that then replaces it; leaving it out would let an
+agent take a bad score out of the figures just by disputing it.
 
 Problems never abort the merge: each names the inspector and file, and says why, for the supervisor to chase.
 """
@@ -30,7 +37,7 @@ from typing import Any
 import sqlite_utils
 from platformdirs import user_data_dir
 
-from .domain import Evaluation, Flag, ItemScore
+from .domain import DRAFT, SUBMITTED, Evaluation, Flag, ItemScore
 from .sqlite_file import SqliteFile, StoreError
 from .store import now_iso
 # The share's format has one reader: sync's own parsers, so a journal means the same thing everywhere.
@@ -43,7 +50,7 @@ TEAM_DB_ENV = "QAWS_TEAM_DB"
 ProgressCallback = Callable[[float], None]
 CancelCheck = Callable[[], bool]
 
-ADDED, UPDATED, UNCHANGED = "added", "updated", "unchanged"
+ADDED, UPDATED, UNCHANGED, LEFT_OUT = "added", "updated", "unchanged", "left out"
 
 
 def default_team_db_path() -> Path:
@@ -77,6 +84,7 @@ class AggregateResult:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+    drafts: int = 0  # draft records, which older apps synced, left out
     cancelled: bool = False
     problems: list[Problem] = field(default_factory=list)
 
@@ -88,6 +96,8 @@ class AggregateResult:
     def message(self) -> str:
         text = (f"Read {self.journals_read} new journals ({self.journals_skipped} already merged): "
                 f"{self.added} evaluations added, {self.updated} updated.")
+        if self.drafts:
+            text += f" {self.drafts} drafts left out until submitted."
         if self.cancelled:
             text += " Cancelled; run again to finish."
         if self.problems:
@@ -128,9 +138,25 @@ def _migration_1(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_2(db: sqlite_utils.Database) -> None:
+    """Each evaluation's version and status, where only released statuses fit.
+
+    Rows merged before may be drafts, and nothing in them tells. Their status is left NULL (unknown) and
+    every journal is marked unread, so the next merge reads the whole share again: each row then takes the
+    status of its journal record, or goes if that record was a draft (see :meth:`TeamDatabase._merge_evaluation`).
+    A row whose journal has left the share keeps counting, as it did before, rather than losing its history.
+    Separate statements, not a script, keep the step in the migration's transaction.
+    """
+    db.execute("ALTER TABLE evaluations ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+    db.execute("ALTER TABLE evaluations ADD COLUMN status TEXT "
+               "CHECK (status IN ('submitted', 'disputed', 'resolved', 'final'))")
+    db.execute("DELETE FROM journals")
+
+
 # Schema version -> the step that brings the previous version to it; as in store.py, steps are never edited.
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migration_1,
+    2: _migration_2,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 
@@ -173,7 +199,8 @@ class TeamDatabase(SqliteFile):
     def merge_journal(self, folder: str, name: str, inspector: str, evaluations: list[Evaluation],
                       sha256: str | None) -> list[str]:
         """Merge one journal's evaluations in one transaction and, when ``sha256`` is given (the file was
-        complete), remember the journal as ingested. Returns ADDED/UPDATED/UNCHANGED per evaluation."""
+        complete), remember the journal as ingested. Returns ADDED/UPDATED/UNCHANGED/LEFT_OUT (a draft) per
+        evaluation."""
         with self.transaction() as db:
             outcomes = [self._merge_evaluation(db, ev, folder, name) for ev in evaluations]
             if sha256 is not None:
@@ -183,19 +210,22 @@ class TeamDatabase(SqliteFile):
         return outcomes
 
     def _merge_evaluation(self, db: sqlite_utils.Database, ev: Evaluation, folder: str, journal: str) -> str:
-        """Keep the version with the latest ``updated_at``; on a tie the later journal wins, so the outcome
-        does not depend on the order in which journals happen to be read."""
-        stored = list(db.query("SELECT updated_at, source_folder, source_journal FROM evaluations WHERE id = ?",
-                               (ev.id,)))
-        if stored:
-            version = (stored[0]["updated_at"], stored[0]["source_folder"], stored[0]["source_journal"])
-            if version >= (ev.updated_at, folder, journal):
-                return UNCHANGED
+        """Keep the latest released version: the highest version, then the latest ``updated_at``, then the
+        later journal, so the outcome does not depend on the order in which journals happen to be read."""
+        rows = list(db.query("SELECT version, status, updated_at, source_folder, source_journal FROM evaluations "
+                             "WHERE id = ?", (ev.id,)))
+        stored = rows[0] if rows else None
+        if ev.status == DRAFT:
+            _drop_if_merged_from(db, stored, ev, folder, journal)
+            return LEFT_OUT
+        if stored is not None and not _supersedes(ev, folder, journal, stored):
+            return UNCHANGED
         db.execute("DELETE FROM evaluations WHERE id = ?", (ev.id,))
         db["evaluations"].insert({
             **{name: getattr(ev, name) for name in _EVALUATION_TEXT}, "day": evaluation_day(ev),
             "total": ev.total, "max_total": ev.max_total, "passed": int(ev.passed),
             "critical_failed": int(ev.critical_failed), "source_folder": folder, "source_journal": journal,
+            "version": ev.version, "status": ev.status,
         })
         db["item_scores"].insert_all(
             {"evaluation_id": ev.id, "item_id": s.item_id, "score": s.score, "na": int(s.na), "comment": s.comment}
@@ -246,12 +276,35 @@ class TeamDatabase(SqliteFile):
 
     @staticmethod
     def _evaluation(row: dict[str, Any], items: list[dict[str, Any]], flags: list[dict[str, Any]]) -> Evaluation:
+        """A row merged before statuses were kept and not seen since reads as submitted, which is what it
+        counted as then."""
         return Evaluation(
             **{name: row[name] for name in _EVALUATION_TEXT}, total=row["total"], max_total=row["max_total"],
             passed=bool(row["passed"]), critical_failed=bool(row["critical_failed"]),
+            version=row["version"], status=row["status"] or SUBMITTED,
             items={s["item_id"]: ItemScore(s["item_id"], s["score"], bool(s["na"]), s["comment"]) for s in items},
             flags=[_flag(json.loads(f["data"])) for f in flags],
         )
+
+
+def _supersedes(ev: Evaluation, folder: str, journal: str, stored: dict[str, Any]) -> bool:
+    """Whether a released record replaces the stored row. A row of unknown status (merged before statuses
+    were kept) gives way to any released record of its evaluation: its journals are all read again after the
+    upgrade, so it ends up as the latest released record all the same."""
+    if stored["status"] is None:
+        return True
+    kept = (stored["version"], stored["updated_at"], stored["source_folder"], stored["source_journal"])
+    return (ev.version, ev.updated_at, folder, journal) > kept
+
+
+def _drop_if_merged_from(db: sqlite_utils.Database, stored: dict[str, Any] | None, draft: Evaluation, folder: str,
+                         journal: str) -> None:
+    """Delete the row an older app merged from this very draft record (same journal, same ``updated_at``,
+    status still unknown): it was never a score."""
+    if stored is None or stored["status"] is not None:
+        return
+    if (stored["updated_at"], stored["source_folder"], stored["source_journal"]) == (draft.updated_at, folder, journal):
+        db.execute("DELETE FROM evaluations WHERE id = ?", (draft.id,))
 
 
 def _flag(data: dict[str, Any]) -> Flag:
@@ -368,6 +421,7 @@ def _merge_journal(team_db: TeamDatabase, source: _InspectorFolder, journal: Pat
     result.added += outcomes.count(ADDED)
     result.updated += outcomes.count(UPDATED)
     result.unchanged += outcomes.count(UNCHANGED)
+    result.drafts += outcomes.count(LEFT_OUT)
 
 
 def _parse_journal(data: bytes, inspector: str, journal: Path, problems: list[Problem]) -> list[Evaluation]:

@@ -5,7 +5,7 @@ scorecard is the reference. Sessions are small JSON files in ``calibration/`` of
 inspector's app sees its assignments without a server; each file is written atomically and has one writer
 (the supervisor), like everything else on the share.
 
-Inspectors score the call as usual in their own library and sync. Their evaluations are matched to the
+Inspectors score the call as usual in their own library, submit and sync. Their evaluations are matched to the
 session by call id (or file name) and rubric: recording ids are local to each library and the synced
 record carries no audio hash. The comparison then shows, per rubric item, how far the inspectors agree
 (mean, standard deviation, range, share within a tolerance of the reference, agreement on whether points
@@ -24,7 +24,7 @@ from pathlib import Path
 from statistics import fmean, median, pstdev
 
 from .atomic import atomic_write_bytes
-from .domain import Evaluation, ItemScore, Rubric, RubricItem
+from .domain import RELEASED_STATUSES, Evaluation, ItemScore, Rubric, RubricItem
 from .rubric import score_evaluation
 from .store import now_iso
 from .sync import MANIFEST_NAME
@@ -129,10 +129,16 @@ def sessions_for(sessions: Iterable[CalibrationSession], inspector: str) -> list
 
 
 def session_evaluations(session: CalibrationSession, evaluations: Iterable[Evaluation]) -> dict[str, Evaluation]:
-    """Each participant's scorecard of the session's call, the latest if they saved it more than once."""
+    """Each participant's released scorecard of the session's call, the latest if they scored it more than once.
+
+    A draft is left out: the inspector may still change it, so it is neither compared nor a reason to show
+    them the others' scores. A disputed scorecard counts, as in every team figure (see
+    :mod:`qaworkstation.core.aggregate`): it stands until a ruling brings a corrected version.
+    """
     found: dict[str, Evaluation] = {}
     for evaluation in evaluations:
-        if evaluation.inspector in session.participants and session.matches(evaluation):
+        if (evaluation.status in RELEASED_STATUSES and evaluation.inspector in session.participants
+                and session.matches(evaluation)):
             current = found.get(evaluation.inspector)
             if current is None or evaluation.updated_at > current.updated_at:
                 found[evaluation.inspector] = evaluation

@@ -8,6 +8,8 @@ the window, the command line and the PDF show the same figures. Charts and the P
 
 A report counts calls, not scorings: when a call was scored more than once (a re-check, a calibration
 session) the latest evaluation stands for it, so a listened count never includes the same call twice.
+It counts only released evaluations because it is built from the team database, which keeps no draft (see
+:mod:`qaworkstation.core.aggregate`, also for why a disputed evaluation still counts).
 """
 
 from __future__ import annotations
@@ -364,7 +366,8 @@ def build_quality_report(evaluations: Iterable[Evaluation], period: Period, rubr
 
 
 def team_quality_report(team: TeamDatabase, period: Period, rubrics: Iterable[Rubric], **options: Any) -> QualityReport:
-    """The report of ``period`` from the merged team database, reading only the days it compares."""
+    """The report of ``period`` from the merged team database, reading only the days it compares: released
+    evaluations only, so every count in it (calls listened, merged scorings) leaves drafts out alike."""
     evaluations = team.evaluations(day_from=period.previous().start.isoformat(), day_to=period.end.isoformat())
     return build_quality_report(evaluations, period, rubrics, **options)
 

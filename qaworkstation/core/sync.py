@@ -14,6 +14,11 @@ In it:
   It is the commit point and the only memory of the previous sync, so a laptop can be reinstalled without
   re-sending duplicates.
 
+Only released versions (submitted, disputed, resolved, final) reach the share: a draft is work in progress that
+no supervisor, report or calibration may take for a score. While an evaluation's latest version is a draft,
+the share keeps showing its last released version; readers skip the draft records that versions of the app
+from before this rule wrote.
+
 With encryption on (this workstation holds a team key, see :mod:`qaworkstation.core.keys`) journals are
 written as ``changes-<UTC time>.jsonl.enc`` (:mod:`qaworkstation.core.encryption`) and no CSV is written at
 all, since Excel cannot open an encrypted file; unencrypted files left from before are removed once the
@@ -42,7 +47,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from qaworkstation.core.atomic import atomic_write_bytes
-from qaworkstation.core.domain import SUBMITTED, Dispute, Evaluation, Flag, ItemScore, ScoreSummary
+from qaworkstation.core.domain import DRAFT, SUBMITTED, Dispute, Evaluation, Flag, ItemScore, ScoreSummary
 from qaworkstation.core.encryption import DecryptionError, decrypt_bytes, encrypt_bytes, file_key_id
 from qaworkstation.core.keys import TEAM_KEY, WORKSTATION, KeyChoice, KeyUnavailable, key_id, resolve
 
@@ -138,9 +143,10 @@ def sync_evaluations(
 
     The caller is the window: a sync problem must become a message the inspector can act on, never a crash,
     and the local evaluations are only read. Nothing is written when the share already matches, so syncing
-    on every save costs no churn for sync clients or backups. ``key`` is the team key that encrypts the
-    journals: by default this workstation's, so nothing leaves unencrypted once the team key is set; None
-    writes plain files.
+    on every save costs no churn for sync clients or backups. Drafts stay on this workstation (see
+    :func:`_shareable`); ``evaluations`` may hold several versions of an evaluation, the latest released one
+    is published. ``key`` is the team key that encrypts the journals: by default this workstation's, so
+    nothing leaves unencrypted once the team key is set; None writes plain files.
     """
     written: list[Path] = []
     try:
@@ -164,7 +170,7 @@ def _sync(
     root = _checked_root(folder)
     target = root / inspector_folder_name(_checked_inspector(inspector))
     try:
-        return _sync_into(target, inspector, _latest_per_id(evaluations), written, key)
+        return _sync_into(target, inspector, evaluations, written, key)
     except OSError as err:
         raise _SyncRefused(_os_error_message(target, err)) from err
 
@@ -203,6 +209,7 @@ def _sync_into(
     _ensure_inspector_folder(target)
     previous = _load_manifest(target)
     _check_ownership(target, inspector, previous)
+    evaluations, drafts = _shareable(target, evaluations, previous, key)
     current_key_id = key_id(key) if key else None
     exported_before = previous.exported if previous.key_id == current_key_id else {}
     changed = [ev for ev in evaluations if exported_before.get(ev.id) != ev.updated_at]
@@ -214,17 +221,56 @@ def _sync_into(
     data_files = (_data_file_names(target) - unencrypted) | set(writes)
     if not (writes or unencrypted) and _matches(previous, exported, data_files):
         message = f"Already up to date: {len(evaluations)} evaluations in {target}; nothing written."
-        return SyncResult(True, message, [], len(evaluations), 0)
+        return SyncResult(True, message + _drafts_note(drafts), [], len(evaluations), 0)
     for name, data in writes.items():
         atomic_write_bytes(target / name, data)
         written.append(target / name)
     hashes = _file_hashes(target, data_files, {**snapshots, **writes}, previous.files)
     atomic_write_bytes(target / MANIFEST_NAME, _manifest_bytes(inspector, now, exported, hashes, current_key_id))
     written.append(target / MANIFEST_NAME)
-    message = _success_message(target, evaluations, changed, previous)
+    message = _success_message(target, evaluations, changed, previous) + _drafts_note(drafts)
     if key:
         return _finish_encrypted(target, unencrypted, message, written, len(evaluations), len(changed))
     return SyncResult(True, message, written, len(evaluations), len(changed))
+
+
+def _shareable(
+    target: Path, evaluations: list[Evaluation], previous: _Previous, key: bytes | None
+) -> tuple[list[Evaluation], int]:
+    """The latest released version of each evaluation, and how many evaluations' latest version is a draft.
+
+    A draft never leaves the workstation. When it is a later version of one already released (any version
+    after the first: a correction being typed), the share must go on showing that release, but the caller
+    usually hands over only the latest version; so the release is read back from this inspector's own
+    journals, when the manifest says they hold the evaluation.
+    """
+    released = _latest_per_id(ev for ev in evaluations if ev.status != DRAFT)
+    shown = {ev.id for ev in released}
+    drafts = [ev for ev in _latest_per_id(evaluations) if ev.status == DRAFT]
+    wanted = {ev.id for ev in drafts if ev.id not in shown and ev.version > 1 and ev.id in previous.exported}
+    if wanted:
+        released = _latest_per_id([*released, *_published_releases(target, wanted, key)])
+    return released, len(drafts)
+
+
+def _published_releases(target: Path, ids: set[str], key: bytes | None) -> list[Evaluation]:
+    """The most recently published released record of each of ``ids``, newest journal first, stopping once
+    all are found: the release usually sits in one of the last journals, since drafts add none. A journal that
+    cannot be read or decrypted with today's key is passed over; its evaluation then drops out of the
+    snapshots until the draft is submitted, while the journal keeps it for readers."""
+    found: dict[str, Evaluation] = {}
+    for journal in reversed(journal_paths(target)):
+        if ids <= found.keys():
+            break
+        for ev in _read_journal(journal, None, [], key):  # damage is for the readers to report
+            if ev.id in ids and ev.id not in found and ev.status != DRAFT:
+                found[ev.id] = ev
+    return list(found.values())
+
+
+def _drafts_note(drafts: int) -> str:
+    """Tells the inspector why a draft they just saved is not on the share yet."""
+    return f" {drafts} drafts stay on this computer until submitted." if drafts else ""
 
 
 def _matches(previous: _Previous, exported: dict[str, str], data_files: set[str]) -> bool:
@@ -563,8 +609,9 @@ def _flag_from_record(record: object) -> Flag:
 def read_synced_evaluations(
     folder: str | os.PathLike[str], key: KeyChoice = WORKSTATION
 ) -> tuple[list[Evaluation], list[str]]:
-    """Every inspector's journals under ``folder``, reduced to the latest version of each evaluation;
-    encrypted journals are read with ``key`` (by default this workstation's team key).
+    """Every inspector's journals under ``folder``, reduced to the latest released version of each evaluation
+    (draft records, which older apps synced, are skipped); encrypted journals are read with ``key`` (by default
+    this workstation's team key).
 
     A supervisor needs whatever can be read even when one file is damaged, so problems are collected and
     returned next to the data instead of aborting.
@@ -583,7 +630,7 @@ def read_synced_evaluations(
     except OSError as err:
         return [], [*problems, f"{folder}: could not list the folder ({err.strerror or err})"]
     found = [ev for inspector in inspector_folders for ev in _read_inspector_folder(inspector, problems, team_key)]
-    return _latest_per_id(found), problems
+    return _latest_per_id(ev for ev in found if ev.status != DRAFT), problems
 
 
 def _read_inspector_folder(folder: Path, problems: list[str], key: bytes | None) -> list[Evaluation]:
