@@ -1,4 +1,5 @@
-"""Coaching: an agent's moments from real analysed calls, sessions, follow-ups and the exported pack."""
+"""Coaching: an agent's moments from real analysed calls, sessions, follow-ups and the exported pack. Only
+released scores are coached on: a draft never shows, and a correction in draft leaves the release in view."""
 
 from __future__ import annotations
 
@@ -10,10 +11,14 @@ from pathlib import Path
 
 import soundfile as sf
 
+from qaworkstation.core import lifecycle, roles
 from qaworkstation.core.analysis import analyse_recording
 from qaworkstation.core.coaching import (CoachingSession, agents, due_follow_ups, moments_for_agent, save_session,
                                          sessions_for_agent)
 from qaworkstation.core.coaching_pack import export_pack
+from qaworkstation.core.demo_data import default_rubrics
+from qaworkstation.core.domain import DRAFT, Flag, ItemScore
+from qaworkstation.core.store import Store
 from qaworkstation.core.importer import import_paths
 from qaworkstation.core.scorecard import build_evaluation, suggested_scores
 
@@ -25,7 +30,9 @@ def _scored_call(store, transcriber, rubrics, calls_copy: Path) -> tuple[str, ob
     result = analyse_recording(store, transcriber, rubrics, recording_id)
     rubric = rubrics.by_id(result.rubric_id)
     items = suggested_scores(rubric, result.flags, result.checks)
-    store.save_evaluation(build_evaluation(rubric, store.recording(recording_id), "质检员01", items))
+    roles.ensure_user(store, "质检员01")
+    lifecycle.save_and_submit(store, build_evaluation(rubric, store.recording(recording_id), "质检员01", items),
+                              "质检员01")
     return recording_id, rubric
 
 
@@ -74,3 +81,52 @@ def test_pack_masks_and_mutes_personal_data(store, calls_copy: Path, tmp_path: P
     samples, rate = sf.read(io.BytesIO(base64.b64decode(clip)))
     start = int((19.5 - 17.0) * rate) + int(0.2 * rate)  # clip starts 2 s before the moment
     assert abs(samples[start:start + rate]).max() == 0.0
+
+
+INSPECTOR = "质检员02"
+
+
+def _call_with_flag(store: Store) -> str:
+    """A call of agent A2001 with one charged filler flag; no audio is needed for deducted-item moments."""
+    recording_id, _ = store.add_recording({"sha256": "c" * 64, "path": "/x/c.wav", "file_name": "c.wav",
+                                           "duration": 60.0, "channels": 2, "samplerate": 8000, "agent": "A2001",
+                                           "call_time": "2026-11-04T10:00:00"})
+    store.save_analysis(recording_id, "zh-monitoring", [Flag("filler", "嗯", "嗯嗯", "agent", 5.0, 5.5, "filler", 0.5)],
+                        [])
+    roles.ensure_user(store, INSPECTOR)
+    return recording_id
+
+
+def _scorecard(store: Store, recording_id: str, greeting: float, comment: str) -> object:
+    rubric = default_rubrics()[0]
+    return build_evaluation(rubric, store.recording(recording_id), INSPECTOR,
+                            {"greeting": ItemScore("greeting", greeting, comment=comment)})
+
+
+def test_a_draft_is_not_coached_on(store: Store) -> None:
+    draft = lifecycle.save(store, _scorecard(store, _call_with_flag(store), 1.0, "草稿"), INSPECTOR)
+    assert draft.status == DRAFT
+
+    assert agents(store) == []
+    assert moments_for_agent(store, {r.id: r for r in default_rubrics()}, "A2001") == []
+
+
+def test_a_correction_in_draft_leaves_the_released_scores_in_coaching(store: Store, tmp_path: Path) -> None:
+    rubrics = {r.id: r for r in default_rubrics()}
+    recording_id = _call_with_flag(store)
+    released = lifecycle.save_and_submit(store, _scorecard(store, recording_id, 1.0, "未报工号"), INSPECTOR)
+    draft = lifecycle.save(store, _scorecard(store, recording_id, 3.0, "复核中"), INSPECTOR)
+    assert (draft.version, draft.status) == (2, DRAFT)
+
+    moments = moments_for_agent(store, rubrics, "A2001")
+
+    assert agents(store) == ["A2001"]
+    assert sorted((m.category, m.item, m.deduction, m.text) for m in moments) == [
+        ("deducted", "greeting", 2.0, "未报工号"), ("filler", "filler", 0.5, "嗯嗯")]
+    deducted = [m for m in moments if m.category == "deducted"]  # no clip: the fake recording has no audio
+    page = export_pack(store, CoachingSession("A2001", "coach", deducted), tmp_path / "p.html").read_text("utf-8")
+    assert f"{released.total:g} / {released.max_total:g}" in page and f"{draft.total:g} / " not in page
+
+    lifecycle.submit(store, draft.id, INSPECTOR)
+
+    assert [m.category for m in moments_for_agent(store, rubrics, "A2001")] == ["filler"]

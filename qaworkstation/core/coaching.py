@@ -3,16 +3,19 @@
 A coach picks an agent and sees every flagged moment and deducted item across their scored calls; a session
 records a note per moment, an action plan, a follow-up date and the agent's acknowledgement. Sessions live in
 the library (``coaching_sessions``, migration 6 of :mod:`store`) so follow-ups show up when due.
+
+Coaching works from released scores only: an agent is coached on what was submitted to them, never on a draft
+the inspector may still change. A call whose latest version is a draft is shown as last released.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from .domain import Rubric
+from .domain import DRAFT, Evaluation, Rubric
 from .store import Store, new_id, now_iso
 
 
@@ -51,17 +54,32 @@ class CoachingSession:
     updated_at: str = ""
 
 
+def released_evaluations(store: Store, recording_id: str = "") -> list[Evaluation]:
+    """The latest released version of each evaluation in the library (of one call, if given), oldest change
+    first. Only the latest version can be a draft, so the one before it is the last release; a draft of
+    version 1 was never released and is left out."""
+    released = []
+    for evaluation in store.evaluations(recording_id=recording_id):
+        if evaluation.status != DRAFT:
+            released.append(evaluation)
+        elif evaluation.version > 1:
+            previous = store.evaluation_version(evaluation.id, evaluation.version - 1)
+            released.append(replace(previous, flags=evaluation.flags))  # the call's flags, as evaluations() adds
+    return sorted(released, key=lambda ev: ev.updated_at)
+
+
 def agents(store: Store) -> list[str]:
+    """The agents with at least one released evaluation to be coached on."""
     rows = store.db.query("SELECT DISTINCT r.agent FROM recordings r JOIN evaluations e ON e.recording_id = r.id "
-                          "WHERE r.agent != '' ORDER BY r.agent")
+                          "WHERE r.agent != '' AND e.status != ? ORDER BY r.agent", (DRAFT,))
     return [row["agent"] for row in rows]
 
 
 def moments_for_agent(store: Store, rubrics: dict[str, Rubric], agent: str, date_from: str = "", date_to: str = "",
                       categories: set[str] | None = None, severities: set[str] | None = None) -> list[Moment]:
-    """Flagged moments and deducted items across the agent's scored calls, oldest call first."""
+    """Flagged moments and deducted items across the agent's released evaluations, oldest call first."""
     found: list[Moment] = []
-    for evaluation in store.evaluations():
+    for evaluation in released_evaluations(store):
         if evaluation.agent != agent or not _in_period(evaluation.call_time, date_from, date_to):
             continue
         rubric = rubrics.get(evaluation.rubric_id)

@@ -17,7 +17,7 @@ import numpy as np
 import soundfile as sf
 
 from .atomic import atomic_write_text
-from .coaching import CoachingSession, Moment
+from .coaching import CoachingSession, Moment, released_evaluations
 from .domain import Segment
 from .redact import mute_spans, redact_segments, redact_text
 from .store import Store
@@ -83,7 +83,8 @@ def _moment_html(store: Store, moment: Moment, text_filter: TextFilter, clip_fil
 
 
 def _score_line(store: Store, recording_id: str) -> str:
-    evaluations = store.evaluations(recording_id=recording_id)
+    """The call's latest released score: the agent is shown what was submitted to them, never a draft."""
+    evaluations = released_evaluations(store, recording_id)
     if not evaluations:
         return ""
     latest = evaluations[-1]
