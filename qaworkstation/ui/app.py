@@ -7,7 +7,7 @@ import traceback
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QLocale, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ..core.analysis import RubricLibrary
@@ -20,12 +20,17 @@ TRANSLATIONS_DIR = Path(__file__).resolve().parents[2] / "resources" / "i18n"
 
 
 def install_translator(app: QApplication, locale: QLocale | None = None) -> QTranslator | None:
-    """Load the UI translation for the locale (Simplified Chinese or the English source strings)."""
+    """Load the UI translation for the locale (Simplified Chinese or the English source strings), and Qt's own
+    for the same locale so that standard buttons (OK, Cancel) and dialogs speak the same language."""
+    locale = locale or QLocale.system()
     translator = QTranslator(app)
-    if translator.load(locale or QLocale.system(), "qaws", "_", str(TRANSLATIONS_DIR)):
-        app.installTranslator(translator)
-        return translator
-    return None
+    if not translator.load(locale, "qaws", "_", str(TRANSLATIONS_DIR)):
+        return None
+    app.installTranslator(translator)
+    qt_own = QTranslator(app)
+    if qt_own.load(locale, "qtbase", "_", QLibraryInfo.path(QLibraryInfo.TranslationsPath)):
+        app.installTranslator(qt_own)
+    return translator
 
 
 def _excepthook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:

@@ -1074,148 +1074,158 @@
         <translation>保持识别原样</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="119"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="118"/>
+        <source>Inspector</source>
+        <translation>质检员</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="120"/>
         <source>Inspector id</source>
         <translation>质检员工号</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="120"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="121"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="121"/>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="222"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="122"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="227"/>
         <source>Team shared folder</source>
         <translation>班组共享文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="122"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="123"/>
+        <source>Transcription</source>
+        <translation>语音转写</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="125"/>
         <source>Speech model</source>
         <translation>语音模型</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="123"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="126"/>
         <source>Compute type</source>
         <translation>计算精度</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="124"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="127"/>
         <source>Channels decoded at once</source>
         <translation>同时转写的声道数</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="125"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="128"/>
         <source>Threads per channel</source>
         <translation>每声道线程数</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="126"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="129"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="127"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="130"/>
         <source>Chinese script</source>
         <translation>中文字形</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="141"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="146"/>
         <source>This computer, in the app</source>
         <translation>本机（应用内）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="142"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="147"/>
         <source>Worker processes on this computer (Dask)</source>
         <translation>本机的多个工作进程（Dask）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="143"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="148"/>
         <source>A Dask cluster</source>
         <translation>Dask 集群</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="147"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="152"/>
         <source>auto, 0 (no limit) or a size such as 6GB</source>
         <translation>auto、0（不限）或容量，如 6GB</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="150"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="155"/>
         <source>Sent from this computer</source>
         <translation>由本机发送</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="151"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="156"/>
         <source>Read from a shared folder</source>
         <translation>从共享文件夹读取</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="153"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="158"/>
         <source>/srv/calls=/mnt/calls; …</source>
         <translation>/srv/calls=/mnt/calls; …</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="154"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="159"/>
         <source>This computer&apos;s folder = the same folder as the workers see it</source>
         <translation>本机文件夹 = 工作节点看到的同一文件夹路径</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="155"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="160"/>
         <source>Where calls are analysed</source>
         <translation>通话分析在哪里运行</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="157"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="162"/>
         <source>Run on</source>
         <translation>运行于</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="158"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="163"/>
         <source>Worker processes</source>
         <translation>工作进程数</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="159"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="164"/>
         <source>Threads per worker</source>
         <translation>每进程线程数</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="160"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="165"/>
         <source>Memory limit per worker</source>
         <translation>每进程内存上限</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="161"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="166"/>
         <source>Scheduler address</source>
         <translation>调度器地址</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="162"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="167"/>
         <source>Workers get the audio</source>
         <translation>工作节点获取音频方式</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="163"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="168"/>
         <source>Path mapping</source>
         <translation>路径映射</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="184"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="189"/>
         <source>Memory limit per worker: auto, 0 (no limit) or a size such as 6GB</source>
         <translation>每进程内存上限：填写 auto、0（不限）或容量，如 6GB</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="189"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="194"/>
         <source>Scheduler address: expected tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786</source>
         <translation>调度器地址：应为 tcp://主机:端口，例如 tcp://10.0.0.5:8786</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="192"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="197"/>
         <source>Path mapping: where the workers see this computer&apos;s call folder, as LOCAL=REMOTE, e.g. /srv/calls=/mnt/calls</source>
         <translation>路径映射：工作节点看到的本机录音文件夹路径，格式为 本机路径=远程路径，例如 /srv/calls=/mnt/calls</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="227"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="232"/>
         <source>Folder with a CTranslate2 Whisper model</source>
         <translation>CTranslate2 Whisper 模型所在文件夹</translation>
     </message>
