@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QMessageBox
+
 from qaworkstation.core.analysis import analyse_recording
 from qaworkstation.core.decisions import REJECTED, record_decision
 from qaworkstation.core.importer import import_paths
+from qaworkstation.ui.main_window import MainWindow
 from qaworkstation.ui.rule_workbench import RuleWorkbench
 
 
@@ -32,3 +37,25 @@ def test_editing_a_rule_shows_its_hits_and_past_rejections(qtbot, store, transcr
     qtbot.waitUntil(lambda: bool(bench.hits) and all(h.flag.phrase == "请问" for h in bench.hits), timeout=20000)
     assert ids[1] in {hit.recording_id for hit in bench.hits}
     bench.close()
+
+
+def test_a_hit_opens_its_call_and_plays_the_moment_from_the_lead_in(qtbot, store, transcriber, rubrics,  # noqa: ANN001
+                                                                    calls_copy: Path, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The seek must survive the opening of the call, which happens after the hit is chosen (off the GUI
+    thread) and used to reset the player to the start."""
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: None)
+    ids = import_paths(store, [calls_copy / "zh_good_delivery.wav", calls_copy / "zh_forbidden_no_closing.wav"]
+                       ).recording_ids
+    results = [analyse_recording(store, transcriber, rubrics, i) for i in ids]
+    late = max((f for f in results[1].flags if f.category == "forbidden"), key=lambda f: f.start)
+    assert late.start > 5.0  # a moment well inside the call, so the start of the call cannot pass for it
+    window = MainWindow(store, transcriber, rubrics, QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat))
+    qtbot.addWidget(window)
+    window.open_recording(ids[0])
+    qtbot.waitUntil(lambda: window.call is not None and window.call.recording["id"] == ids[0], timeout=10000)
+    window._open_hit(ids[1], late.start)
+    qtbot.waitUntil(lambda: window.call.recording["id"] == ids[1] and window.playback.playing, timeout=20000)
+    lead_in = window.player.lead_in_box.value()
+    assert late.start - lead_in - 0.05 <= window.playback.position <= late.start + 1.0
+    window.close()

@@ -244,10 +244,13 @@ class MainWindow(QMainWindow):
 
     # opening a call ---------------------------------------------------------------------------------------
 
-    def open_recording(self, recording_id: str) -> None:
+    def open_recording(self, recording_id: str, play_at: float | None = None) -> None:
+        """Load the call off the GUI thread; ``play_at`` plays a moment once the call is shown (a seek made
+        before that would be undone by the opening)."""
         inspector = self.inspector
         self.runner.db(lambda: WorkQueue(self.store).prioritise(recording_id))
-        self.runner.db(lambda: self._load_call(recording_id, inspector), self._show_call, self.show_error)
+        self.runner.db(lambda: self._load_call(recording_id, inspector),
+                       lambda call: self._show_call(call, play_at), self.show_error)
 
     def _load_call(self, recording_id: str, inspector: str) -> OpenCall:
         recording = self.store.recording(recording_id)
@@ -274,7 +277,7 @@ class MainWindow(QMainWindow):
             call.items = suggested_scores(rubric, call.flags, call.checks)
         return call
 
-    def _show_call(self, call: OpenCall) -> None:
+    def _show_call(self, call: OpenCall, play_at: float | None = None) -> None:
         self.call = call
         recording = call.recording
         self.call_label.setText(" · ".join(x for x in (recording["agent"], recording["team"],
@@ -284,6 +287,8 @@ class MainWindow(QMainWindow):
         self.player.set_segments(call.segments)
         self.player.set_flags(call.flags)
         self.transcript.set_transcript(call.segments, call.flags)
+        if play_at is not None:
+            self.player.play_moment(play_at)
         self.scorecard.set_rubric(call.rubric)
         self.scorecard.set_scores(call.items, call.comment, suggestions(call.rubric, call.flags, call.checks))
         self.scorecard.set_history(call.versions)
@@ -394,8 +399,7 @@ class MainWindow(QMainWindow):
 
     def _open_hit(self, recording_id: str, seconds: float) -> None:
         self.library.select(recording_id)
-        self.open_recording(recording_id)
-        self.player.seek(seconds)
+        self.open_recording(recording_id, play_at=seconds)
 
     def choose_sample(self) -> None:
         dialog = SamplingDialog(self.store, self.runner, self)

@@ -284,9 +284,12 @@ class PlayerPanel(QWidget):
         self.seek(self.playback.position + seconds)
 
     def jump_to_flag(self, flag: Flag) -> None:
-        """Play ``flag`` from the lead-in before it, so the moment is heard with what led up to it."""
         self._last_flag = flag
-        self.seek_and_play(max(flag.start - self.lead_in_box.value(), 0.0))
+        self.play_moment(flag.start)
+
+    def play_moment(self, seconds: float) -> None:
+        """Play from the lead-in before ``seconds``, so the moment is heard with what led up to it."""
+        self.seek_and_play(max(seconds - self.lead_in_box.value(), 0.0))
 
     def next_flag(self) -> None:
         current = self._flag_in_play()
