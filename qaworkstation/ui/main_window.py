@@ -28,6 +28,7 @@ from ..core.sync import SyncResult, sync_evaluations
 from ..core.transcribe import Transcriber
 from ..core.work_queue import OPENED_PRIORITY, QueueStatus, WorkQueue
 from .dispute_dialog import DisputeDialog, ResolveDialog
+from .import_problems import problem_lines
 from .library_view import LibraryView
 from .scorecard_view import ScorecardView, status_name
 from .format import clock
@@ -235,9 +236,11 @@ class MainWindow(QMainWindow):
     def _on_imported(self, report: ImportReport) -> None:
         message = self.tr("Imported {0}, already in library {1}, failed {2}").format(
             len(report.imported), len(report.duplicates), len(report.errors))
+        if report.ignored:
+            message += self.tr("; {0} files that are not recordings ignored").format(len(report.ignored))
         self.statusBar().showMessage(message, 10000)
         if report.errors:
-            details = "\n".join(reason for _path, reason in report.errors)
+            details = "\n".join(problem_lines(report))
             QMessageBox.warning(self, self.tr("Some files could not be imported"), f"{message}\n\n{details}")
         self.refresh_library()
         self.enqueue(report.recording_ids)

@@ -148,6 +148,109 @@
     </message>
 </context>
 <context>
+    <name>ImportProblems</name>
+    <message>
+        <location filename="../../qaworkstation/ui/import_problems.py" line="20"/>
+        <source>no such file</source>
+        <translation>文件不存在</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/import_problems.py" line="21"/>
+        <source>file name is not UTF-8</source>
+        <translation>文件名不是 UTF-8 编码</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/import_problems.py" line="22"/>
+        <source>not a regular file</source>
+        <translation>不是普通文件</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/import_problems.py" line="23"/>
+        <source>symbolic link loop</source>
+        <translation>符号链接循环</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/import_problems.py" line="24"/>
+        <source>broken symbolic link</source>
+        <translation>符号链接已失效</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/import_problems.py" line="25"/>
+        <source>permission denied</source>
+        <translation>没有读取权限</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/import_problems.py" line="26"/>
+        <source>read error</source>
+        <translation>读取出错</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/import_problems.py" line="27"/>
+        <source>empty file</source>
+        <translation>空文件</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/import_problems.py" line="28"/>
+        <source>too large</source>
+        <translation>文件过大</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/import_problems.py" line="29"/>
+        <source>not an audio file</source>
+        <translation>不是音频文件</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/import_problems.py" line="30"/>
+        <source>unsupported format</source>
+        <translation>不支持的格式</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/import_problems.py" line="31"/>
+        <source>damaged header</source>
+        <translation>文件头损坏</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/import_problems.py" line="32"/>
+        <source>truncated</source>
+        <translation>文件不完整（被截断）</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/import_problems.py" line="33"/>
+        <source>damaged audio</source>
+        <translation>音频已损坏</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/import_problems.py" line="34"/>
+        <source>no audio</source>
+        <translation>没有音频内容</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/import_problems.py" line="35"/>
+        <source>too many channels</source>
+        <translation>声道过多</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/import_problems.py" line="36"/>
+        <source>impossible sample rate</source>
+        <translation>采样率无效</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/import_problems.py" line="37"/>
+        <source>decoder crashed</source>
+        <translation>解码器崩溃</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/import_problems.py" line="38"/>
+        <source>timed out</source>
+        <translation>解码超时</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/import_problems.py" line="39"/>
+        <source>invalid metadata</source>
+        <translation>元数据无效</translation>
+    </message>
+</context>
+<context>
     <name>LibraryView</name>
     <message>
         <location filename="../../qaworkstation/ui/library_view.py" line="43"/>
@@ -240,219 +343,224 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="81"/>
-        <location filename="../../qaworkstation/ui/main_window.py" line="661"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="82"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="668"/>
         <source>QA Workstation</source>
         <translation>质检工作台</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="88"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="89"/>
         <source>No audio output — playback runs silently</source>
         <translation>无音频输出设备——静音播放</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="133"/>
-        <location filename="../../qaworkstation/ui/main_window.py" line="328"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="134"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="336"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="135"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="136"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="145"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="146"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="149"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="150"/>
         <source>Import files…</source>
         <translation>导入文件…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="150"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="151"/>
         <source>Import folder…</source>
         <translation>导入文件夹…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="153"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="154"/>
         <source>Sync to shared folder</source>
         <translation>同步到共享文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="179"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="180"/>
         <source>Team shared folder</source>
         <translation>班组共享文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="151"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="152"/>
         <source>Analyse all</source>
         <translation>全部分析</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="152"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="153"/>
         <source>Sample…</source>
         <translation>抽样…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="154"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="155"/>
         <source>Coaching…</source>
         <translation>辅导…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="155"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="156"/>
         <source>Team…</source>
         <translation>班组…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="156"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="157"/>
         <source>Rules…</source>
         <translation>规则…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="157"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="158"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="193"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="194"/>
         <source>New transcription settings apply after the queue stops.</source>
         <translation>新的转写设置将在队列停止后生效。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="221"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="222"/>
         <source>Import recordings</source>
         <translation>导入录音</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="222"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="223"/>
         <source>Audio (*.wav *.flac *.mp3 *.ogg *.opus);;All files (*)</source>
         <translation>音频 (*.wav *.flac *.mp3 *.ogg *.opus);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="227"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="228"/>
         <source>Import a folder of recordings</source>
         <translation>导入录音文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="232"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="233"/>
         <source>Importing…</source>
         <translation>正在导入…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="236"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="237"/>
         <source>Imported {0}, already in library {1}, failed {2}</source>
         <translation>已导入 {0}，已存在 {1}，失败 {2}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="241"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="240"/>
+        <source>; {0} files that are not recordings ignored</source>
+        <translation>；已忽略 {0} 个非录音文件</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="244"/>
         <source>Some files could not be imported</source>
         <translation>部分文件无法导入</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="298"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="306"/>
         <source>Unsaved changes restored from the draft.</source>
         <translation>已从草稿恢复未保存的修改。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="300"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="308"/>
         <source>Saved {0} by {1}.</source>
         <translation>已于 {0} 由 {1} 保存。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="303"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="311"/>
         <source>Not scored yet — suggestions from the rules are pre-filled.</source>
         <translation>尚未评分——已按规则预填建议扣分。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="328"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="336"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="338"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="346"/>
         <source>Paused, {0} calls waiting</source>
         <translation>已暂停，{0} 通待分析</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="344"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="352"/>
         <source>, about {0} left</source>
         <translation>，约剩 {0}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="345"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="353"/>
         <source>Analysed {0} of {1}{2} {3}</source>
         <translation>已分析 {0}/{1}{2} {3}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="349"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="357"/>
         <source>Connecting to the Dask scheduler at {0}…</source>
         <translation>正在连接 Dask 调度器 {0}…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="350"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="358"/>
         <source>Starting {0} worker processes and loading the model in each…</source>
         <translation>正在启动 {0} 个工作进程并在每个进程中加载模型…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="356"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="364"/>
         <source>&lt;a href=&quot;{0}&quot;&gt;Dask dashboard&lt;/a&gt;</source>
         <translation>&lt;a href=&quot;{0}&quot;&gt;Dask 监控面板&lt;/a&gt;</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="370"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="378"/>
         <source>Could not analyse {0}: {1}</source>
         <translation>无法分析 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="421"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="428"/>
         <source>Editing — draft kept automatically.</source>
         <translation>编辑中——草稿已自动保存。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="445"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="452"/>
         <source>Evaluation saved: {0} / {1}</source>
         <translation>评分已保存：{0} / {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="472"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="479"/>
         <source>{0} · version {1}</source>
         <translation>{0} · 第 {1} 版</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="474"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="481"/>
         <source>Saving starts version {0}.</source>
         <translation>保存将生成第 {0} 版。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="500"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="507"/>
         <source>Version {0} ({1}), saved {2} — read-only. Choose the latest version to edit.</source>
         <translation>第 {0} 版（{1}），保存于 {2}——只读。选择最新版本才能编辑。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="531"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="538"/>
         <source>Dispute recorded.</source>
         <translation>申诉已记录。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="544"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="551"/>
         <source>Ruling recorded.</source>
         <translation>裁定已记录。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="592"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="599"/>
         <source>{0} · {1}</source>
         <translation>{0} · {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="654"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="661"/>
         <source>Sync failed — nothing was lost locally.</source>
         <translation>同步失败——本地数据未丢失。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="655"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="662"/>
         <source>Sync failed</source>
         <translation>同步失败</translation>
     </message>
@@ -461,7 +569,7 @@
     <name>PlayerPanel</name>
     <message>
         <location filename="../../qaworkstation/ui/player_panel.py" line="110"/>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="351"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="354"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
@@ -586,17 +694,17 @@
         <translation>显示或隐藏此列表</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="350"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="353"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="355"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="358"/>
         <source>Loop {0}–{1} (Esc clears)</source>
         <translation>循环 {0}–{1}（Esc 取消）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="357"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="360"/>
         <source>Shift+drag on the waveform to loop a region · ? for keys</source>
         <translation>在波形上 Shift+拖动可循环播放一段 · 按 ? 查看快捷键</translation>
     </message>
