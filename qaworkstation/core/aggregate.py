@@ -38,7 +38,7 @@ import sqlite_utils
 from platformdirs import user_data_dir
 
 from .domain import DRAFT, SUBMITTED, Evaluation, Flag, ItemScore
-from .sqlite_file import SqliteFile, StoreError
+from .sqlite_file import SqliteFile, StoreError, filter_clause
 from .store import now_iso
 # The share's format has one reader: sync's own parsers, so a journal means the same thing everywhere.
 from .encryption import DecryptionError
@@ -247,18 +247,8 @@ class TeamDatabase(SqliteFile):
                     inspector: str = "", rubric_id: str = "") -> list[Evaluation]:
         """Merged evaluations, items and flags included; ``day_from`` inclusive, ``day_to`` exclusive
         (``YYYY-MM-DD``, see :func:`evaluation_day`), ordered by day and call time."""
-        where, params = ["1 = 1"], {}
-        for column, value in (("team", team), ("agent", agent), ("inspector", inspector), ("rubric_id", rubric_id)):
-            if value:
-                where.append(f"{column} = :{column}")
-                params[column] = value
-        if day_from:
-            where.append("day >= :day_from")
-            params["day_from"] = day_from
-        if day_to:
-            where.append("day < :day_to")
-            params["day_to"] = day_to
-        condition = " AND ".join(where)
+        condition, params = filter_clause({"team": team, "agent": agent, "inspector": inspector,
+                                           "rubric_id": rubric_id}, "day", day_from, day_to)
         rows = self._rows(f"SELECT * FROM evaluations WHERE {condition} ORDER BY day, call_time, id", params)
         items = self._children("item_scores", condition, params)
         flags = self._children("flags", condition, params)

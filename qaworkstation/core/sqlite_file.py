@@ -189,6 +189,27 @@ def refuse_network_path(path: Path, noun: str) -> None:
 # ------------------------------------------------------------------------------------------ base class
 
 
+def filter_clause(equal: Mapping[str, str], span_column: str = "", span_from: str = "",
+                  span_to: str = "") -> tuple[str, dict[str, str]]:
+    """A WHERE condition and its parameters for a list's filters: each non-empty ``equal`` value must match its
+    column, and ``span_column`` must lie in ``[span_from, span_to)`` (either end may be open).
+
+    Half-open, so consecutive periods (a week, the next week) never count a row twice. Column names come from
+    the caller's code, never from input; values are always parameters.
+    """
+    where, params = ["1 = 1"], {}
+    for column, value in equal.items():
+        if value:
+            name = column.rpartition(".")[2]
+            where.append(f"{column} = :{name}")
+            params[name] = value
+    for bound, operator, value in (("span_from", ">=", span_from), ("span_to", "<", span_to)):
+        if value:
+            where.append(f"{span_column} {operator} :{bound}")
+            params[bound] = value
+    return " AND ".join(where), params
+
+
 class SqliteFile:
     """A local SQLite file behind sqlite-utils: WAL, foreign keys, recorded migrations, one lock.
 

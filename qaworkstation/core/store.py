@@ -21,7 +21,7 @@ from platformdirs import user_data_dir
 
 from . import audit
 from .domain import DRAFT, FINAL, Check, Dispute, Evaluation, Flag, ItemScore, Segment, Word
-from .sqlite_file import SqliteFile, StoreError
+from .sqlite_file import SqliteFile, StoreError, filter_clause
 
 DB_ENV = "QAWS_DB"
 
@@ -313,23 +313,15 @@ class Store(SqliteFile):
     def list_recordings(self, agent: str = "", team: str = "", status: str = "", date_from: str = "",
                         date_to: str = "", rubric_id: str = "") -> list[dict[str, Any]]:
         """Library rows with their flag count (for one rubric, or whichever analysed each call); riskiest first."""
-        where, params = ["1 = 1"], {"rubric": rubric_id}
-        for column, value in (("agent", agent), ("team", team), ("status", status)):
-            if value:
-                where.append(f"r.{column} = :{column}")
-                params[column] = value
-        if date_from:
-            where.append("r.call_time >= :date_from")
-            params["date_from"] = date_from
-        if date_to:
-            where.append("r.call_time < :date_to")
-            params["date_to"] = date_to
+        condition, params = filter_clause({"r.agent": agent, "r.team": team, "r.status": status}, "r.call_time",
+                                          date_from, date_to)
+        params["rubric"] = rubric_id
         sql = f"""
             SELECT r.*, COUNT(f.id) AS flag_count,
                    (SELECT COUNT(DISTINCT e.id) FROM evaluations e WHERE e.recording_id = r.id) AS evaluation_count
             FROM recordings r LEFT JOIN flags f ON f.recording_id = r.id AND (:rubric = '' OR f.rubric_id = :rubric)
                  AND f.deduction > 0
-            WHERE {' AND '.join(where)}
+            WHERE {condition}
             GROUP BY r.id ORDER BY r.risk DESC, flag_count DESC, r.call_time DESC, r.file_name
         """
         return self._rows(sql, params)
@@ -502,13 +494,10 @@ class Store(SqliteFile):
 
     def evaluations(self, recording_id: str = "", rubric_id: str = "", inspector: str = "") -> list[Evaluation]:
         """The latest version of every matching evaluation, with its disputes and the call's rule flags."""
-        where, params = [_LATEST_VERSION], []
-        for column, value in (("e.recording_id", recording_id), ("e.rubric_id", rubric_id),
-                              ("e.inspector", inspector)):
-            if value:
-                where.append(f"{column} = ?")
-                params.append(value)
-        rows = self._rows(f"{_SELECT_EVALUATIONS} WHERE {' AND '.join(where)} ORDER BY e.updated_at", tuple(params))
+        condition, params = filter_clause({"e.recording_id": recording_id, "e.rubric_id": rubric_id,
+                                           "e.inspector": inspector})
+        rows = self._rows(f"{_SELECT_EVALUATIONS} WHERE {_LATEST_VERSION} AND {condition} ORDER BY e.updated_at",
+                          params)
         evaluations = [self._evaluation(row) for row in rows]
         for evaluation in evaluations:  # carried along by sync so team reports can rank flags
             evaluation.flags = self.flags(evaluation.recording_id, evaluation.rubric_id)
