@@ -121,3 +121,16 @@ def test_window_runs_the_queue_on_local_dask_workers_with_the_dashboard_shown(
     flagged = store.db.execute("SELECT DISTINCT f.category FROM flags f JOIN recordings r ON r.id = f.recording_id "
                                "WHERE r.file_name = 'zh_forbidden_no_closing.wav'").fetchall()
     assert ("forbidden",) in flagged
+
+
+def test_an_unreachable_scheduler_stops_the_queue_with_a_message_and_keeps_the_calls(
+        qtbot, window: MainWindow, store, calls_copy: Path) -> None:  # noqa: ANN001
+    window.queue.cluster = ClusterSettings(scheduler="tcp://127.0.0.1:9", send_audio=True, connect_timeout_s=2)
+    ids = import_paths(store, [calls_copy / "en_rude_mono.wav"]).recording_ids
+    window.enqueue(ids)
+    qtbot.waitUntil(lambda: window.queue.running, timeout=10000)
+    qtbot.waitUntil(lambda: not window.queue.running, timeout=60000)
+    message = window.statusBar().currentMessage()
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in message and "queued" in message
+    assert WorkQueue(store).counts() == {"queued": 1}
+    assert store.recording(ids[0])["status"] != "error"

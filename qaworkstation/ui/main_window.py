@@ -375,7 +375,12 @@ class MainWindow(QMainWindow):
             self.open_recording(recording_id)
 
     def _on_analysis_failed(self, file_name: str, message: str) -> None:
-        self.statusBar().showMessage(self.tr("Could not analyse {0}: {1}").format(file_name, message), 15000)
+        """One call failed (named), or the queue itself stopped (no name: e.g. the cluster cannot be reached)."""
+        if file_name:
+            self.statusBar().showMessage(self.tr("Could not analyse {0}: {1}").format(file_name, message), 15000)
+        else:
+            self.statusBar().showMessage(self.tr("Analysis stopped: {0}. The calls stay queued.").format(message),
+                                         30000)
 
     def open_coaching(self) -> None:
         if not self._allowed(roles.COACH_AGENTS, "coaching window"):

@@ -344,7 +344,7 @@
     <name>MainWindow</name>
     <message>
         <location filename="../../qaworkstation/ui/main_window.py" line="82"/>
-        <location filename="../../qaworkstation/ui/main_window.py" line="668"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="673"/>
         <source>QA Workstation</source>
         <translation>质检工作台</translation>
     </message>
@@ -510,57 +510,62 @@
         <translation>&lt;a href=&quot;{0}&quot;&gt;Dask 监控面板&lt;/a&gt;</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="378"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="380"/>
         <source>Could not analyse {0}: {1}</source>
         <translation>无法分析 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="428"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="382"/>
+        <source>Analysis stopped: {0}. The calls stay queued.</source>
+        <translation>分析已停止：{0}。通话仍在队列中。</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="433"/>
         <source>Editing — draft kept automatically.</source>
         <translation>编辑中——草稿已自动保存。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="452"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="457"/>
         <source>Evaluation saved: {0} / {1}</source>
         <translation>评分已保存：{0} / {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="479"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="484"/>
         <source>{0} · version {1}</source>
         <translation>{0} · 第 {1} 版</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="481"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="486"/>
         <source>Saving starts version {0}.</source>
         <translation>保存将生成第 {0} 版。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="507"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="512"/>
         <source>Version {0} ({1}), saved {2} — read-only. Choose the latest version to edit.</source>
         <translation>第 {0} 版（{1}），保存于 {2}——只读。选择最新版本才能编辑。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="538"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="543"/>
         <source>Dispute recorded.</source>
         <translation>申诉已记录。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="551"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="556"/>
         <source>Ruling recorded.</source>
         <translation>裁定已记录。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="599"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="604"/>
         <source>{0} · {1}</source>
         <translation>{0} · {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="661"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="666"/>
         <source>Sync failed — nothing was lost locally.</source>
         <translation>同步失败——本地数据未丢失。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="662"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="667"/>
         <source>Sync failed</source>
         <translation>同步失败</translation>
     </message>
