@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 
+from qaworkstation.core import lifecycle, roles
 from qaworkstation.core.analysis import analyse_recording
 from qaworkstation.core.coaching import sessions_for_agent
 from qaworkstation.core.importer import import_paths
@@ -21,8 +22,10 @@ def scored(store, transcriber, rubrics, calls_copy: Path) -> str:
     recording_id = import_paths(store, [calls_copy / "zh_forbidden_no_closing.wav"]).recording_ids[0]
     result = analyse_recording(store, transcriber, rubrics, recording_id)
     rubric = rubrics.by_id(result.rubric_id)
-    store.save_evaluation(build_evaluation(rubric, store.recording(recording_id), "质检员01",
-                                           suggested_scores(rubric, result.flags, result.checks)))
+    roles.ensure_user(store, "质检员01")  # the library's first user: allowed to score and submit
+    lifecycle.save_and_submit(store, build_evaluation(rubric, store.recording(recording_id), "质检员01",
+                                                      suggested_scores(rubric, result.flags, result.checks)),
+                              "质检员01")  # coaching works from released scores only
     return recording_id
 
 

@@ -23,7 +23,7 @@ import pytest
 
 from qaworkstation.core import keys, sqlite_file
 from qaworkstation.core.aggregate import TeamDatabase
-from qaworkstation.core.domain import Evaluation, ItemScore
+from qaworkstation.core.domain import SUBMITTED, Evaluation, ItemScore
 from qaworkstation.core.sqlite_file import database_errors, network_location, open_connection
 from qaworkstation.core.store import Store, StoreError
 from qaworkstation.core.sync import MANIFEST_NAME, read_synced_evaluations, sync_evaluations
@@ -290,9 +290,11 @@ def _fail_nth_disk_operation(monkeypatch: pytest.MonkeyPatch, fail_at: int) -> N
 
 
 def _shared(number: int) -> Evaluation:
+    """Submitted, because only released versions reach the share: a draft would leave nothing to write."""
     return Evaluation(id=f"ev-{number}", recording_id=f"rec-{number}", rubric_id="r", inspector="ins",
                       items={"a": ItemScore("a", 2.0)}, total=2.0, max_total=5.0, passed=True,
-                      created_at=f"2024-05-01T09:00:0{number}Z", updated_at=f"2024-05-01T09:00:0{number}Z")
+                      created_at=f"2024-05-01T09:00:0{number}Z", updated_at=f"2024-05-01T09:00:0{number}Z",
+                      status=SUBMITTED)
 
 
 def _published(folder: Path) -> dict[str, bytes]:

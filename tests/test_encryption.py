@@ -16,9 +16,9 @@ import sqlite_utils
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
-from qaworkstation.core import encryption, keys
+from qaworkstation.core import encryption, keys, lifecycle, roles
 from qaworkstation.core.aggregate import TeamDatabase, TeamDatabaseError, aggregate
-from qaworkstation.core.domain import Evaluation, Flag, ItemScore, Segment, Word
+from qaworkstation.core.domain import SUBMITTED, Evaluation, Flag, ItemScore, Segment, Word
 from qaworkstation.core.encryption import CHUNK_SIZE, HEADER_SIZE, DecryptionError, decrypt_bytes, encrypt_bytes
 from qaworkstation.core.sqlite_file import encrypt_database, open_connection
 from qaworkstation.core.store import SCHEMA_VERSION, Store, StoreError
@@ -80,10 +80,11 @@ def _evaluation(recording_id: str, comment: str = "ok", rubric_id: str = "r") ->
 
 
 def _shared_evaluation(number: int) -> Evaluation:
+    """Submitted, because only released versions reach the share."""
     return Evaluation(id=f"ev-{number}", recording_id=f"rec-{number}", rubric_id="r", inspector="张三",
                       items={"a": ItemScore("a", 2.0)}, comment="语气友好", total=2.0, max_total=5.0, passed=True,
                       created_at=f"2024-05-01T09:00:0{number}Z", updated_at=f"2024-05-01T09:00:0{number}Z",
-                      agent="王小明", team="一组", call_time="2024-04-30T15:20:00")
+                      agent="王小明", team="一组", call_time="2024-04-30T15:20:00", status=SUBMITTED)
 
 
 # ------------------------------------------------------------------------------------- streaming AEAD
@@ -395,13 +396,16 @@ def test_aggregation_decrypts_with_the_team_key_and_retries_after_a_wrong_one(sh
 
 
 def _plant_canary(store: Store) -> None:
+    """The canary in the transcript, the flags, the draft and a submitted evaluation's comment: submitted, so
+    that sync publishes it and the share has something to leak."""
+    roles.ensure_user(store, "ins")  # the library's first user: allowed to score and submit
     recording_id = _recording(store)
     text = f"我的手机号是{CANARY_PHONE}，身份证号{CANARY_ID}"
     words = [Word(0.0, 1.0, CANARY_PHONE, 0.9), Word(1.0, 2.0, CANARY_ID, 0.9)]
     store.save_transcript(recording_id, "k", "m", {}, "zh", [Segment("customer", 0.0, 2.0, text, words, "zh")])
     store.save_analysis(recording_id, "r", [Flag("pii", CANARY_PHONE, text, "customer", 0.0, 2.0, None)], [])
     store.save_draft(recording_id, "r", "ins", {"comment": text})
-    store.save_evaluation(_evaluation(recording_id, comment=text))
+    lifecycle.save_and_submit(store, _evaluation(recording_id, comment=text), "ins")
 
 
 def _canary_hits(folders: list[Path]) -> dict[str, int]:
@@ -426,6 +430,8 @@ def test_canary_never_appears_in_the_files_when_encryption_is_on(tmp_path: Path,
     _plant_canary(store)
     assert (library / "library.sqlite3-wal").stat().st_size > 0  # the rows are still in the WAL
     assert sync_evaluations(share, "ins", store.evaluations(), key=team_key).ok
+    published, problems = read_synced_evaluations(share, key=team_key)  # the canary went out, sealed or not
+    assert problems == [] and [CANARY_PHONE in ev.comment for ev in published] == [True]
     store.backup(backups / "library-backup.sqlite3")
     while_open = _canary_hits([library, share, backups])
     files = sorted(p.name for folder in (library, share, backups) for p in folder.rglob("*") if p.is_file())

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
+from qaworkstation.core import lifecycle, roles
 from qaworkstation.core.domain import ItemScore
 from qaworkstation.core.importer import import_paths
 from qaworkstation.core.scorecard import build_evaluation
@@ -15,13 +16,15 @@ from qaworkstation.ui.team_window import TeamWindow
 
 
 def _inspector_scores(tmp_path: Path, calls_copy: Path, rubrics, inspector: str, greeting: float) -> None:
-    """One inspector's own library: the calibration call scored and synced to the share."""
+    """One inspector's own library: the calibration call scored, submitted (a draft stays off the share) and
+    synced to the share."""
     store = Store(tmp_path / f"{inspector}.sqlite3")
     recording_id = import_paths(store, [calls_copy / "zh_good_delivery.wav"]).recording_ids[0]
     recording = store.recording(recording_id)
     rubric = rubrics.for_language("zh")
     items = {"greeting": ItemScore("greeting", greeting, False, "")}
-    store.save_evaluation(build_evaluation(rubric, recording, inspector, items))
+    roles.ensure_user(store, inspector)  # the library's first user: allowed to score and submit
+    lifecycle.save_and_submit(store, build_evaluation(rubric, recording, inspector, items), inspector)
     result = sync_evaluations(tmp_path / "share", inspector, store.evaluations(inspector=inspector))
     assert result.ok, result.message
     store.close()

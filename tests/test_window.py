@@ -1,4 +1,5 @@
-"""The whole inspector loop in the real window: open a call, play and seek, score, save, sync, read back."""
+"""The whole inspector loop in the real window: open a call, play and seek, score, save a draft, submit, sync,
+read back."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
 from qaworkstation.core.analysis import analyse_recording
+from qaworkstation.core.domain import DRAFT, SUBMITTED
 from qaworkstation.core.importer import import_paths
+from qaworkstation.core.sync import MANIFEST_NAME, read_synced_evaluations
 from qaworkstation.ui.main_window import MainWindow
 
 CALL = "zh_insult_escalation.wav"
@@ -71,23 +74,36 @@ def test_inspector_loop_end_to_end(qtbot, window: MainWindow, store, transcriber
                     timeout=5000)
 
     window.save_evaluation()
-    qtbot.waitUntil(lambda: store.evaluation(recording_id, window.call.rubric.id, "质检员01") is not None,
-                    timeout=5000)
+    qtbot.waitUntil(lambda: "1 drafts stay on this computer" in window.statusBar().currentMessage(), timeout=5000)
     saved = store.evaluation(recording_id, window.call.rubric.id, "质检员01")
-    assert saved.items["greeting"].score == 2.0 and saved.items["greeting"].comment == "开头语不完整"
+    assert saved.status == DRAFT and saved.items["greeting"].score == 2.0
+    assert saved.items["greeting"].comment == "开头语不完整"
     assert store.draft(recording_id, window.call.rubric.id, "质检员01") is None
+    folder = share / "质检员01"
+    assert _published(folder) == {} and not list(folder.glob("changes-*"))  # Save keeps the draft private
+    assert read_synced_evaluations(share) == ([], [])
 
-    exported = share / "质检员01" / "evaluations.csv"
-    qtbot.waitUntil(lambda: (share / "质检员01" / "manifest.json").exists(), timeout=5000)
+    window.submit_evaluation()
+    qtbot.waitUntil(lambda: saved.id in _published(folder), timeout=5000)
+    submitted = store.evaluation(recording_id, window.call.rubric.id, "质检员01")
+    assert (submitted.id, submitted.version, submitted.status) == (saved.id, 1, SUBMITTED)
+    exported = folder / "evaluations.csv"
     assert exported.read_bytes().startswith(b"\xef\xbb\xbf")
     with exported.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert len(rows) == 1 and rows[0]["evaluation_id"] == saved.id
-    assert float(rows[0]["total"]) == pytest.approx(saved.total)
-    journal = next((share / "质检员01").glob("changes-*.jsonl"))
+    assert [(row["evaluation_id"], row["status"]) for row in rows] == [(saved.id, SUBMITTED)]
+    assert float(rows[0]["total"]) == pytest.approx(submitted.total)
+    journal = next(folder.glob("changes-*.jsonl"))
     record = json.loads(journal.read_text(encoding="utf-8").splitlines()[0])
-    assert record["id"] == saved.id and record["agent"] == store.recording(recording_id)["agent"]
+    assert (record["id"], record["status"]) == (saved.id, SUBMITTED)
+    assert record["agent"] == store.recording(recording_id)["agent"]
     assert warnings == []
+
+
+def _published(folder: Path) -> dict[str, str]:
+    """What the inspector's manifest, written last by every sync, says is on the share; {} before any sync."""
+    manifest = folder / MANIFEST_NAME
+    return json.loads(manifest.read_text(encoding="utf-8"))["evaluations"] if manifest.exists() else {}
 
 
 def test_draft_survives_reopening(qtbot, window: MainWindow, store, transcriber, rubrics, corpus: Path) -> None:
