@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .core import audit
+from .core import audit, lifecycle
 from .core.analysis import AUTO_RUBRIC, AnalysisResult, RubricLibrary, analyse_recording
 from .core.audio import AUDIO_EXTENSIONS, AudioError
 from .core.cluster_settings import ClusterSettings, parse_path_map
@@ -242,9 +242,10 @@ def _print_result(args: argparse.Namespace, result: AnalysisResult) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    """Publish the inspector's released evaluations; drafts stay in the library. The release behind a draft
+    correction is handed over too, so it reaches the share even if its own submission never did."""
     store = _store(args)
-    evaluations = store.evaluations(inspector=args.inspector)
-    result = sync_evaluations(args.to, args.inspector, evaluations)
+    result = sync_evaluations(args.to, args.inspector, lifecycle.versions_for_sync(store, args.inspector))
     print(result.message if result.ok else f"qaws: {result.message}", file=sys.stdout if result.ok else sys.stderr)
     return 0 if result.ok else EXIT_FAILURE
 

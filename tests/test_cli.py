@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -10,6 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from qaworkstation.core import lifecycle, roles
+from qaworkstation.core.domain import SUBMITTED, Evaluation, ItemScore
+from qaworkstation.core.store import Store
+from qaworkstation.core.sync import read_synced_evaluations
 from qaworkstation.core.textnorm import normalize
 
 CHECKED = ("forbidden", "insult", "greeting", "closing")
@@ -119,3 +124,26 @@ def test_a_shell_glob_over_a_call_folder_ignores_the_files_beside_the_calls(tmp_
 def test_export_writes_to_the_folder_or_explains(tmp_path: Path) -> None:
     done = qaws("export", "--to", str(tmp_path / "missing-share"), db=tmp_path / "x.sqlite3")
     assert done.returncode == 1 and "missing-share" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_export_publishes_a_release_whose_submission_never_reached_the_share(tmp_path: Path) -> None:
+    """Submitted, then corrected as a draft before any sync: the share gets the submitted version, not nothing."""
+    db, share = tmp_path / "library.sqlite3", tmp_path / "share"
+    share.mkdir()
+    store = Store(db)
+    roles.ensure_user(store, "ins")  # the library's first user: allowed to score and submit
+    recording_id, _ = store.add_recording({"sha256": "c" * 64, "path": "/calls/c.wav", "file_name": "c.wav",
+                                           "duration": 30.0, "channels": 2, "samplerate": 8000, "agent": "A1"})
+    card = Evaluation(id="", recording_id=recording_id, rubric_id="r", inspector="ins",
+                      items={"greeting": ItemScore("greeting", 2.0)}, total=2.0, max_total=5.0)
+    v1 = lifecycle.save_and_submit(store, card, "ins")
+    correction = dataclasses.replace(card, id=v1.id, items={"greeting": ItemScore("greeting", 5.0)}, total=5.0)
+    lifecycle.save(store, correction, "ins")
+    store.close()
+
+    done = qaws("--inspector", "ins", "export", "--to", str(share), db=db)
+
+    assert done.returncode == 0, done.stderr
+    assert "Synced 1 evaluations" in done.stdout and "1 drafts stay on this computer" in done.stdout
+    [shared], problems = read_synced_evaluations(share)
+    assert problems == [] and (shared.id, shared.version, shared.status, shared.total) == (v1.id, 1, SUBMITTED, 2.0)

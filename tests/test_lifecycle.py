@@ -3,6 +3,7 @@ every refusal is tried through a raw SQLite connection, as a user with an SQLite
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import sqlite_utils
 
 from qaworkstation.core import audit, lifecycle, roles
 from qaworkstation.core.domain import (DISPUTED, DRAFT, FINAL, REJECTED, RESOLVED, SUBMITTED, UPHELD, Evaluation,
-                                       ItemScore)
+                                       Flag, ItemScore)
 from qaworkstation.core.store import MIGRATIONS, LifecycleError, Store
 
 BOSS, INSPECTOR = "boss", "ins"
@@ -119,6 +120,23 @@ def test_a_final_evaluation_cannot_be_amended(library: Store) -> None:
 def test_unknown_evaluation_is_a_clear_error(library: Store) -> None:
     with pytest.raises(LifecycleError, match="no evaluation nope"):
         lifecycle.submit(library, "nope", INSPECTOR)
+
+
+def test_sync_is_handed_the_release_behind_a_draft_correction(library: Store) -> None:
+    """The release comes from the library, with the call's flags, because its submission may never have
+    reached the share; a first draft has nothing behind it, and other inspectors' evaluations stay out."""
+    first_draft = lifecycle.save(library, scorecard(add_recording(library, "b" * 64)), INSPECTOR)
+    v1 = released(library, 2.0)
+    flags = [Flag("forbidden", "不知道", "我不知道", "agent", 3.0, 4.0, "greeting", 2.0)]
+    library.save_analysis(v1.recording_id, "r", flags, [])
+    v2 = lifecycle.save(library, scorecard(v1.recording_id, 5.0), INSPECTOR)
+    lifecycle.save_and_submit(library, dataclasses.replace(scorecard(v1.recording_id), inspector=BOSS), BOSS)
+
+    handed = lifecycle.versions_for_sync(library, INSPECTOR)
+
+    assert sorted((ev.id, ev.version, ev.status, ev.total) for ev in handed) == sorted([
+        (first_draft.id, 1, DRAFT, 7.0), (v2.id, 2, DRAFT, 8.0), (v1.id, 1, SUBMITTED, 5.0)])
+    assert [ev.flags for ev in handed if ev.id == v1.id] == [flags, flags]
 
 
 # ---------------------------------------------------------------------- the database refuses rewrites

@@ -1,11 +1,11 @@
 """An evaluation's life after scoring: draft → submitted → (disputed → resolved) → final.
 
-Saving keeps a draft, which can still change (it syncs to the share marked as a draft). Submitting releases
-it to the team and the agent, after which its scores never change: a correction is a new version (see
-:meth:`Store.save_evaluation`), and the database's triggers refuse to update or delete a released version
-whatever code tries. An agent may dispute an item of a released version, with a reason; a supervisor rules on
-it (upheld or rejected, with a comment). Once every dispute on the version is ruled it is resolved, and a
-supervisor can finalise it, which closes it for good.
+Saving keeps a draft, which can still change and stays on this workstation (sync publishes released versions
+only). Submitting releases it to the team and the agent, after which its scores never change: a correction is
+a new version (see :meth:`Store.save_evaluation`), and the database's triggers refuse to update or delete a
+released version whatever code tries. An agent may dispute an item of a released version, with a reason; a
+supervisor rules on it (upheld or rejected, with a comment). Once every dispute on the version is ruled it is
+resolved, and a supervisor can finalise it, which closes it for good.
 
 Each step checks the user's role (:mod:`roles`) and is written to the audit log in the same transaction.
 """
@@ -135,6 +135,24 @@ def finalise(store: Store, evaluation_id: str, user: str) -> Evaluation:
         store.set_evaluation_status(evaluation_id, latest.version, FINAL)
         audit.append(db, user, audit.FINALISE, evaluation_id, {"version": latest.version}, role=role)
     return store.evaluation_version(evaluation_id)
+
+
+def versions_for_sync(store: Store, inspector: str) -> list[Evaluation]:
+    """What a sync of the inspector's evaluations is handed: the latest version of each and, behind a draft
+    correction, the release it corrects.
+
+    Sync publishes the latest released version of each evaluation and counts the drafts, to tell the inspector
+    they stay local. The release behind a draft comes from the library, not from the share: the submission may
+    never have got there (the share was offline, or the inspector started the correction before syncing).
+    """
+    latest = store.evaluations(inspector=inspector)
+    return [*latest, *(_release_behind(store, ev) for ev in latest if ev.status == DRAFT and ev.version > 1)]
+
+
+def _release_behind(store: Store, draft: Evaluation) -> Evaluation:
+    """The version before a draft correction, which is released since only the latest version can be a draft;
+    with the call's rule flags that :meth:`Store.evaluations` adds, for the team reports."""
+    return replace(store.evaluation_version(draft.id, draft.version - 1), flags=draft.flags)
 
 
 def open_disputes(evaluation: Evaluation) -> list[Dispute]:

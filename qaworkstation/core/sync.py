@@ -145,8 +145,10 @@ def sync_evaluations(
     and the local evaluations are only read. Nothing is written when the share already matches, so syncing
     on every save costs no churn for sync clients or backups. Drafts stay on this workstation (see
     :func:`_shareable`); ``evaluations`` may hold several versions of an evaluation, the latest released one
-    is published. ``key`` is the team key that encrypts the journals: by default this workstation's, so
-    nothing leaves unencrypted once the team key is set; None writes plain files.
+    is published, so hand over :func:`~qaworkstation.core.lifecycle.versions_for_sync`: it adds the release
+    behind each draft correction, which then goes out even if its submission never reached the share. ``key``
+    is the team key that encrypts the journals: by default this workstation's, so nothing leaves unencrypted
+    once the team key is set; None writes plain files.
     """
     written: list[Path] = []
     try:
@@ -240,9 +242,9 @@ def _shareable(
     """The latest released version of each evaluation, and how many evaluations' latest version is a draft.
 
     A draft never leaves the workstation. When it is a later version of one already released (any version
-    after the first: a correction being typed), the share must go on showing that release, but the caller
-    usually hands over only the latest version; so the release is read back from this inspector's own
-    journals, when the manifest says they hold the evaluation.
+    after the first: a correction being typed), the share must go on showing that release; a caller that hands
+    over only the latest version gets it read back from this inspector's own journals, when the manifest says
+    they hold the evaluation.
     """
     released = _latest_per_id(ev for ev in evaluations if ev.status != DRAFT)
     shown = {ev.id for ev in released}
