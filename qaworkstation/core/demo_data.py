@@ -204,8 +204,11 @@ def _comment(rubric: Rubric, items: dict[str, ItemScore]) -> str:
 
 
 def save_to_store(store: Store, evaluation: Evaluation) -> Evaluation:
-    """Put a generated evaluation into an inspector's library as the app would: the recording (keyed by a
-    hash made from the call id), its rule flags, then the scorecard. The store stamps its own times."""
+    """Put a generated evaluation into an inspector's library as the app's Save would: the recording (keyed by a
+    hash made from the call id), its rule flags, then the scorecard as a draft. The store stamps its own times.
+
+    A draft is private (no share, report or calibration counts it), so callers submit what the team should see
+    with :func:`~qaworkstation.core.lifecycle.submit`; the report tests keep some as drafts on purpose."""
     sha256 = uuid.uuid5(uuid.NAMESPACE_URL, f"{evaluation.call_id}/{evaluation.file_name}").hex * 2
     recording_id, _ = store.add_recording({
         "sha256": sha256, "path": f"/calls/{evaluation.file_name}", "file_name": evaluation.file_name,
