@@ -62,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_import_options(analyze)
     analyze.add_argument("--json", action="store_true", help="print one JSON object per recording")
     _add_cluster_options(analyze)
-    export = sub.add_parser("export", help="sync saved evaluations to a (shared) folder")
+    export = sub.add_parser("export", help="sync submitted evaluations to a (shared) folder")
     export.add_argument("--to", type=Path, required=True, help="destination folder")
     audit_log = sub.add_parser("audit", help="check the library's audit log")
     audit_log.add_subparsers(dest="audit_command", required=True).add_parser(

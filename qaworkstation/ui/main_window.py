@@ -656,7 +656,8 @@ class MainWindow(QMainWindow):
             if not folder:
                 return
         inspector = self.inspector
-        self.runner.db(lambda: sync_evaluations(Path(folder), inspector, self.store.evaluations(inspector=inspector)),
+        self.runner.db(lambda: sync_evaluations(Path(folder), inspector,
+                                                lifecycle.versions_for_sync(self.store, inspector)),
                        self._on_synced, self.show_error)
 
     def _on_synced(self, result: SyncResult) -> None:
