@@ -23,6 +23,7 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QLocale, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
+from qaworkstation.core import lifecycle
 from qaworkstation.core.analysis import RubricLibrary
 from qaworkstation.core.demo_data import DEMO_MONTH, generate_months
 from qaworkstation.core.reports import Period
@@ -103,7 +104,7 @@ class Scene:
             rubric = self.rubrics.for_language(row["language"] or "zh")
             items = suggested_scores(rubric, self.store.flags(row["id"], rubric.id),
                                      self.store.checks(row["id"], rubric.id))
-            self.store.save_evaluation(build_evaluation(rubric, row, "质检员01", items))
+            lifecycle.save_and_submit(self.store, build_evaluation(rubric, row, "质检员01", items), "质检员01")
         window = CoachingWindow(self.store, self.rubrics, "coach-li", self.settings)
         window.resize(1480, 900)
         window.show()

@@ -137,13 +137,19 @@ def test_window_speaks_simplified_chinese_under_a_chinese_locale(qtbot, qapp, st
 
     from qaworkstation.ui.app import install_translator
 
-    translator = install_translator(qapp, QLocale(QLocale.Chinese, QLocale.China))
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    assert install_translator(qapp, QLocale(QLocale.German, QLocale.Germany)) == []  # no German UI: all English
+    translators = install_translator(qapp, QLocale(QLocale.Chinese, QLocale.China))
     try:
-        assert translator is not None
         main = MainWindow(store, transcriber, rubrics, QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat))
         qtbot.addWidget(main)
         assert main.play_button.text() == "播放"
         assert main.library.table.horizontalHeaderItem(1).text() == "坐席"
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        assert (buttons.button(QDialogButtonBox.Ok).text(), buttons.button(QDialogButtonBox.Cancel).text()) == (
+            "确定", "取消")  # Qt's own strings follow the same locale
         main.close()
     finally:
-        qapp.removeTranslator(translator)
+        for translator in translators:
+            qapp.removeTranslator(translator)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from .domain import VIOLATION_CATEGORIES, Evaluation, Flag, ItemScore, PhraseRule, Rubric, RubricItem
+from .domain import SUBMITTED, VIOLATION_CATEGORIES, Evaluation, Flag, ItemScore, PhraseRule, Rubric, RubricItem
 from .reports import Period, build_quality_report
 from .rubric import bundled_rubrics_dir, load_rubric, score_evaluation
 from .store import Store
@@ -146,7 +146,7 @@ def _evaluation(rng: random.Random, rubric: Rubric, agent: DemoAgent, day: date,
         critical_failed=summary.critical_failed, created_at=stamp, updated_at=stamp, agent=agent.name,
         team=agent.team, call_id=f"C{call_number}", call_time=call_time.isoformat(timespec="seconds"),
         file_name=f"{agent.team}_{call_time:%Y%m%d_%H%M}_C{call_number}.wav",
-        flags=sorted(flags, key=lambda f: f.start),
+        flags=sorted(flags, key=lambda f: f.start), status=SUBMITTED,  # released work, as the share shows it
     )
 
 

@@ -19,18 +19,19 @@ from ..core.transcribe import TranscribeSettings, Transcriber
 TRANSLATIONS_DIR = Path(__file__).resolve().parents[2] / "resources" / "i18n"
 
 
-def install_translator(app: QApplication, locale: QLocale | None = None) -> QTranslator | None:
-    """Load the UI translation for the locale (Simplified Chinese or the English source strings), and Qt's own
-    for the same locale so that standard buttons (OK, Cancel) and dialogs speak the same language."""
+def install_translator(app: QApplication, locale: QLocale | None = None) -> list[QTranslator]:
+    """Load the UI translation for the locale (Simplified Chinese, or none: the source strings are English),
+    and Qt's own for the same locale so that standard buttons (OK, Cancel) and dialogs speak the same
+    language. Returns what was installed, for a caller that switches language back."""
     locale = locale or QLocale.system()
-    translator = QTranslator(app)
-    if not translator.load(locale, "qaws", "_", str(TRANSLATIONS_DIR)):
-        return None
-    app.installTranslator(translator)
-    qt_own = QTranslator(app)
-    if qt_own.load(locale, "qtbase", "_", QLibraryInfo.path(QLibraryInfo.TranslationsPath)):
-        app.installTranslator(qt_own)
-    return translator
+    installed = []
+    for name, folder in (("qaws", str(TRANSLATIONS_DIR)), ("qtbase", QLibraryInfo.path(QLibraryInfo.TranslationsPath))):
+        translator = QTranslator(app)
+        if not translator.load(locale, name, "_", folder):
+            break  # no UI translation: leave Qt's strings in English too, so the window does not mix languages
+        app.installTranslator(translator)
+        installed.append(translator)
+    return installed
 
 
 def _excepthook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
