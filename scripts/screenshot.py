@@ -23,7 +23,7 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QLocale, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from qaworkstation.core import lifecycle
+from qaworkstation.core import lifecycle, roles
 from qaworkstation.core.analysis import RubricLibrary
 from qaworkstation.core.demo_data import DEMO_MONTH, generate_months
 from qaworkstation.core.reports import Period
@@ -34,7 +34,7 @@ from qaworkstation.core.transcribe import Transcriber
 from qaworkstation.ui.app import install_translator
 from qaworkstation.ui.main_window import MainWindow
 
-SCENES = ("main", "player", "coaching", "team")
+SCENES = ("main", "player", "coaching", "team", "settings")
 
 
 def wait(app: QApplication, condition: Callable[[], bool], timeout_ms: int = 30000) -> None:
@@ -63,11 +63,12 @@ class Scene:
         self.store = Store(db)
         self.rubrics = RubricLibrary()
         self.work = work
-        self.settings = QSettings(str(work / "settings.ini"), QSettings.IniFormat)
-        self.settings.setValue("inspector", "质检员01")
+        self.workstation = QSettings(str(work / "settings.ini"), QSettings.IniFormat)
+        self.workstation.setValue("inspector", "质检员01")
+        roles.ensure_user(self.store, "质检员01")  # the library's first user, as after the first start of the app
 
     def main_window(self, call: str) -> MainWindow:
-        window = MainWindow(self.store, Transcriber(), self.rubrics, self.settings)
+        window = MainWindow(self.store, Transcriber(), self.rubrics, self.workstation)
         window.show()
         wait(self.app, lambda: window.library.table.rowCount() > 0)
         recording = next(r for r in self.store.list_recordings() if r["file_name"].startswith(call))
@@ -105,7 +106,7 @@ class Scene:
             items = suggested_scores(rubric, self.store.flags(row["id"], rubric.id),
                                      self.store.checks(row["id"], rubric.id))
             lifecycle.save_and_submit(self.store, build_evaluation(rubric, row, "质检员01", items), "质检员01")
-        window = CoachingWindow(self.store, self.rubrics, "coach-li", self.settings)
+        window = CoachingWindow(self.store, self.rubrics, "coach-li", self.workstation)
         window.resize(1480, 900)
         window.show()
         wait(self.app, lambda: window.agent.count() > 0)
@@ -130,8 +131,8 @@ class Scene:
             by_inspector[evaluation.inspector].append(evaluation)
         for inspector, evaluations in by_inspector.items():
             sync_evaluations(share, inspector, evaluations)
-        self.settings.setValue("sync_folder", str(share))
-        window = TeamWindow(self.rubrics, self.settings, self.work / "team.sqlite3")
+        self.workstation.setValue("sync_folder", str(share))
+        window = TeamWindow(self.rubrics, self.workstation, self.work / "team.sqlite3")
         window.resize(1480, 900)
         window.show()
         window.refresh()
@@ -141,6 +142,19 @@ class Scene:
         wait(self.app, lambda: window.report is not None, 60000)
         settle(self.app, 500)
         return window
+
+
+    def settings(self) -> QWidget:
+        from qaworkstation.ui.settings_dialog import AUDIO_SHARED, RUN_SCHEDULER, SettingsDialog
+
+        dialog = SettingsDialog(self.workstation, "质检员01")
+        dialog.run_on.setCurrentIndex(dialog.run_on.findData(RUN_SCHEDULER))
+        dialog.scheduler.setText("tcp://10.20.0.5:8786")
+        dialog.audio.setCurrentIndex(dialog.audio.findData(AUDIO_SHARED))
+        dialog.path_map.setText("/srv/calls=/mnt/calls")
+        dialog.show()
+        settle(self.app, 300)
+        return dialog
 
 
 def copy_library(source: Path, target: Path) -> None:
