@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QMessageBox
 from qaworkstation.core.analysis import analyse_recording
 from qaworkstation.core.domain import DRAFT, SUBMITTED
 from qaworkstation.core.importer import import_paths
-from qaworkstation.core.sync import MANIFEST_NAME, read_synced_evaluations
+from qaworkstation.core.sync import MANIFEST_NAME, SyncResult, read_synced_evaluations
 from qaworkstation.ui.main_window import MainWindow
 
 CALL = "zh_insult_escalation.wav"
@@ -149,6 +149,8 @@ def test_window_speaks_simplified_chinese_under_a_chinese_locale(qtbot, qapp, st
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         assert (buttons.button(QDialogButtonBox.Ok).text(), buttons.button(QDialogButtonBox.Cancel).text()) == (
             "确定", "取消")  # Qt's own strings follow the same locale
+        synced = SyncResult(True, "Synced ...", [Path("/share/q/manifest.json")], 5, 1, 2, "/share/q")
+        assert main._sync_summary(synced) == "已同步 5 条评分到 /share/q（新增或修改 1 条）。 2 份草稿在提交前只保存在本机。"
         main.close()
     finally:
         for translator in translators:

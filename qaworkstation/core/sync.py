@@ -95,6 +95,8 @@ class SyncResult:
     written: list[Path] = field(default_factory=list)
     exported_count: int = 0
     changed_count: int = 0
+    drafts_kept: int = 0  # evaluations whose latest version is a draft, so not (or not yet in this form) shared
+    folder: str = ""  # the inspector's folder on the share, once known
 
 
 @dataclass
@@ -223,7 +225,7 @@ def _sync_into(
     data_files = (_data_file_names(target) - unencrypted) | set(writes)
     if not (writes or unencrypted) and _matches(previous, exported, data_files):
         message = f"Already up to date: {len(evaluations)} evaluations in {target}; nothing written."
-        return SyncResult(True, message + _drafts_note(drafts), [], len(evaluations), 0)
+        return SyncResult(True, message + _drafts_note(drafts), [], len(evaluations), 0, drafts, str(target))
     for name, data in writes.items():
         atomic_write_bytes(target / name, data)
         written.append(target / name)
@@ -231,9 +233,8 @@ def _sync_into(
     atomic_write_bytes(target / MANIFEST_NAME, _manifest_bytes(inspector, now, exported, hashes, current_key_id))
     written.append(target / MANIFEST_NAME)
     message = _success_message(target, evaluations, changed, previous) + _drafts_note(drafts)
-    if key:
-        return _finish_encrypted(target, unencrypted, message, written, len(evaluations), len(changed))
-    return SyncResult(True, message, written, len(evaluations), len(changed))
+    result = SyncResult(True, message, written, len(evaluations), len(changed), drafts, str(target))
+    return _finish_encrypted(target, unencrypted, result) if key else result
 
 
 def _shareable(
@@ -283,13 +284,12 @@ def _snapshots(evaluations: list[Evaluation]) -> dict[str, bytes]:
     return {EVALUATIONS_CSV: _evaluations_csv(evaluations), ITEM_SCORES_CSV: _items_csv(evaluations)}
 
 
-def _finish_encrypted(
-    target: Path, unencrypted: set[str], message: str, written: list[Path], exported: int, changed: int
-) -> SyncResult:
+def _finish_encrypted(target: Path, unencrypted: set[str], result: SyncResult) -> SyncResult:
     """Remove the unencrypted files left from before encryption was switched on, now that the encrypted
     journal holding everything is published; a file that cannot be removed is the inspector's to chase,
     because it still exposes what encryption was switched on to protect."""
-    message += " Journals are encrypted with the team key; no CSV files are written while encryption is on."
+    message = (result.message + " Journals are encrypted with the team key; no CSV files are written while "
+               "encryption is on.")
     failed = []
     for name in sorted(unencrypted):
         try:
@@ -298,10 +298,10 @@ def _finish_encrypted(
             failed.append(f"{name} ({err.strerror or err})")
     if failed:
         message += f" Could not remove the unencrypted files {', '.join(failed)}: delete them by hand."
-        return SyncResult(False, message, written, exported, changed)
+        return dataclasses.replace(result, ok=False, message=message)
     if unencrypted:
         message += f" Removed {len(unencrypted)} unencrypted files written before encryption was switched on."
-    return SyncResult(True, message, written, exported, changed)
+    return dataclasses.replace(result, message=message)
 
 
 def _pending_writes(

@@ -662,10 +662,22 @@ class MainWindow(QMainWindow):
 
     def _on_synced(self, result: SyncResult) -> None:
         if result.ok:
-            self.statusBar().showMessage(result.message, 8000)
+            self.statusBar().showMessage(self._sync_summary(result), 8000)
+            self.statusBar().setToolTip(result.message)  # the full account, with any note on encryption
         else:
             self.statusBar().showMessage(self.tr("Sync failed — nothing was lost locally."), 15000)
             QMessageBox.warning(self, self.tr("Sync failed"), result.message)
+
+    def _sync_summary(self, result: SyncResult) -> str:
+        """A successful sync in the window's language: what is on the share, and why a draft is not."""
+        if result.written:
+            summary = self.tr("Synced {0} evaluations to {1} ({2} new or changed).").format(
+                result.exported_count, result.folder, result.changed_count)
+        else:
+            summary = self.tr("Shared folder already up to date: {0} evaluations.").format(result.exported_count)
+        if result.drafts_kept:
+            summary += " " + self.tr("{0} drafts stay on this computer until submitted.").format(result.drafts_kept)
+        return summary
 
     # errors and shutdown ----------------------------------------------------------------------------------
 

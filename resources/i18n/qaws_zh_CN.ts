@@ -344,7 +344,7 @@
     <name>MainWindow</name>
     <message>
         <location filename="../../qaworkstation/ui/main_window.py" line="82"/>
-        <location filename="../../qaworkstation/ui/main_window.py" line="673"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="686"/>
         <source>QA Workstation</source>
         <translation>质检工作台</translation>
     </message>
@@ -560,14 +560,29 @@
         <translation>{0} · {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="666"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="668"/>
         <source>Sync failed — nothing was lost locally.</source>
         <translation>同步失败——本地数据未丢失。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="667"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="669"/>
         <source>Sync failed</source>
         <translation>同步失败</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="674"/>
+        <source>Synced {0} evaluations to {1} ({2} new or changed).</source>
+        <translation>已同步 {0} 条评分到 {1}（新增或修改 {2} 条）。</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="677"/>
+        <source>Shared folder already up to date: {0} evaluations.</source>
+        <translation>共享文件夹已是最新：共 {0} 条评分。</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="679"/>
+        <source>{0} drafts stay on this computer until submitted.</source>
+        <translation>{0} 份草稿在提交前只保存在本机。</translation>
     </message>
 </context>
 <context>
