@@ -243,6 +243,22 @@ def test_records_with_text_where_numbers_belong_are_refused(share: Path, team: T
     assert len(result.problems) == 1 and "line 2" in result.problems[0].reason
 
 
+def test_a_status_this_app_does_not_know_is_one_refused_line_not_a_failed_merge(share: Path,
+                                                                                 team: TeamDatabase) -> None:
+    folder = share / "someone"
+    folder.mkdir()
+    lines = [sync_record(record(1)), {**sync_record(record(2)), "status": "Submitted"},
+             {**sync_record(record(3)), "status": "archived"}, sync_record(record(4))]
+    (folder / "changes-20261001T000000000000Z.jsonl").write_text(
+        "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
+
+    result = aggregate(share, team)
+
+    assert [ev.id for ev in team.evaluations()] == ["ev-1", "ev-4"]
+    reasons = sorted(p.reason for p in result.problems)
+    assert len(reasons) == 2 and "line 2" in reasons[0] and "'Submitted'" in reasons[0] and "line 3" in reasons[1]
+
+
 def sync_record(evaluation: Evaluation) -> dict[str, object]:
     from qaworkstation.core import sync
 

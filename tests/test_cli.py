@@ -111,14 +111,20 @@ def test_unreadable_file_is_named_and_the_rest_still_runs(tmp_path: Path, corpus
 
 def test_a_shell_glob_over_a_call_folder_ignores_the_files_beside_the_calls(tmp_path: Path, corpus: Path) -> None:
     """``qaws import calls/*`` picks up each call's .json and the folder's notes: they are not recordings and
-    were never named as such, so they are mentioned and skipped without failing the run."""
+    were never named as such, so they are mentioned and skipped without failing the run (and a day with no
+    calls at all is no failure either)."""
     db = tmp_path / "x.sqlite3"
     done = qaws("import", *map(str, sorted((corpus / "calls").glob("en_rude_mono*"))), db=db)
     assert done.returncode == 0, done.stderr
     assert "imported 1" in done.stdout
     assert "ignored" in done.stderr and "en_rude_mono.truth.json" in done.stderr and "not an audio file" in done.stderr
     nothing = qaws("import", str(corpus / "calls" / "en_rude_mono.truth.json"), db=db)
-    assert nothing.returncode == 1 and "no recordings among" in nothing.stderr
+    assert nothing.returncode == 0 and "no recordings among" in nothing.stderr and "imported 0" in nothing.stdout
+    (tmp_path / "done.flag").write_bytes(b"")  # empty, and not named as audio: ignored too
+    (tmp_path / "empty.wav").write_bytes(b"")  # named as audio: a failure
+    flagged = qaws("import", str(tmp_path / "done.flag"), str(tmp_path / "empty.wav"), db=db)
+    assert flagged.returncode == 1 and "ignored" in flagged.stderr and "skipped" in flagged.stderr
+    assert "failed 1" in flagged.stdout
 
 
 def test_export_writes_to_the_folder_or_explains(tmp_path: Path) -> None:

@@ -187,6 +187,20 @@ def test_steps_missing_below_user_version_run_in_order(tmp_path: Path) -> None:
     assert recorded[6] == "earlier" and recorded[3] not in (None, "earlier")
 
 
+def test_library_of_the_gap_from_before_the_record_gets_the_steps_it_lacks(tmp_path: Path) -> None:
+    """The real file of that window: no record table, user_version 6, steps 3 and 5 never run."""
+    path = tmp_path / "gap-unrecorded.sqlite3"
+    _old_library(path, steps=(1, 2, 6), user_version=6, recorded=None)
+    runs: list[int] = []
+    store = _logged(runs)(path)
+    try:
+        assert runs == [3, 5]
+        assert "similarity" in store.db["flags"].columns_dict and store.evaluations() == []
+    finally:
+        store.close()
+    assert set(_recorded(path)) == set(MIGRATIONS)
+
+
 def test_library_from_before_the_record_is_bootstrapped_without_rerunning_steps(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
     _old_library(path, steps=(1, 2, 3), user_version=3, recorded=None)

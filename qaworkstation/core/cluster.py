@@ -18,6 +18,7 @@ takes the next call at once, memory stays bounded however long the queue, and ca
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 import time
@@ -140,17 +141,21 @@ class ClusterRunner:
         self._audio_done_s = 0.0
         self._run = ""
 
-    def prepare(self, timeout_s: float = 120.0) -> float:
+    def prepare(self, timeout_s: float = 120.0, stop: Callable[[], bool] = lambda: False) -> float:
         """Wait for a worker and load the model on every worker (and on any that joins later); returns seconds.
 
-        A worker that cannot load the model (package missing) makes this raise with the worker's reason.
+        A worker that cannot load the model (package missing) makes this raise with the worker's reason. The
+        wait for a worker gives way to ``stop`` within a second, so a window closing meanwhile is not held up.
         """
         started = time.monotonic()
-        try:
-            self.client.wait_for_workers(1, timeout=timeout_s)
-        except (asyncio.TimeoutError, TimeoutError) as exc:
-            raise ClusterError(f"no Dask worker joined within {timeout_s:g} s; start some with "
-                               "'dask worker tcp://SCHEDULER:8786'") from exc
+        while not self.client.nthreads():
+            if stop():
+                return time.monotonic() - started
+            if time.monotonic() - started > timeout_s:
+                raise ClusterError(f"no Dask worker joined within {timeout_s:g} s; start some with "
+                                   "'dask worker tcp://SCHEDULER:8786'")
+            with contextlib.suppress(asyncio.TimeoutError, TimeoutError):
+                self.client.wait_for_workers(1, timeout=1.0)
         self.client.register_plugin(ModelPlugin(self.settings))
         return time.monotonic() - started
 
@@ -176,16 +181,16 @@ class ClusterRunner:
             elif not result.ok and on_error:
                 on_error(job["file_name"], result.error)
 
-        self._top_up(completed, record)
-        while (future := self._next_finished(completed, stop)) is not None:
-            submitted = self._in_flight.pop(future)
-            stopping = stop()
-            if not stopping:
-                self._top_up(completed, record)  # the freed worker starts its next call before this one is stored
-            record(submitted.job, self._outcome(submitted))
-            if stopping:
-                break
-        self._give_back()
+        try:
+            self._top_up(completed, record, stop)
+            while (future := self._next_finished(completed, stop)) is not None:
+                submitted = self._in_flight.pop(future)
+                self._top_up(completed, record, stop)  # the freed worker starts its next call before this is stored
+                record(submitted.job, self._outcome(submitted))
+                if stop():
+                    break
+        finally:  # stopped, finished or failed (e.g. the scheduler lost): nothing stays marked running
+            self._give_back()
         return self.status()
 
     @staticmethod
@@ -212,10 +217,11 @@ class ClusterRunner:
         """Worker threads now in the cluster; workers that join later get calls as soon as they are counted."""
         return max(1, sum(self.client.nthreads().values()))
 
-    def _top_up(self, completed: as_completed, record: Callable[[dict[str, Any], CallResult], None]) -> None:
+    def _top_up(self, completed: as_completed, record: Callable[[dict[str, Any], CallResult], None],
+                stop: Callable[[], bool]) -> None:
         """Submit calls until every worker thread has one; calls the library already has are finished here."""
         capacity = self._capacity()
-        while len(self._in_flight) < capacity:
+        while len(self._in_flight) < capacity and not stop():
             job = self.queue.claim_next(longest_first=True)
             if job is None:
                 return
@@ -225,10 +231,11 @@ class ClusterRunner:
                 record(job, cached)
                 continue
             try:
-                submitted = self._submit(job, recording)
-            except OSError as exc:
+                data = Path(recording["path"]).read_bytes() if self.cluster.send_audio else None
+            except OSError as exc:  # only the file: a lost connection is not this call's fault
                 record(job, CallResult(recording["id"], error=f"{recording['path']}: cannot read ({exc})"))
                 continue
+            submitted = self._submit(job, recording, data)
             self._in_flight[submitted.future] = submitted
             completed.add(submitted.future)
 
@@ -243,7 +250,7 @@ class ClusterRunner:
         return CallResult(recording["id"], key, self.model_id, {}, language, segments, verdict.rubric_id,
                           verdict.flags, verdict.checks, verdict.risk, where=FROM_CACHE)
 
-    def _submit(self, job: dict[str, Any], recording: dict[str, Any]) -> _Submitted:
+    def _submit(self, job: dict[str, Any], recording: dict[str, Any], data: bytes | None) -> _Submitted:
         """One call as one task. Its key is new for every run: a scheduler that still remembers an earlier
         run's task under the same key would hand back that result (of another library, or another rubric).
 
@@ -251,9 +258,9 @@ class ClusterRunner:
         riding in the task through the scheduler.
         """
         keep: list[Any] = []
-        if self.cluster.send_audio:
+        if data is not None:
             source = AudioSource(recording["file_name"])
-            keep.append(self.client.scatter(Path(recording["path"]).read_bytes(), hash=False))
+            keep.append(self.client.scatter(data, hash=False))
         else:
             source = AudioSource(recording["file_name"], path=map_path(recording["path"], self.cluster.path_map))
         spec = CallSpec.from_recording(recording, source)
@@ -308,12 +315,12 @@ class ClusterRunner:
         self.store.update_recording(job["recording_id"], status="error", error=result.error)
 
     def _give_back(self) -> None:
-        """Stopped: calls still out on the cluster are cancelled and queued again."""
+        """Stopped: calls still out on the cluster are cancelled and queued again (unless cancelled meanwhile)."""
         for submitted in self._in_flight.values():
             if submitted.timer:
                 submitted.timer.cancel()
             submitted.future.cancel()
-            self.queue.finish(submitted.job["id"], QUEUED)
+            self.queue.give_back(submitted.job["id"])
         self._in_flight.clear()
 
     def _analysis(self, result: CallResult) -> AnalysisResult:

@@ -29,7 +29,7 @@ class ClusterSettings:
     call_timeout_s: float = 0.0  # 0: 120 s + twice the call's audio per channel
     read_timeout_s: float = READ_TIMEOUT_S
     connect_timeout_s: float = 30.0
-    dashboard_address: str | None = ":8787"  # None: no dashboard
+    dashboard_address: str | None = "127.0.0.1:8787"  # local workers' dashboard, for this computer only; None: none
     retries: int = 1  # re-runs of a task that raised on the worker before our code ran (e.g. a bad install)
 
     def call_timeout(self, duration: float, channels: int) -> float:

@@ -114,9 +114,9 @@ def import_paths(store: Store, paths: Iterable[Path | str], pattern: FilenamePat
                  prober: ProbeWorker | None = None) -> ImportReport:
     """Import files and folders; ``prober`` lets a caller share or configure the decoding child process.
 
-    A file named as something other than audio that turns out not to be audio (the ``.json`` beside each call
-    that a shell glob picks up) is ignored rather than failed: it never claimed to be a recording. One that is
-    audio despite its name is imported; one named ``.wav`` that is not audio is an error.
+    A file named as something other than audio that cannot be read as audio (the ``.json`` beside each call
+    that a shell glob picks up, an empty ``done.flag``) is ignored rather than failed: it never claimed to be a
+    recording. One that is audio despite its name is imported; one named ``.wav`` that is not audio is an error.
     """
     report = ImportReport()
     files = expand_paths(paths)
@@ -131,7 +131,7 @@ def import_paths(store: Store, paths: Iterable[Path | str], pattern: FilenamePat
                 metadata = _metadata_for(path, pattern, metadata_csv, csv_cache)
                 _add(store, path, info, metadata, report)
             except AudioError as exc:
-                if exc.status == AudioStatus.NOT_AUDIO and not is_audio_file(path):
+                if path.is_file() and not is_audio_file(path):  # a folder that cannot be opened is reported
                     report.ignored.append((display_path(path), str(exc)))
                 else:
                     _record_error(report, path, str(exc), exc.status)

@@ -198,15 +198,13 @@ def filter_clause(equal: Mapping[str, str], span_column: str = "", span_from: st
     the caller's code, never from input; values are always parameters.
     """
     where, params = ["1 = 1"], {}
-    for column, value in equal.items():
+    conditions = [(column, "=", value) for column, value in equal.items()]
+    conditions += [(span_column, ">=", span_from), (span_column, "<", span_to)]
+    for column, operator, value in conditions:
         if value:
-            name = column.rpartition(".")[2]
-            where.append(f"{column} = :{name}")
+            name = f"filter_{len(params)}"  # numbered: two tables' columns of one name never share a value
+            where.append(f"{column} {operator} :{name}")
             params[name] = value
-    for bound, operator, value in (("span_from", ">=", span_from), ("span_to", "<", span_to)):
-        if value:
-            where.append(f"{span_column} {operator} :{bound}")
-            params[bound] = value
     return " AND ".join(where), params
 
 
@@ -221,6 +219,8 @@ class SqliteFile:
     error: ClassVar[type[StoreError]] = StoreError
     # Step number -> the step; each runs once, lowest pending first. Steps are never edited once released.
     migrations: ClassVar[Mapping[int, Migration]] = {}
+    # Step number -> whether a file from before ``schema_migrations`` has that step (see _bootstrap_record).
+    step_evidence: ClassVar[Mapping[int, Callable[[sqlite_utils.Database], bool]]] = {}
 
     def __init__(self, path: Path | str, key: keys.KeyChoice = keys.WORKSTATION) -> None:
         """Open (creating if needed) and migrate the file; ``key`` None keeps it unencrypted, the default
@@ -320,15 +320,22 @@ class SqliteFile:
                              "known to this version); update the app")
 
     def _bootstrap_record(self) -> set[int]:
-        """Create ``schema_migrations`` and record the steps up to ``user_version`` as applied, so none runs
-        twice: no released file has a gap below its ``user_version``. Their ``applied_at`` is NULL because
-        when they ran is not known. Another process that created the table meanwhile has recorded them."""
+        """Create ``schema_migrations`` and record which steps up to ``user_version`` the file already has.
+
+        ``user_version`` alone cannot say: a step numbered below the latest landed after it, so a file made
+        in between carries the latest number without that step. A step with an entry in
+        :attr:`step_evidence` counts as applied only if its mark (a table or column it creates) is in the
+        file; the others up to ``user_version`` are taken as applied. Their ``applied_at`` is NULL because when
+        they ran is not known. Another process that created the table meanwhile has recorded them.
+        """
         with self._write_transaction() as db:
             if not db[MIGRATIONS_TABLE].exists():
                 db.execute(f"CREATE TABLE {MIGRATIONS_TABLE} (version INTEGER PRIMARY KEY, applied_at TEXT)")
                 current = self.schema_version
+                present = [version for version in self.migrations if version <= current
+                           and self.step_evidence.get(version, lambda _db: True)(db)]
                 db.conn.executemany(f"INSERT INTO {MIGRATIONS_TABLE} (version) VALUES (?)",
-                                    [(version,) for version in self.migrations if version <= current])
+                                    [(version,) for version in present])
             return {row[0] for row in db.execute(f"SELECT version FROM {MIGRATIONS_TABLE}")}
 
     def _apply(self, version: int) -> None:

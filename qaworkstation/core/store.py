@@ -269,6 +269,14 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     6: _migration_6,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
+# What each step leaves behind, for files from before steps were recorded: step 6 was numbered and released
+# before 3 and 5 existed, so a file of that time says version 6 without them.
+STEP_EVIDENCE: dict[int, Callable[[sqlite_utils.Database], bool]] = {
+    2: lambda db: db["jobs"].exists(),
+    3: lambda db: db["suggestion_decisions"].exists(),
+    5: lambda db: db["disputes"].exists(),
+    6: lambda db: db["coaching_sessions"].exists(),
+}
 
 _RECORDING_FIELDS = ("agent", "team", "call_id", "call_time")
 
@@ -282,6 +290,7 @@ class Store(SqliteFile):
     noun = "library"
     error = StoreError
     migrations = MIGRATIONS
+    step_evidence = STEP_EVIDENCE
 
     # recordings -------------------------------------------------------------------------------------------
 

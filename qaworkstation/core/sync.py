@@ -47,7 +47,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from qaworkstation.core.atomic import atomic_write_bytes
-from qaworkstation.core.domain import DRAFT, SUBMITTED, Dispute, Evaluation, Flag, ItemScore, ScoreSummary
+from qaworkstation.core.domain import (DRAFT, EVALUATION_STATUSES, SUBMITTED, Dispute, Evaluation, Flag, ItemScore,
+                                      ScoreSummary)
 from qaworkstation.core.encryption import DecryptionError, decrypt_bytes, encrypt_bytes, file_key_id
 from qaworkstation.core.keys import TEAM_KEY, WORKSTATION, KeyChoice, KeyUnavailable, key_id, resolve
 
@@ -575,6 +576,8 @@ def _evaluation_from_record(record: object) -> Evaluation:
         raise ValueError(f"missing id or non-text {', '.join(not_text)}")
     if not _is_version(evaluation.version):
         raise ValueError("version is not a whole number of at least 1")
+    if evaluation.status not in EVALUATION_STATUSES:  # a newer app's status, or a hand edit: that line only
+        raise ValueError(f"status {evaluation.status!r} is not one of {', '.join(EVALUATION_STATUSES)}")
     return evaluation
 
 

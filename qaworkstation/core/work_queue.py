@@ -74,8 +74,16 @@ class WorkQueue:
             return db.execute("UPDATE jobs SET state = ? WHERE state = ?", (QUEUED, RUNNING)).rowcount
 
     def cancel_all(self) -> int:
+        """Calls waiting and calls in progress: a runner that finishes one anyway stores it as done, one that
+        stops hands it back (:meth:`give_back`) without reviving it."""
         with self.store.transaction() as db:
-            return db.execute("UPDATE jobs SET state = ? WHERE state = ?", (CANCELLED, QUEUED)).rowcount
+            return db.execute("UPDATE jobs SET state = ? WHERE state IN (?, ?)",
+                              (CANCELLED, QUEUED, RUNNING)).rowcount
+
+    def give_back(self, job_id: int) -> None:
+        """A call a paused runner did not finish goes back to the queue, unless it was cancelled meanwhile."""
+        with self.store.transaction() as db:
+            db.execute("UPDATE jobs SET state = ? WHERE id = ? AND state = ?", (QUEUED, job_id, RUNNING))
 
     def claim_next(self, longest_first: bool = False) -> dict[str, Any] | None:
         """The next job, marked running. ``longest_first`` takes the longest call among those of the highest
@@ -154,7 +162,7 @@ class QueueRunner:
             result = analyse_recording(self.store, self.transcriber, self.rubrics, job["recording_id"], progress,
                                        segment_sink, stop)
         except Cancelled:
-            self.queue.finish(job["id"], QUEUED)
+            self.queue.give_back(job["id"])
             return
         except (AudioError, OSError, RuntimeError, ValueError) as exc:
             self.queue.finish(job["id"], FAILED, str(exc))

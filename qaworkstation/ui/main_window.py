@@ -187,17 +187,23 @@ class MainWindow(QMainWindow):
                                 may_manage_roles=roles.may(self.role, roles.MANAGE_ROLES))
         if not dialog.exec():
             return
-        inspector, chosen, cluster = self.inspector, transcribe_settings(self.settings), cluster_settings(self.settings)
+        inspector = self.inspector
         self._apply_role_change(before[0], inspector, dialog.role_change())
-        if (chosen, cluster) != before[1:]:
-            if self.queue.running:
-                self.statusBar().showMessage(self.tr("New transcription settings apply after the queue stops."),
-                                             10000)
-            else:
-                self.transcriber = Transcriber(chosen)
-                self.queue.transcriber, self.queue.cluster = self.transcriber, cluster
+        if self.queue.running and (transcribe_settings(self.settings), cluster_settings(self.settings)) != before[1:]:
+            self.statusBar().showMessage(self.tr("New analysis settings apply when the queue stops."), 10000)
+        self._apply_analysis_settings()
         if inspector != before[0] and self.call:
             self.open_recording(self.call.recording["id"])
+
+    def _apply_analysis_settings(self) -> None:
+        """Give the queue the stored transcription and cluster settings, once it is not running (a queue
+        mid-run keeps its model and workers; this runs again when it stops)."""
+        chosen, cluster = transcribe_settings(self.settings), cluster_settings(self.settings)
+        if self.queue.running or (chosen, cluster) == (self.transcriber.settings, self.queue.cluster):
+            return
+        if chosen != self.transcriber.settings:
+            self.transcriber = Transcriber(chosen)
+        self.queue.transcriber, self.queue.cluster = self.transcriber, cluster
 
     # library ----------------------------------------------------------------------------------------------
 
@@ -335,10 +341,11 @@ class MainWindow(QMainWindow):
     def _on_queue_running(self, running: bool) -> None:
         self.pause_button.setText(self.tr("Pause") if running else self.tr("Resume"))
         if not running:
+            self._apply_analysis_settings()
             self.runner.db(lambda: WorkQueue(self.store).counts(), self._on_queue_counts)
 
     def _on_queue_counts(self, counts: dict[str, int]) -> None:
-        waiting = counts.get("queued", 0)
+        waiting = counts.get("queued", 0) + counts.get("running", 0)  # running: left by a crash, resumed first
         for widget in (self.progress, self.queue_label, self.cancel_button):
             widget.setVisible(bool(waiting))
         self.pause_button.setVisible(bool(waiting))

@@ -57,7 +57,7 @@ class _QueueThread(QThread):
         with connect(cluster) as client:
             controller.dashboardChanged.emit(client.dashboard_link or "")
             runner = ClusterRunner(store, client, controller.transcriber.settings, controller.rubrics, cluster)
-            runner.prepare()
+            runner.prepare(stop=controller._stop.is_set)
             return runner.run(on_status=controller.statusChanged.emit, on_result=controller._emit_result,
                               on_error=controller.failed.emit, stop=controller._stop.is_set)
 

@@ -344,7 +344,7 @@
     <name>MainWindow</name>
     <message>
         <location filename="../../qaworkstation/ui/main_window.py" line="82"/>
-        <location filename="../../qaworkstation/ui/main_window.py" line="686"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="693"/>
         <source>QA Workstation</source>
         <translation>质检工作台</translation>
     </message>
@@ -355,7 +355,7 @@
     </message>
     <message>
         <location filename="../../qaworkstation/ui/main_window.py" line="134"/>
-        <location filename="../../qaworkstation/ui/main_window.py" line="336"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="342"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
@@ -420,167 +420,167 @@
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="194"/>
-        <source>New transcription settings apply after the queue stops.</source>
-        <translation>新的转写设置将在队列停止后生效。</translation>
+        <location filename="../../qaworkstation/ui/main_window.py" line="193"/>
+        <source>New analysis settings apply when the queue stops.</source>
+        <translation>新的分析设置将在队列停止后生效。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="222"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="228"/>
         <source>Import recordings</source>
         <translation>导入录音</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="223"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="229"/>
         <source>Audio (*.wav *.flac *.mp3 *.ogg *.opus);;All files (*)</source>
         <translation>音频 (*.wav *.flac *.mp3 *.ogg *.opus);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="228"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="234"/>
         <source>Import a folder of recordings</source>
         <translation>导入录音文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="233"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="239"/>
         <source>Importing…</source>
         <translation>正在导入…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="237"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="243"/>
         <source>Imported {0}, already in library {1}, failed {2}</source>
         <translation>已导入 {0}，已存在 {1}，失败 {2}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="240"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="246"/>
         <source>; {0} files that are not recordings ignored</source>
         <translation>；已忽略 {0} 个非录音文件</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="244"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="250"/>
         <source>Some files could not be imported</source>
         <translation>部分文件无法导入</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="306"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="312"/>
         <source>Unsaved changes restored from the draft.</source>
         <translation>已从草稿恢复未保存的修改。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="308"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="314"/>
         <source>Saved {0} by {1}.</source>
         <translation>已于 {0} 由 {1} 保存。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="311"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="317"/>
         <source>Not scored yet — suggestions from the rules are pre-filled.</source>
         <translation>尚未评分——已按规则预填建议扣分。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="336"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="342"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="346"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="353"/>
         <source>Paused, {0} calls waiting</source>
         <translation>已暂停，{0} 通待分析</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="352"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="359"/>
         <source>, about {0} left</source>
         <translation>，约剩 {0}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="353"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="360"/>
         <source>Analysed {0} of {1}{2} {3}</source>
         <translation>已分析 {0}/{1}{2} {3}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="357"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="364"/>
         <source>Connecting to the Dask scheduler at {0}…</source>
         <translation>正在连接 Dask 调度器 {0}…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="358"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="365"/>
         <source>Starting {0} worker processes and loading the model in each…</source>
         <translation>正在启动 {0} 个工作进程并在每个进程中加载模型…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="364"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="371"/>
         <source>&lt;a href=&quot;{0}&quot;&gt;Dask dashboard&lt;/a&gt;</source>
         <translation>&lt;a href=&quot;{0}&quot;&gt;Dask 监控面板&lt;/a&gt;</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="380"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="387"/>
         <source>Could not analyse {0}: {1}</source>
         <translation>无法分析 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="382"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="389"/>
         <source>Analysis stopped: {0}. The calls stay queued.</source>
         <translation>分析已停止：{0}。通话仍在队列中。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="433"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="440"/>
         <source>Editing — draft kept automatically.</source>
         <translation>编辑中——草稿已自动保存。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="457"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="464"/>
         <source>Evaluation saved: {0} / {1}</source>
         <translation>评分已保存：{0} / {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="484"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="491"/>
         <source>{0} · version {1}</source>
         <translation>{0} · 第 {1} 版</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="486"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="493"/>
         <source>Saving starts version {0}.</source>
         <translation>保存将生成第 {0} 版。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="512"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="519"/>
         <source>Version {0} ({1}), saved {2} — read-only. Choose the latest version to edit.</source>
         <translation>第 {0} 版（{1}），保存于 {2}——只读。选择最新版本才能编辑。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="543"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="550"/>
         <source>Dispute recorded.</source>
         <translation>申诉已记录。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="556"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="563"/>
         <source>Ruling recorded.</source>
         <translation>裁定已记录。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="604"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="611"/>
         <source>{0} · {1}</source>
         <translation>{0} · {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="668"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="675"/>
         <source>Sync failed — nothing was lost locally.</source>
         <translation>同步失败——本地数据未丢失。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="669"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="676"/>
         <source>Sync failed</source>
         <translation>同步失败</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="674"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="681"/>
         <source>Synced {0} evaluations to {1} ({2} new or changed).</source>
         <translation>已同步 {0} 条评分到 {1}（新增或修改 {2} 条）。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="677"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="684"/>
         <source>Shared folder already up to date: {0} evaluations.</source>
         <translation>共享文件夹已是最新：共 {0} 条评分。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="679"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="686"/>
         <source>{0} drafts stay on this computer until submitted.</source>
         <translation>{0} 份草稿在提交前只保存在本机。</translation>
     </message>
