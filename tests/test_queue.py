@@ -55,6 +55,22 @@ def test_cancel_leaves_remaining_jobs_cancelled_and_they_can_be_requeued(store: 
     assert queue.enqueue(ids[:1]) == 1 and queue.claim_next()["recording_id"] == ids[0]
 
 
+def test_a_call_in_progress_when_cancelled_is_not_revived_by_its_runner_stopping(store: Store,
+                                                                                 calls_copy: Path) -> None:
+    ids = _ids(store, calls_copy)
+    queue = WorkQueue(store)
+    queue.enqueue(ids[:3])
+    running = [queue.claim_next(), queue.claim_next()]
+    assert queue.cancel_all() == 3  # the two in progress and the one waiting
+    for job in running:
+        queue.give_back(job["id"])  # what a runner does with the call it stops
+    assert {j["state"] for j in queue.jobs()} == {CANCELLED}
+    queue.enqueue(ids[3:4])
+    paused = queue.claim_next()
+    queue.give_back(paused["id"])
+    assert queue.claim_next()["id"] == paused["id"]  # not cancelled: back in the queue
+
+
 def test_runner_analyses_the_queue_and_stopping_keeps_the_job(store: Store, transcriber, rubrics,
                                                               calls_copy: Path) -> None:
     ids = import_paths(store, [calls_copy / "zh_forbidden_no_closing.wav", calls_copy / "en_rude_mono.wav"]

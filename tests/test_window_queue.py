@@ -134,3 +134,16 @@ def test_an_unreachable_scheduler_stops_the_queue_with_a_message_and_keeps_the_c
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in message and "queued" in message
     assert WorkQueue(store).counts() == {"queued": 1}
     assert store.recording(ids[0])["status"] != "error"
+
+
+def test_analysis_settings_changed_during_a_run_apply_when_the_queue_stops(qtbot, window: MainWindow, store,
+                                                                           calls_copy: Path) -> None:  # noqa: ANN001
+    window.enqueue(import_paths(store, [calls_copy / "zh_hold_fillers.mp3"]).recording_ids)
+    qtbot.waitUntil(lambda: window.queue.running, timeout=10000)
+    window.settings.setValue("run_on", RUN_LOCAL_WORKERS)
+    window._apply_analysis_settings()
+    assert window.queue.cluster is None  # the run keeps what it started with
+    window.toggle_queue()
+    qtbot.waitUntil(lambda: not window.queue.running, timeout=60000)
+    qtbot.waitUntil(lambda: window.queue.cluster is not None, timeout=5000)
+    assert window.queue.cluster == cluster_settings(window.settings) and window.queue.cluster.workers >= 1
