@@ -147,3 +147,18 @@ def test_analysis_settings_changed_during_a_run_apply_when_the_queue_stops(qtbot
     qtbot.waitUntil(lambda: not window.queue.running, timeout=60000)
     qtbot.waitUntil(lambda: window.queue.cluster is not None, timeout=5000)
     assert window.queue.cluster == cluster_settings(window.settings) and window.queue.cluster.workers >= 1
+
+
+def test_calls_left_queued_by_the_last_session_are_analysed_when_the_window_opens(
+        qtbot, store, transcriber, rubrics, calls_copy: Path, tmp_path: Path,  # noqa: ANN001
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: None)
+    ids = import_paths(store, [calls_copy / "en_rude_mono.wav"]).recording_ids
+    WorkQueue(store).enqueue(ids)
+    WorkQueue(store).claim_next()  # and the app died while it was being analysed
+    main = MainWindow(store, transcriber, rubrics, QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat))
+    qtbot.addWidget(main)
+    qtbot.waitUntil(lambda: store.recording(ids[0])["status"] == "analysed", timeout=120000)
+    qtbot.waitUntil(lambda: not main.queue.running, timeout=20000)
+    assert WorkQueue(store).counts() == {"done": 1}
+    main.close()

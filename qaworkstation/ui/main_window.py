@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
                                   else self.tr("No audio output — playback runs silently"))
         self._build_role()
         self.refresh_library()
+        self.runner.db(lambda: WorkQueue(self.store).counts(), self._resume_left_work, self.show_error)
 
     # construction -----------------------------------------------------------------------------------------
 
@@ -343,6 +344,12 @@ class MainWindow(QMainWindow):
         if not running:
             self._apply_analysis_settings()
             self.runner.db(lambda: WorkQueue(self.store).counts(), self._on_queue_counts)
+
+    def _resume_left_work(self, counts: dict[str, int]) -> None:
+        """Calls still queued when the app was last closed (or crashed) are analysed now, not when the
+        inspector happens to import something: every call gets its analysis without anyone asking."""
+        if counts.get("queued", 0) + counts.get("running", 0):
+            self.queue.start()
 
     def _on_queue_counts(self, counts: dict[str, int]) -> None:
         waiting = counts.get("queued", 0) + counts.get("running", 0)  # running: left by a crash, resumed first
