@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .core import audit, lifecycle
+from .core import audit, keys, lifecycle
 from .core.analysis import AUTO_RUBRIC, AnalysisResult, RubricLibrary, analyse_recording
 from .core.audio import AUDIO_EXTENSIONS, AudioError
 from .core.cluster_settings import ClusterSettings, parse_path_map
@@ -22,6 +22,7 @@ from .core.execution import FROM_CACHE, CallResult
 from .core.importer import FilenamePattern, ImportReport, import_paths
 from .core.models import DEFAULT_MODEL, ModelUnavailable
 from .core.rubric import RubricError
+from .core.sqlite_file import encrypt_database, is_plain_database
 from .core.store import Store, StoreError, default_db_path
 from .core.sync import sync_evaluations
 from .core.transcribe import TranscribeSettings, Transcriber
@@ -69,6 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
         "verify", help="walk the hash chain; print OK, or the first broken row and exit 1")
     backup = sub.add_parser("backup", help="copy the library safely (SQLite backup API), even while it is in use")
     backup.add_argument("--to", type=Path, required=True, help="the backup file to write (replaced when complete)")
+    sub.add_parser("encrypt", help="switch encryption on: create this workstation's database key (kept in the "
+                                   "keyring) and encrypt the library in place; close the window first")
+    key = sub.add_parser("key", help="the team key that encrypts journals on the shared folder")
+    key_commands = key.add_subparsers(dest="key_command", required=True, parser_class=_Parser)
+    key_commands.add_parser("show", help="which keys this workstation holds (their ids, never the keys)")
+    key_commands.add_parser("new-team", help="create the team key here and print it once, to hand to the team")
+    key_commands.add_parser("set-team", help="keep the team key read from standard input (as new-team printed it)")
     sub.add_parser("window", help="open the window (the default)")
     return parser
 
@@ -115,7 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _COMMANDS[args.command](args)
     except (StoreError, RubricError, ModelUnavailable, AudioError, FileNotFoundError, ValueError,
-            ConnectionError) as exc:
+            ConnectionError, keys.KeyUnavailable) as exc:
         print(f"qaws: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:
@@ -271,8 +279,46 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_encrypt(args: argparse.Namespace) -> int:
+    """Encryption is on once a database key exists; the library already on disk is converted to match, since a
+    keyed workstation cannot open a plain file. Running it again is harmless."""
+    path = Path(args.db or default_db_path())
+    if not path.is_file():
+        raise FileNotFoundError(f"no library at {path}; pass --db or set $QAWS_DB")
+    existed = keys.load_key(keys.DATABASE_KEY) is not None
+    key = keys.ensure_key(keys.DATABASE_KEY)
+    if not existed:
+        print(f"created the database key {keys.key_id(key)}; keep a copy: without it the library cannot be read")
+    if not is_plain_database(path):
+        Store(path).close()  # opens only with this key: proves the file is ours and already encrypted
+        print(f"{path} is already encrypted with key {keys.key_id(key)}")
+        return 0
+    encrypt_database(path, key)
+    print(f"encrypted {path} with key {keys.key_id(key)}")
+    return 0
+
+
+def cmd_key(args: argparse.Namespace) -> int:
+    if args.key_command == "new-team":
+        if keys.load_key(keys.TEAM_KEY) is not None:
+            raise ValueError("this workstation already has a team key; replacing it would make the team's "
+                             "encrypted journals unreadable here")
+        key = keys.new_key()
+        where = keys.save_key(keys.TEAM_KEY, key)
+        print(f"team key {keys.key_id(key)} kept in {where}. Give every inspector of the team this line, to run "
+              f"'qaws key set-team' with it:\n{keys.key_text(key)}")
+    elif args.key_command == "set-team":
+        key = keys.parse_key_text(sys.stdin.readline(), "the team key on standard input")
+        print(f"team key {keys.key_id(key)} kept in {keys.save_key(keys.TEAM_KEY, key)}")
+    else:
+        for name in (keys.DATABASE_KEY, keys.TEAM_KEY):
+            key = keys.load_key(name)
+            print(f"{name} key: {keys.key_id(key) if key else 'none (not encrypted)'}")
+    return 0
+
+
 _COMMANDS = {"import": cmd_import, "transcribe": cmd_analyze, "analyze": cmd_analyze, "export": cmd_export,
-             "audit": cmd_audit, "backup": cmd_backup}
+             "audit": cmd_audit, "backup": cmd_backup, "encrypt": cmd_encrypt, "key": cmd_key}
 
 
 if __name__ == "__main__":

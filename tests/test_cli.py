@@ -20,8 +20,8 @@ from qaworkstation.core.textnorm import normalize
 CHECKED = ("forbidden", "insult", "greeting", "closing")
 
 
-def qaws(*args: str, db: Path, **kwargs) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "QAWS_DB": str(db)}
+def qaws(*args: str, db: Path, env: dict[str, str] | None = None, **kwargs) -> subprocess.CompletedProcess[str]:
+    env = {**(env or os.environ), "QAWS_DB": str(db)}
     return subprocess.run([sys.executable, "-m", "qaworkstation.cli", *args], capture_output=True, text=True,
                           env=env, timeout=600, **kwargs)
 
@@ -153,3 +153,37 @@ def test_export_publishes_a_release_whose_submission_never_reached_the_share(tmp
     assert "Synced 1 evaluations" in done.stdout and "1 drafts stay on this computer" in done.stdout
     [shared], problems = read_synced_evaluations(share)
     assert problems == [] and (shared.id, shared.version, shared.status, shared.total) == (v1.id, 1, SUBMITTED, 2.0)
+
+
+def test_encryption_is_switched_on_from_the_command_line(tmp_path: Path, corpus: Path) -> None:
+    """A supervisor's whole setup: encrypt the library, create the team key, hand it to an inspector."""
+    db, supervisor, inspector = tmp_path / "lib.sqlite3", tmp_path / "keys-supervisor", tmp_path / "keys-inspector"
+    headless = {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}  # key files, never the OS keyring
+    as_supervisor = {"env": {**os.environ, **headless, "QAWS_KEY_DIR": str(supervisor)}}
+    assert qaws("import", str(corpus / "calls" / "en_rude_mono.wav"), db=db).returncode == 0
+
+    encrypted = qaws("encrypt", db=db, **as_supervisor)
+    assert encrypted.returncode == 0, encrypted.stderr
+    assert "created the database key" in encrypted.stdout and f"encrypted {db}" in encrypted.stdout
+    assert not db.read_bytes().startswith(b"SQLite format 3")
+    again = qaws("encrypt", db=db, **as_supervisor)
+    assert again.returncode == 0 and "already encrypted" in again.stdout
+    listed = qaws("import", str(corpus / "calls" / "en_rude_mono.wav"), db=db, **as_supervisor)
+    assert listed.returncode == 0 and "already in library 1" in listed.stdout
+    keyless = qaws("import", str(corpus / "calls" / "en_rude_mono.wav"), db=db,
+                   env={**os.environ, **headless, "QAWS_KEY_DIR": str(tmp_path / "no-keys")})
+    assert keyless.returncode == 1 and "encrypted" in keyless.stderr and "Traceback" not in keyless.stderr
+
+    created = qaws("key", "new-team", db=db, **as_supervisor)
+    assert created.returncode == 0, created.stderr
+    team_key = created.stdout.strip().splitlines()[-1]
+    assert len(team_key) == 64
+    assert qaws("key", "new-team", db=db, **as_supervisor).returncode == 1  # never replaced
+    handed = qaws("key", "set-team", db=db, input=team_key + "\n",
+                  env={**os.environ, **headless, "QAWS_KEY_DIR": str(inspector)})
+    assert handed.returncode == 0, handed.stderr
+    team_id = created.stdout.split()[2]
+    shown = qaws("key", "show", db=db, env={**os.environ, **headless, "QAWS_KEY_DIR": str(inspector)})
+    assert f"team key: {team_id}" in shown.stdout and "database key: none" in shown.stdout
+    typo = qaws("key", "set-team", db=db, input="12ab\n", env={**os.environ, **headless, "QAWS_KEY_DIR": str(inspector)})
+    assert typo.returncode == 1 and "not a valid key" in typo.stderr

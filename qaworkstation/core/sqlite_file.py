@@ -92,15 +92,16 @@ def open_connection(path: Path, key: bytes | None) -> Any:
 
 
 def _keyed_open_failure(path: Path) -> str:
-    if _has_plain_header(path):
-        return (f"{path} is not encrypted, but encryption is on for this workstation: convert it to an encrypted "
-                "file first, or switch encryption off")
+    if is_plain_database(path):
+        return (f"{path} is not encrypted, but encryption is on for this workstation: run 'qaws encrypt' to "
+                "convert it (with the window closed)")
     return (f"{path}: the encryption key is wrong: this file is encrypted with a different key than the one "
             "this workstation holds (or it is not a database at all). Restore the right key into the keyring; "
             "nothing in the file was changed")
 
 
-def _has_plain_header(path: Path) -> bool:
+def is_plain_database(path: Path) -> bool:
+    """Whether ``path`` starts like an unencrypted SQLite file (an encrypted one looks like random bytes)."""
     try:
         with path.open("rb") as handle:
             return handle.read(len(_SQLITE_HEADER)) == _SQLITE_HEADER
@@ -109,7 +110,7 @@ def _has_plain_header(path: Path) -> bool:
 
 
 def _open_failure(path: Path, noun: str, exc: Exception, keyed: bool) -> str:
-    if not keyed and path.is_file() and path.stat().st_size and not _has_plain_header(path):
+    if not keyed and path.is_file() and path.stat().st_size and not is_plain_database(path):
         return (f"{path}: cannot open the {noun}: it is encrypted (or not a database), and no database key is "
                 f"set on this workstation. Restore the key into the keyring, or set ${keys.KEY_ENV[keys.DATABASE_KEY]}")
     return f"{path}: cannot open the {noun} ({exc}); check the path and free space"
