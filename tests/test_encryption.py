@@ -453,3 +453,18 @@ def test_sqlite3_module_cannot_read_an_encrypted_library(tmp_path: Path) -> None
     store.close()
     with pytest.raises(sqlite3.DatabaseError, match="not a database"):
         sqlite3.connect(path).execute("SELECT * FROM recordings").fetchall()
+
+
+def test_settings_show_which_keys_this_workstation_holds(qtbot, no_keyring: None, tmp_path: Path) -> None:  # noqa: ANN001
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QLabel
+
+    from qaworkstation.ui.settings_dialog import SettingsDialog
+
+    team_key = keys.new_key()
+    keys.save_key(keys.TEAM_KEY, team_key)
+    dialog = SettingsDialog(QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat), "qa01")
+    qtbot.addWidget(dialog)
+    texts = [label.text() for label in dialog.findChildren(QLabel)]
+    assert f"encrypted, key {keys.key_id(team_key)}" in texts
+    assert "not encrypted (switch on with: qaws encrypt)" in texts

@@ -11,10 +11,11 @@ import os
 from collections.abc import Callable
 from typing import TypeVar
 
-from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtCore import QCoreApplication, QSettings, Qt
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGroupBox,
                                QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
+from ..core import keys
 from ..core.cluster_settings import (ClusterSettings, check_memory_limit, check_scheduler_address,
                                      parse_path_maps)
 from ..core.models import OFFLINE_BASE, OFFLINE_TINY_EN, ModelUnavailable, resolve_model
@@ -136,6 +137,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(who)
         layout.addWidget(speech)
         layout.addWidget(self._build_cluster())
+        layout.addWidget(self._build_security())
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
 
@@ -169,6 +171,26 @@ class SettingsDialog(QDialog):
         self.run_on.currentIndexChanged.connect(self._show_cluster_rows)
         self.audio.currentIndexChanged.connect(self._show_cluster_rows)
         self._show_cluster_rows()
+        return box
+
+    def _build_security(self) -> QGroupBox:
+        """Which keys this workstation holds, by id: whether the library and the journals are encrypted is
+        something an inspector should be able to see, and how to change it (from the command line)."""
+        box = QGroupBox(self.tr("Encryption"))
+        form = QFormLayout(box)
+        for name, label, off in ((keys.DATABASE_KEY, self.tr("Library"),
+                                  self.tr("not encrypted (switch on with: qaws encrypt)")),
+                                 (keys.TEAM_KEY, self.tr("Shared folder journals"),
+                                  self.tr("not encrypted (team key: qaws key set-team)"))):
+            try:
+                key = keys.load_key(name)
+                text = self.tr("encrypted, key {0}").format(keys.key_id(key)) if key else off
+            except keys.KeyUnavailable as exc:
+                text = str(exc)
+            value = QLabel(text)
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            form.addRow(label, value)
         return box
 
     def _show_cluster_rows(self) -> None:

@@ -344,7 +344,7 @@
     <name>MainWindow</name>
     <message>
         <location filename="../../qaworkstation/ui/main_window.py" line="82"/>
-        <location filename="../../qaworkstation/ui/main_window.py" line="693"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="700"/>
         <source>QA Workstation</source>
         <translation>质检工作台</translation>
     </message>
@@ -354,233 +354,233 @@
         <translation>无音频输出设备——静音播放</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="134"/>
-        <location filename="../../qaworkstation/ui/main_window.py" line="342"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="135"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="343"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="136"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="137"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="146"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="147"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="150"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="151"/>
         <source>Import files…</source>
         <translation>导入文件…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="151"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="152"/>
         <source>Import folder…</source>
         <translation>导入文件夹…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="154"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="155"/>
         <source>Sync to shared folder</source>
         <translation>同步到共享文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="180"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="181"/>
         <source>Team shared folder</source>
         <translation>班组共享文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="152"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="153"/>
         <source>Analyse all</source>
         <translation>全部分析</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="153"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="154"/>
         <source>Sample…</source>
         <translation>抽样…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="155"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="156"/>
         <source>Coaching…</source>
         <translation>辅导…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="156"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="157"/>
         <source>Team…</source>
         <translation>班组…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="157"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="158"/>
         <source>Rules…</source>
         <translation>规则…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="158"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="159"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="193"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="194"/>
         <source>New analysis settings apply when the queue stops.</source>
         <translation>新的分析设置将在队列停止后生效。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="228"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="229"/>
         <source>Import recordings</source>
         <translation>导入录音</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="229"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="230"/>
         <source>Audio (*.wav *.flac *.mp3 *.ogg *.opus);;All files (*)</source>
         <translation>音频 (*.wav *.flac *.mp3 *.ogg *.opus);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="234"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="235"/>
         <source>Import a folder of recordings</source>
         <translation>导入录音文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="239"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="240"/>
         <source>Importing…</source>
         <translation>正在导入…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="243"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="244"/>
         <source>Imported {0}, already in library {1}, failed {2}</source>
         <translation>已导入 {0}，已存在 {1}，失败 {2}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="246"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="247"/>
         <source>; {0} files that are not recordings ignored</source>
         <translation>；已忽略 {0} 个非录音文件</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="250"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="251"/>
         <source>Some files could not be imported</source>
         <translation>部分文件无法导入</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="312"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="313"/>
         <source>Unsaved changes restored from the draft.</source>
         <translation>已从草稿恢复未保存的修改。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="314"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="315"/>
         <source>Saved {0} by {1}.</source>
         <translation>已于 {0} 由 {1} 保存。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="317"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="318"/>
         <source>Not scored yet — suggestions from the rules are pre-filled.</source>
         <translation>尚未评分——已按规则预填建议扣分。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="342"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="343"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="353"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="360"/>
         <source>Paused, {0} calls waiting</source>
         <translation>已暂停，{0} 通待分析</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="359"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="366"/>
         <source>, about {0} left</source>
         <translation>，约剩 {0}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="360"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="367"/>
         <source>Analysed {0} of {1}{2} {3}</source>
         <translation>已分析 {0}/{1}{2} {3}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="364"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="371"/>
         <source>Connecting to the Dask scheduler at {0}…</source>
         <translation>正在连接 Dask 调度器 {0}…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="365"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="372"/>
         <source>Starting {0} worker processes and loading the model in each…</source>
         <translation>正在启动 {0} 个工作进程并在每个进程中加载模型…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="371"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="378"/>
         <source>&lt;a href=&quot;{0}&quot;&gt;Dask dashboard&lt;/a&gt;</source>
         <translation>&lt;a href=&quot;{0}&quot;&gt;Dask 监控面板&lt;/a&gt;</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="387"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="394"/>
         <source>Could not analyse {0}: {1}</source>
         <translation>无法分析 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="389"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="396"/>
         <source>Analysis stopped: {0}. The calls stay queued.</source>
         <translation>分析已停止：{0}。通话仍在队列中。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="440"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="447"/>
         <source>Editing — draft kept automatically.</source>
         <translation>编辑中——草稿已自动保存。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="464"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="471"/>
         <source>Evaluation saved: {0} / {1}</source>
         <translation>评分已保存：{0} / {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="491"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="498"/>
         <source>{0} · version {1}</source>
         <translation>{0} · 第 {1} 版</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="493"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="500"/>
         <source>Saving starts version {0}.</source>
         <translation>保存将生成第 {0} 版。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="519"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="526"/>
         <source>Version {0} ({1}), saved {2} — read-only. Choose the latest version to edit.</source>
         <translation>第 {0} 版（{1}），保存于 {2}——只读。选择最新版本才能编辑。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="550"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="557"/>
         <source>Dispute recorded.</source>
         <translation>申诉已记录。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="563"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="570"/>
         <source>Ruling recorded.</source>
         <translation>裁定已记录。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="611"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="618"/>
         <source>{0} · {1}</source>
         <translation>{0} · {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="675"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="682"/>
         <source>Sync failed — nothing was lost locally.</source>
         <translation>同步失败——本地数据未丢失。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="676"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="683"/>
         <source>Sync failed</source>
         <translation>同步失败</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="681"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="688"/>
         <source>Synced {0} evaluations to {1} ({2} new or changed).</source>
         <translation>已同步 {0} 条评分到 {1}（新增或修改 {2} 条）。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="684"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="691"/>
         <source>Shared folder already up to date: {0} evaluations.</source>
         <translation>共享文件夹已是最新：共 {0} 条评分。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="686"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="693"/>
         <source>{0} drafts stay on this computer until submitted.</source>
         <translation>{0} 份草稿在提交前只保存在本机。</translation>
     </message>
@@ -770,22 +770,22 @@
 <context>
     <name>Roles</name>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="68"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="69"/>
         <source>Inspector</source>
         <translation>质检员</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="68"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="69"/>
         <source>Coach</source>
         <translation>辅导员</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="69"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="70"/>
         <source>Supervisor</source>
         <translation>主管</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="69"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="70"/>
         <source>Trainee (desensitised data)</source>
         <translation>新员工（仅看脱敏数据）</translation>
     </message>
@@ -1142,218 +1142,248 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="82"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="83"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="87"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="88"/>
         <source>The role of this inspector id on this workstation</source>
         <translation>此质检员工号在本工作站上的角色</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="88"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="89"/>
         <source>Only a supervisor can change roles</source>
         <translation>只有主管可以更改角色</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="91"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="92"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="98"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="99"/>
         <source>Offline multilingual base (Mandarin + English)</source>
         <translation>离线多语种 base 模型（普通话+英文）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="99"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="100"/>
         <source>Offline English-only tiny.en</source>
         <translation>离线英文模型 tiny.en</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="101"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="102"/>
         <source>Model folder…</source>
         <translation>模型文件夹…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="110"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="111"/>
         <source>automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="111"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="112"/>
         <source>Detect per channel</source>
         <translation>按声道自动识别</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="113"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="114"/>
         <source>Simplified</source>
         <translation>简体</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="113"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="114"/>
         <source>Traditional</source>
         <translation>繁体</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="114"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="115"/>
         <source>As recognised</source>
         <translation>保持识别原样</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="118"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="119"/>
         <source>Inspector</source>
         <translation>质检员</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="120"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="121"/>
         <source>Inspector id</source>
         <translation>质检员工号</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="121"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="122"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="122"/>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="227"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="123"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="249"/>
         <source>Team shared folder</source>
         <translation>班组共享文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="123"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="124"/>
         <source>Transcription</source>
         <translation>语音转写</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="125"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="126"/>
         <source>Speech model</source>
         <translation>语音模型</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="126"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="127"/>
         <source>Compute type</source>
         <translation>计算精度</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="127"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="128"/>
         <source>Channels decoded at once</source>
         <translation>同时转写的声道数</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="128"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="129"/>
         <source>Threads per channel</source>
         <translation>每声道线程数</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="129"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="130"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="130"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="131"/>
         <source>Chinese script</source>
         <translation>中文字形</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="146"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="148"/>
         <source>This computer, in the app</source>
         <translation>本机（应用内）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="147"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="149"/>
         <source>Worker processes on this computer (Dask)</source>
         <translation>本机的多个工作进程（Dask）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="148"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="150"/>
         <source>A Dask cluster</source>
         <translation>Dask 集群</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="152"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="154"/>
         <source>auto, 0 (no limit) or a size such as 6GB</source>
         <translation>auto、0（不限）或容量，如 6GB</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="155"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="157"/>
         <source>Sent from this computer</source>
         <translation>由本机发送</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="156"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="158"/>
         <source>Read from a shared folder</source>
         <translation>从共享文件夹读取</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="158"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="160"/>
         <source>/srv/calls=/mnt/calls; …</source>
         <translation>/srv/calls=/mnt/calls; …</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="159"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="161"/>
         <source>This computer&apos;s folder = the same folder as the workers see it</source>
         <translation>本机文件夹 = 工作节点看到的同一文件夹路径</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="160"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="162"/>
         <source>Where calls are analysed</source>
         <translation>通话分析在哪里运行</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="162"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="164"/>
         <source>Run on</source>
         <translation>运行于</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="163"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="165"/>
         <source>Worker processes</source>
         <translation>工作进程数</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="164"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="166"/>
         <source>Threads per worker</source>
         <translation>每进程线程数</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="165"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="167"/>
         <source>Memory limit per worker</source>
         <translation>每进程内存上限</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="166"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="168"/>
         <source>Scheduler address</source>
         <translation>调度器地址</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="167"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="169"/>
         <source>Workers get the audio</source>
         <translation>工作节点获取音频方式</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="168"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="170"/>
         <source>Path mapping</source>
         <translation>路径映射</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="189"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="179"/>
+        <source>Encryption</source>
+        <translation>加密</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="181"/>
+        <source>Library</source>
+        <translation>本机质检库</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="182"/>
+        <source>not encrypted (switch on with: qaws encrypt)</source>
+        <translation>未加密（开启方法：qaws encrypt）</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="183"/>
+        <source>Shared folder journals</source>
+        <translation>共享文件夹中的评分记录</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="184"/>
+        <source>not encrypted (team key: qaws key set-team)</source>
+        <translation>未加密（设置班组密钥：qaws key set-team）</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="187"/>
+        <source>encrypted, key {0}</source>
+        <translation>已加密，密钥 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="211"/>
         <source>Memory limit per worker: auto, 0 (no limit) or a size such as 6GB</source>
         <translation>每进程内存上限：填写 auto、0（不限）或容量，如 6GB</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="194"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="216"/>
         <source>Scheduler address: expected tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786</source>
         <translation>调度器地址：应为 tcp://主机:端口，例如 tcp://10.0.0.5:8786</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="197"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="219"/>
         <source>Path mapping: where the workers see this computer&apos;s call folder, as LOCAL=REMOTE, e.g. /srv/calls=/mnt/calls</source>
         <translation>路径映射：工作节点看到的本机录音文件夹路径，格式为 本机路径=远程路径，例如 /srv/calls=/mnt/calls</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="232"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="254"/>
         <source>Folder with a CTranslate2 Whisper model</source>
         <translation>CTranslate2 Whisper 模型所在文件夹</translation>
     </message>
