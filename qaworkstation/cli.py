@@ -21,6 +21,7 @@ from .core.cluster_settings import ClusterSettings, parse_path_map
 from .core.execution import FROM_CACHE, CallResult
 from .core.importer import FilenamePattern, ImportReport, import_paths
 from .core.models import DEFAULT_MODEL, ModelUnavailable
+from .core.risk import describe_risk
 from .core.rubric import RubricError
 from .core.sqlite_file import encrypt_database, is_plain_database
 from .core.store import Store, StoreError, default_db_path
@@ -246,7 +247,7 @@ def _print_result(args: argparse.Namespace, result: AnalysisResult) -> None:
         return
     violations = sum(1 for f in result.flags if f.deduction > 0)
     print(f"{result.recording['file_name']}: {result.language}, {len(result.segments)} segments, "
-          f"{violations} flags, risk {result.recording['risk']:g}", flush=True)
+          f"{violations} flags, risk: {describe_risk(result.recording['risk'])}", flush=True)
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -14,7 +14,7 @@ import pytest
 
 from qaworkstation.core.domain import Check, Flag
 from qaworkstation.core.importer import import_paths
-from qaworkstation.core.risk import risk_score
+from qaworkstation.core.risk import describe_risk, risk_score
 from qaworkstation.core.sampling import random_sample, stratified_sample, targeted_sample
 from qaworkstation.core.store import Store
 from qaworkstation.core.work_queue import CANCELLED, DONE, QUEUED, QueueRunner, WorkQueue
@@ -158,6 +158,8 @@ def test_risk_puts_critical_first_then_severity_then_count(rubrics) -> None:
     many_c = risk_score(rubric, flags(c_item, 20), [])
     missing = risk_score(rubric, [], [Check("closing", False, c_item.id, 1.0)])
     assert one_critical > two_a > one_a > many_c > missing > risk_score(rubric, [], []) == 0
+    mixed = risk_score(rubric, flags(critical, 1) + flags(a_item, 2) + flags(c_item, 20), [])
+    assert (describe_risk(mixed), describe_risk(0.0)) == ("1 critical, 2 A, 20 C", "no problems")
 
 
 ROWS = [{"id": f"r{i}", "agent": f"A{i % 4}", "team": "T1" if i % 4 < 2 else "T2"} for i in range(40)]

@@ -22,3 +22,14 @@ def risk_score(rubric: Rubric, flags: list[Flag], checks: list[Check]) -> float:
             continue
         score += _CRITICAL_WEIGHT if item.critical else _SEVERITY_WEIGHTS.get(item.severity, 1.0)
     return score
+
+
+def describe_risk(score: float) -> str:
+    """The score read back as counts (``1 critical, 2 A, 1 B``) for people; exact up to 99 problems of a
+    severity, which is far beyond any one call."""
+    remaining, parts = int(round(score)), []
+    for name, weight in (("critical", _CRITICAL_WEIGHT), *_SEVERITY_WEIGHTS.items()):
+        count, remaining = divmod(remaining, int(weight))
+        if count:
+            parts.append(f"{count} {name}")
+    return ", ".join(parts) or "no problems"
