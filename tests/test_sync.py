@@ -22,6 +22,10 @@ from qaworkstation.core.sync import (
     EVALUATIONS_CSV,
     ITEM_SCORES_CSV,
     MANIFEST_NAME,
+    PROBLEM_DISK_FULL,
+    PROBLEM_NO_PERMISSION,
+    PROBLEM_NOT_FOUND,
+    PROBLEM_NOT_SET_UP,
     inspector_folder_name,
     read_synced_evaluations,
     sync_evaluations,
@@ -266,7 +270,7 @@ def test_missing_shared_folder_is_reported_and_not_created(tmp_path: Path) -> No
 
     result = sync_evaluations(missing, "张三", [make_evaluation(1)])
 
-    assert not result.ok
+    assert not result.ok and result.problem == PROBLEM_NOT_FOUND
     assert str(missing) in result.message
     assert "mounted" in result.message
     assert not missing.exists()
@@ -287,7 +291,7 @@ def test_shared_folder_that_is_a_file_is_reported(tmp_path: Path) -> None:
 def test_missing_settings_are_reported(share: Path, folder: str, inspector: str) -> None:
     result = sync_evaluations(folder.replace("SHARE", str(share)), inspector, [make_evaluation(1)])
 
-    assert not result.ok and "Settings" in result.message
+    assert not result.ok and "Settings" in result.message and result.problem == PROBLEM_NOT_SET_UP
     assert list(share.iterdir()) == []
 
 
@@ -320,7 +324,7 @@ def test_read_only_share_simulated(synced: Synced, monkeypatch: pytest.MonkeyPat
 
     result = sync_evaluations(share, "张三", [edited, *evaluations[1:]])
 
-    assert not result.ok
+    assert not result.ok and result.problem == PROBLEM_NO_PERMISSION
     assert str(share / "张三") in result.message
     assert "write permission" in result.message and "still saved on this computer" in result.message
     assert edited.comment == "改"
@@ -361,7 +365,7 @@ def test_disk_full_midway_keeps_previous_files(
 
     result = sync_evaluations(share, "张三", [*evaluations, make_evaluation(4)])
 
-    assert not result.ok
+    assert not result.ok and result.problem == PROBLEM_DISK_FULL
     assert str(share / "张三") in result.message and "disk is full" in result.message
     assert folder_state(share) == before
     assert temp_files(share) == []

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QMessageBox
 from qaworkstation.core.analysis import analyse_recording
 from qaworkstation.core.domain import DRAFT, SUBMITTED
 from qaworkstation.core.importer import import_paths
-from qaworkstation.core.sync import MANIFEST_NAME, SyncResult, read_synced_evaluations
+from qaworkstation.core.sync import MANIFEST_NAME, SyncResult, read_synced_evaluations, sync_evaluations
 from qaworkstation.ui.main_window import MainWindow
 
 CALL = "zh_insult_escalation.wav"
@@ -151,6 +151,9 @@ def test_window_speaks_simplified_chinese_under_a_chinese_locale(qtbot, qapp, st
             "确定", "取消")  # Qt's own strings follow the same locale
         synced = SyncResult(True, "Synced ...", [Path("/share/q/manifest.json")], 5, 1, 2, "/share/q")
         assert main._sync_summary(synced) == "已同步 5 条评分到 /share/q（新增或修改 1 条）。 2 份草稿在提交前只保存在本机。"
+        unmounted = sync_evaluations(tmp_path / "not-mounted", "质检员01", [])
+        assert main._sync_failure(unmounted).startswith("找不到共享文件夹：请检查网络共享是否已连接。 本机数据没有任何丢失。\n\n")
+        assert str(tmp_path / "not-mounted") in main._sync_failure(unmounted)  # the details, for IT
         main.close()
     finally:
         for translator in translators:

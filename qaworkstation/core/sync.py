@@ -85,6 +85,10 @@ _PRE_LIFECYCLE = {"version": 1, "status": SUBMITTED}
 
 _log = logging.getLogger(__name__)
 
+# What kind of failure a sync met, for the window to word; the message keeps the details (paths, OS text).
+PROBLEM_NOT_SET_UP, PROBLEM_NOT_FOUND, PROBLEM_NO_PERMISSION = "not-set-up", "not-found", "no-permission"
+PROBLEM_DISK_FULL, PROBLEM_KEY, PROBLEM_OTHER = "disk-full", "key", "other"
+
 
 @dataclass
 class SyncResult:
@@ -98,6 +102,7 @@ class SyncResult:
     changed_count: int = 0
     drafts_kept: int = 0  # evaluations whose latest version is a draft, so not (or not yet in this form) shared
     folder: str = ""  # the inspector's folder on the share, once known
+    problem: str = ""  # on failure, one of the PROBLEM_* kinds, so the window can say it in its own language
 
 
 @dataclass
@@ -114,7 +119,11 @@ class _Previous:
 
 
 class _SyncRefused(Exception):
-    """A precondition failed; the message is already worded for the inspector."""
+    """A precondition failed; the message is already worded for the inspector, ``problem`` says its kind."""
+
+    def __init__(self, message: str, problem: str = PROBLEM_OTHER) -> None:
+        super().__init__(message)
+        self.problem = problem
 
 
 # ---------------------------------------------------------------------------------------------- writing
@@ -157,15 +166,17 @@ def sync_evaluations(
     try:
         return _sync(folder, inspector, evaluations, written, resolve(key, TEAM_KEY))
     except KeyUnavailable as err:
-        return SyncResult(False, f"Could not sync to {folder}: {err}. {_SAFE_LOCALLY}", written)
+        return SyncResult(False, f"Could not sync to {folder}: {err}. {_SAFE_LOCALLY}", written,
+                          problem=PROBLEM_KEY)
     except _SyncRefused as refusal:
-        return SyncResult(False, f"{refusal} {_SAFE_LOCALLY}", written)
+        return SyncResult(False, f"{refusal} {_SAFE_LOCALLY}", written, problem=refusal.problem)
     except OSError as err:
-        return SyncResult(False, f"{_os_error_message(folder, err)} {_SAFE_LOCALLY}", written)
+        return SyncResult(False, f"{_os_error_message(folder, err)} {_SAFE_LOCALLY}", written,
+                          problem=_os_error_problem(err))
     except Exception as err:  # the last line of defence: a bad record must not take the window down
         _log.exception("Sync to %s failed", folder)
         message = f"Could not sync to {folder}: unexpected error ({err}). Please report this. {_SAFE_LOCALLY}"
-        return SyncResult(False, message, written)
+        return SyncResult(False, message, written, problem=PROBLEM_OTHER)
 
 
 def _sync(
@@ -177,12 +188,12 @@ def _sync(
     try:
         return _sync_into(target, inspector, evaluations, written, key)
     except OSError as err:
-        raise _SyncRefused(_os_error_message(target, err)) from err
+        raise _SyncRefused(_os_error_message(target, err), _os_error_problem(err)) from err
 
 
 def _checked_inspector(inspector: str) -> str:
     if not inspector.strip():
-        raise _SyncRefused("Cannot sync without an inspector name. Set it in Settings.")
+        raise _SyncRefused("Cannot sync without an inspector name. Set it in Settings.", PROBLEM_NOT_SET_UP)
     return inspector
 
 
@@ -190,18 +201,20 @@ def _checked_root(folder: str | os.PathLike[str]) -> Path:
     """The share root must already exist: a missing share almost always means it is not mounted, and
     creating it would hide the evaluations on the local disk where no supervisor looks."""
     if not os.fspath(folder).strip():
-        raise _SyncRefused("No shared folder is configured. Choose the team's shared folder in Settings.")
+        raise _SyncRefused("No shared folder is configured. Choose the team's shared folder in Settings.",
+                           PROBLEM_NOT_SET_UP)
     root = Path(folder)
     try:
         mode = root.stat().st_mode
     except FileNotFoundError:
         raise _SyncRefused(
             f"The shared folder {root} was not found. Check that the share is mounted (or the network drive "
-            "is connected) and that Settings point to the right folder."
+            "is connected) and that Settings point to the right folder.", PROBLEM_NOT_FOUND
         ) from None
     if not stat.S_ISDIR(mode):
         raise _SyncRefused(
-            f"The shared folder {root} is a file, not a folder. Choose the team's shared folder in Settings."
+            f"The shared folder {root} is a file, not a folder. Choose the team's shared folder in Settings.",
+            PROBLEM_NOT_SET_UP,
         )
     return root
 
@@ -299,7 +312,7 @@ def _finish_encrypted(target: Path, unencrypted: set[str], result: SyncResult) -
             failed.append(f"{name} ({err.strerror or err})")
     if failed:
         message += f" Could not remove the unencrypted files {', '.join(failed)}: delete them by hand."
-        return dataclasses.replace(result, ok=False, message=message)
+        return dataclasses.replace(result, ok=False, message=message, problem=PROBLEM_OTHER)
     if unencrypted:
         message += f" Removed {len(unencrypted)} unencrypted files written before encryption was switched on."
     return dataclasses.replace(result, message=message)
@@ -480,19 +493,27 @@ def _parse_manifest(data: object) -> _Previous:
     return _Previous(exported, files, inspector, version, trusted=True, key_id=team_key_id)
 
 
+def _os_error_problem(err: OSError) -> str:
+    return {errno.ENOSPC: PROBLEM_DISK_FULL, getattr(errno, "EDQUOT", errno.ENOSPC): PROBLEM_DISK_FULL,
+            errno.EACCES: PROBLEM_NO_PERMISSION, errno.EPERM: PROBLEM_NO_PERMISSION,
+            errno.EROFS: PROBLEM_NO_PERMISSION, errno.ENOENT: PROBLEM_NOT_FOUND,
+            errno.ENOTDIR: PROBLEM_NOT_FOUND}.get(err.errno or 0, PROBLEM_OTHER)
+
+
 def _os_error_message(target: str | os.PathLike[str], err: OSError) -> str:
     """Say what is wrong in the inspector's terms and what to do; the errno decides, the OS text is kept."""
-    detail = err.strerror or str(err)
-    if err.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
-        what, advice = "the disk is full", "Free some space on the share or ask IT for more quota."
-    elif err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        what = "you do not have permission to write there (or a file there is open in another program)"
-        advice = "Ask for write permission to this folder, and close the files if they are open in Excel."
-    elif err.errno in (errno.ENOENT, errno.ENOTDIR):
-        what, advice = "the folder disappeared while syncing", "Check that the share is still mounted."
-    else:
-        what, advice = "the share could not be written", "Check that the share is mounted and reachable."
-    return f"Could not sync to {target}: {what} ({detail}). {advice}"
+    what, advice = _OS_ERROR_WORDS[_os_error_problem(err)]
+    return f"Could not sync to {target}: {what} ({err.strerror or err}). {advice}"
+
+
+_OS_ERROR_WORDS = {
+    PROBLEM_DISK_FULL: ("the disk is full", "Free some space on the share or ask IT for more quota."),
+    PROBLEM_NO_PERMISSION: ("you do not have permission to write there (or a file there is open in another "
+                            "program)", "Ask for write permission to this folder, and close the files if they "
+                            "are open in Excel."),
+    PROBLEM_NOT_FOUND: ("the folder disappeared while syncing", "Check that the share is still mounted."),
+    PROBLEM_OTHER: ("the share could not be written", "Check that the share is mounted and reachable."),
+}
 
 
 # ------------------------------------------------------------------------------------------ serialising

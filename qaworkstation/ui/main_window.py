@@ -24,7 +24,8 @@ from ..core.redact import redact_segments
 from ..core.rules import find_flags
 from ..core.scorecard import build_evaluation, draft_payload, items_from_draft, suggested_scores, suggestions
 from ..core.store import Store
-from ..core.sync import SyncResult, sync_evaluations
+from ..core.sync import (PROBLEM_DISK_FULL, PROBLEM_KEY, PROBLEM_NO_PERMISSION, PROBLEM_NOT_FOUND,
+                         PROBLEM_NOT_SET_UP, SyncResult, sync_evaluations)
 from ..core.transcribe import Transcriber
 from ..core.work_queue import OPENED_PRIORITY, QueueStatus, WorkQueue
 from .dispute_dialog import DisputeDialog, ResolveDialog
@@ -680,7 +681,23 @@ class MainWindow(QMainWindow):
             self.statusBar().setToolTip(result.message)  # the full account, with any note on encryption
         else:
             self.statusBar().showMessage(self.tr("Sync failed — nothing was lost locally."), 15000)
-            QMessageBox.warning(self, self.tr("Sync failed"), result.message)
+            QMessageBox.warning(self, self.tr("Sync failed"), self._sync_failure(result))
+
+    def _sync_failure(self, result: SyncResult) -> str:
+        """What went wrong in the window's language, then the details as the core gives them (paths, the
+        system's own words) for whoever has to fix the share."""
+        headlines = {
+            PROBLEM_NOT_SET_UP: self.tr("Sync is not set up: choose the team's shared folder and your inspector "
+                                        "id in Settings."),
+            PROBLEM_NOT_FOUND: self.tr("The shared folder was not found: check that the share is connected."),
+            PROBLEM_NO_PERMISSION: self.tr("No permission to write to the shared folder (or one of its files is "
+                                           "open in another program)."),
+            PROBLEM_DISK_FULL: self.tr("The disk of the shared folder is full."),
+            PROBLEM_KEY: self.tr("The team encryption key on this computer cannot be used."),
+        }
+        headline = headlines.get(result.problem, self.tr("The shared folder could not be written."))
+        safe = self.tr("Nothing was lost on this computer.")
+        return f"{headline} {safe}\n\n{result.message}"
 
     def _sync_summary(self, result: SyncResult) -> str:
         """A successful sync in the window's language: what is on the share, and why a draft is not."""

@@ -343,244 +343,279 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="82"/>
-        <location filename="../../qaworkstation/ui/main_window.py" line="700"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="83"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="717"/>
         <source>QA Workstation</source>
         <translation>质检工作台</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="89"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="90"/>
         <source>No audio output — playback runs silently</source>
         <translation>无音频输出设备——静音播放</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="135"/>
-        <location filename="../../qaworkstation/ui/main_window.py" line="343"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="136"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="344"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="137"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="138"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="147"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="148"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="151"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="152"/>
         <source>Import files…</source>
         <translation>导入文件…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="152"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="153"/>
         <source>Import folder…</source>
         <translation>导入文件夹…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="155"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="156"/>
         <source>Sync to shared folder</source>
         <translation>同步到共享文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="181"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="182"/>
         <source>Team shared folder</source>
         <translation>班组共享文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="153"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="154"/>
         <source>Analyse all</source>
         <translation>全部分析</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="154"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="155"/>
         <source>Sample…</source>
         <translation>抽样…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="156"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="157"/>
         <source>Coaching…</source>
         <translation>辅导…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="157"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="158"/>
         <source>Team…</source>
         <translation>班组…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="158"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="159"/>
         <source>Rules…</source>
         <translation>规则…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="159"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="160"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="194"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="195"/>
         <source>New analysis settings apply when the queue stops.</source>
         <translation>新的分析设置将在队列停止后生效。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="229"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="230"/>
         <source>Import recordings</source>
         <translation>导入录音</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="230"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="231"/>
         <source>Audio (*.wav *.flac *.mp3 *.ogg *.opus);;All files (*)</source>
         <translation>音频 (*.wav *.flac *.mp3 *.ogg *.opus);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="235"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="236"/>
         <source>Import a folder of recordings</source>
         <translation>导入录音文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="240"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="241"/>
         <source>Importing…</source>
         <translation>正在导入…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="244"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="245"/>
         <source>Imported {0}, already in library {1}, failed {2}</source>
         <translation>已导入 {0}，已存在 {1}，失败 {2}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="247"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="248"/>
         <source>; {0} files that are not recordings ignored</source>
         <translation>；已忽略 {0} 个非录音文件</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="251"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="252"/>
         <source>Some files could not be imported</source>
         <translation>部分文件无法导入</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="313"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="314"/>
         <source>Unsaved changes restored from the draft.</source>
         <translation>已从草稿恢复未保存的修改。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="315"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="316"/>
         <source>Saved {0} by {1}.</source>
         <translation>已于 {0} 由 {1} 保存。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="318"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="319"/>
         <source>Not scored yet — suggestions from the rules are pre-filled.</source>
         <translation>尚未评分——已按规则预填建议扣分。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="343"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="344"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="360"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="361"/>
         <source>Paused, {0} calls waiting</source>
         <translation>已暂停，{0} 通待分析</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="366"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="367"/>
         <source>, about {0} left</source>
         <translation>，约剩 {0}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="367"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="368"/>
         <source>Analysed {0} of {1}{2} {3}</source>
         <translation>已分析 {0}/{1}{2} {3}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="371"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="372"/>
         <source>Connecting to the Dask scheduler at {0}…</source>
         <translation>正在连接 Dask 调度器 {0}…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="372"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="373"/>
         <source>Starting {0} worker processes and loading the model in each…</source>
         <translation>正在启动 {0} 个工作进程并在每个进程中加载模型…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="378"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="379"/>
         <source>&lt;a href=&quot;{0}&quot;&gt;Dask dashboard&lt;/a&gt;</source>
         <translation>&lt;a href=&quot;{0}&quot;&gt;Dask 监控面板&lt;/a&gt;</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="394"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="395"/>
         <source>Could not analyse {0}: {1}</source>
         <translation>无法分析 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="396"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="397"/>
         <source>Analysis stopped: {0}. The calls stay queued.</source>
         <translation>分析已停止：{0}。通话仍在队列中。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="447"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="448"/>
         <source>Editing — draft kept automatically.</source>
         <translation>编辑中——草稿已自动保存。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="471"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="472"/>
         <source>Evaluation saved: {0} / {1}</source>
         <translation>评分已保存：{0} / {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="498"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="499"/>
         <source>{0} · version {1}</source>
         <translation>{0} · 第 {1} 版</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="500"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="501"/>
         <source>Saving starts version {0}.</source>
         <translation>保存将生成第 {0} 版。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="526"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="527"/>
         <source>Version {0} ({1}), saved {2} — read-only. Choose the latest version to edit.</source>
         <translation>第 {0} 版（{1}），保存于 {2}——只读。选择最新版本才能编辑。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="557"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="558"/>
         <source>Dispute recorded.</source>
         <translation>申诉已记录。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="570"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="571"/>
         <source>Ruling recorded.</source>
         <translation>裁定已记录。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="618"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="619"/>
         <source>{0} · {1}</source>
         <translation>{0} · {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="682"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="683"/>
         <source>Sync failed — nothing was lost locally.</source>
         <translation>同步失败——本地数据未丢失。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="683"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="684"/>
         <source>Sync failed</source>
         <translation>同步失败</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="688"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="690"/>
+        <source>Sync is not set up: choose the team&apos;s shared folder and your inspector id in Settings.</source>
+        <translation>尚未设置同步：请在“设置”中选择班组共享文件夹并填写质检员工号。</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="692"/>
+        <source>The shared folder was not found: check that the share is connected.</source>
+        <translation>找不到共享文件夹：请检查网络共享是否已连接。</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="693"/>
+        <source>No permission to write to the shared folder (or one of its files is open in another program).</source>
+        <translation>没有写入共享文件夹的权限（或其中的文件正被其他程序打开）。</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="695"/>
+        <source>The disk of the shared folder is full.</source>
+        <translation>共享文件夹所在磁盘已满。</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="696"/>
+        <source>The team encryption key on this computer cannot be used.</source>
+        <translation>本机的班组加密密钥无法使用。</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="698"/>
+        <source>The shared folder could not be written.</source>
+        <translation>无法写入共享文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="699"/>
+        <source>Nothing was lost on this computer.</source>
+        <translation>本机数据没有任何丢失。</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="705"/>
         <source>Synced {0} evaluations to {1} ({2} new or changed).</source>
         <translation>已同步 {0} 条评分到 {1}（新增或修改 {2} 条）。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="691"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="708"/>
         <source>Shared folder already up to date: {0} evaluations.</source>
         <translation>共享文件夹已是最新：共 {0} 条评分。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="693"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="710"/>
         <source>{0} drafts stay on this computer until submitted.</source>
         <translation>{0} 份草稿在提交前只保存在本机。</translation>
     </message>
