@@ -11,11 +11,12 @@ the inspector may still change. A call whose latest version is a draft is shown 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
 from .domain import DRAFT, Evaluation, Rubric
+from .lifecycle import release_behind
 from .store import Store, new_id, now_iso
 
 
@@ -63,8 +64,7 @@ def released_evaluations(store: Store, recording_id: str = "") -> list[Evaluatio
         if evaluation.status != DRAFT:
             released.append(evaluation)
         elif evaluation.version > 1:
-            previous = store.evaluation_version(evaluation.id, evaluation.version - 1)
-            released.append(replace(previous, flags=evaluation.flags))  # the call's flags, as evaluations() adds
+            released.append(release_behind(store, evaluation))
     return sorted(released, key=lambda ev: ev.updated_at)
 
 

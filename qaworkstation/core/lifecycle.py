@@ -146,10 +146,10 @@ def versions_for_sync(store: Store, inspector: str) -> list[Evaluation]:
     never have got there (the share was offline, or the inspector started the correction before syncing).
     """
     latest = store.evaluations(inspector=inspector)
-    return [*latest, *(_release_behind(store, ev) for ev in latest if ev.status == DRAFT and ev.version > 1)]
+    return [*latest, *(release_behind(store, ev) for ev in latest if ev.status == DRAFT and ev.version > 1)]
 
 
-def _release_behind(store: Store, draft: Evaluation) -> Evaluation:
+def release_behind(store: Store, draft: Evaluation) -> Evaluation:
     """The version before a draft correction, which is released since only the latest version can be a draft;
     with the call's rule flags that :meth:`Store.evaluations` adds, for the team reports."""
     return replace(store.evaluation_version(draft.id, draft.version - 1), flags=draft.flags)
