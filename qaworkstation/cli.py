@@ -27,7 +27,7 @@ from .core.sqlite_file import encrypt_database, is_plain_database
 from .core.store import Store, StoreError, default_db_path
 from .core.sync import sync_evaluations
 from .core.transcribe import TranscribeSettings, Transcriber
-from .core.work_queue import QUEUED, RUNNING, QueueRunner, QueueStatus, WorkQueue
+from .core.work_queue import QueueRunner, QueueStatus, WorkQueue
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -208,8 +208,7 @@ def _run_on_cluster(store: Store, settings: TranscribeSettings, rubrics: RubricL
     """Analyse the queue on the cluster, one progress line per call on stderr as its result is stored."""
     from .core.cluster import ClusterError, ClusterRunner, connect  # Dask adds a second to any command using it
 
-    counts = WorkQueue(store).counts()
-    if not counts.get(QUEUED, 0) + counts.get(RUNNING, 0):
+    if not WorkQueue(store).waiting():
         return  # every call already has its result: no cluster to start
 
     try:

@@ -109,6 +109,11 @@ class WorkQueue:
         with self.store.transaction() as db:
             return {row["state"]: row["n"] for row in db.query("SELECT state, COUNT(*) AS n FROM jobs GROUP BY state")}
 
+    def waiting(self) -> int:
+        """Calls without a result yet: queued, or left running by a crash (the next run takes those first)."""
+        with self.store.transaction() as db:
+            return db.execute("SELECT COUNT(*) FROM jobs WHERE state IN (?, ?)", (QUEUED, RUNNING)).fetchone()[0]
+
     def remaining_audio_s(self) -> float:
         with self.store.transaction() as db:
             row = next(db.query("SELECT COALESCE(SUM(r.duration), 0) AS s FROM jobs j JOIN recordings r "

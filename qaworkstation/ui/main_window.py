@@ -90,7 +90,7 @@ class MainWindow(QMainWindow):
                                   else self.tr("No audio output — playback runs silently"))
         self._build_role()
         self.refresh_library()
-        self.runner.db(lambda: WorkQueue(self.store).counts(), self._resume_left_work, self.show_error)
+        self.runner.db(lambda: WorkQueue(self.store).waiting(), self._resume_left_work, self.show_error)
 
     # construction -----------------------------------------------------------------------------------------
 
@@ -344,16 +344,15 @@ class MainWindow(QMainWindow):
         self.pause_button.setText(self.tr("Pause") if running else self.tr("Resume"))
         if not running:
             self._apply_analysis_settings()
-            self.runner.db(lambda: WorkQueue(self.store).counts(), self._on_queue_counts)
+            self.runner.db(lambda: WorkQueue(self.store).waiting(), self._on_queue_waiting)
 
-    def _resume_left_work(self, counts: dict[str, int]) -> None:
+    def _resume_left_work(self, waiting: int) -> None:
         """Calls still queued when the app was last closed (or crashed) are analysed now, not when the
         inspector happens to import something: every call gets its analysis without anyone asking."""
-        if counts.get("queued", 0) + counts.get("running", 0):
+        if waiting:
             self.queue.start()
 
-    def _on_queue_counts(self, counts: dict[str, int]) -> None:
-        waiting = counts.get("queued", 0) + counts.get("running", 0)  # running: left by a crash, resumed first
+    def _on_queue_waiting(self, waiting: int) -> None:
         for widget in (self.progress, self.queue_label, self.cancel_button):
             widget.setVisible(bool(waiting))
         self.pause_button.setVisible(bool(waiting))

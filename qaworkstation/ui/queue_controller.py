@@ -17,7 +17,7 @@ from ..core.analysis import AnalysisResult, RubricLibrary
 from ..core.cluster_settings import ClusterSettings
 from ..core.store import Store
 from ..core.transcribe import Transcriber
-from ..core.work_queue import QUEUED, RUNNING, QueueRunner, QueueStatus, WorkQueue
+from ..core.work_queue import QueueRunner, QueueStatus, WorkQueue
 
 
 class _QueueThread(QThread):
@@ -50,8 +50,7 @@ class _QueueThread(QThread):
         from ..core.cluster import ClusterRunner, connect  # Dask loads only for a queue that uses it
 
         controller, cluster = self.controller, self.controller.cluster
-        counts = WorkQueue(store).counts()
-        if not counts.get(QUEUED, 0) + counts.get(RUNNING, 0):
+        if not WorkQueue(store).waiting():
             return None  # nothing to do: no cluster to start
         controller.clusterStarting.emit(cluster.scheduler or str(cluster.workers))
         with connect(cluster) as client:
