@@ -70,3 +70,13 @@ def calls_copy(tmp_path: Path, corpus: Path) -> Path:
     target = tmp_path / "calls"
     shutil.copytree(CALLS, target)
     return target
+
+
+@pytest.fixture
+def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Dialogs would block an unattended run; record what the user would have been told instead."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, title, text, *a: shown.append(f"{title}: {text}"))
+    return shown

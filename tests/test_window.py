@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QMessageBox
 
 from qaworkstation.core.analysis import analyse_recording
 from qaworkstation.core.domain import DRAFT, SUBMITTED
@@ -18,14 +17,6 @@ from qaworkstation.core.sync import MANIFEST_NAME, SyncResult, read_synced_evalu
 from qaworkstation.ui.main_window import MainWindow
 
 CALL = "zh_insult_escalation.wav"
-
-
-@pytest.fixture
-def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Dialogs would block an unattended run; record what the user would have been told instead."""
-    shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, title, text, *a: shown.append(f"{title}: {text}"))
-    return shown
 
 
 @pytest.fixture

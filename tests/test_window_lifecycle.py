@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QMessageBox
 
 from qaworkstation.core import audit, roles
 from qaworkstation.core.domain import DISPUTED, DRAFT, RESOLVED, SUBMITTED, UPHELD, Segment
@@ -21,13 +20,6 @@ PHONE = "13812345678"
 SEGMENTS = [Segment("agent", 0.5, 3.0, "您好，这里是客服中心，请问有什么可以帮您"),
             Segment("customer", 3.5, 8.0, f"我的手机号是{PHONE}，请回电"),
             Segment("agent", 8.5, 11.0, "好的，感谢您的来电，再见")]
-
-
-@pytest.fixture
-def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, title, text, *a: shown.append(f"{title}: {text}"))
-    return shown
 
 
 @pytest.fixture
