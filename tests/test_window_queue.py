@@ -130,6 +130,8 @@ def test_an_unreachable_scheduler_stops_the_queue_with_a_message_and_keeps_the_c
     window.enqueue(ids)
     qtbot.waitUntil(lambda: window.queue.running, timeout=10000)
     qtbot.waitUntil(lambda: not window.queue.running, timeout=60000)
+    # the thread's signals reach the window after it has finished: wait for the message, not just the stop
+    qtbot.waitUntil(lambda: "cannot reach" in window.statusBar().currentMessage(), timeout=10000)
     message = window.statusBar().currentMessage()
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in message and "queued" in message
     assert WorkQueue(store).counts() == {"queued": 1}
