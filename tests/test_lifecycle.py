@@ -25,8 +25,8 @@ def add_recording(store: Store, sha: str = "a" * 64) -> str:
 
 
 def scorecard(recording_id: str, greeting: float = 4.0, comment: str = "") -> Evaluation:
-    items = {"greeting": ItemScore("greeting", greeting, comment="late"), "closing": ItemScore("closing", 3.0),
-             "hold": ItemScore("hold", None, na=True)}
+    items = {"greeting": ItemScore("greeting", greeting, comment="late", reviewed=True),
+             "closing": ItemScore("closing", 3.0, reviewed=True), "hold": ItemScore("hold", None, na=True, reviewed=True)}
     return Evaluation(id="", recording_id=recording_id, rubric_id="r", inspector=INSPECTOR, items=items,
                       comment=comment, total=greeting + 3.0, max_total=10.0)
 
@@ -123,12 +123,13 @@ def test_unknown_evaluation_is_a_clear_error(library: Store) -> None:
 
 
 def test_sync_is_handed_the_release_behind_a_draft_correction(library: Store) -> None:
-    """The release comes from the library, with the call's flags, because its submission may never have
+    """The release comes from the library, with the flags it stood by, because its submission may never have
     reached the share; a first draft has nothing behind it, and other inspectors' evaluations stay out."""
     first_draft = lifecycle.save(library, scorecard(add_recording(library, "b" * 64)), INSPECTOR)
-    v1 = released(library, 2.0)
     flags = [Flag("forbidden", "不知道", "我不知道", "agent", 3.0, 4.0, "greeting", 2.0)]
-    library.save_analysis(v1.recording_id, "r", flags, [])
+    v1 = lifecycle.save_and_submit(library, dataclasses.replace(scorecard(add_recording(library), 2.0), flags=flags),
+                                   INSPECTOR)
+    library.save_analysis(v1.recording_id, "r", [], [])  # a re-analysis changes nothing a version stood by
     v2 = lifecycle.save(library, scorecard(v1.recording_id, 5.0), INSPECTOR)
     lifecycle.save_and_submit(library, dataclasses.replace(scorecard(v1.recording_id), inspector=BOSS), BOSS)
 
@@ -136,7 +137,7 @@ def test_sync_is_handed_the_release_behind_a_draft_correction(library: Store) ->
 
     assert sorted((ev.id, ev.version, ev.status, ev.total) for ev in handed) == sorted([
         (first_draft.id, 1, DRAFT, 7.0), (v2.id, 2, DRAFT, 8.0), (v1.id, 1, SUBMITTED, 5.0)])
-    assert [ev.flags for ev in handed if ev.id == v1.id] == [flags, flags]
+    assert {ev.version: ev.flags for ev in handed if ev.id == v1.id} == {1: flags, 2: []}
 
 
 # ---------------------------------------------------------------------- the database refuses rewrites
@@ -299,7 +300,9 @@ def test_existing_evaluations_become_submitted_version_1(tmp_path: Path) -> None
     [migrated] = store.evaluations()
     assert (migrated.id, migrated.version, migrated.status, migrated.comment, migrated.updated_at) == (
         "e1", 1, SUBMITTED, "ok", "2024-05-02")
-    assert migrated.items == {"a": ItemScore("a", 3.0, False, "c"), "b": ItemScore("b", None, True, "")}
+    # judged as a whole before items had a pending state, so every item counts as reviewed
+    assert migrated.items == {"a": ItemScore("a", 3.0, False, "c", reviewed=True),
+                              "b": ItemScore("b", None, True, "", reviewed=True)}
     assert store.db.execute("PRAGMA foreign_key_check").fetchall() == []
     with pytest.raises(sqlite3.IntegrityError):
         store.db.execute("UPDATE evaluations SET total = 5")

@@ -6,8 +6,8 @@ rules: a phrase rejected again and again is too loose. The workbench re-runs one
 transcript and shows its hits next to those verdicts, so a QA lead sees at once what a change would catch and
 which of its hits inspectors already threw out.
 
-A suggestion has no stable id of its own (re-analysis replaces the flags), so a verdict is tied to what the
-suggestion was: its call, rubric, category, phrase, item and moment, matched within :data:`SAME_MOMENT_S`.
+A suggestion has no stable id of its own, so a verdict is tied to what the suggestion was: its call, rubric,
+category, phrase, item and moment (:func:`scorecard.concerns`).
 """
 
 from __future__ import annotations
@@ -17,15 +17,12 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .behaviour import recording_audio
-from .domain import BehaviourRule, Check, Flag, PhraseRule, Rubric, SequenceRule
+from .domain import (CONFIRMED, REJECTED, VERDICTS, BehaviourRule, Check, Flag, PhraseRule, Rubric, SequenceRule,
+                     Verdict)
 from .rules import find_flags
+from .scorecard import concerns
 from .store import Store, new_id, now_iso
 
-CONFIRMED = "confirmed"
-REJECTED = "rejected"
-DECISIONS = (CONFIRMED, REJECTED)
-# Word timestamps move by a few hundred ms between model versions; a verdict still belongs to the same hit.
-SAME_MOMENT_S = 0.5
 
 AnyRule = PhraseRule | BehaviourRule | SequenceRule
 
@@ -46,29 +43,31 @@ class Decision:
     decided_at: str
     text: str = ""
     similarity: float | None = None
+    reason: str = ""
 
     def concerns(self, suggestion: Flag | Check) -> bool:
-        """Whether this verdict was given on ``suggestion`` (the same hit, or the same missing check)."""
-        if (self.category, self.item) != (suggestion.category, suggestion.item):
-            return False
-        if isinstance(suggestion, Check):
-            return self.start is None
-        return (self.start is not None and self.phrase == suggestion.phrase
-                and abs(self.start - suggestion.start) <= SAME_MOMENT_S)
+        """Whether this verdict was given on ``suggestion`` (the same hit, or the same missing check or part)."""
+        return concerns(self.category, self.phrase, self.item, self.start, suggestion)
+
+    def as_verdict(self) -> Verdict:
+        """The verdict as it travels with the evaluation (to the share, into team figures)."""
+        return Verdict(self.category, self.phrase, self.item, self.start, self.decision, self.text, self.reason,
+                       self.inspector, self.decided_at)
 
 
 def record_decision(store: Store, recording_id: str, rubric_id: str, inspector: str, suggestion: Flag | Check,
-                    decision: str) -> Decision:
-    """Store (or replace) an inspector's verdict on a suggestion, in one transaction."""
-    if decision not in DECISIONS:
-        raise ValueError(f"decision must be one of {', '.join(DECISIONS)}, got {decision!r}")
+                    decision: str, reason: str = "") -> Decision:
+    """Store (or replace) an inspector's verdict on a suggestion, in one transaction; ``reason`` says why a
+    suggestion was rejected (optional, and the best data there is for fixing the rule)."""
+    if decision not in VERDICTS:
+        raise ValueError(f"decision must be one of {', '.join(VERDICTS)}, got {decision!r}")
     fields = _suggestion_fields(suggestion)
     with store.transaction() as db:
         for old in _decisions(db, recording_id, rubric_id, inspector):
             if old.concerns(suggestion):
                 db.execute("DELETE FROM suggestion_decisions WHERE id = ?", (old.id,))
         row = {"id": new_id(), "recording_id": recording_id, "rubric_id": rubric_id, "inspector": inspector,
-               "decision": decision, "decided_at": now_iso(), **fields}
+               "decision": decision, "decided_at": now_iso(), "reason": reason.strip(), **fields}
         db["suggestion_decisions"].insert(row)
     return Decision(**row)
 
@@ -96,7 +95,7 @@ def decision_for(suggestion: Flag | Check, known: Sequence[Decision], inspector:
 
 def _suggestion_fields(suggestion: Flag | Check) -> dict[str, Any]:
     if isinstance(suggestion, Check):
-        return {"category": suggestion.category, "phrase": "", "start": None, "item": suggestion.item,
+        return {"category": suggestion.category, "phrase": suggestion.part, "start": None, "item": suggestion.item,
                 "text": "", "similarity": None}
     return {"category": suggestion.category, "phrase": suggestion.phrase, "start": suggestion.start,
             "item": suggestion.item, "text": suggestion.text, "similarity": suggestion.similarity}

@@ -20,6 +20,9 @@ PHRASE_CATEGORIES = EXPECTED_CATEGORIES + VIOLATION_CATEGORIES
 # Rules over timing and audio rather than words, and rules over the order of what was said.
 BEHAVIOUR_CATEGORIES = ("silence", "dead_air", "overtalk", "speech_rate", "talk_ratio", "loudness")
 SEQUENCE_CATEGORY = "sequence"
+# Hits the recogniser cannot settle on its own (您 heard as 你): shown to the inspector to judge, never deducted
+# automatically (their deduction is 0, and the item stays pending until the inspector looks).
+ADVISORY_CATEGORIES = ("polite_form",)
 
 # How closely a phrase must be heard: as written, by pronunciation, or by pronunciation with more slack.
 EXACT = "exact"
@@ -63,12 +66,14 @@ class Flag:
 
 @dataclass(frozen=True)
 class Check:
-    """A call-level expectation, e.g. 'the agent greeted near the start'."""
+    """A call-level expectation, e.g. 'the agent greeted near the start'. ``part`` names the required part a
+    check is about (the 工号 of a greeting) when the rubric asks for parts; empty for the whole phrase."""
 
     category: str
     present: bool
     item: str | None = None
     deduction: float = 0.0
+    part: str = ""
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,16 @@ class RubricItem:
     critical: bool = False  # a failure fails the whole call (一票否决)
     allow_na: bool = False
     description: str = ""
+    # The call types (咨询, 投诉, 订购...) the item applies to; empty: every type. On a call of another type the
+    # item is N/A and the total is re-normalised over the items that apply.
+    applies_to: tuple[str, ...] = ()
+    # No recording can show it (rings before pick-up): the inspector judges it by hand, from the system or the
+    # metadata, and the window says so instead of implying the rules looked.
+    by_hand: bool = False
+
+    def applies(self, call_type: str) -> bool:
+        """Whether the item is scored on a call of ``call_type`` (an unknown type: every item applies)."""
+        return not self.applies_to or not call_type or call_type in self.applies_to
 
 
 @dataclass(frozen=True)
@@ -175,6 +190,7 @@ class Rubric:
     source: str = ""  # the file it was loaded from
     behaviour_rules: tuple[BehaviourRule, ...] = ()
     sequence_rules: tuple[SequenceRule, ...] = ()
+    call_types: tuple[str, ...] = ()  # the types a call of this rubric can have; empty: calls are not typed
 
     @property
     def items(self) -> tuple[RubricItem, ...]:
@@ -193,12 +209,17 @@ class Rubric:
 
 @dataclass
 class ItemScore:
-    """The inspector's verdict on one item. ``score`` is None until scored; N/A excludes the item."""
+    """The inspector's verdict on one item. ``score`` is None until scored; N/A excludes the item.
+
+    ``reviewed`` says a person judged the item (set a score, confirmed it as it stands, or marked it N/A); a
+    score the rules pre-filled is not a review. A released evaluation has every item reviewed.
+    """
 
     item_id: str
     score: float | None = None
     na: bool = False
     comment: str = ""
+    reviewed: bool = False
 
 
 @dataclass(frozen=True)
@@ -250,6 +271,42 @@ class Dispute:
         return not self.ruling
 
 
+# An inspector's verdict on one suggestion of the rules.
+CONFIRMED = "confirmed"
+VERDICTS = (CONFIRMED, REJECTED)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What an inspector decided about one suggestion: the suggestion as it was (a flag, or a missing check
+    when ``start`` is None) and ``decision``, confirmed or rejected, with the reason given for a rejection."""
+
+    category: str
+    phrase: str
+    item: str | None
+    start: float | None
+    decision: str
+    text: str = ""
+    reason: str = ""
+    inspector: str = ""
+    decided_at: str = ""
+
+
+@dataclass
+class Hearing:
+    """How much of the call the inspector heard before scoring: seconds played of the call's length, and the
+    flagged moments visited of those shown. Stored with the evaluation so a supervisor can weigh a score."""
+
+    heard_s: float = 0.0
+    duration_s: float = 0.0
+    flags_visited: int = 0
+    flags_total: int = 0
+
+    @property
+    def share(self) -> float:
+        return min(1.0, self.heard_s / self.duration_s) if self.duration_s else 0.0
+
+
 @dataclass
 class Evaluation:
     """A scorecard filled for one recording by one inspector. ``id`` is a stable UUID across syncs and across
@@ -273,9 +330,16 @@ class Evaluation:
     call_id: str = ""
     call_time: str = ""
     file_name: str = ""
-    # The rule hits on the call when it was synced, so team reports can rank problem phrases without audio.
+    # The rule hits this version stands by: not rejected, on an item that applies and lost points. Coaching,
+    # team figures and reports count these, never the raw machine flags.
     flags: list[Flag] = field(default_factory=list)
     version: int = 1
     status: str = DRAFT
     # Every dispute on any version of this evaluation, so the share keeps the appeal history with the latest.
     disputes: list[Dispute] = field(default_factory=list)
+    # The inspector's verdicts on the rules' suggestions, rejected ones included (the data for rule precision).
+    verdicts: list[Verdict] = field(default_factory=list)
+    call_type: str = ""
+    hearing: Hearing = field(default_factory=Hearing)
+    # Items released as they stood by "accept the remaining items", not judged one by one; audited too.
+    accepted_remaining: list[str] = field(default_factory=list)

@@ -23,6 +23,21 @@ DISPUTABLE = (SUBMITTED, DISPUTED, RESOLVED)
 FINALISABLE = (SUBMITTED, RESOLVED)
 
 
+class PendingItems(LifecycleError):
+    """Submit was refused because items are still pending: nothing counts as judged that a person did not
+    judge. ``items`` names them (ids), so the window can list their titles in its own language."""
+
+    def __init__(self, evaluation_id: str, items: list[str]) -> None:
+        super().__init__(f"evaluation {evaluation_id or '(new)'} has {len(items)} items not reviewed yet "
+                         f"({', '.join(items)}); score each, mark it N/A, or accept the remaining items as they are")
+        self.items = items
+
+
+def pending_items(evaluation: Evaluation) -> list[str]:
+    """The items nobody judged yet: not reviewed and not N/A."""
+    return [item_id for item_id, score in evaluation.items.items() if not score.reviewed and not score.na]
+
+
 def save(store: Store, evaluation: Evaluation, user: str) -> Evaluation:
     """Save the scorecard as a draft version (a new one when the latest is released), if ``user`` may score."""
     require(role_of(store, user), SCORE)
@@ -38,6 +53,8 @@ def submit(store: Store, evaluation_id: str, user: str) -> Evaluation:
         if latest.status != DRAFT:
             raise LifecycleError(f"version {latest.version} of evaluation {evaluation_id} is already "
                                  f"{latest.status}; change a score and save to start a new version")
+        if pending_items(latest):
+            raise PendingItems(evaluation_id, pending_items(latest))
         store.set_evaluation_status(evaluation_id, latest.version, SUBMITTED)
         audit.append(db, user, audit.RELEASE, evaluation_id, {"version": latest.version, "total": latest.total},
                      role=role)
@@ -46,6 +63,8 @@ def submit(store: Store, evaluation_id: str, user: str) -> Evaluation:
 
 def save_and_submit(store: Store, evaluation: Evaluation, user: str) -> Evaluation:
     """What the window's Submit does: the scorecard as shown becomes the released version, or nothing does."""
+    if pending_items(evaluation):  # before anything is written: the scorecard stays as the inspector left it
+        raise PendingItems(evaluation.id, pending_items(evaluation))
     with store.transaction():
         saved = save(store, evaluation, user)
         if saved.status != DRAFT:  # unchanged since it was released: nothing new to submit
@@ -151,8 +170,8 @@ def versions_for_sync(store: Store, inspector: str) -> list[Evaluation]:
 
 def release_behind(store: Store, draft: Evaluation) -> Evaluation:
     """The version before a draft correction, which is released since only the latest version can be a draft;
-    with the call's rule flags that :meth:`Store.evaluations` adds, for the team reports."""
-    return replace(store.evaluation_version(draft.id, draft.version - 1), flags=draft.flags)
+    it carries the flags and verdicts it was released with."""
+    return store.evaluation_version(draft.id, draft.version - 1)
 
 
 def open_disputes(evaluation: Evaluation) -> list[Dispute]:

@@ -20,7 +20,8 @@ import sqlite_utils
 from platformdirs import user_data_dir
 
 from . import audit
-from .domain import DRAFT, FINAL, Check, Dispute, Evaluation, Flag, ItemScore, Segment, Word
+from .domain import (DRAFT, FINAL, Check, Dispute, Evaluation, Flag, Hearing, ItemScore, Segment, Verdict,
+                     Word)
 from .sqlite_file import SqliteFile, StoreError, filter_clause
 
 DB_ENV = "QAWS_DB"
@@ -259,6 +260,58 @@ def _migration_6(db: sqlite_utils.Database) -> None:
     )
 
 
+# The columns a released evaluation version may never change; step 7 adds what an evaluation now carries.
+_FROZEN_EVALUATION_COLUMNS = (
+    "id", "version", "recording_id", "rubric_id", "inspector", "comment", "total", "max_total", "passed",
+    "critical_failed", "created_at", "call_type", "heard_s", "duration_s", "flags_visited", "flags_total",
+    "accepted_remaining", "flags", "verdicts",
+)
+
+
+def _migration_7(db: sqlite_utils.Database) -> None:
+    """The inspector's review is part of the evaluation: items reviewed or pending, the verdicts on the rules'
+    suggestions, the flags the version stands by, how much of the call was heard, and the call's type.
+
+    A version's flags and verdicts are kept with it (JSON, read whole) so a released score never changes with a
+    re-analysis. Versions saved before this step had every item judged as a whole (no pending state existed), so
+    their items count as reviewed, and they stand by the call's flags with a deduction on items that are not N/A.
+    """
+    db.executescript(
+        """
+        ALTER TABLE recordings ADD COLUMN call_type TEXT NOT NULL DEFAULT '';
+        ALTER TABLE checks ADD COLUMN part TEXT NOT NULL DEFAULT '';
+        ALTER TABLE suggestion_decisions ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+        ALTER TABLE item_scores ADD COLUMN reviewed INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE evaluations ADD COLUMN call_type TEXT NOT NULL DEFAULT '';
+        ALTER TABLE evaluations ADD COLUMN heard_s REAL NOT NULL DEFAULT 0;
+        ALTER TABLE evaluations ADD COLUMN duration_s REAL NOT NULL DEFAULT 0;
+        ALTER TABLE evaluations ADD COLUMN flags_visited INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE evaluations ADD COLUMN flags_total INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE evaluations ADD COLUMN accepted_remaining TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE evaluations ADD COLUMN flags TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE evaluations ADD COLUMN verdicts TEXT NOT NULL DEFAULT '[]';
+        DROP TRIGGER evaluations_released_frozen;
+        """
+    )
+    for row in list(db.query("SELECT id, version, recording_id, rubric_id FROM evaluations")):
+        flags = [dict(flag) for flag in db.query(
+            'SELECT f.category, f.phrase, f.text, f.speaker, f.start, f."end", f.item, f.deduction, f.similarity '
+            "FROM flags f WHERE f.recording_id = ? AND f.rubric_id = ? AND f.deduction > 0 AND NOT EXISTS ("
+            "  SELECT 1 FROM item_scores s WHERE s.evaluation_id = ? AND s.version = ? AND s.item_id = f.item"
+            "  AND s.na = 1) ORDER BY f.start",
+            (row["recording_id"], row["rubric_id"], row["id"], row["version"]))]
+        db.execute("UPDATE evaluations SET flags = ? WHERE id = ? AND version = ?",
+                   (json.dumps(flags, ensure_ascii=False), row["id"], row["version"]))
+    changed = " OR ".join(f"NEW.{name} IS NOT OLD.{name}" for name in _FROZEN_EVALUATION_COLUMNS)
+    db.executescript(
+        f"""
+        CREATE TRIGGER evaluations_released_frozen BEFORE UPDATE ON evaluations
+        WHEN OLD.status <> 'draft' AND ({changed} OR NEW.updated_at < OLD.updated_at)
+        BEGIN SELECT RAISE(ABORT, 'a released evaluation version is read-only; save a new version instead'); END;
+        """
+    )
+
+
 # Schema version -> the step that brings the previous version to it. Steps are never edited once released;
 # a change is a new step.
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
@@ -267,6 +320,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     3: _migration_3,
     5: _migration_5,
     6: _migration_6,
+    7: _migration_7,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 # What each step leaves behind, for files from before steps were recorded: step 6 was numbered and released
@@ -276,6 +330,7 @@ STEP_EVIDENCE: dict[int, Callable[[sqlite_utils.Database], bool]] = {
     3: lambda db: db["suggestion_decisions"].exists(),
     5: lambda db: db["disputes"].exists(),
     6: lambda db: db["coaching_sessions"].exists(),
+    7: lambda db: "verdicts" in db["evaluations"].columns_dict,
 }
 
 _RECORDING_FIELDS = ("agent", "team", "call_id", "call_time")
@@ -410,10 +465,11 @@ class Store(SqliteFile):
 
     def checks(self, recording_id: str, rubric_id: str) -> list[Check]:
         rows = self._rows(
-            "SELECT category, present, item, deduction FROM checks WHERE recording_id = ? AND rubric_id = ?",
+            "SELECT category, present, item, deduction, part FROM checks WHERE recording_id = ? AND rubric_id = ?",
             (recording_id, rubric_id),
         )
-        return [Check(row["category"], bool(row["present"]), row["item"], row["deduction"]) for row in rows]
+        return [Check(row["category"], bool(row["present"]), row["item"], row["deduction"], row["part"])
+                for row in rows]
 
     # drafts and evaluations -------------------------------------------------------------------------------
 
@@ -465,12 +521,11 @@ class Store(SqliteFile):
     def _write_version(db: sqlite_utils.Database, evaluation: Evaluation, in_place: bool) -> None:
         values = {"comment": evaluation.comment, "total": evaluation.total, "max_total": evaluation.max_total,
                   "passed": int(evaluation.passed), "critical_failed": int(evaluation.critical_failed),
-                  "updated_at": evaluation.updated_at}
+                  "updated_at": evaluation.updated_at, **_review_columns(evaluation)}
         key = (evaluation.id, evaluation.version)
         if in_place:
-            db.execute("UPDATE evaluations SET comment = :comment, total = :total, max_total = :max_total, "
-                       "passed = :passed, critical_failed = :critical_failed, updated_at = :updated_at "
-                       "WHERE id = :id AND version = :version",
+            assignments = ", ".join(f"{name} = :{name}" for name in values)
+            db.execute(f"UPDATE evaluations SET {assignments} WHERE id = :id AND version = :version",
                        {**values, "id": evaluation.id, "version": evaluation.version})
             db.execute("DELETE FROM item_scores WHERE evaluation_id = ? AND version = ?", key)
         else:
@@ -481,7 +536,7 @@ class Store(SqliteFile):
             })
         db["item_scores"].insert_all(
             {"evaluation_id": evaluation.id, "version": evaluation.version, "item_id": s.item_id,
-             "score": s.score, "na": int(s.na), "comment": s.comment}
+             "score": s.score, "na": int(s.na), "comment": s.comment, "reviewed": int(s.reviewed)}
             for s in evaluation.items.values()
         )
 
@@ -507,10 +562,7 @@ class Store(SqliteFile):
                                            "e.inspector": inspector})
         rows = self._rows(f"{_SELECT_EVALUATIONS} WHERE {_LATEST_VERSION} AND {condition} ORDER BY e.updated_at",
                           params)
-        evaluations = [self._evaluation(row) for row in rows]
-        for evaluation in evaluations:  # carried along by sync so team reports can rank flags
-            evaluation.flags = self.flags(evaluation.recording_id, evaluation.rubric_id)
-        return evaluations
+        return [self._evaluation(row) for row in rows]
 
     def evaluation_versions(self, evaluation_id: str) -> list[Evaluation]:
         """Every version of the evaluation, oldest first: the history a dispute or an audit reads."""
@@ -544,15 +596,15 @@ class Store(SqliteFile):
 
     def _evaluation(self, row: dict[str, Any]) -> Evaluation:
         items = {
-            s["item_id"]: ItemScore(s["item_id"], s["score"], bool(s["na"]), s["comment"])
+            s["item_id"]: ItemScore(s["item_id"], s["score"], bool(s["na"]), s["comment"], bool(s["reviewed"]))
             for s in self._rows("SELECT * FROM item_scores WHERE evaluation_id = ? AND version = ?",
                                 (row["id"], row["version"]))
         }
         fields = {k: row[k] for k in ("id", "recording_id", "rubric_id", "inspector", "comment", "total",
                                       "max_total", "created_at", "updated_at", *_RECORDING_FIELDS, "file_name",
-                                      "version", "status")}
+                                      "version", "status", "call_type")}
         return Evaluation(items=items, passed=bool(row["passed"]), critical_failed=bool(row["critical_failed"]),
-                          disputes=self.disputes(row["id"]), **fields)
+                          disputes=self.disputes(row["id"]), **fields, **_review_fields(row))
 
 
 _SELECT_EVALUATIONS = ("SELECT e.*, r.agent, r.team, r.call_id, r.call_time, r.file_name FROM evaluations e "
@@ -560,8 +612,34 @@ _SELECT_EVALUATIONS = ("SELECT e.*, r.agent, r.team, r.call_id, r.call_time, r.f
 _LATEST_VERSION = "e.version = (SELECT MAX(v.version) FROM evaluations v WHERE v.id = e.id)"
 
 
+def _review_columns(evaluation: Evaluation) -> dict[str, Any]:
+    """The review an evaluation version carries, as its columns: hearing, call type, the flags it stands by
+    and the verdicts, the last three as JSON since they are only ever read whole with the version."""
+    hearing = evaluation.hearing
+    return {"call_type": evaluation.call_type, "heard_s": hearing.heard_s, "duration_s": hearing.duration_s,
+            "flags_visited": hearing.flags_visited, "flags_total": hearing.flags_total,
+            "accepted_remaining": json.dumps(evaluation.accepted_remaining, ensure_ascii=False),
+            "flags": json.dumps([asdict(flag) for flag in evaluation.flags], ensure_ascii=False),
+            "verdicts": json.dumps([asdict(verdict) for verdict in evaluation.verdicts], ensure_ascii=False)}
+
+
+def _review_fields(row: dict[str, Any]) -> dict[str, Any]:
+    """:func:`_review_columns` read back into the evaluation's fields."""
+    return {"hearing": Hearing(row["heard_s"], row["duration_s"], row["flags_visited"], row["flags_total"]),
+            "accepted_remaining": json.loads(row["accepted_remaining"]),
+            "flags": [Flag(**flag) for flag in json.loads(row["flags"])],
+            "verdicts": [Verdict(**verdict) for verdict in json.loads(row["verdicts"])]}
+
+
 def _same_scores(saved: Evaluation, changed: Evaluation) -> bool:
-    return saved.items == changed.items and saved.comment == changed.comment
+    """Whether saving ``changed`` over the released ``saved`` would change what was judged (listening again
+    changes nothing that was released, so the hearing is left out)."""
+    def judged(ev: Evaluation) -> tuple[Any, ...]:
+        verdicts = sorted((v.category, v.phrase, v.item or "", v.start if v.start is not None else -1.0,
+                           v.decision, v.reason) for v in ev.verdicts)
+        return ev.items, ev.comment, ev.call_type, verdicts, sorted(ev.accepted_remaining)
+
+    return judged(saved) == judged(changed)
 
 
 def _score_changes(before: Evaluation | None, after: Evaluation) -> dict[str, Any]:
@@ -574,4 +652,9 @@ def _score_changes(before: Evaluation | None, after: Evaluation) -> dict[str, An
 
     changed = {item_id: [shown(old_items.get(item_id)), shown(score)] for item_id, score in after.items.items()
                if shown(old_items.get(item_id)) != shown(score)}
-    return {"version": after.version, "total": [before.total if before else None, after.total], "items": changed}
+    detail = {"version": after.version, "total": [before.total if before else None, after.total], "items": changed}
+    if after.accepted_remaining:  # released as they stood, not judged one by one: the audit says which
+        detail["accepted_remaining"] = after.accepted_remaining
+    if after.call_type != (before.call_type if before else ""):
+        detail["call_type"] = after.call_type
+    return detail
