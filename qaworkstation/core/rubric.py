@@ -130,14 +130,16 @@ def default_item_scores(rubric: Rubric) -> dict[str, ItemScore]:
     return {item.id: ItemScore(item_id=item.id) for item in rubric.items}
 
 
-def score_evaluation(rubric: Rubric, items: dict[str, ItemScore]) -> ScoreSummary:
-    """Add up a scorecard. Inspectors deduct, so an unscored item keeps its full points."""
+def score_evaluation(rubric: Rubric, items: dict[str, ItemScore], call_type: str = "") -> ScoreSummary:
+    """Add up a scorecard over the items that apply: N/A items and items the call type excludes count in
+    neither the total nor the maximum, so the percentage is re-normalised over what was judged. An unscored
+    item keeps its full points here; that it was never reviewed is the lifecycle's to refuse, not the sum's."""
     total = 0.0
     max_total = 0.0
     critical_failed = False
     for item in rubric.items:
         verdict = items.get(item.id, ItemScore(item_id=item.id))
-        if verdict.na and item.allow_na:
+        if (verdict.na and item.allow_na) or not item.applies(call_type):
             continue
         points = _item_points(item, verdict)
         total += points
