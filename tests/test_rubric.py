@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from qaworkstation.core.domain import (
+    ADVISORY_CATEGORIES,
     BEHAVIOUR_CATEGORIES,
     PHRASE_CATEGORIES,
     ItemScore,
@@ -91,7 +92,8 @@ def test_both_shipped_rubrics_are_listed(shipped: dict[str, Rubric]) -> None:
 def test_shipped_rubric_totals_100_and_covers_every_category(shipped: dict[str, Rubric], name: str) -> None:
     rubric = shipped[name]
     assert rubric.max_total == pytest.approx(100)
-    assert {rule.category for rule in rubric.rules} == set(PHRASE_CATEGORIES)
+    assert set(PHRASE_CATEGORIES) <= {rule.category for rule in rubric.rules} <= {*PHRASE_CATEGORIES,
+                                                                               *ADVISORY_CATEGORIES}
     assert rubric.source.endswith(name)
 
 
@@ -210,7 +212,7 @@ EXTRA_RULES = {
                       "    expect: {speaker: agent, phrases: [name]}", "    position: sideways"], 29, "'position' must be one of after, before, got 'sideways'"),
     "unknown rule category": (["  - category: silense", "    item: greeting", "    deduction: 1"], 23,
                               "rule 2: 'category' must be one of greeting, closing, apology, forbidden, insult, "
-                              "filler, silence, dead_air, overtalk, speech_rate, talk_ratio, loudness, sequence"),
+                              "filler, polite_form, silence, dead_air, overtalk, speech_rate, talk_ratio, loudness, sequence"),
 }
 
 

@@ -1,4 +1,8 @@
-"""Order rules: an apology must follow a complaint; the customer's name must be asked before the order."""
+"""Order rules: an apology must follow a complaint; the customer's name must be asked before the order.
+
+A missed step is the agent's fault, so the flag is the agent's, at the moment the step was due, and says which
+step is missing after what.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from qaworkstation.core.domain import (
     Word,
 )
 from qaworkstation.core.rules import find_flags
+from qaworkstation.core.sequence import WordedSequenceRule
 
 ITEMS = (RubricItem("apology", "Apology", 2, "C"), RubricItem("name", "Customer name", 2, "B"))
 APOLOGY_AFTER_COMPLAINT = SequenceRule(
@@ -51,9 +56,24 @@ def test_an_apology_after_the_complaint_satisfies_the_rule() -> None:
     assert flags_of(call, APOLOGY_AFTER_COMPLAINT) == []
 
 
-def test_no_apology_is_flagged_at_the_complaint_and_charged_to_the_agent() -> None:
+def test_no_apology_is_the_agents_flag_at_their_reply_naming_the_complaint() -> None:
     call = [said(CUSTOMER, 5.0, "我的洗衣机坏了"), said(AGENT, 8.0, "你这话什么意思")]
-    assert flags_of(call, APOLOGY_AFTER_COMPLAINT) == [("sequence", "apology after a complaint", AGENT, 6.0, "坏了")]
+    assert flags_of(call, APOLOGY_AFTER_COMPLAINT) == [
+        ("sequence", "apology after a complaint", AGENT, 8.0, "apology after a complaint: 00:06 “坏了”")]
+
+
+def test_the_rubric_words_the_flag_and_it_spans_the_reply_that_lacked_the_step() -> None:
+    rule = WordedSequenceRule(**vars(APOLOGY_AFTER_COMPLAINT), says="客户在 {time} 说“{heard}”后，坐席未致歉")
+    call = [said(CUSTOMER, 65.0, "我的洗衣机坏了"), said(AGENT, 68.0, "你这话什么意思")]
+    rubric = Rubric("t", "Test", "zh", 80.0, (RubricSection("All", ITEMS),), (), sequence_rules=(rule,))
+    [flag], _ = find_flags(call, rubric, 120.0)
+    assert (flag.phrase, flag.text) == ("apology after a complaint", "客户在 01:06 说“坏了”后，坐席未致歉")
+    assert (flag.start, flag.end) == (68.0, call[1].end)
+
+
+def test_with_no_reply_at_all_the_flag_is_at_the_end_of_the_complaint() -> None:
+    call = [said(CUSTOMER, 5.0, "我的洗衣机坏了")]
+    assert [(flag[2], flag[3]) for flag in flags_of(call, APOLOGY_AFTER_COMPLAINT)] == [(AGENT, 6.4)]
 
 
 def test_an_apology_too_late_or_before_the_complaint_does_not_count() -> None:
@@ -65,7 +85,8 @@ def test_an_apology_too_late_or_before_the_complaint_does_not_count() -> None:
 
 def test_a_complaint_repeated_before_the_limit_is_one_flag() -> None:
     call = [said(CUSTOMER, 5.0, "洗衣机坏了"), said(CUSTOMER, 12.0, "我要投诉你"), said(CUSTOMER, 50.0, "我要投诉")]
-    assert [flag[3] for flag in flags_of(call, APOLOGY_AFTER_COMPLAINT)] == [5.6, 50.4]
+    # Nobody answered: each flag is at the end of the words that called for the apology (坏了, 投诉).
+    assert [flag[3] for flag in flags_of(call, APOLOGY_AFTER_COMPLAINT)] == [6.0, 50.8]
 
 
 def test_the_agent_saying_a_complaint_word_is_no_complaint() -> None:
@@ -77,9 +98,9 @@ def test_a_misheard_apology_still_answers_the_complaint() -> None:
     assert flags_of(call, APOLOGY_AFTER_COMPLAINT) == []
 
 
-def test_mono_calls_are_checked_and_flagged_as_unknown() -> None:
+def test_on_mono_calls_the_missed_apology_is_still_the_agents_at_the_next_utterance() -> None:
     call = [said(UNKNOWN, 5.0, "你们的东西坏了"), said(UNKNOWN, 8.0, "那你想怎么样")]
-    assert [flag[2] for flag in flags_of(call, APOLOGY_AFTER_COMPLAINT)] == [UNKNOWN]
+    assert [(flag[2], flag[3]) for flag in flags_of(call, APOLOGY_AFTER_COMPLAINT)] == [(AGENT, 8.0)]
 
 
 def test_the_name_asked_before_the_order_satisfies_the_rule() -> None:
@@ -89,7 +110,8 @@ def test_the_name_asked_before_the_order_satisfies_the_rule() -> None:
 
 def test_an_order_before_the_name_is_flagged_at_the_order() -> None:
     call = [said(AGENT, 5.0, "好的我马上为您下单"), said(AGENT, 9.0, "请问您怎么称呼")]
-    assert flags_of(call, NAME_BEFORE_ORDER) == [("sequence", "name before the order", AGENT, 6.0, "为您下单")]
+    assert flags_of(call, NAME_BEFORE_ORDER) == [
+        ("sequence", "name before the order", AGENT, 6.0, "name before the order: 00:06 “为您下单”")]
 
 
 def test_no_order_means_nothing_to_check() -> None:

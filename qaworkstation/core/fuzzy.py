@@ -292,7 +292,8 @@ def fuzzy_matches(heard: Sequence[Unit], phrase: Sequence[Unit], breaks: Collect
     if len(phrase) < _MIN_FUZZY_UNITS[mode]:
         return []
     needed = threshold(mode, min_similarity)
-    candidates = [found for start in range(len(heard)) if (found := _best_at(heard, start, phrase, breaks, needed))]
+    candidates = [found for start in range(len(heard))
+                  if (found := _best_at(heard, start, phrase, breaks, needed, _garbles_allowed(len(phrase), mode)))]
     kept: list[Match] = []
     for match in sorted(candidates, key=lambda m: (-m.similarity, m.first - m.last)):
         if all(match.last <= other.first or other.last <= match.first for other in kept):
@@ -300,8 +301,14 @@ def fuzzy_matches(heard: Sequence[Unit], phrase: Sequence[Unit], breaks: Collect
     return sorted(kept, key=lambda m: m.first)
 
 
+def _garbles_allowed(length: int, mode: str) -> int:
+    """How many units of a phrase may be garbled: one per four beyond the first in normal mode; in loose mode
+    one per four, so a four-character name (优选商城 heard as 优泄商城) still counts as heard."""
+    return length // 4 if mode == LOOSE else (length - 1) // 4
+
+
 def _best_at(heard: Sequence[Unit], start: int, phrase: Sequence[Unit], breaks: Collection[int],
-             needed: float) -> Match | None:
+             needed: float, garbles: int) -> Match | None:
     """The best alignment of ``phrase`` from heard unit ``start``: straight, or with one extra heard unit."""
     if _aligned_similarity(phrase[0], heard[start]) < _NEAR_FLOOR:
         return None
@@ -310,7 +317,8 @@ def _best_at(heard: Sequence[Unit], start: int, phrase: Sequence[Unit], breaks: 
         window = _window(heard, start, len(phrase), inserted)
         if window is None:
             continue
-        score = _score(phrase, window, breaks, heard[start + inserted] if inserted is not None else None, inserted)
+        score = _score(phrase, window, breaks, heard[start + inserted] if inserted is not None else None, inserted,
+                       garbles)
         if score is not None and score >= needed - 1e-9 and (best is None or score > best.similarity):
             best = Match(window[0].first, window[-1].last, round(score, 3))
     return best
@@ -339,11 +347,11 @@ def _aligned_similarity(phrase_unit: Unit, heard: Unit) -> float:
 
 
 def _score(phrase: Sequence[Unit], window: list[Unit], breaks: Collection[int], extra: Unit | None,
-           inserted: int | None) -> float | None:
+           inserted: int | None, garbles: int) -> float | None:
     """Mean similarity (garbled units earn nothing) minus the cost of an extra unit; None when a rule is broken."""
     sims = [_aligned_similarity(p, h) for p, h in zip(phrase, window)]
     garbled = [s < _NEAR_FLOOR for s in sims]
-    if garbled[0] or garbled[-1] or sum(garbled) > (len(phrase) - 1) // 4:
+    if garbled[0] or garbled[-1] or sum(garbled) > garbles:
         return None
     if any(g and p.text in _NEGATIONS for g, p in zip(garbled, phrase)):
         return None

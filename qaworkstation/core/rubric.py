@@ -17,6 +17,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.reader import ReaderError
 
 from qaworkstation.core.domain import (
+    ADVISORY_CATEGORIES,
     AGENT,
     BEHAVIOUR_CATEGORIES,
     CUSTOMER,
@@ -36,25 +37,38 @@ from qaworkstation.core.domain import (
     ScoreSummary,
     SequenceRule,
 )
+from qaworkstation.core.rules import ContextRule, Part
+from qaworkstation.core.sequence import SAYS_FIELDS, WordedSequenceRule, template_fields
 
 ANY_SPEAKER = "any"
 RULE_SPEAKERS = (*SPEAKERS, ANY_SPEAKER)
 SEVERITIES = ("A", "B", "C")
 LANGUAGES = ("zh", "en")
 WINDOW_CATEGORIES = ("greeting", "closing")
-RULE_CATEGORIES = (*PHRASE_CATEGORIES, *BEHAVIOUR_CATEGORIES, SEQUENCE_CATEGORY)
+LIST_CATEGORIES = (*PHRASE_CATEGORIES, *ADVISORY_CATEGORIES)  # rules that are a list of phrases
+RULE_CATEGORIES = (*LIST_CATEGORIES, *BEHAVIOUR_CATEGORIES, SEQUENCE_CATEGORY)
+# Fillers are a fault only when frequent ("不频繁"): only they may set an allowance per minute.
+FREQUENCY_CATEGORIES = ("filler",)
+# Written in a phrase, stands for each name of the top-level ``company`` list (the centre's own name).
+COMPANY_PLACEHOLDER = "{company}"
 TURNS = ("first", "last")
 POSITIONS = ("after", "before")
 PARTY_SPEAKERS = (AGENT, CUSTOMER)
 RUBRIC_SUFFIXES = (".yaml", ".yml")
 
 _TOP_REQUIRED = ("id", "name", "language", "pass_mark", "sections")
-_TOP_OPTIONAL = ("rules",)
+_TOP_OPTIONAL = ("call_types", "company", "rules")
 _SECTION_REQUIRED = ("title", "items")
 _ITEM_REQUIRED = ("id", "title", "points", "severity")
-_ITEM_OPTIONAL = ("critical", "na", "description")
+_ITEM_OPTIONAL = ("critical", "na", "description", "applies_to", "by_hand")
 _RULE_REQUIRED = ("category", "item", "phrases", "deduction")
-_RULE_OPTIONAL = ("speaker", "window_s", "match", "min_similarity", "turn", "supersedes")
+_RULE_OPTIONAL = ("speaker", "window_s", "match", "min_similarity", "turn", "supersedes", "unless", "per_minute",
+                  "parts")
+# Advisory rules never deduct, so their deduction may be left out (and must be 0 when written).
+_ADVISORY_REQUIRED = ("category", "item", "phrases")
+_ADVISORY_OPTIONAL = (*_RULE_OPTIONAL, "deduction")
+_PART_REQUIRED = ("part", "phrases", "deduction")
+_PART_OPTIONAL = ("match", "item")
 _BEHAVIOUR_REQUIRED = ("category", "item", "deduction")
 # The keys each behaviour rule understands; anything else is a typo or a key of another rule type.
 _BEHAVIOUR_OPTIONAL = {
@@ -66,7 +80,7 @@ _BEHAVIOUR_OPTIONAL = {
     "loudness": ("speaker", "min_s", "high"),
 }
 _SEQUENCE_REQUIRED = ("category", "name", "item", "deduction", "trigger", "expect")
-_SEQUENCE_OPTIONAL = ("position", "within_s")
+_SEQUENCE_OPTIONAL = ("position", "within_s", "says")
 _CUE_REQUIRED = ("speaker", "phrases")
 _CUE_OPTIONAL = ("match",)
 
@@ -209,12 +223,14 @@ def _rubric(root: Node, source: str) -> Rubric:
     name = _text(fields["name"], "'name'")
     language = _choice(fields["language"], "'language'", LANGUAGES)
     pass_mark = _between(fields["pass_mark"], "'pass_mark'", 0.0, 100.0)
+    call_types = _names(fields["call_types"], "'call_types'") if "call_types" in fields else ()
+    companies = _names(fields["company"], "'company'") if "company" in fields else ()
     section_nodes = _list(fields["sections"], "'sections'", non_empty=True)
     first_lines: dict[str, int] = {}
-    sections = tuple(_section(node, number, first_lines) for number, node in enumerate(section_nodes, 1))
+    sections = tuple(_section(node, number, first_lines, call_types) for number, node in enumerate(section_nodes, 1))
     items = {item.id: item for section in sections for item in section.items}
     rule_nodes = _list(fields["rules"], "'rules'", non_empty=False) if "rules" in fields else []
-    rules = [_any_rule(node, number, items) for number, node in enumerate(rule_nodes, 1)]
+    rules = [_any_rule(node, number, items, companies) for number, node in enumerate(rule_nodes, 1)]
     return Rubric(
         id=rubric_id,
         name=name,
@@ -225,19 +241,32 @@ def _rubric(root: Node, source: str) -> Rubric:
         source=source,
         behaviour_rules=tuple(rule for rule in rules if isinstance(rule, BehaviourRule)),
         sequence_rules=tuple(rule for rule in rules if isinstance(rule, SequenceRule)),
+        call_types=call_types,
     )
 
 
-def _section(node: Node, number: int, first_lines: dict[str, int]) -> RubricSection:
+def _names(node: Node, label: str) -> tuple[str, ...]:
+    """A list of distinct names (call types, the centre's company names), as written."""
+    names: list[str] = []
+    for number, entry in enumerate(_list(node, label, non_empty=True), 1):
+        name = _text(entry, f"{label} entry {number}").strip()
+        if name in names:
+            raise _Invalid(entry, f"{label} lists '{name}' twice; each name may appear only once")
+        names.append(name)
+    return tuple(names)
+
+
+def _section(node: Node, number: int, first_lines: dict[str, int], call_types: tuple[str, ...]) -> RubricSection:
     fields = _fields(node, "section", _SECTION_REQUIRED, (), f"section {number}: ")
     title = _text(fields["title"], f"section {number}: 'title'")
     context = f"section '{title}'"
     item_nodes = _list(fields["items"], f"{context}: 'items'", non_empty=True)
-    items = tuple(_item(item_node, f"{context}, item {n}: ", first_lines) for n, item_node in enumerate(item_nodes, 1))
+    items = tuple(_item(item_node, f"{context}, item {n}: ", first_lines, call_types)
+                  for n, item_node in enumerate(item_nodes, 1))
     return RubricSection(title=title, items=items)
 
 
-def _item(node: Node, context: str, first_lines: dict[str, int]) -> RubricItem:
+def _item(node: Node, context: str, first_lines: dict[str, int], call_types: tuple[str, ...]) -> RubricItem:
     """One scorecard line. ``first_lines`` remembers where each id was defined, to report duplicates."""
     fields = _fields(node, "item", _ITEM_REQUIRED, _ITEM_OPTIONAL, context)
     item_id = _text(fields["id"], f"{context}'id'")
@@ -254,17 +283,36 @@ def _item(node: Node, context: str, first_lines: dict[str, int]) -> RubricItem:
         critical=_flag(fields.get("critical"), f"{context}'critical'"),
         allow_na=_flag(fields.get("na"), f"{context}'na'"),
         description=_optional_text(fields.get("description"), f"{context}'description'"),
+        applies_to=_applies_to(fields.get("applies_to"), f"{context}'applies_to'", call_types),
+        by_hand=_flag(fields.get("by_hand"), f"{context}'by_hand'"),
     )
 
 
-def _any_rule(node: Node, number: int, items: dict[str, RubricItem]) -> PhraseRule | BehaviourRule | SequenceRule:
+def _applies_to(node: Node | None, label: str, call_types: tuple[str, ...]) -> tuple[str, ...]:
+    """The call types an item is scored on; each must be one the rubric declares, so a typo cannot make an
+    item silently N/A on every call."""
+    if node is None:
+        return ()
+    if not call_types:
+        raise _Invalid(node, f"{label} names call types, but the rubric declares none; add a top-level "
+                             "'call_types:' list (e.g. call_types: [enquiry, complaint, order]) or remove it")
+    names = _names(node, label)
+    for entry, name in zip(node.value, names):
+        if name not in call_types:
+            raise _Invalid(entry, f"{label} must name call types of this rubric ({', '.join(call_types)}), got "
+                                  f"'{name}'; add it to 'call_types' or correct the spelling")
+    return names
+
+
+def _any_rule(node: Node, number: int, items: dict[str, RubricItem],
+              companies: tuple[str, ...]) -> PhraseRule | BehaviourRule | SequenceRule:
     """A rule of the type its category names: a phrase list, a behaviour measure or an order between cues."""
     category = _category(node, number)
     if category in BEHAVIOUR_CATEGORIES:
         return _behaviour_rule(node, number, category, items)
     if category == SEQUENCE_CATEGORY:
         return _sequence_rule(node, number, items)
-    return _rule(node, number, items)
+    return _rule(node, number, items, companies)
 
 
 def _category(node: Node, number: int) -> str | None:
@@ -277,23 +325,88 @@ def _category(node: Node, number: int) -> str | None:
     return None
 
 
-def _rule(node: Node, number: int, items: dict[str, RubricItem]) -> PhraseRule:
-    fields = _fields(node, "rule", _RULE_REQUIRED, _RULE_OPTIONAL, f"rule {number}: ")
-    category = _choice(fields["category"], f"rule {number}: 'category'", PHRASE_CATEGORIES)
+def _rule(node: Node, number: int, items: dict[str, RubricItem], companies: tuple[str, ...]) -> ContextRule:
+    category = _category(node, number)
+    advisory = category in ADVISORY_CATEGORIES
+    required, optional = (_ADVISORY_REQUIRED, _ADVISORY_OPTIONAL) if advisory else (_RULE_REQUIRED, _RULE_OPTIONAL)
+    fields = _fields(node, "rule", required, optional, f"rule {number}: ")
+    category = _choice(fields["category"], f"rule {number}: 'category'", LIST_CATEGORIES)
     context = f"rule {number} ({category}): "
     item = _rule_item(fields["item"], context, items)
-    return PhraseRule(
+    return ContextRule(
         category=category,
         item=item.id,
-        phrases=_phrases(fields["phrases"], context),
-        deduction=_between(fields["deduction"], f"{context}'deduction'", 0.0, item.max_points),
+        phrases=_phrases(fields["phrases"], context, companies=companies),
+        deduction=_advisory_deduction(fields, context) if advisory else _deduction(fields, context, item),
         speaker=_choice(fields["speaker"], f"{context}'speaker'", RULE_SPEAKERS) if "speaker" in fields else AGENT,
         window_s=_window(fields.get("window_s"), category, context),
-        match=_choice(fields["match"], f"{context}'match'", MATCH_MODES) if "match" in fields else NORMAL,
+        match=_match(fields, context),
         min_similarity=_similarity(fields.get("min_similarity"), context),
         turn=_choice(fields["turn"], f"{context}'turn'", TURNS) if "turn" in fields else None,
         supersedes=_supersedes(fields.get("supersedes"), category, context),
+        unless=_phrases(fields["unless"], context, "unless") if "unless" in fields else (),
+        per_minute=_per_minute(fields.get("per_minute"), category, context),
+        parts=_parts(fields, category, context, item, items, companies),
     )
+
+
+def _deduction(fields: dict[str, Node], context: str, item: RubricItem) -> float:
+    return _between(fields["deduction"], f"{context}'deduction'", 0.0, item.max_points)
+
+
+def _match(fields: dict[str, Node], context: str) -> str:
+    return _choice(fields["match"], f"{context}'match'", MATCH_MODES) if "match" in fields else NORMAL
+
+
+def _advisory_deduction(fields: dict[str, Node], context: str) -> float:
+    """Advisory hits are for the inspector to judge (the recogniser cannot tell 您 from 你): never deducted."""
+    node = fields.get("deduction")
+    if node is not None and _number(node, f"{context}'deduction'") != 0:
+        raise _Invalid(node, f"{context}advisory rules never deduct (the inspector judges each hit); "
+                             f"set 'deduction: 0' or remove it, got {node.value}")
+    return 0.0
+
+
+def _per_minute(node: Node | None, category: str, context: str) -> float | None:
+    """Hits allowed per minute of the speaker's speech before the deduction applies, once."""
+    if node is None:
+        return None
+    if category not in FREQUENCY_CATEGORIES:
+        raise _Invalid(node, f"{context}'per_minute' is only allowed for {', '.join(FREQUENCY_CATEGORIES)} rules; "
+                             "remove it")
+    return _positive(node, f"{context}'per_minute'")
+
+
+def _parts(fields: dict[str, Node], category: str, context: str, item: RubricItem, items: dict[str, RubricItem],
+           companies: tuple[str, ...]) -> tuple[Part, ...]:
+    """The required parts of a greeting or closing, looked for where the rule looks (its window and turn)."""
+    node = fields.get("parts")
+    if node is None:
+        return ()
+    if category not in WINDOW_CATEGORIES:
+        raise _Invalid(node, f"{context}'parts' is only allowed for {' and '.join(WINDOW_CATEGORIES)} rules; "
+                             "remove it")
+    if "window_s" not in fields and "turn" not in fields:
+        raise _Invalid(node, f"{context}'parts' are checked where the rule looks for its phrase; "
+                             "give the rule a 'window_s' or a 'turn'")
+    parts: list[Part] = []
+    for number, part_node in enumerate(_list(node, f"{context}'parts'", non_empty=True), 1):
+        part = _part(part_node, f"{context}part {number}: ", items, item, companies)
+        if any(other.name == part.name for other in parts):
+            raise _Invalid(part_node, f"{context}part '{part.name}' is listed twice; each part may appear once")
+        parts.append(part)
+    return tuple(parts)
+
+
+def _part(node: Node, context: str, items: dict[str, RubricItem], item: RubricItem,
+          companies: tuple[str, ...]) -> Part:
+    """One required part; its deduction goes to its own ``item`` when given (the hotline is the order flow's)."""
+    fields = _fields(node, "part", _PART_REQUIRED, _PART_OPTIONAL, context)
+    name = _text(fields["part"], f"{context}'part'").strip()
+    owner = _rule_item(fields["item"], context, items) if "item" in fields else item
+    return Part(name=name, phrases=_phrases(fields["phrases"], context, companies=companies),
+                deduction=_deduction(fields, context, owner), match=_match(fields, context),
+                item=owner.id if "item" in fields else "")
 
 
 def _similarity(node: Node | None, context: str) -> float | None:
@@ -370,7 +483,7 @@ def _sequence_rule(node: Node, number: int, items: dict[str, RubricItem]) -> Seq
     within = fields.get("within_s")
     if within is not None and position == "before":
         raise _Invalid(within, f"{context}'within_s' only applies to position: after; remove it")
-    return SequenceRule(
+    return WordedSequenceRule(
         name=_text(fields["name"], f"{context}'name'"),
         item=item.id,
         deduction=_between(fields["deduction"], f"{context}'deduction'", 0.0, item.max_points),
@@ -378,7 +491,25 @@ def _sequence_rule(node: Node, number: int, items: dict[str, RubricItem]) -> Seq
         expect=_cue(fields["expect"], f"rule {number} (sequence), expect: "),
         expect_after=position == "after",
         within_s=None if within is None else _positive(within, f"{context}'within_s'"),
+        says=_says(fields.get("says"), context),
     )
+
+
+def _says(node: Node | None, context: str) -> str:
+    """The flag's wording, with only the placeholders a flag can fill."""
+    if node is None:
+        return ""
+    label = f"{context}'says'"
+    template = _text(node, label)
+    allowed = ", ".join("{" + field + "}" for field in SAYS_FIELDS)
+    try:
+        fields = template_fields(template)
+    except ValueError:
+        raise _Invalid(node, f"{label} has a brace without its pair; write placeholders as {allowed}") from None
+    unknown = [field for field in fields if field not in SAYS_FIELDS]
+    if unknown:
+        raise _Invalid(node, f"{label} may only use {allowed}, got {{{unknown[0]}}}")
+    return template
 
 
 def _cue(node: Node, context: str) -> PhraseCue:
@@ -398,10 +529,30 @@ def _rule_item(node: Node, context: str, items: dict[str, RubricItem]) -> Rubric
     return items[item_id]
 
 
-def _phrases(node: Node, context: str, key: str = "phrases") -> tuple[str, ...]:
-    """Surrounding spaces are dropped: they are invisible in the editor and would never match."""
+def _phrases(node: Node, context: str, key: str = "phrases", companies: tuple[str, ...] | None = None
+             ) -> tuple[str, ...]:
+    """Surrounding spaces are dropped: they are invisible in the editor and would never match.
+
+    In phrase rules and their parts (``companies`` given), ``{company}`` stands for each of the centre's names.
+    """
     phrase_nodes = _list(node, f"{context}'{key}'", non_empty=True)
-    return tuple(_text(phrase, f"{context}phrase {n}").strip() for n, phrase in enumerate(phrase_nodes, 1))
+    phrases: list[str] = []
+    for number, phrase_node in enumerate(phrase_nodes, 1):
+        phrase = _text(phrase_node, f"{context}phrase {number}").strip()
+        phrases += _expand_company(phrase_node, phrase, companies, f"{context}'{key}' phrase {number}")
+    return tuple(phrases)
+
+
+def _expand_company(node: Node, phrase: str, companies: tuple[str, ...] | None, label: str) -> list[str]:
+    if COMPANY_PLACEHOLDER not in phrase:
+        return [phrase]
+    if companies is None:
+        raise _Invalid(node, f"{label}: {COMPANY_PLACEHOLDER} is only filled in phrase rules and their parts; "
+                             "write the name itself here")
+    if not companies:
+        raise _Invalid(node, f"{label} uses {COMPANY_PLACEHOLDER}, but the rubric names no company; add a "
+                             "top-level 'company:' list with this centre's name(s)")
+    return [phrase.replace(COMPANY_PLACEHOLDER, company) for company in companies]
 
 
 def _window(node: Node | None, category: str, context: str) -> float | None:

@@ -8,19 +8,62 @@ asks for exact matching.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 from .behaviour import CallAudio, behaviour_flags
-from .domain import AGENT, EXPECTED_CATEGORIES, VIOLATION_CATEGORIES, Check, Flag, PhraseRule, Rubric, Segment
+from .domain import (
+    AGENT,
+    EXPECTED_CATEGORIES,
+    NORMAL,
+    VIOLATION_CATEGORIES,
+    Check,
+    Flag,
+    PhraseRule,
+    Rubric,
+    Segment,
+)
 from .sequence import sequence_flags
 from .spotting import ACCEPTED_SPEAKERS, CallText, Hit, accepts, exact_matches, spot
+from .textnorm import normalize
 
-__all__ = ["accepts_speaker", "exact_matches", "find_flags", "phrase_rule_hits"]
+__all__ = ["ContextRule", "Part", "accepts_speaker", "exact_matches", "find_flags", "phrase_rule_hits"]
 
 _COUNTED_FROM_END = "closing"
 _AGENT_SIDE = ACCEPTED_SPEAKERS[AGENT]
 # Hits this close together in one segment were said in the same breath: one outburst, charged once.
 _SAME_BREATH_S = 2.0
+
+
+@dataclass(frozen=True)
+class Part:
+    """A required part of a greeting or closing (the company name, the 工号, the blessing): handbooks score a
+    greeting that names no company as incomplete, not as absent, so each part is checked and charged alone."""
+
+    name: str
+    phrases: tuple[str, ...]
+    deduction: float
+    match: str = NORMAL
+    item: str = ""  # the item a missing part costs (the hotline is the order flow's); empty: the rule's item
+
+
+@dataclass(frozen=True)
+class ContextRule(PhraseRule):
+    """A phrase rule that says more than which phrases: where a phrase is ordinary speech, how often it may be
+    said, and which parts an expected phrase must have.
+
+    - ``unless``: longer phrases in which a hit is ordinary speech ("有不明白的地方请随时来电" holds 不明白);
+      a hit inside one of them, as written, is dropped.
+    - ``per_minute``: hits allowed per minute of the speaker's speech (fillers are a fault only when frequent).
+      Every hit stays a flag for the inspector to hear; only the first beyond the allowance carries the
+      deduction, once for the call.
+    - ``parts``: what a greeting or closing must contain, each checked where the rule looks for the phrase.
+    """
+
+    unless: tuple[str, ...] = ()
+    per_minute: float | None = None
+    parts: tuple[Part, ...] = ()
 
 
 def accepts_speaker(rule: PhraseRule, speaker: str) -> bool:
@@ -39,11 +82,11 @@ def find_flags(segments: list[Segment], rubric: Rubric, duration: float, *,
     call = CallText(segments)
     call_end = duration if duration > 0 else max((segment.end for segment in segments), default=0.0)
     hits = {rule: phrase_rule_hits(call, rule, call_end) for rule in rubric.rules}
-    flags = [_flag(rule, hit) for rule, hit in _charged(hits)]
+    flags = _phrase_flags(_charged(hits), call)
     flags += sequence_flags(rubric.sequence_rules, call)
     flags += behaviour_flags(rubric.behaviour_rules, call, audio, call_end)
     flags.sort(key=lambda flag: (flag.start, flag.end, flag.category))
-    return flags, _checks(rubric.rules, hits)
+    return flags, _checks(rubric.rules, hits, call, call_end)
 
 
 def phrase_rule_hits(call: CallText, rule: PhraseRule, call_end: float) -> list[Hit]:
@@ -51,7 +94,24 @@ def phrase_rule_hits(call: CallText, rule: PhraseRule, call_end: float) -> list[
     if rule.speaker not in ACCEPTED_SPEAKERS:
         raise ValueError(f"rule for item {rule.item!r}: unknown speaker {rule.speaker!r}")
     found = spot(call, rule.phrases, rule.speaker, rule.match, rule.min_similarity)
-    return [hit for hit in found if _in_window(rule, hit, call_end) and _in_turn(rule, hit, call)]
+    ordinary = _ordinary_spans(call, rule)
+    return [hit for hit in found if _in_window(rule, hit, call_end) and _in_turn(rule, hit, call)
+            and not any(_inside(hit, span) for span in ordinary)]
+
+
+def _ordinary_spans(call: CallText, rule: PhraseRule) -> list[tuple[int, int, int]]:
+    """Where the rule's ``unless`` phrases were said, as written: (segment, first, last) in the normalised text.
+
+    Matched exactly, never by sound: an exclusion heard loosely would hide real violations.
+    """
+    keys = [key for phrase in (rule.unless if isinstance(rule, ContextRule) else ()) if (key := normalize(phrase))]
+    return [(index, first, last) for index, text in call.texts(ACCEPTED_SPEAKERS[rule.speaker])
+            for key in keys for first, last in exact_matches(text.stream, key)]
+
+
+def _inside(hit: Hit, span: tuple[int, int, int]) -> bool:
+    segment, first, last = span
+    return hit.segment == segment and first <= hit.first and hit.last <= last
 
 
 def _in_window(rule: PhraseRule, hit: Hit, call_end: float) -> bool:
@@ -119,15 +179,42 @@ def _same_breath(hit: Hit, other: Hit) -> bool:
     return hit.segment == other.segment and gap <= _SAME_BREATH_S
 
 
-def _flag(rule: PhraseRule, hit: Hit) -> Flag:
-    deduction = rule.deduction if rule.category in VIOLATION_CATEGORIES else 0.0
+def _flag(rule: PhraseRule, hit: Hit, charged: bool) -> Flag:
+    """Only violations deduct per hit; an expected phrase heard, or an advisory hit, costs nothing."""
+    deduction = rule.deduction if charged and rule.category in VIOLATION_CATEGORIES else 0.0
     return Flag(rule.category, hit.phrase, hit.text, hit.speaker, hit.start, hit.end, rule.item, deduction,
                 hit.similarity)
 
 
-def _checks(rules: Iterable[PhraseRule], hits: dict[PhraseRule, list[Hit]]) -> list[Check]:
+def _phrase_flags(charged: list[tuple[PhraseRule, Hit]], call: CallText) -> list[Flag]:
+    """A flag per charged hit; a rule with ``per_minute`` deducts once, at its first hit beyond the allowance.
+
+    The allowance is the rate times the minutes its speaker talked (rounded down), so "不频繁" means the same
+    in a one-minute call as in a ten-minute one. Hits within it stay visible with no deduction.
+    """
+    over: set[tuple[PhraseRule, Hit]] = set()
+    for rule in dict.fromkeys(rule for rule, _ in charged):
+        if isinstance(rule, ContextRule) and rule.per_minute is not None:
+            own = sorted((hit for other, hit in charged if other == rule), key=lambda hit: (hit.start, hit.end))
+            allowance = math.floor(rule.per_minute * _talk_minutes(call, rule.speaker) + 1e-9)
+            over.update((rule, hit) for hit in own[allowance:allowance + 1])
+    return [_flag(rule, hit, _counted_alone(rule) or (rule, hit) in over) for rule, hit in charged]
+
+
+def _counted_alone(rule: PhraseRule) -> bool:
+    """Whether each hit of the rule deducts on its own (no frequency allowance)."""
+    return not isinstance(rule, ContextRule) or rule.per_minute is None
+
+
+def _talk_minutes(call: CallText, rule_speaker: str) -> float:
+    return call.talk_time(ACCEPTED_SPEAKERS[rule_speaker]) / 60.0
+
+
+def _checks(rules: Iterable[PhraseRule], hits: dict[PhraseRule, list[Hit]], call: CallText,
+            call_end: float) -> list[Check]:
     """An expected category with a position is a call-level duty of the agent: said in place, or its item loses
-    points.
+    points. When it was said, each required part is checked in the same place and named when missing; when
+    it was not said at all, the one missing check says so, and its parts are not charged again.
 
     Computed from all placed hits, before overlaps are pruned, so pruning can never hide a proper greeting.
     """
@@ -141,4 +228,15 @@ def _checks(rules: Iterable[PhraseRule], hits: dict[PhraseRule, list[Hit]]) -> l
         present = any(hit.speaker in _AGENT_SIDE for rule in placed for hit in hits[rule])
         rule = placed[0]
         checks.append(Check(category, present, rule.item, 0.0 if present else rule.deduction))
+        if present:
+            checks += [_part_check(rule, part, call, call_end) for rule in placed
+                       if isinstance(rule, ContextRule) for part in rule.parts]
     return checks
+
+
+def _part_check(rule: ContextRule, part: Part, call: CallText, call_end: float) -> Check:
+    """One required part, looked for where the rule looks for the whole phrase (its window and turn)."""
+    as_rule = replace(rule, phrases=part.phrases, match=part.match, min_similarity=None, unless=(), parts=())
+    present = any(hit.speaker in _AGENT_SIDE for hit in phrase_rule_hits(call, as_rule, call_end))
+    return Check(rule.category, present, part.item or rule.item, 0.0 if present else part.deduction,
+                 part=part.name)

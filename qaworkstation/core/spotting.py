@@ -78,6 +78,16 @@ class CallText:
                  for word in (segment.words or spread_words(segment))]
         return sorted(found)
 
+    def talk_time(self, speakers: frozenset[str]) -> float:
+        """Seconds the given speakers were heard talking: their words' spans merged, so a segment the
+        recogniser stretched over a silent hold does not count the hold as speech."""
+        total, reached = 0.0, float("-inf")
+        for start, end, who in self._words:
+            if who in speakers and end > reached:
+                total += end - max(start, reached)
+                reached = end
+        return total
+
     def turn_span(self, speaker: str, which: str) -> tuple[float, float] | None:
         """The time span of ``speaker``'s first or last turn: their speech until the other side first speaks,
         or from the other side's last words before theirs to their own last word.
@@ -167,9 +177,10 @@ def words_between(call: CallText, speakers: frozenset[str], start: float, end: f
     parts: list[str] = []
     for segment in call.segments:
         if segment.speaker in speakers:
-            parts.extend(word.text for word in _words_of(segment) if word.start < end and start < word.end)
+            parts.extend(word.text for word in words_of(segment) if word.start < end and start < word.end)
     return "".join(parts).strip()
 
 
-def _words_of(segment: Segment) -> Sequence[Word]:
+def words_of(segment: Segment) -> Sequence[Word]:
+    """A segment's words with times; a segment stored without them gets them spread over its span."""
     return segment.words or spread_words(segment)
