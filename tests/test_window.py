@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QMessageBox
 
 from qaworkstation.core.analysis import analyse_recording
 from qaworkstation.core.domain import DRAFT, SUBMITTED
@@ -38,7 +39,7 @@ def _open(qtbot, window: MainWindow, recording_id: str) -> None:
 
 
 def test_inspector_loop_end_to_end(qtbot, window: MainWindow, store, transcriber, rubrics, corpus: Path,
-                                   tmp_path: Path, warnings: list[str]) -> None:
+                                   tmp_path: Path, warnings: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     recording_id = import_paths(store, [corpus / "calls" / CALL]).recording_ids[0]
     analyse_recording(store, transcriber, rubrics, recording_id)
     share = tmp_path / "share"
@@ -74,6 +75,15 @@ def test_inspector_loop_end_to_end(qtbot, window: MainWindow, store, transcriber
     assert _published(folder) == {} and not list(folder.glob("changes-*"))  # Save keeps the draft private
     assert read_synced_evaluations(share) == ([], [])
 
+    window.submit_evaluation()  # refused: the items nobody looked at are named, nothing is released
+    rubric = window.call.rubric
+    assert len(warnings) == 1 and f"• {rubric.item('forbidden').title}\n" in warnings[0]
+    assert f"• {rubric.item('greeting').title}\n" not in warnings[0]  # scored above: reviewed
+    assert store.evaluation(recording_id, rubric.id, "质检员01").status == DRAFT
+    warnings.clear()
+    monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: QMessageBox.StandardButton.Yes)
+    window.accept_remaining()
+    assert window.scorecard.pending_items() == []
     window.submit_evaluation()
     qtbot.waitUntil(lambda: saved.id in _published(folder), timeout=5000)
     submitted = store.evaluation(recording_id, window.call.rubric.id, "质检员01")
@@ -88,6 +98,7 @@ def test_inspector_loop_end_to_end(qtbot, window: MainWindow, store, transcriber
     record = json.loads(journal.read_text(encoding="utf-8").splitlines()[0])
     assert (record["id"], record["status"]) == (saved.id, SUBMITTED)
     assert record["agent"] == store.recording(recording_id)["agent"]
+    assert "forbidden" in record["accepted_remaining"] and "greeting" not in record["accepted_remaining"]
     assert warnings == []
 
 

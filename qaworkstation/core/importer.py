@@ -22,7 +22,7 @@ from .audio import AudioError, AudioInfo, AudioStatus, content_hash, display_pat
 from .safe_probe import ProbeWorker
 from .store import Store
 
-METADATA_FIELDS = ("agent", "team", "call_id", "call_time")
+METADATA_FIELDS = ("agent", "team", "call_id", "call_time", "call_type")
 METADATA_ERROR = "invalid metadata"  # the status of a file whose CSV or name metadata cannot be read
 DEFAULT_METADATA_CSV = "metadata.csv"
 _TIME_FORMATS = ("%Y%m%dT%H%M%S", "%Y%m%d-%H%M%S", "%Y%m%d%H%M%S", "%Y-%m-%d_%H-%M-%S", "%Y%m%d-%H%M",

@@ -270,7 +270,8 @@ _FROZEN_EVALUATION_COLUMNS = (
 
 def _migration_7(db: sqlite_utils.Database) -> None:
     """The inspector's review is part of the evaluation: items reviewed or pending, the verdicts on the rules'
-    suggestions, the flags the version stands by, how much of the call was heard, and the call's type.
+    suggestions, the flags the version stands by, how much of the call was heard, and the call's type. A check
+    may concern one required part of a greeting or closing, so checks are keyed by their part too.
 
     A version's flags and verdicts are kept with it (JSON, read whole) so a released score never changes with a
     re-analysis. Versions saved before this step had every item judged as a whole (no pending state existed), so
@@ -279,7 +280,15 @@ def _migration_7(db: sqlite_utils.Database) -> None:
     db.executescript(
         """
         ALTER TABLE recordings ADD COLUMN call_type TEXT NOT NULL DEFAULT '';
-        ALTER TABLE checks ADD COLUMN part TEXT NOT NULL DEFAULT '';
+        CREATE TABLE checks_parts (
+            recording_id TEXT NOT NULL REFERENCES recordings(id), rubric_id TEXT NOT NULL, category TEXT NOT NULL,
+            present INTEGER NOT NULL, item TEXT, deduction REAL NOT NULL, part TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (recording_id, rubric_id, category, part)
+        );
+        INSERT INTO checks_parts (recording_id, rubric_id, category, present, item, deduction)
+            SELECT recording_id, rubric_id, category, present, item, deduction FROM checks;
+        DROP TABLE checks;
+        ALTER TABLE checks_parts RENAME TO checks;
         ALTER TABLE suggestion_decisions ADD COLUMN reason TEXT NOT NULL DEFAULT '';
         ALTER TABLE item_scores ADD COLUMN reviewed INTEGER NOT NULL DEFAULT 1;
         ALTER TABLE evaluations ADD COLUMN call_type TEXT NOT NULL DEFAULT '';

@@ -11,18 +11,21 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar, QPushButton,
-                               QSplitter, QToolBar, QVBoxLayout, QWidget)
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox, QProgressBar,
+                               QPushButton, QSplitter, QToolBar, QVBoxLayout, QWidget)
 
 from ..core import lifecycle, roles
 from ..core.analysis import RubricLibrary
-from ..core.domain import DRAFT, Check, Evaluation, Flag, ItemScore, Rubric, Segment
+from ..core.decisions import decisions, forget_decision, record_decision
+from ..core.domain import (CONFIRMED, DRAFT, REJECTED, Check, Evaluation, Flag, ItemScore, Rubric, Segment,
+                           Verdict)
 from ..core.importer import ImportReport, import_paths
 from ..core.playback import Playback
 from ..core.redact import redact_segments
 from ..core.rules import find_flags
-from ..core.scorecard import build_evaluation, draft_payload, items_from_draft, suggested_scores, suggestions
+from ..core.scorecard import (Suggestion, build_evaluation, draft_payload, items_from_draft, suggested_scores,
+                               suggestions)
 from ..core.store import Store
 from ..core.sync import (PROBLEM_DISK_FULL, PROBLEM_KEY, PROBLEM_NO_PERMISSION, PROBLEM_NOT_FOUND,
                          PROBLEM_NOT_SET_UP, SyncResult, sync_evaluations)
@@ -59,6 +62,10 @@ class OpenCall:
     versions: list[Evaluation] = field(default_factory=list)  # every version of ``saved``, oldest first
     role: str = roles.TRAINEE  # the role the call was opened under: what its transcript shows
     view_logged: bool = False  # an unredacted view of this call is in the audit log
+    verdicts: list[Verdict] = field(default_factory=list)  # the inspector's verdicts on the call's suggestions
+    call_type: str = ""
+    accepted_remaining: list[str] = field(default_factory=list)
+    suggested: dict[str, ItemScore] = field(default_factory=dict)  # the rules' pre-fill, verdicts applied
 
 
 class MainWindow(QMainWindow):
@@ -105,6 +112,8 @@ class MainWindow(QMainWindow):
         self.call_label.setStyleSheet("font-weight: 600; padding: 2px 0;")
         self.transcript = TranscriptView()
         self.transcript.seekRequested.connect(self.seek_and_play)
+        self.player.flagReached.connect(self._on_flag_reached)
+        self.player.positionChanged.connect(self._on_position)
         self.player.positionChanged.connect(self.transcript.set_position)
         self.player.positionChanged.connect(self.transcript.highlight_word)
         self.player.statusMessage.connect(lambda message: self.statusBar().showMessage(message, 15000))
@@ -122,6 +131,9 @@ class MainWindow(QMainWindow):
         self.scorecard.versionChosen.connect(self.show_version)
         self.scorecard.disputeRequested.connect(self.dispute_item)
         self.scorecard.resolveRequested.connect(self.resolve_dispute)
+        self.scorecard.verdictRequested.connect(self.give_verdict)
+        self.scorecard.acceptRemainingRequested.connect(self.accept_remaining)
+        self.scorecard.callTypeChanged.connect(self._on_call_type)
         splitter = QSplitter(Qt.Horizontal)
         for widget in (self.library, centre, self.scorecard):
             splitter.addWidget(widget)
@@ -163,8 +175,13 @@ class MainWindow(QMainWindow):
             toolbar.addAction(action)
 
     def _build_shortcuts(self) -> None:
-        self.player.install_shortcuts(self)
-        QShortcut(QKeySequence(QKeySequence.Save), self, activated=self.save_evaluation)
+        """The player's keys, and the scorecard's: C and X give the verdict on the suggestion last jumped to."""
+        self.player.install_shortcuts(self, [
+            ("C", self.tr("Confirm the current suggestion"), lambda: self._verdict_by_key(CONFIRMED)),
+            ("X", self.tr("Reject the current suggestion (asks for a reason)"), lambda: self._verdict_by_key(REJECTED)),
+            (QKeySequence(QKeySequence.Save).toString(), self.tr("Save the scorecard as a draft"),
+             self.save_evaluation),
+        ])
 
     # settings ---------------------------------------------------------------------------------------------
 
@@ -278,14 +295,20 @@ class MainWindow(QMainWindow):
             call.segments = self._visible_transcript(call, transcript[0], inspector)
         call.saved = self.store.evaluation(recording_id, rubric.id, inspector)
         call.versions = self.store.evaluation_versions(call.saved.id) if call.saved else []
+        call.verdicts = [d.as_verdict() for d in decisions(self.store, recording_id, rubric.id, inspector)]
         draft = self.store.draft(recording_id, rubric.id, inspector)
+        call.call_type = ((draft or {}).get("call_type") or (call.saved.call_type if call.saved else "")
+                          or recording["call_type"])
+        call.suggested = suggested_scores(rubric, call.flags, call.checks, call.verdicts, call.call_type)
         if draft:
             call.items, call.comment = items_from_draft(draft)
+            call.accepted_remaining = list(draft.get("accepted_remaining", []))
             call.from_draft = True
         elif call.saved:
             call.items, call.comment = call.saved.items, call.saved.comment
+            call.accepted_remaining = call.saved.accepted_remaining
         else:
-            call.items = suggested_scores(rubric, call.flags, call.checks)
+            call.items = call.suggested
         return call
 
     def _show_call(self, call: OpenCall, play_at: float | None = None) -> None:
@@ -294,14 +317,14 @@ class MainWindow(QMainWindow):
         self.call_label.setText(" · ".join(x for x in (recording["agent"], recording["team"],
                                                        recording["call_time"].replace("T", " "),
                                                        recording["file_name"]) if x))
-        self.player.open(recording["path"], recording["sha256"])
+        self.player.open(recording["path"], recording["sha256"], recording["duration"])
         self.player.set_segments(call.segments)
         self.player.set_flags(call.flags)
         self.transcript.set_transcript(call.segments, call.flags)
         if play_at is not None:
             self.player.play_moment(play_at)
         self.scorecard.set_rubric(call.rubric)
-        self.scorecard.set_scores(call.items, call.comment, suggestions(call.rubric, call.flags, call.checks))
+        self._show_scores(call, call.items, call.comment)
         self.scorecard.set_history(call.versions)
         self._show_saved_state()
         if not call.segments and recording["status"] != "error":
@@ -316,7 +339,8 @@ class MainWindow(QMainWindow):
             self.scorecard.set_state(self._lifecycle_note(self.tr("Saved {0} by {1}.").format(
                 self.call.saved.updated_at[:19], self.call.saved.inspector)))
         else:
-            self.scorecard.set_state(self.tr("Not scored yet — suggestions from the rules are pre-filled."))
+            self.scorecard.set_state(self.tr("Not scored yet — the rules' suggestions are pre-filled; confirm or "
+                                             "reject each and review every item."))
 
     # analysis ---------------------------------------------------------------------------------------------
 
@@ -450,8 +474,9 @@ class MainWindow(QMainWindow):
     def _save_draft(self) -> None:
         if not self.call:
             return
-        call, payload, inspector = self.call, draft_payload(self.scorecard.scores(), self.scorecard.comment()), \
-            self.inspector
+        call, inspector = self.call, self.inspector
+        payload = draft_payload(self.scorecard.scores(), self.scorecard.comment(), self.scorecard.call_type,
+                                self.scorecard.accepted_remaining)
         self.runner.db(lambda: self.store.save_draft(call.recording["id"], call.rubric.id, inspector, payload),
                        failure=self.show_error)
 
@@ -475,15 +500,109 @@ class MainWindow(QMainWindow):
             self.sync()
 
     def _scorecard_evaluation(self) -> Evaluation:
+        call, view = self.call, self.scorecard
+        return build_evaluation(call.rubric, call.recording, self.inspector, view.scores(), view.comment(),
+                                call.saved.id if call.saved else "", flags=call.flags, verdicts=view.verdicts,
+                                call_type=view.call_type, hearing=self.player.hearing.summary(call.flags),
+                                accepted_remaining=view.accepted_remaining)
+
+    def _show_scores(self, call: OpenCall, items: dict[str, ItemScore], comment: str,
+                     shown: Evaluation | None = None) -> None:
+        """The scorecard with the call's suggestions and verdicts; ``shown`` is an older version read-only,
+        with the verdicts, call type and hearing it was saved with."""
+        found = suggestions(call.rubric, call.flags, call.checks)
+        if shown is None:
+            self.scorecard.set_scores(items, comment, found, call.verdicts, call.call_type, call.accepted_remaining,
+                                      call.suggested)
+            self.scorecard.set_hearing(self.player.hearing.summary(call.flags))
+        else:
+            self.scorecard.set_scores(items, comment, found, shown.verdicts, shown.call_type,
+                                      shown.accepted_remaining, call.suggested)
+            self.scorecard.set_hearing(shown.hearing)
+
+    # verdicts and review ----------------------------------------------------------------------------------
+
+    def _on_flag_reached(self, flag: Flag) -> None:
+        """The flag N, P or a click jumped to is the suggestion C and X act on."""
+        current = next((s for s in self.scorecard.suggestions() if s.source == flag), None)
+        self.scorecard.set_current(current)
+
+    def _on_position(self, _seconds: float) -> None:
+        if self.call and not self.scorecard.viewing_old_version:
+            self.scorecard.set_hearing(self.player.hearing.summary(self.call.flags))
+
+    def _verdict_by_key(self, decision: str) -> None:
+        if self.scorecard.current is not None and self.scorecard.editable:
+            self.give_verdict(self.scorecard.current, decision)
+
+    def give_verdict(self, suggestion: Suggestion, decision: str) -> None:
+        """Record the inspector's verdict on a suggestion (a rejection asks why; the reason is optional), or
+        take it back (``decision`` empty); the scorecard follows once it is stored."""
         call = self.call
-        return build_evaluation(call.rubric, call.recording, self.inspector, self.scorecard.scores(),
-                                self.scorecard.comment(), call.saved.id if call.saved else "")
+        if not call or not self.scorecard.editable:
+            return
+        reason = ""
+        if decision == REJECTED:
+            reason, ok = QInputDialog.getText(self, self.tr("Reject suggestion"),
+                                              self.tr("Why is this suggestion wrong? (optional — it helps fix the "
+                                                      "rule)"))
+            if not ok:
+                return
+        recording_id, rubric_id, inspector = call.recording["id"], call.rubric.id, self.inspector
+
+        def store() -> Verdict | None:
+            if not decision:
+                forget_decision(self.store, recording_id, rubric_id, inspector, suggestion.source)
+                return None
+            return record_decision(self.store, recording_id, rubric_id, inspector, suggestion.source, decision,
+                                   reason).as_verdict()
+
+        def show(verdict: Verdict | None) -> None:
+            if self.call is call:
+                self.scorecard.apply_verdict(suggestion, verdict)
+                call.verdicts = list(self.scorecard.verdicts)
+
+        self.runner.db(store, show, self.show_error)
+
+    def accept_remaining(self) -> None:
+        """The deliberate "accept the remaining items as they are", after saying what it means."""
+        waiting = self.scorecard.pending_items()
+        if not waiting or not self.scorecard.editable:
+            return
+        answer = QMessageBox.question(
+            self, self.tr("Accept remaining items"),
+            self.tr("Accept {0} items at the scores shown without reviewing them one by one?\n\nThe evaluation "
+                    "and the audit log will say they were accepted, not judged.").format(len(waiting)))
+        if answer == QMessageBox.StandardButton.Yes:
+            self.scorecard.accept_remaining()
+
+    def _on_call_type(self, call_type: str) -> None:
+        """The call type chosen in the window becomes the recording's, so the library and reports know it."""
+        if not self.call:
+            return
+        self.call.call_type = call_type
+        recording_id = self.call.recording["id"]
+        self.runner.db(lambda: self.store.update_recording(recording_id, call_type=call_type),
+                       lambda _none: self.refresh_library(), self.show_error)
+
+    def _refuse_pending(self) -> bool:
+        """Submit is refused while items are pending; the message names them and the form scrolls to the first."""
+        waiting = self.scorecard.pending_items()
+        if not waiting:
+            return False
+        names = "\n".join(f"• {item.title}" for item in waiting[:12])
+        more = self.tr("\n… and {0} more").format(len(waiting) - 12) if len(waiting) > 12 else ""
+        self.scorecard.show_pending()
+        QMessageBox.warning(self, self.tr("Items not reviewed yet"),
+                            self.tr("Submit needs every item judged. Not reviewed yet:\n{0}{1}\n\nScore each, "
+                                    "mark it N/A or reviewed, or use “Accept remaining”.").format(names, more))
+        return True
 
     # lifecycle --------------------------------------------------------------------------------------------
 
     def submit_evaluation(self) -> None:
         """Save the scorecard as shown and release it, in one transaction; it is read-only from then on."""
-        if not self.call or not self.scorecard.editable:
+        if not self.call or not self.scorecard.editable or self._refuse_pending():
             return
         self.draft_timer.stop()
         evaluation, inspector = self._scorecard_evaluation(), self.inspector
@@ -521,8 +640,8 @@ class MainWindow(QMainWindow):
             self._show_latest()
             return
         shown = next(v for v in call.versions if v.version == version)
-        self.scorecard.set_scores(shown.items, shown.comment, suggestions(call.rubric, call.flags, call.checks))
         self.scorecard.set_history(call.versions, shown)
+        self._show_scores(call, shown.items, shown.comment, shown)
         self.scorecard.set_state(self.tr("Version {0} ({1}), saved {2} — read-only. Choose the latest version to "
                                          "edit.").format(shown.version, status_name(shown.status),
                                                          shown.updated_at[:19]))
@@ -539,8 +658,8 @@ class MainWindow(QMainWindow):
             if self.call is not call:
                 return
             call.items, call.comment, call.from_draft = result
-            self.scorecard.set_scores(call.items, call.comment, suggestions(call.rubric, call.flags, call.checks))
             self.scorecard.set_history(call.versions)
+            self._show_scores(call, call.items, call.comment)
             self._show_saved_state()
 
         self.runner.db(load, show, self.show_error)

@@ -8,7 +8,7 @@ first, the audio follows from a worker thread and a play pressed meanwhile start
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QCheckBox, QCombo
 
 from ..core.audio import read_samples
 from ..core.domain import Flag, Segment
+from ..core.hearing import HearingLog
 from ..core.peaks import Peaks, cached_peaks, silent_gaps
 from ..core.playback import Playback, output_devices
 from .format import clock
@@ -44,6 +45,7 @@ class PlayerPanel(QWidget):
 
     positionChanged = Signal(float)  # seconds heard, every tick
     statusMessage = Signal(str)
+    flagReached = Signal(object)  # the Flag jumped to (N, P, a marker click): the suggestion C and X act on
 
     def __init__(self, playback: Playback, settings: QSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -51,6 +53,7 @@ class PlayerPanel(QWidget):
         self.settings = settings
         self.flags: list[Flag] = []
         self._last_flag: Flag | None = None
+        self.hearing = HearingLog()
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._jobs: set[Job] = set()
@@ -172,11 +175,14 @@ class PlayerPanel(QWidget):
             ("?", self.tr("Show or hide this list"), self.toggle_help),
         ]
 
-    def install_shortcuts(self, window: QWidget) -> None:
-        """Bind the player's keys on ``window``; typing in a text field keeps its keys (see TypingGuard)."""
-        self.help = ShortcutsHelp(window, [(_key_label(key), text) for key, text, _action in self.shortcut_table()])
+    def install_shortcuts(self, window: QWidget,
+                          more: Sequence[tuple[str, str, Callable[[], None]]] = ()) -> None:
+        """Bind the player's keys, and the window's own ``more``, on ``window``; the help overlay lists both.
+        Typing in a text field keeps its keys (see TypingGuard)."""
+        table = [*self.shortcut_table(), *more]
+        self.help = ShortcutsHelp(window, [(_key_label(key), text) for key, text, _action in table])
         self.help_button.clicked.connect(self.help.toggle)
-        for key, _text, action in self.shortcut_table():
+        for key, _text, action in table:
             QShortcut(QKeySequence(key), window, activated=action)
         self._guard = TypingGuard(window)
 
@@ -186,10 +192,12 @@ class PlayerPanel(QWidget):
 
     # loading ------------------------------------------------------------------------------------------------
 
-    def open(self, path: str, sha256: str) -> None:
-        """Show a recording: peaks first (cached or computed), then its audio, both off the GUI thread."""
+    def open(self, path: str, sha256: str, duration: float = 0.0) -> None:
+        """Show a recording: peaks first (cached or computed), then its audio, both off the GUI thread. The same
+        call opened again keeps its playback and what was heard of it."""
         if sha256 == self._loaded_sha and (self._loading or self.playback.duration):
             return
+        self.hearing = HearingLog(duration)
         for stale in self._jobs:
             stale.cancel()
         self._token += 1
@@ -286,6 +294,7 @@ class PlayerPanel(QWidget):
     def jump_to_flag(self, flag: Flag) -> None:
         self._last_flag = flag
         self.play_moment(flag.start)
+        self.flagReached.emit(flag)
 
     def play_moment(self, seconds: float) -> None:
         """Play from the lead-in before ``seconds``, so the moment is heard with what led up to it."""
@@ -359,6 +368,7 @@ class PlayerPanel(QWidget):
             clock(loop[0], hundredths=True), clock(loop[1], hundredths=True)) if loop
             else self.tr("Shift+drag on the waveform to loop a region · ? for keys"))
         self.waveform.set_position(position)
+        self.hearing.advance(position, self.playback.playing)
         self.positionChanged.emit(position)
 
     def _skip_silence(self, position: float) -> float:

@@ -1,8 +1,12 @@
-"""The rubric as a form filled while listening: score, N/A and comment per item, suggestions from the rules.
+"""The rubric as a form filled while listening: score, N/A, review and comment per item, and the rules'
+suggestions, each confirmed or rejected by the inspector.
 
-Totals, critical failure and pass/fail are recomputed by the core on every change, so what the inspector sees
-is exactly what will be saved. The footer carries the evaluation's lifecycle: Save keeps a draft version,
-Submit releases it, and the history menu shows older versions read-only. Each item offers "Dispute…" or
+An item is pending until a person judges it: the rules pre-fill a score but do not review it. Scoring, marking
+N/A, ticking it reviewed, or giving a verdict on each of its suggestions does. Totals, critical failure and
+pass/fail are recomputed by the core on every change, over the items the call type applies to, so what the
+inspector sees is exactly what will be saved. The footer carries how much of the call was heard, how many
+items are reviewed and the evaluation's lifecycle: Save keeps a draft version, Submit releases it (refused
+while items are pending), and the history menu shows older versions read-only. Each item offers "Dispute…" or
 "Resolve…" when the user's role allows it on the version shown.
 """
 
@@ -11,15 +15,17 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFrame, QGridLayout, QHBoxLayout, QLabel,
                                QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QToolButton, QVBoxLayout, QWidget)
 
-from ..core.domain import (DISPUTED, DRAFT, FINAL, REJECTED, RESOLVED, SUBMITTED, UPHELD, Dispute, Evaluation,
-                           ItemScore, Rubric, RubricItem)
+from ..core.domain import (CONFIRMED, DISPUTED, DRAFT, FINAL, REJECTED, RESOLVED, SUBMITTED, UPHELD, Dispute,
+                           Evaluation, Hearing, ItemScore, Rubric, RubricItem, Verdict)
 from ..core.lifecycle import DISPUTABLE
 from ..core.roles import DISPUTE, RELEASE, RESOLVE_DISPUTE, SCORE
 from ..core.rubric import score_evaluation
-from ..core.scorecard import Suggestion
+from ..core.scorecard import (Suggestion, accept_remaining, for_call_type, judged_by_verdicts, pending, verdict_on,
+                              with_verdict)
 from .format import clock, points
 
 _SEVERITY_COLOURS = {"A": "#d93025", "B": "#e37400", "C": "#5f6368"}
@@ -38,18 +44,34 @@ def category_name(category: str) -> str:
              "overtalk": translate("ScorecardView", "Talk-over"),
              "speech_rate": translate("ScorecardView", "Speech rate"),
              "talk_ratio": translate("ScorecardView", "Talk ratio"), "loudness": translate("ScorecardView", "Loudness"),
-             "sequence": translate("ScorecardView", "Order of steps")}
+             "sequence": translate("ScorecardView", "Order of steps"),
+             "polite_form": translate("ScorecardView", "您 or 你? Check by ear")}
     return names.get(category, category)
 
 
 def describe(suggestion: Suggestion) -> str:
     """One line of evidence for a suggested deduction, in the inspector's language."""
     translate = QCoreApplication.translate
+    if suggestion.part:
+        return translate("ScorecardView", "{0}: “{1}” missing").format(category_name(suggestion.category),
+                                                                      suggestion.part)
     if not suggestion.evidence:
         return translate("ScorecardView", "{0} missing").format(category_name(suggestion.category))
     speakers = {"agent": translate("ScorecardView", "Agent"), "customer": translate("ScorecardView", "Customer")}
     speaker = speakers.get(suggestion.speaker, translate("ScorecardView", "Unknown"))
     return f"{category_name(suggestion.category)}: “{suggestion.evidence}” ({speaker})"
+
+
+def describe_verdict(verdict: Verdict | None) -> str:
+    """The state of a suggestion in the inspector's language: pending, confirmed, or rejected and why."""
+    translate = QCoreApplication.translate
+    if verdict is None:
+        return translate("ScorecardView", "pending")
+    if verdict.decision == CONFIRMED:
+        return translate("ScorecardView", "confirmed")
+    if verdict.reason:
+        return translate("ScorecardView", "rejected: {0}").format(verdict.reason)
+    return translate("ScorecardView", "rejected")
 
 
 def status_name(status: str) -> str:
@@ -71,18 +93,44 @@ def describe_dispute(dispute: Dispute) -> str:
         verdicts.get(dispute.ruling, dispute.ruling), dispute.ruled_by, dispute.ruling_comment)
 
 
+class ScoreBox(QDoubleSpinBox):
+    """A score that only the inspector's deliberate action changes: the wheel scrolls the form unless the box
+    has keyboard focus (clicked or tabbed into), so scrolling past an item never rescores it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFocusPolicy(Qt.StrongFocus)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt override
+        if self.hasFocus():
+            super().wheelEvent(event)
+        else:
+            event.ignore()
+
+
+_PENDING_STYLE = "QLabel { border-left: 3px solid #f9ab00; padding-left: 4px; }"
+_REVIEWED_STYLE = "QLabel { border-left: 3px solid #34a853; padding-left: 4px; }"
+_NA_STYLE = "QLabel { border-left: 3px solid #dadce0; padding-left: 4px; color: #80868b; }"
+_CURRENT_LINE = "background:#fff3c4"
+
+
 class _ItemRow:
-    """The widgets of one rubric item."""
+    """The widgets of one rubric item, and its review state (pending until a person judges it)."""
 
     def __init__(self, item: RubricItem, grid: QGridLayout, row: int, owner: "ScorecardView") -> None:
         self.item = item
+        self.owner = owner
+        self.reviewed_state = False
+        self.found: list[Suggestion] = []
         critical = " <b style='color:#a50e6e'>★</b>" if item.critical else ""
         severity = _SEVERITY_COLOURS.get(item.severity, "#5f6368")
+        by_hand = (f" <span style='color:#1a73e8;font-size:11px'>"
+                   f"{html.escape(owner.tr('judged by hand'))}</span>" if item.by_hand else "")
         self.title = QLabel(f"<span style='color:{severity};font-weight:600'>{item.severity}</span> "
-                            f"{html.escape(item.title)}{critical}")
+                            f"{html.escape(item.title)}{critical}{by_hand}")
         self.title.setToolTip(item.description or item.title)
         self.title.setWordWrap(True)
-        self.score = QDoubleSpinBox()
+        self.score = ScoreBox()
         self.score.setRange(0, item.max_points)
         self.score.setSingleStep(0.5)
         self.score.setDecimals(1)
@@ -91,12 +139,18 @@ class _ItemRow:
         self.score.setKeyboardTracking(False)
         self.na = QCheckBox(QCoreApplication.translate("ScorecardView", "N/A"))
         self.na.setEnabled(item.allow_na)
+        self.review = QToolButton()
+        self.review.setCheckable(True)
+        self.review.setAutoRaise(True)
+        self.review.setText("✓")
+        self.review.setToolTip(owner.tr("Reviewed: the score stands as judged (pending items block Submit)"))
         self.comment = QLineEdit()
         self.comment.setPlaceholderText(QCoreApplication.translate("ScorecardView", "Comment"))
+        self.comment.setMinimumWidth(140)
         self.hints = QLabel()
-        self.hints.setWordWrap(False)
+        self.hints.setWordWrap(True)
         self.hints.setTextFormat(Qt.RichText)
-        self.hints.linkActivated.connect(lambda link: owner.jumpRequested.emit(float(link)))
+        self.hints.linkActivated.connect(self._on_link)
         self.hints.hide()
         self.appeal = QToolButton()
         self.appeal.setAutoRaise(True)
@@ -108,37 +162,112 @@ class _ItemRow:
         self.disputes.setWordWrap(True)
         self.disputes.setStyleSheet("color: #a50e6e;")
         self.disputes.hide()
-        for col, widget in enumerate((self.title, self.score, self.na, self.comment, self.appeal)):
+        for col, widget in enumerate((self.title, self.score, self.na, self.review, self.comment, self.appeal)):
             grid.addWidget(widget, row, col)
-        grid.addWidget(self.hints, row + 1, 0, 1, 5)
-        grid.addWidget(self.disputes, row + 2, 0, 1, 5)
-        self.score.valueChanged.connect(owner._on_changed)
-        self.na.toggled.connect(owner._on_changed)
+        grid.addWidget(self.hints, row + 1, 0, 1, 6)
+        grid.addWidget(self.disputes, row + 2, 0, 1, 6)
+        self.score.valueChanged.connect(lambda _value: self._judged())
+        self.na.toggled.connect(lambda _checked: self._judged())
+        self.review.toggled.connect(self._on_review_toggled)
         self.comment.textEdited.connect(owner._on_changed)
 
+    # review state -------------------------------------------------------------------------------------------
+
+    def _judged(self) -> None:
+        """A person changed the score or N/A: the item is reviewed."""
+        if not self.owner._loading:
+            self.set_reviewed(True)
+        self.owner._on_changed()
+
+    def _on_review_toggled(self, checked: bool) -> None:
+        if not self.owner._loading:
+            self.reviewed_state = checked
+            self._style()
+            self.owner._on_changed()
+
+    def set_reviewed(self, reviewed: bool) -> None:
+        self.reviewed_state = reviewed
+        self.review.blockSignals(True)
+        self.review.setChecked(reviewed)
+        self.review.blockSignals(False)
+        self._style()
+
+    @property
+    def is_pending(self) -> bool:
+        return self.applies and not (self.reviewed_state or self.na.isChecked())
+
+    @property
+    def applies(self) -> bool:
+        return self.item.applies(self.owner.call_type)
+
+    def _style(self) -> None:
+        if not self.applies or self.na.isChecked():
+            style = _NA_STYLE
+        else:
+            style = _REVIEWED_STYLE if self.reviewed_state else _PENDING_STYLE
+        background = " QLabel { background: #fdecea; }" if self.found and self.is_pending else ""
+        self.title.setStyleSheet(style + background)
+        self.review.setToolTip(self.owner.tr("Reviewed") if self.reviewed_state else self.owner.tr(
+            "Pending: click when the score stands as judged (pending items block Submit)"))
+
+    # values -------------------------------------------------------------------------------------------------
+
     def value(self) -> ItemScore:
-        return ItemScore(self.item.id, self.score.value(), self.na.isChecked() and self.item.allow_na,
-                         self.comment.text())
+        na = self.na.isChecked() and (self.item.allow_na or not self.applies)
+        return ItemScore(self.item.id, self.score.value(), na, self.comment.text(), self.reviewed_state)
 
     def set_value(self, score: ItemScore | None) -> None:
         self.score.setValue(self.item.max_points if score is None or score.score is None else score.score)
         self.na.setChecked(bool(score and score.na))
         self.comment.setText(score.comment if score else "")
+        self.set_reviewed(bool(score and score.reviewed))
 
-    def set_suggestions(self, found: list[Suggestion], owner: "ScorecardView") -> None:
+    # suggestions --------------------------------------------------------------------------------------------
+
+    def set_suggestions(self, found: list[Suggestion]) -> None:
+        self.found = found
+        self.render_suggestions()
+
+    def render_suggestions(self) -> None:
+        """One line per suggestion: deduction, evidence, moment, its verdict and the links to give one."""
+        owner = self.owner
         lines = []
-        for suggestion in found:
-            jump = (f" <a href='{suggestion.start}'>{clock(suggestion.start)}</a>"
+        for index, suggestion in enumerate(self.found):
+            verdict = verdict_on(suggestion, owner.verdicts)
+            jump = (f" <a href='seek:{suggestion.start}'>{clock(suggestion.start)}</a>"
                     if suggestion.start is not None else "")
-            lines.append(f"<span style='color:#d93025'>−{points(suggestion.deduction)}</span> "
-                         f"{html.escape(describe(suggestion))}{jump}")
+            amount = ("?" if suggestion.advisory else f"−{points(suggestion.deduction)}")
+            text = f"<span style='color:#d93025'>{amount}</span> {html.escape(describe(suggestion))}{jump}"
+            if verdict is not None and verdict.decision == REJECTED:
+                text = f"<s style='color:#80868b'>{text}</s>"
+            colour = {None: "#e37400", CONFIRMED: "#188038"}.get(verdict and verdict.decision, "#80868b")
+            state = f"<span style='color:{colour}'>{html.escape(describe_verdict(verdict))}</span>"
+            links = self._verdict_links(index, verdict) if owner.editable else ""
+            current = f" style='{_CURRENT_LINE}'" if suggestion is owner.current else ""
+            lines.append(f"<span{current}>{text} · {state}{links}</span>")
         self.hints.setText("<br>".join(lines))
         self.hints.setVisible(bool(lines))
-        self.title.setStyleSheet("QLabel { background: #fdecea; }" if lines else "")
+        self._style()
+
+    def _verdict_links(self, index: int, verdict: Verdict | None) -> str:
+        tr = self.owner.tr
+        if verdict is None:
+            return (f" &nbsp;<a href='confirm:{index}'>{html.escape(tr('✓ Confirm'))}</a>"
+                    f" &nbsp;<a href='reject:{index}'>{html.escape(tr('✗ Reject'))}</a>")
+        return f" &nbsp;<a href='undo:{index}'>{html.escape(tr('undo'))}</a>"
+
+    def _on_link(self, link: str) -> None:
+        action, _, value = link.partition(":")
+        if action == "seek":
+            self.owner.jumpRequested.emit(float(value))
+            return
+        suggestion = self.found[int(value)]
+        self.owner.verdictRequested.emit(suggestion, {"confirm": CONFIRMED, "reject": REJECTED}.get(action, ""))
 
     def set_editable(self, editable: bool) -> None:
-        self.score.setEnabled(editable)
-        self.na.setEnabled(editable and self.item.allow_na)
+        self.score.setEnabled(editable and self.applies)
+        self.na.setEnabled(editable and self.item.allow_na and self.applies)
+        self.review.setEnabled(editable and self.applies)
         self.comment.setReadOnly(not editable)
 
     def set_appeal(self, disputes: list[Dispute], action: str, target: str) -> None:
@@ -161,6 +290,9 @@ class ScorecardView(QWidget):
     versionChosen = Signal(int)
     disputeRequested = Signal(str)  # item id
     resolveRequested = Signal(str)  # dispute id
+    verdictRequested = Signal(object, str)  # Suggestion, "confirmed" / "rejected" / "" to take a verdict back
+    acceptRemainingRequested = Signal()
+    callTypeChanged = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -171,8 +303,25 @@ class ScorecardView(QWidget):
         self.versions: list[Evaluation] = []
         self.shown: Evaluation | None = None
         self.editable = True
+        self.verdicts: list[Verdict] = []
+        self.call_type = ""
+        self.accepted_remaining: list[str] = []
+        self.current: Suggestion | None = None  # the suggestion C and X act on (the flag last jumped to)
+        self.hearing = Hearing()
+        self._suggested: dict[str, ItemScore] = {}  # the rules' pre-fill, for items a call type brings back
         self.header = QLabel()
         self.header.setStyleSheet("font-size: 15px; font-weight: 600;")
+        self.call_type_box = QComboBox()
+        self.call_type_box.setToolTip(self.tr("Call type: items of the handbook's flow that do not apply to it "
+                                              "are N/A and the total is re-normalised over the rest"))
+        self.call_type_box.activated.connect(lambda _index: self._on_call_type(self.call_type_box.currentData()))
+        self.call_type_label = QLabel(self.tr("Call type"))
+        self.progress = QLabel()
+        self.progress.setStyleSheet("color: #3c4043;")
+        self.accept_button = QPushButton()
+        self.accept_button.setToolTip(self.tr("Review every pending item at the score shown; recorded on the "
+                                              "evaluation and in the audit log as accepted without review"))
+        self.accept_button.clicked.connect(self.acceptRemainingRequested)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.NoFrame)
@@ -197,6 +346,13 @@ class ScorecardView(QWidget):
         self.history.setToolTip(self.tr("Version history: older versions open read-only"))
         self.history.activated.connect(lambda index: self.versionChosen.emit(self.history.itemData(index)))
         self.history.hide()
+        heading = QHBoxLayout()
+        heading.addWidget(self.header, 1)
+        heading.addWidget(self.call_type_label)
+        heading.addWidget(self.call_type_box)
+        review = QHBoxLayout()
+        review.addWidget(self.progress, 1)
+        review.addWidget(self.accept_button)
         footer = QHBoxLayout()
         footer.addWidget(self.total, 1)
         footer.addWidget(self.history)
@@ -204,9 +360,10 @@ class ScorecardView(QWidget):
         footer.addWidget(self.submit_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.header)
+        layout.addLayout(heading)
         layout.addWidget(self.scroll, 1)
         layout.addWidget(self.overall)
+        layout.addLayout(review)
         layout.addLayout(footer)
         layout.addWidget(self.state)
         self.setEnabled(False)
@@ -216,10 +373,16 @@ class ScorecardView(QWidget):
         pass_mark = self.tr("pass mark {0}%").format(points(rubric.pass_mark))
         self.header.setText(f"{html.escape(rubric.name)}  <span style='color:#5f6368;font-size:12px'>"
                             f"{html.escape(pass_mark)}</span>")
+        self.call_type_box.clear()
+        self.call_type_box.addItem(self.tr("not set"), "")
+        for call_type in rubric.call_types:
+            self.call_type_box.addItem(call_type, call_type)
+        for widget in (self.call_type_box, self.call_type_label):
+            widget.setVisible(bool(rubric.call_types))
         body = QWidget()
         grid = QGridLayout(body)
         grid.setColumnStretch(0, 3)
-        grid.setColumnStretch(3, 2)
+        grid.setColumnStretch(4, 2)
         grid.setVerticalSpacing(2)
         self._rows = {}
         row = 0
@@ -227,7 +390,7 @@ class ScorecardView(QWidget):
             heading = QLabel(html.escape(section.title))
             heading.setStyleSheet("font-weight: 700; color: #202124; padding-top: 8px; border-bottom: 1px solid"
                                   " #dadce0;")
-            grid.addWidget(heading, row, 0, 1, 4)
+            grid.addWidget(heading, row, 0, 1, 6)
             row += 1
             for item in section.items:
                 self._rows[item.id] = _ItemRow(item, grid, row, self)
@@ -238,17 +401,118 @@ class ScorecardView(QWidget):
         self._apply_mode()
         self._update_total()
 
-    def set_scores(self, items: dict[str, ItemScore], comment: str, suggestions: dict[str, list[Suggestion]]
+    def set_scores(self, items: dict[str, ItemScore], comment: str, suggestions: dict[str, list[Suggestion]],
+                   verdicts: list[Verdict] | None = None, call_type: str = "",
+                   accepted_remaining: list[str] | None = None, suggested: dict[str, ItemScore] | None = None
                    ) -> None:
+        """Show a scorecard: the items as saved or drafted, the rules' suggestions with the verdicts given on
+        them, the call's type, the items accepted without review, and the rules' pre-fill (``suggested``) that
+        an item gets back when a change of call type makes it apply again."""
         self._loading = True
         try:
+            self.verdicts = list(verdicts or [])
+            self.accepted_remaining = list(accepted_remaining or [])
+            self._suggested = dict(suggested or {})
+            self.current = None
+            self._set_call_type(call_type)
             for item_id, row in self._rows.items():
                 row.set_value(items.get(item_id))
-                row.set_suggestions(suggestions.get(item_id, []), self)
+                row.set_suggestions(suggestions.get(item_id, []))
             self.overall.setPlainText(comment)
         finally:
             self._loading = False
+        self._apply_mode()
         self._update_total()
+
+    def _set_call_type(self, call_type: str) -> None:
+        self.call_type = call_type
+        index = self.call_type_box.findData(call_type)
+        if index < 0 and call_type:  # a type from metadata the rubric does not list: shown, every item applies
+            self.call_type_box.addItem(call_type, call_type)
+            index = self.call_type_box.count() - 1
+        self.call_type_box.setCurrentIndex(max(0, index))
+
+    def _on_call_type(self, call_type: str) -> None:
+        if call_type == self.call_type or not self.rubric:
+            return
+        items = for_call_type(self.rubric, self.scores(), call_type, self._suggested)
+        self._loading = True
+        try:
+            self._set_call_type(call_type)
+            for item_id, row in self._rows.items():
+                row.set_value(items.get(item_id))
+        finally:
+            self._loading = False
+        self._apply_mode()
+        self.callTypeChanged.emit(call_type)
+        self._on_changed()
+
+    # verdicts and review ------------------------------------------------------------------------------------
+
+    def suggestions(self) -> list[Suggestion]:
+        """Every suggestion shown, in the rubric's order."""
+        return [suggestion for row in self._rows.values() for suggestion in row.found]
+
+    def apply_verdict(self, suggestion: Suggestion, verdict: Verdict | None) -> None:
+        """A verdict was recorded (or taken back, ``verdict`` None): the item's score follows it, and an item
+        whose every suggestion has a verdict is reviewed."""
+        row = self._rows.get(suggestion.item_id)
+        if row is None:
+            return
+        before = verdict_on(suggestion, self.verdicts)
+        if before is not None:
+            self.verdicts.remove(before)
+        if verdict is not None:
+            self.verdicts.append(verdict)
+        self._loading = True
+        try:
+            row.set_value(with_verdict(row.value(), row.item, suggestion, before, verdict))
+            if judged_by_verdicts(row.found, self.verdicts):
+                row.set_reviewed(True)
+        finally:
+            self._loading = False
+        row.render_suggestions()
+        self._on_changed()
+
+    def set_current(self, suggestion: Suggestion | None) -> None:
+        """Mark the suggestion the keys act on, and bring its item into view."""
+        self.current = suggestion
+        for row in self._rows.values():
+            row.render_suggestions()
+        row = self._rows.get(suggestion.item_id) if suggestion else None
+        if row is not None:
+            self.scroll.ensureWidgetVisible(row.hints if row.hints.isVisible() else row.title)
+
+    def pending_items(self) -> list[RubricItem]:
+        """Items no person has judged yet, in the rubric's order."""
+        return pending(self.rubric, self.scores(), self.call_type) if self.rubric else []
+
+    def show_pending(self) -> None:
+        """Scroll to the first pending item, whose amber mark says what is missing."""
+        items = self.pending_items()
+        if items:
+            self.scroll.ensureWidgetVisible(self._rows[items[0].id].title)
+
+    def accept_remaining(self) -> list[str]:
+        """Review every pending item at the score shown; the ids are kept for the evaluation and the audit."""
+        if not self.rubric:
+            return []
+        items, accepted = accept_remaining(self.rubric, self.scores(), self.call_type)
+        self._loading = True
+        try:
+            for item_id in accepted:
+                self._rows[item_id].set_value(items[item_id])
+        finally:
+            self._loading = False
+        self.accepted_remaining = sorted({*self.accepted_remaining, *accepted})
+        self._on_changed()
+        return accepted
+
+    def set_hearing(self, hearing: Hearing) -> None:
+        """How much of the call has been heard so far; shown beside the review progress."""
+        if hearing != self.hearing:
+            self.hearing = hearing
+            self._update_progress()
 
     def scores(self) -> dict[str, ItemScore]:
         return {item_id: row.value() for item_id, row in self._rows.items()}
@@ -291,9 +555,12 @@ class ScorecardView(QWidget):
         for row in self._rows.values():
             row.set_editable(self.editable)
             row.set_appeal(*self._appeal(row.item.id))
+            row.render_suggestions()
         self.overall.setReadOnly(not self.editable)
         self.save_button.setEnabled(self.editable)
         self.submit_button.setEnabled(self.editable and RELEASE in self.permissions)
+        self.call_type_box.setEnabled(self.editable)
+        self._update_progress()
 
     def _appeal(self, item_id: str) -> tuple[list[Dispute], str, str]:
         """The disputes of the item on the version shown, and what this role may do about them."""
@@ -323,7 +590,8 @@ class ScorecardView(QWidget):
     def _update_total(self) -> None:
         if not self.rubric:
             return
-        summary = score_evaluation(self.rubric, self.scores())
+        self._update_progress()
+        summary = score_evaluation(self.rubric, self.scores(), self.call_type)
         if summary.critical_failed:
             verdict, colour = self.tr("FAIL — critical item"), "#a50e6e"
         elif summary.passed:
@@ -331,4 +599,18 @@ class ScorecardView(QWidget):
         else:
             verdict, colour = self.tr("FAIL"), "#d93025"
         self.total.setText(f"{points(round(summary.total, 1))} / {points(summary.max_total)}  "
+                           f"<span style='font-size:13px;color:#5f6368'>{summary.percent:.1f}%</span>  "
                            f"<span style='color:{colour}'>{verdict}</span>")
+
+    def _update_progress(self) -> None:
+        """Reviewed items, the share of the call heard and the flags heard: how much judgement is behind it."""
+        if not self.rubric:
+            return
+        applicable = [row for row in self._rows.values() if row.applies and not row.na.isChecked()]
+        waiting = len(self.pending_items())
+        hearing = self.hearing
+        self.progress.setText(self.tr("Reviewed {0} of {1} items · heard {2}% of the call · {3} of {4} flags heard")
+                              .format(len(applicable) - waiting, len(applicable), round(100 * hearing.share),
+                                      hearing.flags_visited, hearing.flags_total))
+        self.accept_button.setText(self.tr("Accept remaining ({0})…").format(waiting))
+        self.accept_button.setEnabled(self.editable and waiting > 0)
