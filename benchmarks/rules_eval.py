@@ -126,7 +126,8 @@ def _score_call(report: Report, name: str, truth: dict, result: AnalysisResult, 
     report.untruthed += [(name, flag) for flag in result.flags if flag.category not in annotated]
     report.customer_phrase_flags += [(name, flag) for flag in result.flags
                                      if flag.category in PHRASE_CATEGORIES and flag.speaker == CUSTOMER]
-    checks = {check.category: check.present for check in result.checks}
+    # The whole-phrase checks (a greeting said at all); checks of required parts name a part and are not in truth.
+    checks = {check.category: check.present for check in result.checks if not check.part}
     for event in truth["events"]:
         if "present" in event:
             report.checks_total += 1

@@ -396,3 +396,115 @@ def test_pass_mark_tolerates_float_rounding() -> None:
     summary = score_evaluation(rubric, _scores(a=1.92))
     assert summary.percent < 80
     assert summary.passed
+
+
+# --- call types, judged-by-hand items, required parts, contexts and frequencies -----------------------------
+
+# Keys new in the handbook's rubric, inserted into VALID_LINES one case at a time: (changes, line, message).
+TYPED = {
+    "applies_to without call types": ({11: "        severity: B\n        applies_to: [order]"}, 12,
+                                      "item 'greeting': 'applies_to' names call types, but the rubric declares "
+                                      "none; add a top-level 'call_types:' list"),
+    "applies_to an undeclared type": ({4: "pass_mark: 80\ncall_types: [enquiry, order]",
+                                       11: "        severity: B\n        applies_to: [enquiry, oder]"}, 13,
+                                      "item 'greeting': 'applies_to' must name call types of this rubric "
+                                      "(enquiry, order), got 'oder'; add it to 'call_types' or correct the spelling"),
+    "a call type twice": ({4: "pass_mark: 80\ncall_types: [order, order]"}, 5,
+                          "'call_types' lists 'order' twice; each name may appear only once"),
+    "by_hand not a bool": ({11: "        severity: B\n        by_hand: yes please"}, 12,
+                           "item 'greeting': 'by_hand' must be true or false, got 'yes please'"),
+    "{company} without a company": ({22: "    phrases: [hello, 'welcome to {company}']"}, 22,
+                                    "uses {company}, but the rubric names no company; add a top-level 'company:' "
+                                    "list"),
+    "parts on a forbidden rule": ({18: "  - category: forbidden", 20: None,
+                                   22: "    phrases: [hello]\n    parts:\n      - {part: name, phrases: [I am], "
+                                       "deduction: 1}"}, 23, "'parts' is only allowed for greeting and closing rules"),
+    "parts without a place": ({20: None, 22: "    phrases: [hello]\n    parts:\n      - {part: name, phrases: [I am], "
+                                             "deduction: 1}"}, 23, "give the rule a 'window_s' or a 'turn'"),
+    "a part twice": ({22: "    phrases: [hello]\n    parts:\n      - {part: name, phrases: [I am], deduction: 1}\n"
+                          "      - {part: name, phrases: [this is], deduction: 1}"}, 25,
+                     "part 'name' is listed twice"),
+    "a part costing too much": ({22: "    phrases: [hello]\n    parts:\n      - {part: name, phrases: [I am], "
+                                     "deduction: 11}"}, 24, "part 1: 'deduction' must be between 0 and 10, got 11"),
+    "a part for an unknown item": ({22: "    phrases: [hello]\n    parts:\n      - {part: name, phrases: [I am], "
+                                        "deduction: 1, item: nope}"}, 24, "part 1: 'item' must be the id of an item"),
+    "per_minute on a forbidden rule": ({18: "  - category: forbidden", 20: "    per_minute: 4"}, 20,
+                                       "'per_minute' is only allowed for filler rules; remove it"),
+    "per_minute of zero": ({18: "  - category: filler", 20: "    per_minute: 0"}, 20,
+                           "rule 1 (filler): 'per_minute' must be greater than 0, got 0"),
+    "an empty unless": ({20: "    unless: []"}, 20, "rule 1 (greeting): 'unless' must be a non-empty list"),
+    "an advisory that deducts": ({18: "  - category: polite_form", 20: None}, 20,
+                                 "rule 1 (polite_form): advisory rules never deduct (the inspector judges each "
+                                 "hit); set 'deduction: 0' or remove it, got 5"),
+}
+
+
+@pytest.mark.parametrize(("changes", "line", "message"), TYPED.values(), ids=TYPED.keys())
+def test_malformed_call_types_parts_and_frequencies_name_the_line(
+    tmp_path: Path, changes: dict[int, str | None], line: int, message: str
+) -> None:
+    error = _load_error(_write(tmp_path, _rubric_text(changes)))
+    assert (error.line, error.path) == (line, str(tmp_path / "rubric.yaml"))
+    assert message in error.message
+
+
+def _says_error(tmp_path: Path, says: str) -> RubricError:
+    sequence = [VALID_LINES[21], "  - category: sequence", "    name: n", "    item: greeting", "    deduction: 1",
+                "    trigger: {speaker: customer, phrases: [complaint]}", "    expect: {speaker: agent, phrases: [sorry]}",
+                f"    says: '{says}'"]
+    return _load_error(_write(tmp_path, _rubric_text({22: "\n".join(sequence)})))
+
+
+def test_a_flag_template_may_only_name_the_time_and_the_words(tmp_path: Path) -> None:
+    unknown = _says_error(tmp_path, "no apology after {complaint}")
+    assert unknown.line == 29
+    assert "rule 2 (sequence): 'says' may only use {time}, {heard}, got {complaint}" in unknown.message
+    unpaired = _says_error(tmp_path, "no apology at {time")
+    assert "'says' has a brace without its pair; write placeholders as {time}, {heard}" in unpaired.message
+
+
+def test_call_types_parts_contexts_and_frequencies_load(tmp_path: Path) -> None:
+    changes = {
+        4: "pass_mark: 80\ncall_types: [enquiry, complaint, order]\ncompany: [Northwind, North Wind]",
+        11: "        severity: B\n        applies_to: [order, complaint]\n        by_hand: true",
+        22: "\n".join([
+            "    phrases: [hello, 'welcome to {company}']",
+            "    parts:",
+            "      - {part: company, phrases: ['{company}'], deduction: 2, match: loose}",
+            "      - {part: name, phrases: [my name is], deduction: 1, item: insult}",
+            "  - category: filler", "    item: insult", "    deduction: 1", "    per_minute: 4",
+            "    phrases: [um, you know]", "    unless: [let you know]",
+            "  - category: polite_form", "    item: greeting", "    phrases: [hey]",
+            "  - category: sequence", "    name: no apology", "    item: greeting", "    deduction: 1",
+            "    trigger: {speaker: customer, phrases: [complaint]}", "    expect: {speaker: agent, phrases: [sorry]}",
+            "    says: 'no apology after “{heard}” at {time}'",
+        ]),
+    }
+    rubric = load_rubric(_write(tmp_path, _rubric_text(changes)))
+    assert rubric.call_types == ("enquiry", "complaint", "order")
+    greeting_item = rubric.item("greeting")
+    assert (greeting_item.applies_to, greeting_item.by_hand) == (("order", "complaint"), True)
+    assert greeting_item.applies("order") and not greeting_item.applies("enquiry") and greeting_item.applies("")
+    assert (rubric.item("insult").applies_to, rubric.item("insult").by_hand) == ((), False)
+    greeting, filler, polite = rubric.rules
+    assert greeting.phrases == ("hello", "welcome to Northwind", "welcome to North Wind")
+    company, name = greeting.parts
+    assert (company.name, company.phrases, company.deduction, company.match, company.item) == \
+        ("company", ("Northwind", "North Wind"), 2, "loose", "")
+    assert (name.name, name.item, name.match) == ("name", "insult", "normal")
+    assert (filler.per_minute, filler.unless, greeting.per_minute, greeting.unless) == (4, ("let you know",), None, ())
+    assert (polite.category, polite.deduction) == ("polite_form", 0.0)
+    [sequence] = rubric.sequence_rules
+    assert sequence.says == "no apology after “{heard}” at {time}"
+
+
+def test_shipped_rubrics_type_their_calls_and_mark_what_is_judged_by_hand(shipped: dict[str, Rubric]) -> None:
+    zh, en = shipped["zh_monitoring.yaml"], shipped["en_contact_center.yaml"]
+    assert zh.call_types == ("咨询", "查询", "投诉", "建议", "业务办理", "订购")
+    assert en.call_types == ("enquiry", "query", "complaint", "suggestion", "service request", "order")
+    for rubric in (zh, en):
+        judged_by_hand = {item.id for item in rubric.items if item.by_hand}
+        assert judged_by_hand, f"{rubric.id}: no item is marked as judged by hand"
+        ruled = {rule.item for rule in (*rubric.rules, *rubric.behaviour_rules, *rubric.sequence_rules)}
+        assert not judged_by_hand & ruled, "a rule checks an item no recording can show"
+        assert all(isinstance(rule.says, str) and "{time}" in rule.says for rule in rubric.sequence_rules)
