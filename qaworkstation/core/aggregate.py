@@ -14,6 +14,10 @@ work over a network filesystem) and is rebuilt from the journals incrementally:
 * a journal that differs from its manifest (a sync client still copying it) is read for what it has but not
   marked ingested, so it is read again once complete.
 
+Each evaluation brings the inspector's verdicts on the rules' suggestions, kept with its version and replaced
+with it, so a re-merge never counts a verdict twice; :func:`rule_precision` turns them into each rule's
+precision, the figure that tells a QA lead which rule to tighten.
+
 Only released versions are kept, so every team figure, report and calibration counts only them. A draft
 is work in progress that the inspector may still change, so it is never merged (sync no longer publishes
 drafts, but older apps did). A disputed version does count: it is the released score until a supervisor
@@ -28,7 +32,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
@@ -37,7 +42,9 @@ from typing import Any
 import sqlite_utils
 from platformdirs import user_data_dir
 
-from .domain import DRAFT, SUBMITTED, Evaluation, Flag, ItemScore
+from .domain import (CONFIRMED, DRAFT, REJECTED, SEQUENCE_CATEGORY, SUBMITTED, Evaluation, Flag, Hearing, ItemScore,
+                     Verdict)
+from .scorecard import concerns
 from .sqlite_file import SqliteFile, StoreError, filter_clause
 from .store import now_iso
 # The share's format has one reader: sync's own parsers, so a journal means the same thing everywhere.
@@ -153,16 +160,44 @@ def _migration_2(db: sqlite_utils.Database) -> None:
     db.execute("DELETE FROM journals")
 
 
+def _migration_3(db: sqlite_utils.Database) -> None:
+    """The review behind each score: items reviewed or not, the verdicts on the rules' suggestions, how much of
+    the call was heard, the call type and the items accepted without a review of their own.
+
+    Journals never change, so reading them again would add nothing: rows merged before carry what their records
+    then meant (items judged as a whole, no verdicts, nothing heard recorded), which the defaults say.
+    """
+    for statement in (
+        "ALTER TABLE item_scores ADD COLUMN reviewed INTEGER NOT NULL DEFAULT 1",
+        "ALTER TABLE evaluations ADD COLUMN call_type TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE evaluations ADD COLUMN heard_s REAL NOT NULL DEFAULT 0",
+        "ALTER TABLE evaluations ADD COLUMN duration_s REAL NOT NULL DEFAULT 0",
+        "ALTER TABLE evaluations ADD COLUMN flags_visited INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE evaluations ADD COLUMN flags_total INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE evaluations ADD COLUMN accepted_remaining TEXT NOT NULL DEFAULT '[]'",
+        """CREATE TABLE verdicts (
+            id INTEGER PRIMARY KEY, evaluation_id TEXT NOT NULL REFERENCES evaluations(id) ON DELETE CASCADE,
+            category TEXT NOT NULL, phrase TEXT NOT NULL, item TEXT, start REAL,
+            decision TEXT NOT NULL CHECK (decision IN ('confirmed', 'rejected')), text TEXT NOT NULL,
+            reason TEXT NOT NULL, inspector TEXT NOT NULL, decided_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX verdicts_evaluation ON verdicts(evaluation_id)",
+    ):
+        db.execute(statement)
+
+
 # Schema version -> the step that brings the previous version to it; as in store.py, steps are never edited.
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migration_1,
     2: _migration_2,
+    3: _migration_3,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 
 _FLAG_FIELDS = {f.name for f in fields(Flag)}
+_VERDICT_COLUMNS = tuple(f.name for f in fields(Verdict))
 _EVALUATION_TEXT = ("id", "recording_id", "rubric_id", "inspector", "agent", "team", "call_id", "call_time",
-                    "file_name", "comment", "created_at", "updated_at")
+                    "file_name", "comment", "created_at", "updated_at", "call_type")
 
 
 def evaluation_day(evaluation: Evaluation) -> str:
@@ -225,12 +260,17 @@ class TeamDatabase(SqliteFile):
             **{name: getattr(ev, name) for name in _EVALUATION_TEXT}, "day": evaluation_day(ev),
             "total": ev.total, "max_total": ev.max_total, "passed": int(ev.passed),
             "critical_failed": int(ev.critical_failed), "source_folder": folder, "source_journal": journal,
-            "version": ev.version, "status": ev.status,
+            "version": ev.version, "status": ev.status, "heard_s": ev.hearing.heard_s,
+            "duration_s": ev.hearing.duration_s, "flags_visited": ev.hearing.flags_visited,
+            "flags_total": ev.hearing.flags_total,
+            "accepted_remaining": json.dumps(ev.accepted_remaining, ensure_ascii=False),
         })
         db["item_scores"].insert_all(
-            {"evaluation_id": ev.id, "item_id": s.item_id, "score": s.score, "na": int(s.na), "comment": s.comment}
+            {"evaluation_id": ev.id, "item_id": s.item_id, "score": s.score, "na": int(s.na), "comment": s.comment,
+             "reviewed": int(s.reviewed)}
             for s in ev.items.values()
         )
+        db["verdicts"].insert_all({"evaluation_id": ev.id, **asdict(v)} for v in ev.verdicts)
         db["flags"].insert_all(
             {"evaluation_id": ev.id, "category": f.category, "phrase": f.phrase, "item": f.item,
              "deduction": f.deduction, "start": f.start, "data": json.dumps(asdict(f), ensure_ascii=False)}
@@ -245,18 +285,17 @@ class TeamDatabase(SqliteFile):
 
     def evaluations(self, day_from: str = "", day_to: str = "", team: str = "", agent: str = "",
                     inspector: str = "", rubric_id: str = "") -> list[Evaluation]:
-        """Merged evaluations, items and flags included; ``day_from`` inclusive, ``day_to`` exclusive
+        """Merged evaluations, items, flags and verdicts included; ``day_from`` inclusive, ``day_to`` exclusive
         (``YYYY-MM-DD``, see :func:`evaluation_day`), ordered by day and call time."""
         condition, params = filter_clause({"team": team, "agent": agent, "inspector": inspector,
                                            "rubric_id": rubric_id}, "day", day_from, day_to)
         rows = self._rows(f"SELECT * FROM evaluations WHERE {condition} ORDER BY day, call_time, id", params)
-        items = self._children("item_scores", condition, params)
-        flags = self._children("flags", condition, params)
-        return [self._evaluation(row, items.get(row["id"], []), flags.get(row["id"], [])) for row in rows]
+        children = {table: self._children(table, condition, params) for table in ("item_scores", "flags", "verdicts")}
+        return [self._evaluation(row, *(children[table].get(row["id"], []) for table in children)) for row in rows]
 
     def _children(self, table: str, condition: str, params: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
         """All rows of ``table`` for the selected evaluations in one query, grouped by evaluation id."""
-        order = "c.start, c.id" if table == "flags" else "c.rowid"
+        order = {"flags": "c.start, c.id", "verdicts": "c.id"}.get(table, "c.rowid")
         sql = (f"SELECT c.* FROM {table} c WHERE c.evaluation_id IN "
                f"(SELECT id FROM evaluations WHERE {condition}) ORDER BY c.evaluation_id, {order}")
         grouped: dict[str, list[dict[str, Any]]] = {}
@@ -265,15 +304,20 @@ class TeamDatabase(SqliteFile):
         return grouped
 
     @staticmethod
-    def _evaluation(row: dict[str, Any], items: list[dict[str, Any]], flags: list[dict[str, Any]]) -> Evaluation:
+    def _evaluation(row: dict[str, Any], items: list[dict[str, Any]], flags: list[dict[str, Any]],
+                    verdicts: list[dict[str, Any]]) -> Evaluation:
         """A row merged before statuses were kept and not seen since reads as submitted, which is what it
         counted as then."""
         return Evaluation(
             **{name: row[name] for name in _EVALUATION_TEXT}, total=row["total"], max_total=row["max_total"],
             passed=bool(row["passed"]), critical_failed=bool(row["critical_failed"]),
             version=row["version"], status=row["status"] or SUBMITTED,
-            items={s["item_id"]: ItemScore(s["item_id"], s["score"], bool(s["na"]), s["comment"]) for s in items},
+            items={s["item_id"]: ItemScore(s["item_id"], s["score"], bool(s["na"]), s["comment"], bool(s["reviewed"]))
+                   for s in items},
             flags=[_flag(json.loads(f["data"])) for f in flags],
+            verdicts=[Verdict(**{name: v[name] for name in _VERDICT_COLUMNS}) for v in verdicts],
+            hearing=Hearing(row["heard_s"], row["duration_s"], row["flags_visited"], row["flags_total"]),
+            accepted_remaining=json.loads(row["accepted_remaining"]),
         )
 
 
@@ -435,3 +479,81 @@ def _checked_numbers(evaluation: Evaluation) -> Evaluation:
     if not all(isinstance(n, int | float) and not isinstance(n, bool) for n in numbers):
         raise ValueError("a total, score or deduction is not a number")
     return evaluation
+
+
+# ---------------------------------------------------------------------------------------------- precision
+
+
+@dataclass(frozen=True, order=True)
+class RuleKey:
+    """A rule as its hits and verdicts name it: rubric, category and item. A phrase rule's many phrases are one
+    rule; sequence rules can share a category and an item, so theirs is told apart by the rule's name, which
+    is what a sequence flag carries as its phrase."""
+
+    rubric_id: str
+    category: str
+    item: str
+    phrase: str = ""
+
+
+def rule_key(rubric_id: str, category: str, item: str | None, phrase: str) -> RuleKey:
+    return RuleKey(rubric_id, category, item or "", phrase if category == SEQUENCE_CATEGORY else "")
+
+
+@dataclass(frozen=True)
+class RulePrecision:
+    """How a rule fared with the inspectors: its hits, and how many of them they confirmed or rejected."""
+
+    rule: RuleKey
+    hits: int
+    confirmed: int
+    rejected: int
+
+    @property
+    def pending(self) -> int:
+        """Hits nobody gave a verdict on (kept as they were suggested)."""
+        return self.hits - self.confirmed - self.rejected
+
+    @property
+    def precision(self) -> float | None:
+        """Confirmed over judged, 0..1; None before any verdict (not 0: no verdict is no evidence)."""
+        judged = self.confirmed + self.rejected
+        return self.confirmed / judged if judged else None
+
+
+Judged = tuple[RuleKey, str | None]  # one hit of a rule and its verdict: confirmed, rejected or None (pending)
+
+
+def evaluation_hits(evaluation: Evaluation) -> list[Judged]:
+    """Every hit of the rules on one evaluated call with its verdict: the flags the evaluation stands by
+    (confirmed, or pending without a verdict), then every suggestion judged that it does not stand by: the
+    rejected ones, and those confirmed on an item the inspector then scored otherwise (the rule was right)."""
+    judged: list[Judged] = []
+    used: set[int] = set()
+    for flag in evaluation.flags:
+        matching = [index for index, v in enumerate(evaluation.verdicts)
+                    if concerns(v.category, v.phrase, v.item, v.start, flag)]
+        used.update(matching)
+        latest = max((evaluation.verdicts[index] for index in matching), key=lambda v: v.decided_at, default=None)
+        judged.append((_key_of(evaluation, flag), latest.decision if latest else None))
+    judged += [(_key_of(evaluation, v), v.decision) for index, v in enumerate(evaluation.verdicts) if index not in used]
+    return judged
+
+
+def _key_of(evaluation: Evaluation, hit: Flag | Verdict) -> RuleKey:
+    return rule_key(evaluation.rubric_id, hit.category, hit.item, hit.phrase)
+
+
+def tally(judged: Iterable[Judged]) -> list[RulePrecision]:
+    """Hits and verdicts per rule, the least precise rule first (most rejections first among equals): the order
+    in which a QA lead should look at them. Rules without a verdict yet come last."""
+    counts: dict[RuleKey, Counter[str | None]] = defaultdict(Counter)
+    for key, decision in judged:
+        counts[key][decision] += 1
+    rows = [RulePrecision(key, sum(c.values()), c[CONFIRMED], c[REJECTED]) for key, c in counts.items()]
+    return sorted(rows, key=lambda r: (r.precision is None, r.precision or 0.0, -r.rejected, -r.hits, r.rule))
+
+
+def rule_precision(evaluations: Iterable[Evaluation]) -> list[RulePrecision]:
+    """Each rule's precision over ``evaluations``, from the verdicts their inspectors gave (see :func:`tally`)."""
+    return tally(hit for evaluation in evaluations for hit in evaluation_hits(evaluation))

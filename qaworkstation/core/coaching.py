@@ -5,7 +5,9 @@ records a note per moment, an action plan, a follow-up date and the agent's ackn
 the library (``coaching_sessions``, migration 6 of :mod:`store`) so follow-ups show up when due.
 
 Coaching works from released scores only: an agent is coached on what was submitted to them, never on a draft
-the inspector may still change. A call whose latest version is a draft is shown as last released.
+the inspector may still change. A call whose latest version is a draft is shown as last released. And it works
+from what the evaluation stands by, never from the raw machine flags: a suggestion the inspector rejected, an
+item restored to full marks, marked N/A or not applying to the call type gives no moment.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from .domain import DRAFT, Evaluation, Rubric
+from .domain import DRAFT, Evaluation, ItemScore, Rubric, RubricItem
 from .lifecycle import release_behind
+from .scorecard import standing_flags
 from .store import Store, new_id, now_iso
 
 
@@ -95,26 +98,32 @@ def _in_period(call_time: str, date_from: str, date_to: str) -> bool:
     return (not date_from or day >= date_from) and (not date_to or day <= date_to)
 
 
-def _moments_of(evaluation: Any, rubric: Rubric) -> list[Moment]:
-    items = {item.id: item for item in rubric.items}
-    moments = []
-    flagged_items = set()
-    for flag in evaluation.flags:
-        item = items.get(flag.item or "")
-        if item is None or flag.deduction <= 0:
+def _moments_of(evaluation: Evaluation, rubric: Rubric) -> list[Moment]:
+    """The flags the evaluation stands by, each a moment to replay, then the items it deducted without one
+    (scored down by the inspector's own judgement). Standing flags are filtered again because evaluations saved
+    before they kept their own carry the call's raw flags; on newer ones this changes nothing."""
+    flags = standing_flags(rubric, evaluation.items, evaluation.flags, evaluation.verdicts, evaluation.call_type)
+    moments = [_moment(evaluation, rubric.item(flag.item or ""), flag.start, flag.end, flag.category,
+                       flag.deduction, flag.text) for flag in flags]
+    flagged = {flag.item for flag in flags}
+    for item in rubric.items:
+        score = evaluation.items.get(item.id)
+        if item.id in flagged or not _deducted(item, score, evaluation.call_type):
             continue
-        flagged_items.add(item.id)
-        moments.append(Moment(evaluation.recording_id, evaluation.file_name, evaluation.call_time, flag.start,
-                              flag.end, flag.category, item.id, item.title, item.severity, flag.deduction, flag.text))
-    for item_id, score in evaluation.items.items():
-        item = items.get(item_id)
-        if item is None or score.na or score.score is None or score.score >= item.max_points:
-            continue
-        if item_id not in flagged_items:
-            moments.append(Moment(evaluation.recording_id, evaluation.file_name, evaluation.call_time, 0.0, 0.0,
-                                  "deducted", item.id, item.title, item.severity, item.max_points - score.score,
-                                  score.comment))
+        moments.append(_moment(evaluation, item, 0.0, 0.0, "deducted", item.max_points - score.score,
+                               score.comment))
     return moments
+
+
+def _deducted(item: RubricItem, score: ItemScore | None, call_type: str) -> bool:
+    return (score is not None and not score.na and score.score is not None and score.score < item.max_points
+            and item.applies(call_type))
+
+
+def _moment(evaluation: Evaluation, item: RubricItem, start: float, end: float, category: str, deduction: float,
+            text: str) -> Moment:
+    return Moment(evaluation.recording_id, evaluation.file_name, evaluation.call_time, start, end, category,
+                  item.id, item.title, item.severity, deduction, text)
 
 
 def save_session(store: Store, session: CoachingSession) -> CoachingSession:

@@ -4,7 +4,11 @@ Real evaluations cannot leave a call center, yet the team view, calibration and 
 to be tried honestly. The generator models what a supervisor sees: a few teams of agents, each agent with a
 skill level and one or two personal weak spots, a couple of weak spots shared by most agents (the "common
 problems" of the monthly report), flags whose phrases come from the rubric's own rules, and several
-inspectors sharing the listening. The same seed always gives the same evaluations.
+inspectors sharing the listening. Each evaluation is reviewed as the window requires before a submit: every
+item judged (a few released with "accept the remaining items"), the rules' suggestions confirmed or rejected
+with a reason (false alarms happen, more for some rules than others, so the report's rule precision says
+something), how much of the call was heard, and a call type that makes the items it does not apply to N/A.
+The same seed always gives the same evaluations.
 
 ``python -m qaworkstation.core.demo_data docs`` writes ``docs/monthly-report.pdf`` from it.
 """
@@ -20,9 +24,11 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from .domain import SUBMITTED, VIOLATION_CATEGORIES, Evaluation, Flag, ItemScore, PhraseRule, Rubric, RubricItem
+from .domain import (CONFIRMED, REJECTED, SUBMITTED, VIOLATION_CATEGORIES, Evaluation, Flag, Hearing, ItemScore,
+                     PhraseRule, Rubric, RubricItem, Verdict)
 from .reports import Period, build_quality_report
-from .rubric import bundled_rubrics_dir, load_rubric, score_evaluation
+from .rubric import bundled_rubrics_dir, load_rubric
+from .scorecard import accept_remaining, build_evaluation
 from .store import Store
 
 DEMO_SEED = 2026
@@ -50,6 +56,17 @@ _IMPROVEMENT_PER_MONTH = 0.8  # coaching works: weak spots fade a little each mo
 # and a few serious items besides. Weaker agents have many more of them: failed calls cluster, as they do.
 _BAD_CALL_SCALE = 1.0
 _CALL_SECONDS = 300.0
+# Chance per call that a violation rule fires where nothing was wrong (a customer's words, a word misheard, an
+# ordinary phrase): fillers are noisy, insults rarely wrong. The inspector rejects those, saying why.
+_FALSE_ALARM_CHANCE = {"forbidden": 0.05, "filler": 0.06, "insult": 0.005}
+_FALSE_ALARM_REASONS = {
+    "forbidden": ("客户说的，不是坐席", "正常用语：有不明白的地方请随时来电", "识别错误"),
+    "filler": ("语气停顿，不算口头禅", "识别错误"),
+    "insult": ("客户说的，不是坐席",),
+}
+_UNJUDGED_CHANCE = 0.1  # a real hit left without a verdict of its own: the item was scored as a whole
+_ACCEPT_REMAINING_CHANCE = 0.1  # the rest of the scorecard released with "accept the remaining items"
+_HEARD_SHARE = (0.55, 1.0)
 
 
 @dataclass(frozen=True)
@@ -76,8 +93,9 @@ def demo_agents(rubrics: Sequence[Rubric], seed: int = DEMO_SEED) -> list[DemoAg
         rubric = next((r for r in rubrics if r.language == language), None)
         if rubric is None:
             continue
-        candidates = [item.id for item in rubric.items if not item.critical]
-        serious = [item.id for item in rubric.items if item.severity in ("A", "B") and not item.critical]
+        everyday = [item for item in rubric.items if not item.applies_to]  # weak spots show on every call type
+        candidates = [item.id for item in everyday if not item.critical]
+        serious = [item.id for item in everyday if item.severity in ("A", "B") and not item.critical]
         for team, names in teams.items():
             for name in names:
                 weak = tuple(rng.sample(candidates, rng.choice((1, 2, 2))))
@@ -89,7 +107,8 @@ def demo_agents(rubrics: Sequence[Rubric], seed: int = DEMO_SEED) -> list[DemoAg
 def common_items(rubric: Rubric, seed: int = DEMO_SEED) -> tuple[str, ...]:
     """The items most agents lose points on this season, chosen among the B/C items."""
     rng = random.Random(f"{seed}-common-{rubric.id}")
-    return tuple(rng.sample([item.id for item in rubric.items if item.severity != "A"], _COMMON_PER_RUBRIC))
+    everyday = [item.id for item in rubric.items if item.severity != "A" and not item.applies_to]
+    return tuple(rng.sample(everyday, _COMMON_PER_RUBRIC))
 
 
 def generate_month(month: str = DEMO_MONTH, rubrics: Sequence[Rubric] | None = None, seed: int = DEMO_SEED,
@@ -126,28 +145,54 @@ def _days_of(month: str) -> list[date]:
 def _evaluation(rng: random.Random, rubric: Rubric, agent: DemoAgent, day: date, common: tuple[str, ...],
                 fade: float) -> Evaluation:
     call_time = datetime.combine(day, datetime.min.time()) + timedelta(minutes=rng.randint(8 * 60 + 30, 21 * 60))
+    call_type = rng.choice(rubric.call_types) if rubric.call_types else ""
     items: dict[str, ItemScore] = {}
     flags: list[Flag] = []
+    verdicts: list[Verdict] = []
     bad_call = rng.random() < _BAD_CALL_SCALE * max(0.0, 1.3 - agent.skill) ** 2
     blunders = _blunders(rng, rubric, agent, common) if bad_call else set()
+    inspector = rng.choice(INSPECTORS)
     for item in rubric.items:
+        if not item.applies(call_type):
+            items[item.id] = ItemScore(item.id, None, na=True, reviewed=True)
+            continue
         severe = item.id in blunders
         chance = 1.0 if severe else _deduction_chance(item, agent, common, fade)
-        items[item.id], item_flags = _item_verdict(rng, rubric, item, chance, severe)
-        flags.extend(item_flags)
-    summary = score_evaluation(rubric, items)
+        items[item.id], hits, false_alarms = _item_verdict(rng, rubric, item, chance, severe)
+        flags += hits + false_alarms
+        verdicts += _verdicts(rng, hits, false_alarms, inspector, call_time)
+    items, accepted = _reviewed(rng, rubric, items, call_type)
     scored_at = (call_time + timedelta(hours=rng.randint(1, 30))).replace(tzinfo=timezone(timedelta(hours=8)))
     stamp = scored_at.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
     call_number = rng.randint(10000, 99999)
-    return Evaluation(
-        id=str(uuid.UUID(int=rng.getrandbits(128), version=4)), recording_id=str(uuid.UUID(int=rng.getrandbits(128))),
-        rubric_id=rubric.id, inspector=rng.choice(INSPECTORS), items=items, comment=_comment(rubric, items),
-        total=summary.total, max_total=summary.max_total, passed=summary.passed,
-        critical_failed=summary.critical_failed, created_at=stamp, updated_at=stamp, agent=agent.name,
-        team=agent.team, call_id=f"C{call_number}", call_time=call_time.isoformat(timespec="seconds"),
-        file_name=f"{agent.team}_{call_time:%Y%m%d_%H%M}_C{call_number}.wav",
-        flags=sorted(flags, key=lambda f: f.start), status=SUBMITTED,  # released work, as the share shows it
-    )
+    recording = {"id": str(uuid.UUID(int=rng.getrandbits(128))), "agent": agent.name, "team": agent.team,
+                 "call_id": f"C{call_number}", "call_time": call_time.isoformat(timespec="seconds"),
+                 "file_name": f"{agent.team}_{call_time:%Y%m%d_%H%M}_C{call_number}.wav"}
+    evaluation = build_evaluation(rubric, recording, inspector, items, _comment(rubric, items),
+                                  str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                                  flags=sorted(flags, key=lambda f: f.start), verdicts=verdicts, call_type=call_type,
+                                  hearing=_hearing(rng, len(flags)), accepted_remaining=accepted)
+    return replace(evaluation, created_at=stamp, updated_at=stamp, status=SUBMITTED)  # released, as shared
+
+
+def _reviewed(rng: random.Random, rubric: Rubric, items: dict[str, ItemScore], call_type: str
+              ) -> tuple[dict[str, ItemScore], list[str]]:
+    """Every item judged before the submit: one by one, or now and then the untouched ones (full marks, no
+    suggestion) released together with "accept the remaining items", which the evaluation records."""
+    if rng.random() < _ACCEPT_REMAINING_CHANCE:
+        untouched = {item_id for item_id, score in items.items() if not score.na and score.score is None}
+        return accept_remaining(rubric, {k: replace(v, reviewed=k not in untouched) for k, v in items.items()},
+                                call_type)
+    full = {item.id: item.max_points for item in rubric.items}
+    return {k: replace(v, score=full[k] if v.score is None and not v.na else v.score, reviewed=True)
+            for k, v in items.items()}, []
+
+
+def _hearing(rng: random.Random, suggestions: int) -> Hearing:
+    """Most of the call heard, and every flagged moment visited but now and then one."""
+    heard = round(_CALL_SECONDS * rng.uniform(*_HEARD_SHARE), 1)
+    visited = suggestions - (1 if suggestions and rng.random() < 0.2 else 0)
+    return Hearing(heard, _CALL_SECONDS, visited, suggestions)
 
 
 def _blunders(rng: random.Random, rubric: Rubric, agent: DemoAgent, common: tuple[str, ...]) -> set[str]:
@@ -163,32 +208,49 @@ def _deduction_chance(item: RubricItem, agent: DemoAgent, common: tuple[str, ...
 
 
 def _item_verdict(rng: random.Random, rubric: Rubric, item: RubricItem, chance: float,
-                  severe: bool) -> tuple[ItemScore, list[Flag]]:
-    """One item's score and the flags that would have been heard, consistent with each other: a forbidden
-    phrase costs exactly the rule's deduction per hit, as the rules engine would suggest. A ``severe`` miss
-    loses the whole item."""
+                  severe: bool) -> tuple[ItemScore, list[Flag], list[Flag]]:
+    """One item's score and the violations the rules suggested on it, consistent with each other: a forbidden
+    phrase costs exactly the rule's deduction per real hit, as the rules engine would suggest, and a false alarm
+    (rejected, see :func:`_verdicts`) costs nothing. A ``severe`` miss loses the whole item. An item nobody
+    deducted is left unscored here (full points once reviewed). Returns the score, the real hits and the false
+    alarms."""
     if item.allow_na and not severe and rng.random() < _NA_CHANCE:
-        return ItemScore(item.id, None, na=True), []
-    rule = next((r for r in rubric.rules if r.item == item.id), None)
+        return ItemScore(item.id, None, na=True, reviewed=True), [], []
+    rule = next((r for r in rubric.rules if r.item == item.id and r.category in VIOLATION_CATEGORIES
+                 and r.deduction > 0), None)
+    false_alarms = ([_flag(rng, rule, rule.deduction, heard_as="")]
+                    if rule is not None and rng.random() < _FALSE_ALARM_CHANCE.get(rule.category, 0.0) else [])
     if rng.random() >= chance:
-        present = [_flag(rng, rule, 0.0)] if rule is not None and rule.category not in VIOLATION_CATEGORIES else []
-        return ItemScore(item.id, item.max_points), present
-    if rule is not None and rule.category in VIOLATION_CATEGORIES and rule.deduction > 0:
+        return ItemScore(item.id), [], false_alarms
+    if rule is not None:
         count = math.ceil(item.max_points / rule.deduction) if severe else rng.choice((1, 1, 2, 3))
-        hits = [_flag(rng, rule, rule.deduction) for _ in range(count)]
+        hits = [_flag(rng, rule, rule.deduction, rng.choice(_CONTEXT)) for _ in range(count)]
         lost = min(item.max_points, sum(f.deduction for f in hits))
-        return ItemScore(item.id, item.max_points - lost, comment=f"{len(hits)}×{rule.category}"), hits
+        return ItemScore(item.id, item.max_points - lost, comment=f"{len(hits)}×{rule.category}"), hits, false_alarms
     lost = item.max_points if severe else rng.choice((1.0, max(1.0, round(item.max_points / 2)), item.max_points))
-    return ItemScore(item.id, max(0.0, item.max_points - lost)), []
+    return ItemScore(item.id, max(0.0, item.max_points - lost)), [], []
 
 
-def _flag(rng: random.Random, rule: PhraseRule, deduction: float) -> Flag:
-    """Greetings are heard at the start of the call and closings at its end, as the rules' windows expect."""
+def _verdicts(rng: random.Random, hits: list[Flag], false_alarms: list[Flag], inspector: str,
+              call_time: datetime) -> list[Verdict]:
+    """The inspector's verdict on each suggestion: false alarms rejected with a reason, real hits confirmed,
+    except the odd one left unjudged when the item was scored as a whole."""
+    decided = (call_time + timedelta(hours=1)).isoformat(timespec="seconds")
+    confirmed = [Verdict(f.category, f.phrase, f.item, f.start, CONFIRMED, f.text, "", inspector, decided)
+                 for f in hits if rng.random() >= _UNJUDGED_CHANCE]
+    rejected = [Verdict(f.category, f.phrase, f.item, f.start, REJECTED, f.text,
+                        rng.choice(_FALSE_ALARM_REASONS[f.category]), inspector, decided) for f in false_alarms]
+    return confirmed + rejected
+
+
+def _flag(rng: random.Random, rule: PhraseRule, deduction: float, heard_as: str) -> Flag:
+    """A violation heard mid-call, the phrase in the words around it (``heard_as``; a false alarm is often a
+    fragment misheard, the phrase alone)."""
     phrase = rng.choice(rule.phrases)
-    window = {"greeting": (0.5, 8.0), "closing": (_CALL_SECONDS - 20, _CALL_SECONDS - 4)}
-    start = round(rng.uniform(*window.get(rule.category, (10.0, _CALL_SECONDS - 30))), 1)
-    return Flag(rule.category, phrase, f"{phrase}，{rng.choice(_CONTEXT)}", rule.speaker, start,
-                round(start + rng.uniform(0.6, 3.0), 1), rule.item, deduction)
+    start = round(rng.uniform(10.0, _CALL_SECONDS - 30), 1)
+    text = f"{phrase}，{heard_as}" if heard_as else phrase
+    return Flag(rule.category, phrase, text, rule.speaker, start, round(start + rng.uniform(0.6, 3.0), 1), rule.item,
+                deduction)
 
 
 _CONTEXT = ("我帮您看一下", "您稍等", "这个情况是这样的", "您说的我明白", "我们这边会处理")
@@ -205,7 +267,8 @@ def _comment(rubric: Rubric, items: dict[str, ItemScore]) -> str:
 
 def save_to_store(store: Store, evaluation: Evaluation) -> Evaluation:
     """Put a generated evaluation into an inspector's library as the app's Save would: the recording (keyed by a
-    hash made from the call id), its rule flags, then the scorecard as a draft. The store stamps its own times.
+    hash made from the call id), its rule flags, then the scorecard as a draft with the flags it stands by and
+    its verdicts. The store stamps its own times.
 
     A draft is private (no share, report or calibration counts it), so callers submit what the team should see
     with :func:`~qaworkstation.core.lifecycle.submit`; the report tests keep some as drafts on purpose."""
@@ -216,7 +279,7 @@ def save_to_store(store: Store, evaluation: Evaluation) -> Evaluation:
         "team": evaluation.team, "call_id": evaluation.call_id, "call_time": evaluation.call_time,
     })
     store.save_analysis(recording_id, evaluation.rubric_id, evaluation.flags, [])
-    return store.save_evaluation(replace(evaluation, id="", recording_id=recording_id, flags=[]))
+    return store.save_evaluation(replace(evaluation, id="", recording_id=recording_id))
 
 
 def main(argv: list[str] | None = None) -> int:

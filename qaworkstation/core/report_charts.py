@@ -41,6 +41,7 @@ from .reports import (
     export_xlsx,
     label,
     report_tables,
+    rule_precision_table,
 )
 
 # In order of preference: Simplified Chinese faces on Linux, Windows and macOS, then any CJK face.
@@ -68,6 +69,7 @@ _CALIBRATION_ITEMS = 10
 _DETAIL_WIDTHS = (0.09, 0.07, 0.07, 0.08, 0.06, 0.06, 0.05, 0.37, 0.15)
 _DEDUCTED_WIDTH = 62  # half-width characters that fit the detail table's deducted-items column
 _FLAGS_WIDTH = 24
+_PRECISION_WIDTHS = (0.12, 0.09, 0.2, 0.19, 0.07, 0.07, 0.07, 0.08, 0.08)
 _PERCENT_TICKS = range(0, 101, 20)  # the axes run past 100% to leave room for labels; the ticks do not
 _LIST_WIDTH = 58  # half-width characters that fit beside an agent's name in the individual-problem list
 
@@ -604,10 +606,14 @@ def export_report(report: QualityReport, folder: str | Path, formats: Sequence[s
 
 
 def _table_pages(report: QualityReport) -> list[ReportFigure]:
-    """The per-agent numbers behind the charts, with the change since the previous period, as printed tables."""
+    """The per-agent numbers behind the charts, with the change since the previous period, and each rule's
+    precision from the inspectors' verdicts, as printed tables."""
     table = next(table for table in report_tables(report) if table.name == "agents")
     title = f"{label(report.language, 'agent_table')}  ·  {report.period.label}"
-    return _table_figures("agent_table", title, table.columns, table.rows, colour_last=True)
+    rules = rule_precision_table(report)
+    return [*_table_figures("agent_table", title, table.columns, table.rows, colour_last=True),
+            *_table_figures(rules.name, f"{rules.title}  ·  {report.period.label}", rules.columns, rules.rows,
+                            widths=_PRECISION_WIDTHS, left=(2, 3))]
 
 
 def _table_figures(name: str, title: str, columns: Sequence[str], rows: Sequence[Sequence[object]], *,

@@ -10,6 +10,10 @@ A report counts calls, not scorings: when a call was scored more than once (a re
 session) the latest evaluation stands for it, so a listened count never includes the same call twice.
 It counts only released evaluations because it is built from the team database, which keeps no draft (see
 :mod:`qaworkstation.core.aggregate`, also for why a disputed evaluation still counts).
+
+It counts what the submitted evaluation stands by: the items it deducted (on the items its call type applies
+to) and the flags it kept — never one the inspector rejected or overruled by restoring the item's points —
+and it shows each rule's precision from the inspectors' verdicts.
 """
 
 from __future__ import annotations
@@ -19,15 +23,16 @@ import io
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from statistics import fmean
 from typing import Any
 
-from .aggregate import TeamDatabase, evaluation_day
+from .aggregate import RulePrecision, TeamDatabase, evaluation_day, rule_precision
 from .atomic import atomic_write_bytes
 from .domain import VIOLATION_CATEGORIES, Evaluation, Flag, Rubric, RubricItem
+from .scorecard import standing_flags
 
 SEVERITIES = ("A", "B", "C")
 DEFAULT_COMMON_SHARE = 0.3
@@ -59,6 +64,8 @@ LABELS: dict[str, dict[str, str]] = {
         "points": "得分", "items_off": "项偏差", "least_agreed": "分歧最大的评分细则",
         "deviation": "与基准的偏差（得分率，百分点）", "flag_bar": "{hits} 次 · {calls} 通",
         "agent_line": "{agent}（{team}）：{rate}，{calls} 通",
+        "rule_precision": "规则准确率（质检员裁定）", "rule": "规则", "confirmed": "确认", "rejected": "驳回",
+        "pending": "未裁定", "precision": "准确率",
     },
     "en": {
         "month_report": "Monthly quality report", "week_report": "Weekly quality report",
@@ -87,6 +94,8 @@ LABELS: dict[str, dict[str, str]] = {
         "least_agreed": "Items with the least agreement",
         "deviation": "Distance from the reference (score %, points)", "flag_bar": "{hits} hits · {calls} calls",
         "agent_line": "{agent} ({team}): {rate}, {calls} calls",
+        "rule_precision": "Rule precision (inspectors' verdicts)", "rule": "Rule", "confirmed": "Confirmed",
+        "rejected": "Rejected", "pending": "Not judged", "precision": "Precision",
     },
 }
 
@@ -183,16 +192,29 @@ class Deduction:
 
 def deductions(evaluation: Evaluation, rubric: Rubric) -> list[Deduction]:
     """The deducted items, counted exactly as :func:`score_evaluation` adds up: unscored means full points,
-    N/A only counts where the rubric allows it."""
+    N/A only counts where the rubric allows it, items the call type does not apply to count not at all."""
     found = []
     for item in rubric.items:
         verdict = evaluation.items.get(item.id)
         if verdict is None or verdict.score is None or (verdict.na and item.allow_na):
             continue
+        if not item.applies(evaluation.call_type):
+            continue
         lost = item.max_points - min(max(float(verdict.score), 0.0), item.max_points)
         if lost > _EPSILON:
             found.append(Deduction(item, lost))
     return found
+
+
+def as_released(evaluation: Evaluation, rubrics: dict[str, Rubric]) -> Evaluation:
+    """The evaluation with only the flags it stands by (:func:`scorecard.standing_flags`). Records from
+    before evaluations kept their own flags carry the call's raw flags, some on items the inspector restored
+    or marked N/A; filtering again changes nothing on newer ones. An unknown rubric leaves the flags as sent."""
+    rubric = rubrics.get(evaluation.rubric_id)
+    if rubric is None:
+        return evaluation
+    return replace(evaluation, flags=standing_flags(rubric, evaluation.items, evaluation.flags, evaluation.verdicts,
+                                                    evaluation.call_type))
 
 
 def percent(evaluation: Evaluation) -> float:
@@ -311,6 +333,8 @@ class QualityReport:
     trends: list[AgentTrend]
     detail: list[DetailRow]
     pass_marks: dict[str, float]
+    rules: list[RulePrecision] = field(default_factory=list)
+    item_titles: dict[tuple[str, str], str] = field(default_factory=dict)  # (rubric id, item id) -> title
     merged_scorings: int = 0
     unknown_rubrics: list[str] = field(default_factory=list)
 
@@ -341,7 +365,7 @@ def build_quality_report(evaluations: Iterable[Evaluation], period: Period, rubr
     """
     by_id = {rubric.id: rubric for rubric in rubrics}
     everything = list(evaluations)
-    calls = one_per_call(everything)
+    calls = [as_released(ev, by_id) for ev in one_per_call(everything)]
     previous_period = period.previous()
     current = [ev for ev in calls if period.contains(evaluation_day(ev))]
     before = [ev for ev in calls if previous_period.contains(evaluation_day(ev))]
@@ -360,6 +384,8 @@ def build_quality_report(evaluations: Iterable[Evaluation], period: Period, rubr
         trends=_trends(current, period.buckets()),
         detail=detail_rows(current, by_id.values(), language),
         pass_marks={rubric.id: rubric.pass_mark for rubric in by_id.values()},
+        rules=rule_precision(current),
+        item_titles={(rubric.id, item.id): item.title for rubric in by_id.values() for item in rubric.items},
         merged_scorings=in_range - len(current),
         unknown_rubrics=sorted({ev.rubric_id for ev in current if ev.rubric_id not in by_id}),
     )
@@ -486,9 +512,10 @@ def detail_rows(evaluations: Iterable[Evaluation], rubrics: Iterable[Rubric], la
 def daily_detail(evaluations: Iterable[Evaluation], day: date, rubrics: Iterable[Rubric],
                  language: str = "zh") -> list[DetailRow]:
     """The daily listening detail: every call of ``day`` that was evaluated, once."""
-    period = Period.day(day)
-    return detail_rows([ev for ev in one_per_call(evaluations) if period.contains(evaluation_day(ev))], rubrics,
-                       language)
+    period, rubrics = Period.day(day), list(rubrics)
+    by_id = {rubric.id: rubric for rubric in rubrics}
+    return detail_rows([as_released(ev, by_id) for ev in one_per_call(evaluations)
+                        if period.contains(evaluation_day(ev))], rubrics, language)
 
 
 # ---------------------------------------------------------------------------------------------- tables
@@ -524,6 +551,7 @@ def report_tables(report: QualityReport) -> list[Table]:
         _problems_table(report, t),
         _flags_table(report, t),
         _trend_table(report, t),
+        rule_precision_table(report),
         detail_table(report.detail, report.language),
     ]
 
@@ -565,6 +593,17 @@ def _flags_table(report: QualityReport, t: dict[str, str]) -> Table:
     columns = (t["category"], t["phrase"], t["hits"], t["flag_calls"], f"{t['previous']} {t['hits']}")
     rows = [(t.get(f.category, f.category), f.phrase, f.hits, f.calls, f.previous_hits) for f in report.flag_phrases]
     return Table("flags", t["top_flags"], columns, rows)
+
+
+def rule_precision_table(report: QualityReport) -> Table:
+    """Each rule's hits and the inspectors' verdicts on them, least precise first: the rules to tighten."""
+    t = LABELS.get(report.language, LABELS["en"])
+    columns = (t["rubric"], t["category"], t["item"], t["rule"], t["hits"], t["confirmed"], t["rejected"],
+               t["pending"], f"{t['precision']}%")
+    rows = [(r.rule.rubric_id, t.get(r.rule.category, r.rule.category),
+             report.item_titles.get((r.rule.rubric_id, r.rule.item), r.rule.item), r.rule.phrase, r.hits,
+             r.confirmed, r.rejected, r.pending, _rate(r.precision)) for r in report.rules]
+    return Table("rule_precision", t["rule_precision"], columns, rows)
 
 
 def _trend_table(report: QualityReport, t: dict[str, str]) -> Table:

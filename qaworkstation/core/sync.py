@@ -6,8 +6,10 @@ In it:
 * ``evaluations.csv`` and ``item_scores.csv``: full snapshots for supervisors who open them in Excel
   (UTF-8 with BOM, or Excel mangles Chinese);
 * ``changes-<UTC time>.jsonl``: one journal per sync holding only the evaluations that were new or changed,
-  in full detail (item scores and the call's rule flags, for team reports; the version, its status and the
-  disputes, for the appeal history); the journals are the machine-readable record and a reader keeps the
+  in full detail (item scores with their review state, the flags the evaluation stands by and the inspector's
+  verdicts on the rules' suggestions, for team reports and rule precision; how much of the call was heard, the
+  call type and the items accepted without a review of their own, for supervisors; the version, its status and
+  the disputes, for the appeal history); the journals are the machine-readable record and a reader keeps the
   highest ``version``, then the latest ``updated_at``, per evaluation id, so re-sending an evaluation is
   harmless;
 * ``manifest.json``, written last: what was exported (``{id: updated_at}``) and the sha256 of every data file.
@@ -47,8 +49,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from qaworkstation.core.atomic import atomic_write_bytes
-from qaworkstation.core.domain import (DRAFT, EVALUATION_STATUSES, SUBMITTED, Dispute, Evaluation, Flag, ItemScore,
-                                      ScoreSummary)
+from qaworkstation.core.domain import (DRAFT, EVALUATION_STATUSES, SUBMITTED, VERDICTS, Dispute, Evaluation, Flag,
+                                      Hearing, ItemScore, ScoreSummary, Verdict)
 from qaworkstation.core.encryption import DecryptionError, decrypt_bytes, encrypt_bytes, file_key_id
 from qaworkstation.core.keys import TEAM_KEY, WORKSTATION, KeyChoice, KeyUnavailable, key_id, resolve
 
@@ -64,8 +66,10 @@ EVALUATION_COLUMNS = (
     "evaluation_id", "file_name", "call_id", "agent", "team", "call_time", "inspector", "rubric_id",
     "total", "max_total", "percent", "passed", "critical_failed", "comment", "created_at", "updated_at",
     "version", "status",
+    # the review behind the score, appended so that spreadsheets built on the columns above keep working
+    "call_type", "heard_s", "duration_s", "heard_percent", "flags_visited", "flags_total", "accepted_remaining",
 )  # fmt: skip
-ITEM_SCORE_COLUMNS = ("evaluation_id", "item_id", "score", "na", "comment")
+ITEM_SCORE_COLUMNS = ("evaluation_id", "item_id", "score", "na", "comment", "reviewed")
 
 _CSV_ENCODING = "utf-8-sig"
 _SNAPSHOTS = (EVALUATIONS_CSV, ITEM_SCORES_CSV)
@@ -80,8 +84,14 @@ _TEXT_FIELDS = tuple(f.name for f in dataclasses.fields(Evaluation) if f.type in
 _FLAG_FIELDS = {f.name for f in dataclasses.fields(Flag)}
 _DISPUTE_FIELDS = {f.name for f in dataclasses.fields(Dispute)}
 _DISPUTE_TEXT_FIELDS = tuple(f.name for f in dataclasses.fields(Dispute) if f.type in ("str", str))
+_ITEM_FIELDS = {f.name for f in dataclasses.fields(ItemScore)}
+_VERDICT_FIELDS = {f.name for f in dataclasses.fields(Verdict)}
+_VERDICT_TEXT_FIELDS = tuple(f.name for f in dataclasses.fields(Verdict) if f.type in ("str", str))
+_HEARING_FIELDS = {f.name for f in dataclasses.fields(Hearing)}
 # Journals written before evaluations had a lifecycle hold what was then the final act of scoring.
 _PRE_LIFECYCLE = {"version": 1, "status": SUBMITTED}
+# Items of journals written before items had a review state were judged as a whole when released.
+_PRE_REVIEW_ITEM = {"reviewed": True}
 
 _log = logging.getLogger(__name__)
 
@@ -525,7 +535,8 @@ def _evaluations_csv(evaluations: list[Evaluation]) -> bytes:
 
 def _items_csv(evaluations: list[Evaluation]) -> bytes:
     rows = (
-        (_cell(ev.id), _cell(score.item_id), _number(score.score), _flag(score.na), _cell(score.comment))
+        (_cell(ev.id), _cell(score.item_id), _number(score.score), _flag(score.na), _cell(score.comment),
+         _flag(score.reviewed))
         for ev in evaluations
         for score in ev.items.values()
     )
@@ -538,7 +549,18 @@ def _evaluation_row(ev: Evaluation) -> tuple[str, ...]:
     scores = (_number(ev.total), _number(ev.max_total), f"{percent:.1f}")
     verdict = (_flag(ev.passed), _flag(ev.critical_failed))
     remarks = (ev.comment, ev.created_at, ev.updated_at)
-    return (*map(_cell, identity), *scores, *verdict, *map(_cell, remarks), str(ev.version), ev.status)
+    return (*map(_cell, identity), *scores, *verdict, *map(_cell, remarks), str(ev.version), ev.status,
+            *_review_cells(ev))
+
+
+def _review_cells(ev: Evaluation) -> tuple[str, ...]:
+    """How the score was reached, for a supervisor weighing it in Excel: the call type, how much of the call was
+    heard (seconds, of the call's length, as a percentage) and how many flagged moments were visited, and the
+    items released by "accept the remaining items" rather than judged one by one."""
+    hearing = ev.hearing
+    return (_cell(ev.call_type), _number(hearing.heard_s), _number(hearing.duration_s),
+            f"{100.0 * hearing.share:.1f}", str(hearing.flags_visited), str(hearing.flags_total),
+            _cell(" ".join(ev.accepted_remaining)))
 
 
 def _csv_bytes(header: tuple[str, ...], rows: Iterable[tuple[str, ...]]) -> bytes:
@@ -581,17 +603,22 @@ def _evaluation_record(ev: Evaluation) -> dict[str, object]:
 
 def _evaluation_from_record(record: object) -> Evaluation:
     """Unknown keys are ignored so a newer app can add fields without breaking an older supervisor's reader;
-    keys an older app did not write (``version``, ``status``, ``disputes``) get the values they then meant."""
+    keys an older app did not write get the values they then meant: ``version`` 1 and ``status`` submitted, no
+    disputes, items reviewed (judged as a whole), no verdicts, nothing heard recorded, no call type."""
     if not isinstance(record, dict):
         raise ValueError("not a JSON object")
     known = {f.name for f in dataclasses.fields(Evaluation)}
-    item_fields = {f.name for f in dataclasses.fields(ItemScore)}
     values = {**_PRE_LIFECYCLE, **{key: value for key, value in record.items() if key in known}}
-    scores = [ItemScore(**{k: v for k, v in item.items() if k in item_fields}) for item in values.pop("items")]
+    scores = [_item_from_record(item) for item in values.pop("items")]
     flags = [_flag_from_record(flag) for flag in values.pop("flags", [])]
     disputes = [_dispute_from_record(dispute) for dispute in values.pop("disputes", [])]
+    verdicts = [_verdict_from_record(verdict) for verdict in _list_of("verdicts", values.pop("verdicts", []))]
+    hearing = _hearing_from_record(values.pop("hearing", {}))
+    accepted = _list_of("accepted_remaining", values.pop("accepted_remaining", []))
+    if not all(isinstance(item_id, str) for item_id in accepted):
+        raise ValueError("accepted_remaining holds something other than item ids")
     evaluation = Evaluation(items={score.item_id: score for score in scores}, flags=flags, disputes=disputes,
-                            **values)
+                            verdicts=verdicts, hearing=hearing, accepted_remaining=accepted, **values)
     not_text = [name for name in _TEXT_FIELDS if not isinstance(getattr(evaluation, name), str)]
     if not_text or not evaluation.id:
         raise ValueError(f"missing id or non-text {', '.join(not_text)}")
@@ -616,6 +643,51 @@ def _dispute_from_record(record: object) -> Dispute:
     if not _is_version(dispute.version):
         raise ValueError("a dispute's version is not a whole number of at least 1")
     return dispute
+
+
+def _list_of(name: str, value: object) -> list[object]:
+    if not isinstance(value, list):
+        raise ValueError(f"{name} is not a list")
+    return value
+
+
+def _item_from_record(record: object) -> ItemScore:
+    if not isinstance(record, dict):
+        raise ValueError("an item score is not a JSON object")
+    score = ItemScore(**{**_PRE_REVIEW_ITEM, **{k: v for k, v in record.items() if k in _ITEM_FIELDS}})
+    if not isinstance(score.reviewed, bool):
+        raise ValueError(f"item {score.item_id!r}: reviewed is not true or false")
+    return score
+
+
+def _verdict_from_record(record: object) -> Verdict:
+    """Rule precision counts verdicts by rule and decision, so a verdict must say which suggestion it was on
+    (text fields, a moment that is a number or null) and be confirmed or rejected."""
+    if not isinstance(record, dict):
+        raise ValueError("a verdict is not a JSON object")
+    verdict = Verdict(**{key: value for key, value in record.items() if key in _VERDICT_FIELDS})
+    if not all(isinstance(getattr(verdict, name), str) for name in _VERDICT_TEXT_FIELDS):
+        raise ValueError("a verdict has a non-text field")
+    if not isinstance(verdict.item, str | None) or not (verdict.start is None or _is_number(verdict.start)):
+        raise ValueError("a verdict's item is not text or its moment is not a number")
+    if verdict.decision not in VERDICTS:
+        raise ValueError(f"a verdict's decision {verdict.decision!r} is not one of {', '.join(VERDICTS)}")
+    return verdict
+
+
+def _hearing_from_record(record: object) -> Hearing:
+    """Seconds heard of the call's length and flags visited of those shown: numbers, never negative."""
+    if not isinstance(record, dict):
+        raise ValueError("hearing is not a JSON object")
+    hearing = Hearing(**{key: value for key, value in record.items() if key in _HEARING_FIELDS})
+    values = (hearing.heard_s, hearing.duration_s, hearing.flags_visited, hearing.flags_total)
+    if not all(_is_number(value) and value >= 0 for value in values):
+        raise ValueError("hearing holds a negative or non-numeric value")
+    return hearing
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _flag_from_record(record: object) -> Flag:

@@ -1,8 +1,9 @@
 """The rule workbench: edit one phrase rule and see at once what it would flag across the whole library.
 
-Each hit shows the words heard, how close they were to the phrase, and whether inspectors had rejected that
-same hit before — so a QA lead can tell a phrase that catches real violations from one that only buries
-inspectors in false alarms, before changing the rubric file.
+Each hit shows the words heard, how close they were to the phrase, and the verdict inspectors gave that same
+hit (confirmed, or rejected and why); above the hits, the edited rule's precision from those verdicts — so a QA
+lead can tell a phrase that catches real violations from one that only buries inspectors in false alarms, and
+see an edit drop the rejected hits, before changing the rubric file.
 """
 
 from __future__ import annotations
@@ -15,15 +16,36 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFormLayout, QHBoxL
                                QMainWindow, QPlainTextEdit, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout,
                                QWidget)
 
+from ..core.aggregate import RulePrecision, rule_key, tally
 from ..core.analysis import RubricLibrary
-from ..core.decisions import WorkbenchHit, rule_hits
-from ..core.domain import MATCH_MODES, PhraseRule, Rubric
+from ..core.decisions import Decision, WorkbenchHit, decision_for, decisions, rule_hits
+from ..core.domain import CONFIRMED, MATCH_MODES, REJECTED, PhraseRule, Rubric
 from ..core.store import Store
 from .format import clock
 from .scorecard_view import category_name
 from .tasks import Runner
 
 EDIT_DELAY_MS = 400
+REJECTED_COLOUR = "#fce8e6"
+CONFIRMED_COLOUR = "#e6f4ea"
+Judged = tuple[WorkbenchHit, Decision | None]
+
+
+def judged_hits(store: Store, rubric: Rubric, rule: PhraseRule) -> list[Judged]:
+    """The rule's hits across the library, each with the latest verdict inspectors gave the same hit (None:
+    nobody judged it). Runs on the database thread."""
+    hits = rule_hits(store, rubric, rule, read_audio=False)
+    known: dict[str, list[Decision]] = {}
+    for decision in decisions(store, rubric_id=rubric.id):
+        known.setdefault(decision.recording_id, []).append(decision)
+    return [(hit, decision_for(hit.flag, known.get(hit.recording_id, []))) for hit in hits]
+
+
+def precision_of(rubric_id: str, judged: list[Judged]) -> RulePrecision | None:
+    """The edited rule's hits, confirmed, rejected and precision (None without a hit)."""
+    rows = tally((rule_key(rubric_id, hit.flag.category, hit.flag.item, hit.flag.phrase),
+                  decision.decision if decision else None) for hit, decision in judged)
+    return rows[0] if rows else None
 
 
 class RuleWorkbench(QMainWindow):
@@ -35,6 +57,7 @@ class RuleWorkbench(QMainWindow):
         self.rubrics = rubrics
         self.runner = Runner()
         self.hits: list[WorkbenchHit] = []
+        self.precision: RulePrecision | None = None
         self.setWindowTitle(self.tr("Rule workbench"))
         self.resize(1100, 700)
         self.rubric = QComboBox()
@@ -52,6 +75,7 @@ class RuleWorkbench(QMainWindow):
         self.phrases.textChanged.connect(self._schedule)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
+        self.precision_table = self._precision_table()
         form = QFormLayout()
         form.addRow(self.tr("Rubric"), self.rubric)
         form.addRow(self.tr("Rule"), self.rule)
@@ -61,10 +85,12 @@ class RuleWorkbench(QMainWindow):
         left_layout.addLayout(form)
         left_layout.addWidget(QLabel(self.tr("Phrases")))
         left_layout.addWidget(self.phrases, 1)
+        left_layout.addWidget(self.precision_table)
         left_layout.addWidget(self.summary)
-        self.table = QTableWidget(0, 6)
+        self.table = QTableWidget(0, 8)
         self.table.setHorizontalHeaderLabels([self.tr("Call"), self.tr("Time"), self.tr("Speaker"),
-                                              self.tr("Heard"), self.tr("Similarity"), self.tr("Rejected by")])
+                                              self.tr("Heard"), self.tr("Similarity"), self.tr("Verdict"),
+                                              self.tr("Inspector"), self.tr("Reason")])
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.verticalHeader().hide()
@@ -78,6 +104,19 @@ class RuleWorkbench(QMainWindow):
         self.setCentralWidget(splitter)
         self.timer = QTimer(self, singleShot=True, interval=EDIT_DELAY_MS, timeout=self.run)
         self._fill_rules()
+
+    def _precision_table(self) -> QTableWidget:
+        """One row: the edited rule's hits and the inspectors' verdicts on them."""
+        table = QTableWidget(1, 5)
+        table.setHorizontalHeaderLabels([self.tr("Hits"), self.tr("Confirmed"), self.tr("Rejected"),
+                                         self.tr("Not judged"), self.tr("Precision")])
+        table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        table.verticalHeader().hide()
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
+        table.setFixedHeight(table.horizontalHeader().sizeHint().height() + table.rowHeight(0) + 4)
+        table.setToolTip(self.tr("Precision: confirmed hits over hits given a verdict, from the inspectors' "
+                                 "verdicts in this library"))
+        return table
 
     def current_rubric(self) -> Rubric:
         return self.rubrics.by_id(self.rubric.currentData())
@@ -123,25 +162,40 @@ class RuleWorkbench(QMainWindow):
             self._show([])
             return
         self.summary.setText(self.tr("Searching the library…"))
-        self.runner.db(lambda: rule_hits(self.store, rubric, rule, read_audio=False), self._show,
-                       self.summary.setText)
+        self.runner.db(lambda: judged_hits(self.store, rubric, rule), self._show, self.summary.setText)
 
-    def _show(self, hits: list[WorkbenchHit]) -> None:
-        self.hits = hits
-        self.table.setRowCount(len(hits))
-        for row, hit in enumerate(hits):
+    def _show(self, judged: list[Judged]) -> None:
+        self.hits = [hit for hit, _ in judged]
+        self.precision = precision_of(self.current_rubric().id, judged)
+        self.table.setRowCount(len(judged))
+        for row, (hit, decision) in enumerate(judged):
             flag = hit.flag
             cells = [hit.file_name, clock(flag.start), flag.speaker, flag.text, f"{flag.similarity:.2f}",
-                     ", ".join(hit.rejected_by)]
+                     self._verdict_name(decision), decision.inspector if decision else "",
+                     decision.reason if decision else ""]
+            colour = {REJECTED: REJECTED_COLOUR, CONFIRMED: CONFIRMED_COLOUR}.get(decision.decision if decision else "")
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                if hit.rejected:
-                    item.setBackground(QColor("#fce8e6"))
+                if colour:
+                    item.setBackground(QColor(colour))
                 self.table.setItem(row, column, item)
-        rejected = sum(hit.rejected for hit in hits)
-        calls = len({hit.recording_id for hit in hits})
-        self.summary.setText(self.tr("{0} hits in {1} calls; inspectors had rejected {2} of them.").format(
-            len(hits), calls, rejected))
+        self._show_precision(self.precision)
+        calls = len({hit.recording_id for hit in self.hits})
+        self.summary.setText(self.tr("{0} hits in {1} calls.").format(len(self.hits), calls))
+
+    def _verdict_name(self, decision: Decision | None) -> str:
+        if decision is None:
+            return self.tr("not judged")
+        return self.tr("confirmed") if decision.decision == CONFIRMED else self.tr("rejected")
+
+    def _show_precision(self, precision: RulePrecision | None) -> None:
+        counts = (precision.hits, precision.confirmed, precision.rejected, precision.pending) if precision else (0,) * 4
+        rate = precision.precision if precision else None
+        cells = [*(str(n) for n in counts), f"{rate:.0%}" if rate is not None else "—"]
+        for column, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            item.setTextAlignment(Qt.AlignCenter)
+            self.precision_table.setItem(0, column, item)
 
     def _activate(self, row: int, _column: int) -> None:
         hit = self.hits[row]
