@@ -326,8 +326,7 @@ def _category(node: Node, number: int) -> str | None:
 
 
 def _rule(node: Node, number: int, items: dict[str, RubricItem], companies: tuple[str, ...]) -> ContextRule:
-    category = _category(node, number)
-    advisory = category in ADVISORY_CATEGORIES
+    advisory = _category(node, number) in ADVISORY_CATEGORIES  # decides which keys the rule may have
     required, optional = (_ADVISORY_REQUIRED, _ADVISORY_OPTIONAL) if advisory else (_RULE_REQUIRED, _RULE_OPTIONAL)
     fields = _fields(node, "rule", required, optional, f"rule {number}: ")
     category = _choice(fields["category"], f"rule {number}: 'category'", LIST_CATEGORIES)

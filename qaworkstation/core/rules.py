@@ -73,7 +73,8 @@ def accepts_speaker(rule: PhraseRule, speaker: str) -> bool:
 
 def find_flags(segments: list[Segment], rubric: Rubric, duration: float, *,
                audio: CallAudio | None = None) -> tuple[list[Flag], list[Check]]:
-    """Run every rule of ``rubric`` over a call; flags in time order, then one check per expected category.
+    """Run every rule of ``rubric`` over a call; flags in time order, then one check per expected category
+    (and, when the greeting or closing was said, one per required part, named by ``Check.part``).
 
     ``duration`` places the closing window; when it is unknown (0) the last segment's end stands in for it.
     ``audio`` (see :func:`behaviour.measure_audio`) lets silence and talk-over rules use the recording itself;
