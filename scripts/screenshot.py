@@ -3,7 +3,7 @@
 Each scene opens a copy of the demo library (so the demo itself is never changed), brings a window into the
 state an inspector, coach or supervisor would see, and saves a PNG with QWidget.grab():
 
-* ``main`` — a Mandarin call with its flags, transcript and pre-filled scorecard;
+* ``main`` — a Mandarin call with its flags, transcript and the scorecard mid-review (verdicts given);
 * ``player`` — a stereo call zoomed in around a flag, with a loop region and slowed playback;
 * ``coaching`` — an agent's flagged moments, one being replayed with a note;
 * ``team`` — the supervisor's monthly quality report from a generated month of synced scores.
@@ -27,7 +27,9 @@ from qaworkstation.core import lifecycle, roles
 from qaworkstation.core.analysis import RubricLibrary
 from qaworkstation.core.demo_data import DEMO_MONTH, generate_months
 from qaworkstation.core.reports import Period
-from qaworkstation.core.scorecard import build_evaluation, suggested_scores
+from qaworkstation.core.decisions import record_decision
+from qaworkstation.core.domain import CONFIRMED, REJECTED
+from qaworkstation.core.scorecard import accept_remaining, build_evaluation, suggested_scores
 from qaworkstation.core.store import Store
 from qaworkstation.core.sync import sync_evaluations
 from qaworkstation.core.transcribe import Transcriber
@@ -78,7 +80,16 @@ class Scene:
         return window
 
     def main(self) -> QWidget:
+        """A call mid-review: one suggestion confirmed, one rejected with a reason, a few items scored."""
+        recording = next(r for r in self.store.list_recordings() if r["file_name"].startswith("zh_insult"))
+        rubric = self.rubrics.for_language("zh")
+        flags = {flag.category: flag for flag in self.store.flags(recording["id"], rubric.id)}
+        record_decision(self.store, recording["id"], rubric.id, "质检员01", flags["forbidden"], CONFIRMED)
+        record_decision(self.store, recording["id"], rubric.id, "质检员01", flags["overtalk"], REJECTED,
+                        "客户停顿后才接话，不算抢话")
         window = self.main_window("zh_insult_escalation")
+        window.scorecard._rows["product_knowledge"].score.setValue(4.5)
+        window.scorecard._rows["business_answers"].review.setChecked(True)
         window.seek(11.8)
         settle(self.app, 500)
         return window
@@ -103,9 +114,11 @@ class Scene:
 
         for row in self.store.list_recordings():
             rubric = self.rubrics.for_language(row["language"] or "zh")
-            items = suggested_scores(rubric, self.store.flags(row["id"], rubric.id),
-                                     self.store.checks(row["id"], rubric.id))
-            lifecycle.save_and_submit(self.store, build_evaluation(rubric, row, "质检员01", items), "质检员01")
+            flags = self.store.flags(row["id"], rubric.id)
+            items, accepted = accept_remaining(rubric, suggested_scores(rubric, flags,
+                                                                        self.store.checks(row["id"], rubric.id)))
+            lifecycle.save_and_submit(self.store, build_evaluation(rubric, row, "质检员01", items, flags=flags,
+                                                                   accepted_remaining=accepted), "质检员01")
         window = CoachingWindow(self.store, self.rubrics, "coach-li", self.workstation)
         window.resize(1480, 900)
         window.show()

@@ -141,9 +141,10 @@ def test_export_publishes_a_release_whose_submission_never_reached_the_share(tmp
     recording_id, _ = store.add_recording({"sha256": "c" * 64, "path": "/calls/c.wav", "file_name": "c.wav",
                                            "duration": 30.0, "channels": 2, "samplerate": 8000, "agent": "A1"})
     card = Evaluation(id="", recording_id=recording_id, rubric_id="r", inspector="ins",
-                      items={"greeting": ItemScore("greeting", 2.0)}, total=2.0, max_total=5.0)
+                      items={"greeting": ItemScore("greeting", 2.0, reviewed=True)}, total=2.0, max_total=5.0)
     v1 = lifecycle.save_and_submit(store, card, "ins")
-    correction = dataclasses.replace(card, id=v1.id, items={"greeting": ItemScore("greeting", 5.0)}, total=5.0)
+    correction = dataclasses.replace(card, id=v1.id, items={"greeting": ItemScore("greeting", 5.0, reviewed=True)},
+                                     total=5.0)
     lifecycle.save(store, correction, "ins")
     store.close()
 

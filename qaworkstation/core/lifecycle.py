@@ -63,6 +63,7 @@ def submit(store: Store, evaluation_id: str, user: str) -> Evaluation:
 
 def save_and_submit(store: Store, evaluation: Evaluation, user: str) -> Evaluation:
     """What the window's Submit does: the scorecard as shown becomes the released version, or nothing does."""
+    require(role_of(store, user), RELEASE)  # who may release comes first: a trainee is told that, not what is left
     if pending_items(evaluation):  # before anything is written: the scorecard stays as the inspector left it
         raise PendingItems(evaluation.id, pending_items(evaluation))
     with store.transaction():

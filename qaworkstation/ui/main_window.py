@@ -602,7 +602,9 @@ class MainWindow(QMainWindow):
 
     def submit_evaluation(self) -> None:
         """Save the scorecard as shown and release it, in one transaction; it is read-only from then on."""
-        if not self.call or not self.scorecard.editable or self._refuse_pending():
+        if not self.call or not self.scorecard.editable:
+            return
+        if roles.may(self.role, roles.RELEASE) and self._refuse_pending():  # a trainee hears the role's refusal
             return
         self.draft_timer.stop()
         evaluation, inspector = self._scorecard_evaluation(), self.inspector
