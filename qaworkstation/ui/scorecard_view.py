@@ -124,8 +124,9 @@ class _ItemRow:
         self.found: list[Suggestion] = []
         critical = " <b style='color:#a50e6e'>★</b>" if item.critical else ""
         severity = _SEVERITY_COLOURS.get(item.severity, "#5f6368")
-        by_hand = (f" <span style='color:#1a73e8;font-size:11px'>"
-                   f"{html.escape(owner.tr('judged by hand'))}</span>" if item.by_hand else "")
+        hand = QCoreApplication.translate("ScorecardView", "judged by hand")
+        by_hand = (f" <span style='color:#1a73e8;font-size:11px'>{html.escape(hand)}</span>" if item.by_hand
+                   else "")
         self.title = QLabel(f"<span style='color:{severity};font-weight:600'>{item.severity}</span> "
                             f"{html.escape(item.title)}{critical}{by_hand}")
         self.title.setToolTip(item.description or item.title)
@@ -142,8 +143,6 @@ class _ItemRow:
         self.review = QToolButton()
         self.review.setCheckable(True)
         self.review.setAutoRaise(True)
-        self.review.setText("✓")
-        self.review.setToolTip(owner.tr("Reviewed: the score stands as judged (pending items block Submit)"))
         self.comment = QLineEdit()
         self.comment.setPlaceholderText(QCoreApplication.translate("ScorecardView", "Comment"))
         self.comment.setMinimumWidth(140)
@@ -207,8 +206,14 @@ class _ItemRow:
             style = _REVIEWED_STYLE if self.reviewed_state else _PENDING_STYLE
         background = " QLabel { background: #fdecea; }" if self.found and self.is_pending else ""
         self.title.setStyleSheet(style + background)
-        self.review.setToolTip(self.owner.tr("Reviewed") if self.reviewed_state else self.owner.tr(
-            "Pending: click when the score stands as judged (pending items block Submit)"))
+        self.review.setText("✓" if self.reviewed_state else "○")
+        self.review.setStyleSheet("QToolButton { color: #188038; font-weight: 700; }" if self.reviewed_state
+                                  else "QToolButton { color: #e37400; }")
+        translate = QCoreApplication.translate
+        self.review.setToolTip(
+            translate("ScorecardView", "Reviewed — click to set it pending again") if self.reviewed_state
+            else translate("ScorecardView", "Pending — click when the score stands as judged (pending items block "
+                                            "Submit)"))
 
     # values -------------------------------------------------------------------------------------------------
 
@@ -250,11 +255,12 @@ class _ItemRow:
         self._style()
 
     def _verdict_links(self, index: int, verdict: Verdict | None) -> str:
-        tr = self.owner.tr
+        translate = QCoreApplication.translate
         if verdict is None:
-            return (f" &nbsp;<a href='confirm:{index}'>{html.escape(tr('✓ Confirm'))}</a>"
-                    f" &nbsp;<a href='reject:{index}'>{html.escape(tr('✗ Reject'))}</a>")
-        return f" &nbsp;<a href='undo:{index}'>{html.escape(tr('undo'))}</a>"
+            confirm, reject = translate("ScorecardView", "✓ Confirm"), translate("ScorecardView", "✗ Reject")
+            return (f" &nbsp;<a href='confirm:{index}'>{html.escape(confirm)}</a>"
+                    f" &nbsp;<a href='reject:{index}'>{html.escape(reject)}</a>")
+        return f" &nbsp;<a href='undo:{index}'>{html.escape(translate('ScorecardView', 'undo'))}</a>"
 
     def _on_link(self, link: str) -> None:
         action, _, value = link.partition(":")

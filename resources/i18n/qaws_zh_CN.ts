@@ -343,279 +343,341 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="83"/>
-        <location filename="../../qaworkstation/ui/main_window.py" line="717"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="90"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="837"/>
         <source>QA Workstation</source>
         <translation>质检工作台</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="90"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="97"/>
         <source>No audio output — playback runs silently</source>
         <translation>无音频输出设备——静音播放</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="136"/>
-        <location filename="../../qaworkstation/ui/main_window.py" line="344"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="148"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="368"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="138"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="150"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="148"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="160"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="152"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="164"/>
         <source>Import files…</source>
         <translation>导入文件…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="153"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="165"/>
         <source>Import folder…</source>
         <translation>导入文件夹…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="156"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="168"/>
         <source>Sync to shared folder</source>
         <translation>同步到共享文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="182"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="199"/>
         <source>Team shared folder</source>
         <translation>班组共享文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="154"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="166"/>
         <source>Analyse all</source>
         <translation>全部分析</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="155"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="167"/>
         <source>Sample…</source>
         <translation>抽样…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="157"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="169"/>
         <source>Coaching…</source>
         <translation>辅导…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="158"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="170"/>
         <source>Team…</source>
         <translation>班组…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="159"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="171"/>
         <source>Rules…</source>
         <translation>规则…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="160"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="172"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="195"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="180"/>
+        <source>Confirm the current suggestion</source>
+        <translation>确认当前建议</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="181"/>
+        <source>Reject the current suggestion (asks for a reason)</source>
+        <translation>驳回当前建议（可填写原因）</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="182"/>
+        <source>Save the scorecard as a draft</source>
+        <translation>将评分表保存为草稿</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="212"/>
         <source>New analysis settings apply when the queue stops.</source>
         <translation>新的分析设置将在队列停止后生效。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="230"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="247"/>
         <source>Import recordings</source>
         <translation>导入录音</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="231"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="248"/>
         <source>Audio (*.wav *.flac *.mp3 *.ogg *.opus);;All files (*)</source>
         <translation>音频 (*.wav *.flac *.mp3 *.ogg *.opus);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="236"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="253"/>
         <source>Import a folder of recordings</source>
         <translation>导入录音文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="241"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="258"/>
         <source>Importing…</source>
         <translation>正在导入…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="245"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="262"/>
         <source>Imported {0}, already in library {1}, failed {2}</source>
         <translation>已导入 {0}，已存在 {1}，失败 {2}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="248"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="265"/>
         <source>; {0} files that are not recordings ignored</source>
         <translation>；已忽略 {0} 个非录音文件</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="252"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="269"/>
         <source>Some files could not be imported</source>
         <translation>部分文件无法导入</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="314"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="337"/>
         <source>Unsaved changes restored from the draft.</source>
         <translation>已从草稿恢复未保存的修改。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="316"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="339"/>
         <source>Saved {0} by {1}.</source>
         <translation>已于 {0} 由 {1} 保存。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="319"/>
-        <source>Not scored yet — suggestions from the rules are pre-filled.</source>
-        <translation>尚未评分——已按规则预填建议扣分。</translation>
+        <location filename="../../qaworkstation/ui/main_window.py" line="342"/>
+        <source>Not scored yet — the rules&apos; suggestions are pre-filled; confirm or reject each and review every item.</source>
+        <translation>尚未评分——已预填规则建议；请逐条确认或驳回，并逐项复核。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="344"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="368"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="361"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="384"/>
         <source>Paused, {0} calls waiting</source>
         <translation>已暂停，{0} 通待分析</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="367"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="390"/>
         <source>, about {0} left</source>
         <translation>，约剩 {0}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="368"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="391"/>
         <source>Analysed {0} of {1}{2} {3}</source>
         <translation>已分析 {0}/{1}{2} {3}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="372"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="395"/>
         <source>Connecting to the Dask scheduler at {0}…</source>
         <translation>正在连接 Dask 调度器 {0}…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="373"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="396"/>
         <source>Starting {0} worker processes and loading the model in each…</source>
         <translation>正在启动 {0} 个工作进程并在每个进程中加载模型…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="379"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="402"/>
         <source>&lt;a href=&quot;{0}&quot;&gt;Dask dashboard&lt;/a&gt;</source>
         <translation>&lt;a href=&quot;{0}&quot;&gt;Dask 监控面板&lt;/a&gt;</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="395"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="418"/>
         <source>Could not analyse {0}: {1}</source>
         <translation>无法分析 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="397"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="420"/>
         <source>Analysis stopped: {0}. The calls stay queued.</source>
         <translation>分析已停止：{0}。通话仍在队列中。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="448"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="471"/>
         <source>Editing — draft kept automatically.</source>
         <translation>编辑中——草稿已自动保存。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="472"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="496"/>
         <source>Evaluation saved: {0} / {1}</source>
         <translation>评分已保存：{0} / {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="499"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="546"/>
+        <source>Reject suggestion</source>
+        <translation>驳回建议</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="547"/>
+        <source>Why is this suggestion wrong? (optional — it helps fix the rule)</source>
+        <translation>这条建议错在哪里？（可不填——有助于改进规则）</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="573"/>
+        <source>Accept remaining items</source>
+        <translation>接受其余细则</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="574"/>
+        <source>Accept {0} items at the scores shown without reviewing them one by one?
+
+The evaluation and the audit log will say they were accepted, not judged.</source>
+        <translation>不逐项复核，按当前分数接受其余 {0} 项细则？
+
+评分记录和审计日志将注明这些细则是“接受”而非逐项评判的。</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="594"/>
+        <source>
+… and {0} more</source>
+        <translation>
+……另有 {0} 项</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="596"/>
+        <source>Items not reviewed yet</source>
+        <translation>尚有细则未复核</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="597"/>
+        <source>Submit needs every item judged. Not reviewed yet:
+{0}{1}
+
+Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
+        <translation>提交前须评判每一项细则。尚未复核：
+{0}{1}
+
+请逐项打分、标记为不适用或已复核，或使用“接受其余”。</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="619"/>
         <source>{0} · version {1}</source>
         <translation>{0} · 第 {1} 版</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="501"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="621"/>
         <source>Saving starts version {0}.</source>
         <translation>保存将生成第 {0} 版。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="527"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="647"/>
         <source>Version {0} ({1}), saved {2} — read-only. Choose the latest version to edit.</source>
         <translation>第 {0} 版（{1}），保存于 {2}——只读。选择最新版本才能编辑。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="558"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="678"/>
         <source>Dispute recorded.</source>
         <translation>申诉已记录。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="571"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="691"/>
         <source>Ruling recorded.</source>
         <translation>裁定已记录。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="619"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="739"/>
         <source>{0} · {1}</source>
         <translation>{0} · {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="683"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="803"/>
         <source>Sync failed — nothing was lost locally.</source>
         <translation>同步失败——本地数据未丢失。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="684"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="804"/>
         <source>Sync failed</source>
         <translation>同步失败</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="690"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="810"/>
         <source>Sync is not set up: choose the team&apos;s shared folder and your inspector id in Settings.</source>
         <translation>尚未设置同步：请在“设置”中选择班组共享文件夹并填写质检员工号。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="692"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="812"/>
         <source>The shared folder was not found: check that the share is connected.</source>
         <translation>找不到共享文件夹：请检查网络共享是否已连接。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="693"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="813"/>
         <source>No permission to write to the shared folder (or one of its files is open in another program).</source>
         <translation>没有写入共享文件夹的权限（或其中的文件正被其他程序打开）。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="695"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="815"/>
         <source>The disk of the shared folder is full.</source>
         <translation>共享文件夹所在磁盘已满。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="696"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="816"/>
         <source>The team encryption key on this computer cannot be used.</source>
         <translation>本机的班组加密密钥无法使用。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="698"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="818"/>
         <source>The shared folder could not be written.</source>
         <translation>无法写入共享文件夹。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="699"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="819"/>
         <source>Nothing was lost on this computer.</source>
         <translation>本机数据没有任何丢失。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="705"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="825"/>
         <source>Synced {0} evaluations to {1} ({2} new or changed).</source>
         <translation>已同步 {0} 条评分到 {1}（新增或修改 {2} 条）。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="708"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="828"/>
         <source>Shared folder already up to date: {0} evaluations.</source>
         <translation>共享文件夹已是最新：共 {0} 条评分。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="710"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="830"/>
         <source>{0} drafts stay on this computer until submitted.</source>
         <translation>{0} 份草稿在提交前只保存在本机。</translation>
     </message>
@@ -623,143 +685,143 @@
 <context>
     <name>PlayerPanel</name>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="110"/>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="354"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="113"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="363"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="121"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="124"/>
         <source>Both speakers</source>
         <translation>双方</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="121"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="124"/>
         <source>Agent only</source>
         <translation>仅坐席</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="121"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="124"/>
         <source>Customer only</source>
         <translation>仅客户</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="125"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="128"/>
         <source>Lead-in: how much before a flag N, P or a marker click starts</source>
         <translation>提前量：N、P 或点击标记时从标记前多少秒开始播放</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="129"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="132"/>
         <source>Audio output device</source>
         <translation>音频输出设备</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="130"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="133"/>
         <source>Skip silence</source>
         <translation>跳过静音</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="132"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="135"/>
         <source>Jump over pauses longer than 1.5 s where neither side speaks</source>
         <translation>跳过双方都不说话且超过 1.5 秒的停顿</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="138"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="141"/>
         <source>Keyboard shortcuts (?)</source>
         <translation>键盘快捷键（?）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="93"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="96"/>
         <source>Lead-in</source>
         <translation>提前量</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="101"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="104"/>
         <source>Output</source>
         <translation>输出</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="142"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="145"/>
         <source>System default</source>
         <translation>系统默认</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="160"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="163"/>
         <source>Play / pause</source>
         <translation>播放 / 暂停</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="161"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="164"/>
         <source>Back 5 s</source>
         <translation>后退 5 秒</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="162"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="165"/>
         <source>Forward 5 s</source>
         <translation>前进 5 秒</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="163"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="166"/>
         <source>Back 1 s</source>
         <translation>后退 1 秒</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="164"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="167"/>
         <source>Forward 1 s</source>
         <translation>前进 1 秒</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="165"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="168"/>
         <source>Next flag (plays from the lead-in)</source>
         <translation>下一个标记（从提前量处播放）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="166"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="169"/>
         <source>Previous flag</source>
         <translation>上一个标记</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="167"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="170"/>
         <source>Slower</source>
         <translation>减速</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="168"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="171"/>
         <source>Faster</source>
         <translation>加速</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="169"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="172"/>
         <source>Start of the call</source>
         <translation>通话开头</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="170"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="173"/>
         <source>End of the call</source>
         <translation>通话结尾</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="171"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="174"/>
         <source>Clear the loop region</source>
         <translation>取消循环区间</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="172"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="175"/>
         <source>Show or hide this list</source>
         <translation>显示或隐藏此列表</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="353"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="362"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="358"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="367"/>
         <source>Loop {0}–{1} (Esc clears)</source>
         <translation>循环 {0}–{1}（Esc 取消）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="360"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="369"/>
         <source>Shift+drag on the waveform to loop a region · ? for keys</source>
         <translation>在波形上 Shift+拖动可循环播放一段 · 按 ? 查看快捷键</translation>
     </message>
@@ -828,74 +890,129 @@
 <context>
     <name>RuleWorkbench</name>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="38"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="61"/>
         <source>Rule workbench</source>
         <translation>规则工作台</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="51"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="74"/>
         <source>One phrase per line</source>
         <translation>每行一个短语</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="56"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="80"/>
         <source>Rubric</source>
         <translation>评分标准</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="57"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="81"/>
         <source>Rule</source>
         <translation>规则</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="58"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="82"/>
         <source>Strictness</source>
         <translation>匹配严格度</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="62"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="86"/>
         <source>Phrases</source>
         <translation>短语</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="66"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="91"/>
         <source>Call</source>
         <translation>通话</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="66"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="91"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="66"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="91"/>
         <source>Speaker</source>
         <translation>说话人</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="67"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="92"/>
         <source>Heard</source>
         <translation>识别文本</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="67"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="92"/>
         <source>Similarity</source>
         <translation>相似度</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="67"/>
-        <source>Rejected by</source>
-        <translation>被驳回（质检员）</translation>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="92"/>
+        <source>Verdict</source>
+        <translation>判定</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="125"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="93"/>
+        <source>Inspector</source>
+        <translation>质检员</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="93"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="111"/>
+        <source>Hits</source>
+        <translation>命中</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="111"/>
+        <source>Confirmed</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="111"/>
+        <source>Rejected</source>
+        <translation>驳回</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="112"/>
+        <source>Not judged</source>
+        <translation>未判定</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="112"/>
+        <source>Precision</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="117"/>
+        <source>Precision: confirmed hits over hits given a verdict, from the inspectors&apos; verdicts in this library</source>
+        <translation>准确率：确认的命中数 ÷ 已判定的命中数，依据本库中质检员的判定</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="184"/>
+        <source>{0} hits in {1} calls.</source>
+        <translation>{1} 通电话中命中 {0} 次。</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="188"/>
+        <source>not judged</source>
+        <translation>未判定</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="189"/>
+        <source>confirmed</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="189"/>
+        <source>rejected</source>
+        <translation>已驳回</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="164"/>
         <source>Searching the library…</source>
         <translation>正在检索录音库…</translation>
-    </message>
-    <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="143"/>
-        <source>{0} hits in {1} calls; inspectors had rejected {2} of them.</source>
-        <translation>{1} 通电话中命中 {0} 处；其中 {2} 处曾被质检员驳回。</translation>
     </message>
 </context>
 <context>
@@ -964,212 +1081,293 @@
 <context>
     <name>ScorecardView</name>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="33"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="39"/>
         <source>Greeting</source>
         <translation>开头语</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="33"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="39"/>
         <source>Closing</source>
         <translation>结束语</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="34"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="40"/>
         <source>Apology</source>
         <translation>致歉</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="35"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="41"/>
         <source>Forbidden phrase</source>
         <translation>服务禁语</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="36"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="42"/>
         <source>Insult</source>
         <translation>侮辱</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="36"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="42"/>
         <source>Filler word</source>
         <translation>口头禅</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="37"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="43"/>
         <source>Long silence</source>
         <translation>长时间静音</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="37"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="43"/>
         <source>Dead air</source>
         <translation>开场无声</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="38"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="44"/>
         <source>Talk-over</source>
         <translation>抢话</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="39"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="45"/>
         <source>Speech rate</source>
         <translation>语速</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="40"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="46"/>
         <source>Talk ratio</source>
         <translation>说话占比</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="40"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="46"/>
         <source>Loudness</source>
         <translation>音量突增</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="41"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="47"/>
         <source>Order of steps</source>
         <translation>流程顺序</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="49"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="48"/>
+        <source>您 or 你? Check by ear</source>
+        <translation>“您”还是“你”？请听音判断</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="56"/>
+        <source>{0}: “{1}” missing</source>
+        <translation>{0}：缺少“{1}”</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="59"/>
         <source>{0} missing</source>
         <translation>缺少{0}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="50"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="60"/>
         <source>Agent</source>
         <translation>坐席</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="50"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="60"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="51"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="61"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="57"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="69"/>
+        <source>pending</source>
+        <translation>待判定</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="71"/>
+        <source>confirmed</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="73"/>
+        <source>rejected: {0}</source>
+        <translation>已驳回：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="79"/>
         <source>Draft</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="57"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="79"/>
         <source>Submitted</source>
         <translation>已提交</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="58"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="80"/>
         <source>Disputed</source>
         <translation>申诉中</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="58"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="80"/>
         <source>Resolved</source>
         <translation>已裁定</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="59"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="81"/>
         <source>Final</source>
         <translation>已定稿</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="66"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="88"/>
         <source>Disputed by {0}: “{1}”</source>
         <translation>{0} 记录申诉：“{1}”</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="68"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="90"/>
         <source> — awaiting a ruling</source>
         <translation>——待裁定</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="69"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="91"/>
         <source>upheld</source>
         <translation>申诉成立</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="69"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="127"/>
+        <source>judged by hand</source>
+        <translation>人工判定</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="214"/>
+        <source>Reviewed — click to set it pending again</source>
+        <translation>已复核——点击改回待复核</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="215"/>
+        <source>Pending — click when the score stands as judged (pending items block Submit)</source>
+        <translation>待复核——确认分数无误后点击（有待复核细则时不能提交）</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="260"/>
+        <source>✓ Confirm</source>
+        <translation>✓ 确认</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="260"/>
+        <source>✗ Reject</source>
+        <translation>✗ 驳回</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="618"/>
+        <source>Reviewed {0} of {1} items · heard {2}% of the call · {3} of {4} flags heard</source>
+        <translation>已复核 {0}/{1} 项 · 已听通话 {2}% · 已听问题点 {3}/{4}</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="621"/>
+        <source>Accept remaining ({0})…</source>
+        <translation>接受其余（{0}）…</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="74"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="91"/>
         <source>rejected</source>
         <translation>驳回</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="70"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="92"/>
         <source> — {0} by {1}: “{2}”</source>
         <translation>——{1} 裁定{0}：“{2}”</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="92"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="141"/>
         <source>N/A</source>
         <translation>不适用</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="95"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="147"/>
         <source>Comment</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="148"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="283"/>
         <source>Dispute…</source>
         <translation>申诉…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="149"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="284"/>
         <source>Resolve…</source>
         <translation>裁定…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="180"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="321"/>
+        <source>Call type: items of the handbook&apos;s flow that do not apply to it are N/A and the total is re-normalised over the rest</source>
+        <translation>通话类型：标准流程中不适用于该类型的细则记为不适用，总分按其余细则重新折算</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="324"/>
+        <source>Call type</source>
+        <translation>通话类型</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="328"/>
+        <source>Review every pending item at the score shown; recorded on the evaluation and in the audit log as accepted without review</source>
+        <translation>按当前分数复核所有待复核细则；评分记录和审计日志将记为“未逐项复核而接受”</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="335"/>
         <source>Overall comment for the agent</source>
         <translation>给坐席的总体评语</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="187"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="342"/>
         <source>Save draft</source>
         <translation>保存草稿</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="188"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="343"/>
         <source>Keep these scores as a draft version that can still change; Submit releases it</source>
         <translation>将评分保存为仍可修改的草稿版本；点击“提交”才正式发布</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="192"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="347"/>
         <source>Submit</source>
         <translation>提交</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="193"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="348"/>
         <source>Release this version to the team and the agent; it can no longer be changed, only followed by a new version</source>
         <translation>向班组和坐席发布此版本；发布后不可再改，只能提交新版本</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="197"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="352"/>
         <source>Version history: older versions open read-only</source>
         <translation>版本历史：旧版本以只读方式打开</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="216"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="379"/>
         <source>pass mark {0}%</source>
         <translation>合格线 {0}%</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="275"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="383"/>
+        <source>not set</source>
+        <translation>未设置</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="545"/>
         <source>Version {0} · {1}</source>
         <translation>第 {0} 版 · {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="328"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="602"/>
         <source>FAIL — critical item</source>
         <translation>不合格——一票否决</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="330"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="604"/>
         <source>PASS</source>
         <translation>合格</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="332"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="606"/>
         <source>FAIL</source>
         <translation>不合格</translation>
     </message>
