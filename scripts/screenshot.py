@@ -181,6 +181,7 @@ def main() -> int:
     parser.add_argument("--db", type=Path, required=True, help="the demo library")
     parser.add_argument("--out", type=Path, default=Path("docs"))
     parser.add_argument("--locale", default="zh_CN")
+    parser.add_argument("--size", default="", help="WIDTHxHEIGHT to check another screen (e.g. 1280x720)")
     parser.add_argument("scenes", nargs="*", help=f"any of {', '.join(SCENES)} (default: all)")
     args = parser.parse_args()
     unknown = set(args.scenes) - set(SCENES)
@@ -195,6 +196,9 @@ def main() -> int:
             copy_library(args.db, work / "library.sqlite3")
             scene = Scene(app, work / "library.sqlite3", work)
             window = getattr(scene, name)()
+            if args.size:
+                window.resize(*(int(side) for side in args.size.split("x")))
+                settle(app, 300)
             target = args.out / f"screenshot-{name}.png"
             window.grab().save(str(target))
             print(target)

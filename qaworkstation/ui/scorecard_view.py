@@ -260,7 +260,8 @@ class _ItemRow:
             confirm, reject = translate("ScorecardView", "✓ Confirm"), translate("ScorecardView", "✗ Reject")
             return (f" &nbsp;<a href='confirm:{index}'>{html.escape(confirm)}</a>"
                     f" &nbsp;<a href='reject:{index}'>{html.escape(reject)}</a>")
-        return f" &nbsp;<a href='undo:{index}'>{html.escape(translate('ScorecardView', 'undo'))}</a>"
+        undo = translate("ScorecardView", "undo")
+        return f" &nbsp;<a href='undo:{index}'>{html.escape(undo)}</a>"
 
     def _on_link(self, link: str) -> None:
         action, _, value = link.partition(":")

@@ -1256,12 +1256,17 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
         <translation>✗ 驳回</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="618"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="263"/>
+        <source>undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="619"/>
         <source>Reviewed {0} of {1} items · heard {2}% of the call · {3} of {4} flags heard</source>
         <translation>已复核 {0}/{1} 项 · 已听通话 {2}% · 已听问题点 {3}/{4}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="621"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="622"/>
         <source>Accept remaining ({0})…</source>
         <translation>接受其余（{0}）…</translation>
     </message>
@@ -1287,87 +1292,87 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="283"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="284"/>
         <source>Dispute…</source>
         <translation>申诉…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="284"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="285"/>
         <source>Resolve…</source>
         <translation>裁定…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="321"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="322"/>
         <source>Call type: items of the handbook&apos;s flow that do not apply to it are N/A and the total is re-normalised over the rest</source>
         <translation>通话类型：标准流程中不适用于该类型的细则记为不适用，总分按其余细则重新折算</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="324"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="325"/>
         <source>Call type</source>
         <translation>通话类型</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="328"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="329"/>
         <source>Review every pending item at the score shown; recorded on the evaluation and in the audit log as accepted without review</source>
         <translation>按当前分数复核所有待复核细则；评分记录和审计日志将记为“未逐项复核而接受”</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="335"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="336"/>
         <source>Overall comment for the agent</source>
         <translation>给坐席的总体评语</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="342"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="343"/>
         <source>Save draft</source>
         <translation>保存草稿</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="343"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="344"/>
         <source>Keep these scores as a draft version that can still change; Submit releases it</source>
         <translation>将评分保存为仍可修改的草稿版本；点击“提交”才正式发布</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="347"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="348"/>
         <source>Submit</source>
         <translation>提交</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="348"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="349"/>
         <source>Release this version to the team and the agent; it can no longer be changed, only followed by a new version</source>
         <translation>向班组和坐席发布此版本；发布后不可再改，只能提交新版本</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="352"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="353"/>
         <source>Version history: older versions open read-only</source>
         <translation>版本历史：旧版本以只读方式打开</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="379"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="380"/>
         <source>pass mark {0}%</source>
         <translation>合格线 {0}%</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="383"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="384"/>
         <source>not set</source>
         <translation>未设置</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="545"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="546"/>
         <source>Version {0} · {1}</source>
         <translation>第 {0} 版 · {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="602"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="603"/>
         <source>FAIL — critical item</source>
         <translation>不合格——一票否决</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="604"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="605"/>
         <source>PASS</source>
         <translation>合格</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="606"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="607"/>
         <source>FAIL</source>
         <translation>不合格</translation>
     </message>
