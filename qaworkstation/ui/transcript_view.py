@@ -1,11 +1,12 @@
-"""The speaker-labelled transcript with flagged words highlighted; a click seeks, playback scrolls it."""
+"""The speaker-labelled transcript with flagged words highlighted; a click on a line seeks to it (a drag still
+selects text to copy), playback scrolls it."""
 
 from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QColor, QTextCursor, QTextDocument
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QColor, QMouseEvent, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
 from ..core.domain import AGENT, CUSTOMER, Flag, Segment
@@ -23,6 +24,7 @@ class TranscriptView(QTextBrowser):
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.anchorClicked.connect(self._on_anchor)
+        self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
         self._segments: list[Segment] = []
         self._flags: list[Flag] = []
         self._current = -1
@@ -112,6 +114,33 @@ class TranscriptView(QTextBrowser):
     def _on_anchor(self, url: QUrl) -> None:
         self.seekRequested.emit(float(url.toString().removeprefix("seek:")))
 
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        """A plain click anywhere on a line seeks to the line; the time stamp is a link that does the same."""
+        super().mouseReleaseEvent(event)
+        if event.button() != Qt.MouseButton.LeftButton or self.textCursor().hasSelection():
+            return
+        if self.anchorAt(event.position().toPoint()):
+            return  # the time stamp's own link already sought
+        index = self._segment_under(self.cursorForPosition(event.position().toPoint()).position())
+        if index >= 0:
+            self.seekRequested.emit(self._segments[index].start)
+
+    def _segment_under(self, position: int) -> int:
+        """The line whose row holds document ``position``: the last row anchor at or before it, in one pass
+        over the document however long the call."""
+        found = -1
+        block = self.document().begin()
+        while block.isValid() and block.position() <= position:
+            fragments = block.begin()
+            while not fragments.atEnd():
+                fragment = fragments.fragment()
+                rows = [name for name in fragment.charFormat().anchorNames() if name.startswith("s")]
+                if rows and fragment.position() <= position:
+                    found = int(rows[0][1:])
+                fragments += 1
+            block = block.next()
+        return found
+
     def _render(self) -> None:
         scroll = self.verticalScrollBar().value()
         self._spoken = None
@@ -130,7 +159,7 @@ class TranscriptView(QTextBrowser):
         background = " bgcolor='#fff4cc'" if index == self._current else ""
         return (
             f"<tr{background}><td width='64' valign='top'><a name='s{index}' href='seek:{segment.start}'"
-            f" style='color:#5f6368;text-decoration:none'>{clock(segment.start)}</a></td>"
+            f" style='color:#1a73e8;text-decoration:none'>{clock(segment.start)}</a></td>"
             f"<td width='84' valign='top' style='color:{colour};font-weight:600;white-space:nowrap'>"
             f"{html.escape(name)}</td>"
             f"<td valign='top'>{self._highlighted(segment)}</td></tr>"

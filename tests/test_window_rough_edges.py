@@ -1,0 +1,63 @@
+"""The rough edges an inspector trips over in the first hour, each on a real widget: the mouse wheel never
+rescores an item it scrolls past, and a click anywhere on a transcript line seeks to it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication
+
+from qaworkstation.core.domain import Segment
+from qaworkstation.core.roles import SCORE
+from qaworkstation.ui.scorecard_view import ScorecardView
+from qaworkstation.ui.transcript_view import TranscriptView
+
+
+def _wheel(widget, steps: int) -> None:  # noqa: ANN001 - any QWidget
+    centre = QPointF(widget.width() / 2, widget.height() / 2)
+    event = QWheelEvent(centre, widget.mapToGlobal(centre), QPoint(), QPoint(0, 120 * steps),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(widget, event)
+
+
+def test_the_wheel_scrolls_past_a_score_box_without_changing_it(qtbot, rubrics) -> None:  # noqa: ANN001
+    view = ScorecardView()
+    qtbot.addWidget(view)
+    view.resize(600, 500)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_rubric(rubrics.for_language("zh"))
+    view.set_permissions(frozenset({SCORE}))
+    box = view._rows["clarity"].score
+    before = box.value()
+    _wheel(box, -2)
+    assert box.value() == before and not view._rows["clarity"].reviewed_state
+
+    box.setFocus()
+    qtbot.waitUntil(box.hasFocus, timeout=2000)
+    _wheel(box, -1)  # clicked or tabbed into: the wheel is the inspector's deliberate change
+    assert box.value() == before - box.singleStep() and view._rows["clarity"].reviewed_state
+
+
+def test_a_click_anywhere_on_a_transcript_line_seeks_to_it(qtbot) -> None:  # noqa: ANN001
+    view = TranscriptView()
+    qtbot.addWidget(view)
+    view.resize(500, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_transcript([Segment("agent", 0.5, 3.0, "您好，请问有什么可以帮您"),
+                         Segment("customer", 3.4, 6.0, "我的快递还没有收到"),
+                         Segment("agent", 6.5, 9.0, "请您提供一下订单号")], [])
+    sought: list[float] = []
+    view.seekRequested.connect(sought.append)
+    for text, start in (("快递还没有", 3.4), ("订单号", 6.5), ("您好", 0.5)):
+        cursor = view.document().find(text)
+        point = view.cursorRect(cursor).center()
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+        assert sought[-1] == start
+    assert len(sought) == 3
+
+    cursor = view.document().find("订单号")  # a selection to copy is not a seek
+    view.setTextCursor(cursor)
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=view.cursorRect(cursor).center())
+    assert len(sought) == 3
