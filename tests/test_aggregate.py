@@ -108,7 +108,7 @@ def test_three_inspectors_are_counted_exactly_once_through_resyncs_and_edits(
     inspector = INSPECTORS[1]
     store = libraries[inspector]
     original = store.evaluations(inspector=inspector)[0]
-    items = {**original.items, "closing": ItemScore("closing", 0.0, comment="复核：未说结束语")}
+    items = {**original.items, "closing": ItemScore("closing", 0.0, comment="复核：未说结束语", reviewed=True)}
     draft = lifecycle.save(store, dataclasses.replace(original, items=items, total=original.total - 3,
                                                       passed=False, comment="复核后改为不合格"), inspector)
     sync_all(libraries, share)
@@ -174,7 +174,7 @@ def test_filters_select_by_day_team_and_agent(libraries: dict[str, Store], share
 def record(number: int, inspector: str = "张敏", **changes: object) -> Evaluation:
     evaluation = Evaluation(
         id=f"ev-{number}", recording_id=f"rec-{number}", rubric_id="zh-monitoring", inspector=inspector,
-        items={"greeting": ItemScore("greeting", 3.0)}, total=90.0, max_total=100.0, passed=True,
+        items={"greeting": ItemScore("greeting", 3.0, reviewed=True)}, total=90.0, max_total=100.0, passed=True,
         created_at="2026-10-02T01:00:00Z", updated_at="2026-10-02T01:00:00Z", agent="刘洋", team="物流组",
         call_id=f"C{number}", call_time="2026-10-01T09:00:00", file_name=f"c{number}.wav",
         flags=[Flag("filler", "嗯", "嗯，您稍等", "agent", 3.0, 3.5, "filler", 0.5)], status=SUBMITTED,

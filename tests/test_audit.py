@@ -30,7 +30,8 @@ def populated(path: Path) -> Store:
                                                "file_name": f"{number}.wav", "duration": 30.0, "channels": 2,
                                                "samplerate": 8000})
         draft = Evaluation(id="", recording_id=recording_id, rubric_id="r", inspector=INSPECTOR,
-                           items={"greeting": ItemScore("greeting", 3.0 + number)}, total=3.0 + number, max_total=5)
+                           items={"greeting": ItemScore("greeting", 3.0 + number, reviewed=True)}, total=3.0 + number,
+                           max_total=5)
         released = lifecycle.save_and_submit(store, draft, INSPECTOR)
         roles.visible_text(roles.INSPECTOR, "我的手机13812345678", store, INSPECTOR, f"transcript of {recording_id}")
         dispute = lifecycle.open_dispute(store, released.id, "greeting", "不同意", INSPECTOR)

@@ -34,7 +34,7 @@ def rubric() -> Rubric:
 def scorecard(rubric: Rubric, inspector: str, scores: dict[str, float | None], call_id: str = "C1",
               updated_at: str = "2026-10-05T08:00:00Z", rubric_id: str = "", status: str = SUBMITTED) -> Evaluation:
     """``scores``: item -> points, None meaning N/A; items not named keep full points (unscored)."""
-    items = {item_id: ItemScore(item_id, value, na=value is None) for item_id, value in scores.items()}
+    items = {item_id: ItemScore(item_id, value, na=value is None, reviewed=True) for item_id, value in scores.items()}
     summary = score_evaluation(rubric, items)
     return Evaluation(
         id=f"{inspector}-{call_id}-{updated_at}", recording_id=f"local-{inspector}", rubric_id=rubric_id or rubric.id,

@@ -20,7 +20,7 @@ from qaworkstation.core.demo_data import default_rubrics
 from qaworkstation.core.domain import DRAFT, Flag, ItemScore
 from qaworkstation.core.store import Store
 from qaworkstation.core.importer import import_paths
-from qaworkstation.core.scorecard import build_evaluation, suggested_scores
+from qaworkstation.core.scorecard import accept_remaining, build_evaluation, suggested_scores
 
 
 def _scored_call(store, transcriber, rubrics, calls_copy: Path) -> tuple[str, object]:
@@ -29,10 +29,10 @@ def _scored_call(store, transcriber, rubrics, calls_copy: Path) -> tuple[str, ob
     recording_id = import_paths(store, [calls_copy / "zh_insult_escalation.wav"]).recording_ids[0]
     result = analyse_recording(store, transcriber, rubrics, recording_id)
     rubric = rubrics.by_id(result.rubric_id)
-    items = suggested_scores(rubric, result.flags, result.checks)
+    items, accepted = accept_remaining(rubric, suggested_scores(rubric, result.flags, result.checks))
     roles.ensure_user(store, "质检员01")
-    lifecycle.save_and_submit(store, build_evaluation(rubric, store.recording(recording_id), "质检员01", items),
-                              "质检员01")
+    lifecycle.save_and_submit(store, build_evaluation(rubric, store.recording(recording_id), "质检员01", items,
+                                                      flags=result.flags, accepted_remaining=accepted), "质检员01")
     return recording_id, rubric
 
 
@@ -86,21 +86,26 @@ def test_pack_masks_and_mutes_personal_data(store, calls_copy: Path, tmp_path: P
 INSPECTOR = "质检员02"
 
 
+FILLER = Flag("filler", "嗯", "嗯嗯", "agent", 5.0, 5.5, "filler", 0.5)
+
+
 def _call_with_flag(store: Store) -> str:
     """A call of agent A2001 with one charged filler flag; no audio is needed for deducted-item moments."""
     recording_id, _ = store.add_recording({"sha256": "c" * 64, "path": "/x/c.wav", "file_name": "c.wav",
                                            "duration": 60.0, "channels": 2, "samplerate": 8000, "agent": "A2001",
                                            "call_time": "2026-11-04T10:00:00"})
-    store.save_analysis(recording_id, "zh-monitoring", [Flag("filler", "嗯", "嗯嗯", "agent", 5.0, 5.5, "filler", 0.5)],
-                        [])
+    store.save_analysis(recording_id, "zh-monitoring", [FILLER], [])
     roles.ensure_user(store, INSPECTOR)
     return recording_id
 
 
 def _scorecard(store: Store, recording_id: str, greeting: float, comment: str) -> object:
+    """Greeting scored by hand, the filler flag kept (its item loses its points)."""
     rubric = default_rubrics()[0]
-    return build_evaluation(rubric, store.recording(recording_id), INSPECTOR,
-                            {"greeting": ItemScore("greeting", greeting, comment=comment)})
+    filler = rubric.item("filler").max_points - FILLER.deduction
+    items = {"greeting": ItemScore("greeting", greeting, comment=comment, reviewed=True),
+             "filler": ItemScore("filler", filler, reviewed=True)}
+    return build_evaluation(rubric, store.recording(recording_id), INSPECTOR, items, flags=[FILLER])
 
 
 def test_a_draft_is_not_coached_on(store: Store) -> None:
@@ -115,14 +120,16 @@ def test_a_correction_in_draft_leaves_the_released_scores_in_coaching(store: Sto
     rubrics = {r.id: r for r in default_rubrics()}
     recording_id = _call_with_flag(store)
     released = lifecycle.save_and_submit(store, _scorecard(store, recording_id, 1.0, "未报工号"), INSPECTOR)
-    draft = lifecycle.save(store, _scorecard(store, recording_id, 3.0, "复核中"), INSPECTOR)
+    full = rubrics["zh-monitoring"].item("greeting").max_points
+    draft = lifecycle.save(store, _scorecard(store, recording_id, full, "复核中"), INSPECTOR)
     assert (draft.version, draft.status) == (2, DRAFT)
 
     moments = moments_for_agent(store, rubrics, "A2001")
 
     assert agents(store) == ["A2001"]
+    greeting_lost = rubrics["zh-monitoring"].item("greeting").max_points - 1.0
     assert sorted((m.category, m.item, m.deduction, m.text) for m in moments) == [
-        ("deducted", "greeting", 2.0, "未报工号"), ("filler", "filler", 0.5, "嗯嗯")]
+        ("deducted", "greeting", greeting_lost, "未报工号"), ("filler", "filler", 0.5, "嗯嗯")]
     deducted = [m for m in moments if m.category == "deducted"]  # no clip: the fake recording has no audio
     page = export_pack(store, CoachingSession("A2001", "coach", deducted), tmp_path / "p.html").read_text("utf-8")
     assert f"{released.total:g} / {released.max_total:g}" in page and f"{draft.total:g} / " not in page

@@ -75,14 +75,15 @@ def _recording(store: Store, sha: str = "a" * 64) -> str:
 
 def _evaluation(recording_id: str, comment: str = "ok", rubric_id: str = "r") -> Evaluation:
     return Evaluation(id="", recording_id=recording_id, rubric_id=rubric_id, inspector="ins", comment=comment,
-                      items={"a": ItemScore("a", 3.0, False, "late greeting"), "b": ItemScore("b", None, True)},
+                      items={"a": ItemScore("a", 3.0, False, "late greeting", reviewed=True),
+                             "b": ItemScore("b", None, True, reviewed=True)},
                       total=3.0, max_total=5.0, passed=True)
 
 
 def _shared_evaluation(number: int) -> Evaluation:
     """Submitted, because only released versions reach the share."""
     return Evaluation(id=f"ev-{number}", recording_id=f"rec-{number}", rubric_id="r", inspector="张三",
-                      items={"a": ItemScore("a", 2.0)}, comment="语气友好", total=2.0, max_total=5.0, passed=True,
+                      items={"a": ItemScore("a", 2.0, reviewed=True)}, comment="语气友好", total=2.0, max_total=5.0, passed=True,
                       created_at=f"2024-05-01T09:00:0{number}Z", updated_at=f"2024-05-01T09:00:0{number}Z",
                       agent="王小明", team="一组", call_time="2024-04-30T15:20:00", status=SUBMITTED)
 

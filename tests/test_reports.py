@@ -64,7 +64,8 @@ def flag(category: str, phrase: str, deduction: float, item: str) -> Flag:
 def call(rubric: Rubric, number: int, agent: str, team: str, day: str, lost: dict[str, float],
          flags: tuple[Flag, ...] = (), updated_at: str = "", inspector: str = "张敏") -> Evaluation:
     """A scored call: ``lost`` is item -> points deducted; totals come from the real scoring rules."""
-    items = {item_id: ItemScore(item_id, rubric.item(item_id).max_points - points) for item_id, points in lost.items()}
+    items = {item_id: ItemScore(item_id, rubric.item(item_id).max_points - points, reviewed=True)
+             for item_id, points in lost.items()}
     summary = score_evaluation(rubric, items)
     stamp = updated_at or f"{day}T12:00:00Z"
     return Evaluation(
@@ -196,7 +197,9 @@ def test_common_versus_individual_problems(report: QualityReport, month: list[Ev
 
 def test_top_flags_count_violations_only(report: QualityReport) -> None:
     categories = [(f.category, f.hits, f.calls, f.previous_hits) for f in report.flag_categories]
-    assert categories == [("filler", 2, 1, 1), ("insult", 1, 1, 0)]  # greetings heard are not problems
+    # greetings heard are not problems; September's filler flag sits on an item that lost no points, so the
+    # evaluation does not stand by it and it is not counted
+    assert categories == [("filler", 2, 1, 0), ("insult", 1, 1, 0)]
     phrases = [(f.phrase, f.hits) for f in report.flag_phrases]
     assert phrases == [("嗯", 2), ("神经病", 1)]
 
@@ -287,7 +290,7 @@ def test_generator_is_reproducible_and_plausible() -> None:
 def test_generated_totals_and_flags_agree_with_the_rubric() -> None:
     rubric = default_rubrics()[0]
     for ev in generate_month(DEMO_MONTH, [rubric]):
-        summary = score_evaluation(rubric, ev.items)
+        summary = score_evaluation(rubric, ev.items, ev.call_type)
         assert (ev.total, ev.max_total, ev.passed) == (summary.total, summary.max_total, summary.passed)
         heard = sum(f.deduction for f in ev.flags if f.item == "forbidden")
         lost = rubric.item("forbidden").max_points - ev.items["forbidden"].score
@@ -362,9 +365,9 @@ def test_pdf_and_pngs_render_chinese_without_missing_glyphs(tmp_path: Path) -> N
 
     assert not [w for w in caught if "missing from" in str(w.message)], [str(w.message) for w in caught]
     data = pdf.read_bytes()
-    assert data.startswith(b"%PDF") and len(re.findall(rb"/Type /Page\b", data)) == len(report_figures(report)) == 7
+    assert data.startswith(b"%PDF") and len(re.findall(rb"/Type /Page\b", data)) == len(report_figures(report)) == 8
     assert [p.name for p in pngs] == ["summary.png", "teams.png", "agents.png", "problems.png", "flags.png",
-                                      "trend.png", "agent_table.png"]
+                                      "trend.png", "agent_table.png", "rule_precision.png"]
     assert all(p.read_bytes().startswith(b"\x89PNG") for p in pngs)
 
 
@@ -406,7 +409,7 @@ def test_big_teams_spread_agents_trends_and_tables_over_pages(rubric: Rubric) ->
     figures = report_figures(build_quality_report(evaluations, OCTOBER, [rubric]))
 
     assert [f.name for f in figures] == ["summary", "teams", "agents", "agents-2", "problems", "flags", "trend",
-                                         "trend-2", "trend-3", "agent_table", "agent_table-2"]
+                                         "trend-2", "trend-3", "agent_table", "agent_table-2", "rule_precision"]
 
 
 def test_the_documentation_report_is_written_by_the_generator(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:

@@ -36,7 +36,8 @@ def add_recording(store: Store, sha: str = "a" * 64) -> str:
 
 
 def scorecard(recording_id: str, inspector: str, greeting: float = 4.0) -> Evaluation:
-    items = {"greeting": ItemScore("greeting", greeting), "closing": ItemScore("closing", 3.0)}
+    items = {"greeting": ItemScore("greeting", greeting, reviewed=True),
+             "closing": ItemScore("closing", 3.0, reviewed=True)}
     return Evaluation(id="", recording_id=recording_id, rubric_id="r", inspector=inspector, items=items,
                       total=greeting + 3.0, max_total=10.0)
 

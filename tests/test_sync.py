@@ -42,9 +42,9 @@ def make_evaluation(number: int, inspector: str = "张三", **changes: object) -
         rubric_id="standard-zh",
         inspector=inspector,
         items={
-            "greeting": ItemScore("greeting", 10.0, comment="问候规范"),
-            "empathy": ItemScore("empathy", 7.5),
-            "upsell": ItemScore("upsell", None, na=True),
+            "greeting": ItemScore("greeting", 10.0, comment="问候规范", reviewed=True),
+            "empathy": ItemScore("empathy", 7.5, reviewed=True),
+            "upsell": ItemScore("upsell", None, na=True, reviewed=True),
         },
         comment="语气友好，但未致谢",
         total=17.5,
@@ -133,7 +133,8 @@ def test_csv_snapshots_have_a_bom_and_round_trip_chinese(share: Path) -> None:
     assert (row["total"], row["max_total"], row["percent"], row["passed"]) == ("17.5", "20", "87.5", "1")
     items = {r["item_id"]: r for r in read_csv(folder / ITEM_SCORES_CSV)}
     assert items["greeting"] == {
-        "evaluation_id": "eval-张三-1", "item_id": "greeting", "score": "10", "na": "0", "comment": "问候规范"
+        "evaluation_id": "eval-张三-1", "item_id": "greeting", "score": "10", "na": "0", "comment": "问候规范",
+        "reviewed": "1",
     }  # fmt: skip
     assert (items["upsell"]["score"], items["upsell"]["na"]) == ("", "1")
 

@@ -22,7 +22,7 @@ INSPECTOR = "张三"
 
 def make_evaluation(version: int = 1, updated_at: str = "2024-05-01T09:00:00Z", **changes: object) -> Evaluation:
     evaluation = Evaluation(id="eval-1", recording_id="rec-1", rubric_id="standard-zh", inspector=INSPECTOR,
-                            items={"greeting": ItemScore("greeting", 10.0 - version)}, total=10.0 - version,
+                            items={"greeting": ItemScore("greeting", 10.0 - version, reviewed=True)}, total=10.0 - version,
                             max_total=10.0, created_at="2024-05-01T09:00:00Z", updated_at=updated_at,
                             version=version, status=SUBMITTED)
     return dataclasses.replace(evaluation, **changes)
@@ -123,7 +123,8 @@ def test_malformed_versions_and_disputes_are_problems_not_crashes(share: Path) -
 def test_csv_snapshot_shows_version_and_status(share: Path) -> None:
     sync_evaluations(share, INSPECTOR, [make_evaluation(version=2, status=DISPUTED)])
     header, row = (share / INSPECTOR / EVALUATIONS_CSV).read_text(encoding="utf-8-sig").splitlines()
-    assert header.endswith(",version,status") and row.endswith(",2,disputed")
+    columns, values = header.split(","), row.split(",")
+    assert (values[columns.index("version")], values[columns.index("status")]) == ("2", "disputed")
 
 
 def test_library_to_share_and_back_keeps_history_and_appeals(store: Store, share: Path) -> None:
@@ -131,7 +132,7 @@ def test_library_to_share_and_back_keeps_history_and_appeals(store: Store, share
     recording_id, _ = store.add_recording({"sha256": "a" * 64, "path": "/x/a.wav", "file_name": "a.wav",
                                            "duration": 30.0, "channels": 2, "samplerate": 8000})
     draft = Evaluation(id="", recording_id=recording_id, rubric_id="r", inspector=INSPECTOR,
-                       items={"greeting": ItemScore("greeting", 2.0)}, total=2.0, max_total=5.0)
+                       items={"greeting": ItemScore("greeting", 2.0, reviewed=True)}, total=2.0, max_total=5.0)
     v1 = lifecycle.save_and_submit(store, draft, INSPECTOR)
     dispute = lifecycle.open_dispute(store, v1.id, "greeting", "我有问候", INSPECTOR)
     assert sync_evaluations(share, INSPECTOR, store.evaluations(inspector=INSPECTOR)).ok
@@ -139,7 +140,7 @@ def test_library_to_share_and_back_keeps_history_and_appeals(store: Store, share
     assert (shared.version, shared.status, [d.id for d in shared.disputes]) == (1, DISPUTED, [dispute.id])
 
     lifecycle.resolve_dispute(store, dispute.id, "upheld", "录音 0:02 有问候", INSPECTOR)
-    corrected = dataclasses.replace(draft, items={"greeting": ItemScore("greeting", 5.0)}, total=5.0)
+    corrected = dataclasses.replace(draft, items={"greeting": ItemScore("greeting", 5.0, reviewed=True)}, total=5.0)
     lifecycle.save_and_submit(store, corrected, INSPECTOR)
     result = sync_evaluations(share, INSPECTOR, store.evaluations(inspector=INSPECTOR))
     assert result.ok and result.changed_count == 1
@@ -160,7 +161,7 @@ def library_scorecard(store: Store, greeting: float, recording_id: str = "") -> 
         recording_id, _ = store.add_recording({"sha256": "b" * 64, "path": "/x/b.wav", "file_name": "b.wav",
                                                "duration": 30.0, "channels": 2, "samplerate": 8000})
     return Evaluation(id="", recording_id=recording_id, rubric_id="r", inspector=INSPECTOR,
-                      items={"greeting": ItemScore("greeting", greeting)}, total=greeting, max_total=5.0)
+                      items={"greeting": ItemScore("greeting", greeting, reviewed=True)}, total=greeting, max_total=5.0)
 
 
 def sync_library(store: Store, share: Path, key: bytes | None = None) -> sync_module.SyncResult:

@@ -22,7 +22,7 @@ def _inspector_scores(tmp_path: Path, calls_copy: Path, rubrics, inspector: str,
     recording_id = import_paths(store, [calls_copy / "zh_good_delivery.wav"]).recording_ids[0]
     recording = store.recording(recording_id)
     rubric = rubrics.for_language("zh")
-    items = {"greeting": ItemScore("greeting", greeting, False, "")}
+    items = {"greeting": ItemScore("greeting", greeting, False, "", reviewed=True)}
     roles.ensure_user(store, inspector)  # the library's first user: allowed to score and submit
     lifecycle.save_and_submit(store, build_evaluation(rubric, recording, inspector, items), inspector)
     result = sync_evaluations(tmp_path / "share", inspector, store.evaluations(inspector=inspector))
