@@ -101,7 +101,7 @@ def template_fields(template: str) -> list[str]:
 
 
 def _clock(seconds: float) -> str:
-    """m:ss (h:mm:ss past an hour), as the player shows times."""
+    """mm:ss (h:mm:ss past an hour), as the player shows times."""
     whole = max(0, int(seconds))
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
