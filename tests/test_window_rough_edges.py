@@ -1,14 +1,18 @@
 """The rough edges an inspector trips over in the first hour, each on a real widget: the mouse wheel never
-rescores an item it scrolls past, and a click anywhere on a transcript line seeks to it."""
+rescores an item it scrolls past, a click anywhere on a transcript line seeks to it, and the window's dividers
+stay where the user left them."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QPointF, Qt
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, QPointF, QSettings, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from qaworkstation.core.domain import Segment
 from qaworkstation.core.roles import SCORE
+from qaworkstation.ui.main_window import MainWindow
 from qaworkstation.ui.scorecard_view import ScorecardView
 from qaworkstation.ui.transcript_view import TranscriptView
 
@@ -61,3 +65,39 @@ def test_a_click_anywhere_on_a_transcript_line_seeks_to_it(qtbot) -> None:  # no
     view.setTextCursor(cursor)
     qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=view.cursorRect(cursor).center())
     assert len(sought) == 3
+
+
+def _window(qtbot, store, transcriber, rubrics, settings: QSettings) -> MainWindow:  # noqa: ANN001
+    window = MainWindow(store, transcriber, rubrics, settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def test_dividers_stay_where_the_user_left_them_and_saving_moves_nothing(qtbot, store, transcriber, rubrics,
+                                                                         corpus: Path, tmp_path: Path) -> None:
+    settings = QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat)
+    settings.setValue("inspector", "质检员01")
+    path = corpus / "calls" / "zh_good_delivery.wav"
+    recording_id, _ = store.add_recording({"sha256": "d" * 64, "path": str(path), "file_name": path.name,
+                                           "duration": 43.0, "channels": 2, "samplerate": 8000})
+    store.save_transcript(recording_id, "k", "test", {}, "zh", [Segment("agent", 0.5, 3.0, "您好")])
+    window = _window(qtbot, store, transcriber, rubrics, settings)
+    window.open_recording(recording_id)
+    qtbot.waitUntil(lambda: window.call is not None, timeout=10000)
+    window.scorecard.layout().activate()
+    before = window.scorecard.minimumSizeHint().width()
+    window.save_evaluation()
+    qtbot.waitUntil(lambda: window.scorecard.history.isEnabled(), timeout=5000)
+    window.scorecard.layout().activate()
+    assert window.scorecard.minimumSizeHint().width() == before  # the version box was there all along
+    assert "Version 1" in window.scorecard.history.currentText()
+
+    window.splitter.moveSplitter(300, 1)  # what dragging the first divider does
+    chosen = window.splitter.sizes()
+    assert chosen[0] == 300
+    window.close()
+    again = _window(qtbot, store, transcriber, rubrics, settings)
+    assert again.splitter.sizes() == chosen
+    again.close()

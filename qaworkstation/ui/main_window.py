@@ -44,6 +44,7 @@ from .tasks import Runner
 from .transcript_view import TranscriptView
 
 DRAFT_DELAY_MS = 1500
+SPLITTER_KEY = "window/main_splitter"
 
 
 @dataclass
@@ -134,12 +135,14 @@ class MainWindow(QMainWindow):
         self.scorecard.verdictRequested.connect(self.give_verdict)
         self.scorecard.acceptRemainingRequested.connect(self.accept_remaining)
         self.scorecard.callTypeChanged.connect(self._on_call_type)
-        splitter = QSplitter(Qt.Horizontal)
+        self.splitter = QSplitter(Qt.Horizontal)
         for widget in (self.library, centre, self.scorecard):
-            splitter.addWidget(widget)
-        splitter.setSizes([400, 600, 480])
-        splitter.setStretchFactor(1, 1)
-        self.setCentralWidget(splitter)
+            self.splitter.addWidget(widget)
+        self.splitter.setSizes([400, 600, 480])
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.restoreState(self.settings.value(SPLITTER_KEY, b""))  # where this user left the dividers
+        self.splitter.splitterMoved.connect(lambda *_: self.settings.setValue(SPLITTER_KEY, self.splitter.saveState()))
+        self.setCentralWidget(self.splitter)
         self._build_toolbar()
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(220)

@@ -17,7 +17,8 @@ import html
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFrame, QGridLayout, QHBoxLayout, QLabel,
-                               QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QToolButton, QVBoxLayout, QWidget)
+                               QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QSizePolicy, QToolButton,
+                               QVBoxLayout, QWidget)
 
 from ..core.domain import (CONFIRMED, DISPUTED, DRAFT, FINAL, REJECTED, RESOLVED, SUBMITTED, UPHELD, Dispute,
                            Evaluation, Hearing, ItemScore, Rubric, RubricItem, Verdict)
@@ -325,6 +326,7 @@ class ScorecardView(QWidget):
         self.call_type_label = QLabel(self.tr("Call type"))
         self.progress = QLabel()
         self.progress.setStyleSheet("color: #3c4043;")
+        self.progress.setWordWrap(True)
         self.accept_button = QPushButton()
         self.accept_button.setToolTip(self.tr("Review every pending item at the score shown; recorded on the "
                                               "evaluation and in the audit log as accepted without review"))
@@ -334,12 +336,16 @@ class ScorecardView(QWidget):
         self.scroll.setFrameShape(QFrame.NoFrame)
         self.overall = QPlainTextEdit()
         self.overall.setPlaceholderText(self.tr("Overall comment for the agent"))
-        self.overall.setMaximumHeight(70)
+        self.overall.setMaximumHeight(56)
         self.overall.textChanged.connect(self._on_changed)
         self.total = QLabel()
         self.total.setStyleSheet("font-size: 18px; font-weight: 700;")
+        # The total's text changes with every score; its width must not push the window's dividers around.
+        self.total.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.total.setMinimumWidth(150)
         self.state = QLabel()
         self.state.setStyleSheet("color: #5f6368;")
+        self.state.setWordWrap(True)  # a long status wraps instead of widening the panel
         self.save_button = QPushButton(self.tr("Save draft"))
         self.save_button.setToolTip(self.tr("Keep these scores as a draft version that can still change; Submit "
                                             "releases it"))
@@ -352,17 +358,19 @@ class ScorecardView(QWidget):
         self.history = QComboBox()
         self.history.setToolTip(self.tr("Version history: older versions open read-only"))
         self.history.activated.connect(lambda index: self.versionChosen.emit(self.history.itemData(index)))
-        self.history.hide()
+        # Always in its place and wide enough for "Version 12 · Submitted", so saving never shifts the panels.
+        self.history.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.history.setMinimumContentsLength(16)
         heading = QHBoxLayout()
         heading.addWidget(self.header, 1)
         heading.addWidget(self.call_type_label)
         heading.addWidget(self.call_type_box)
         review = QHBoxLayout()
         review.addWidget(self.progress, 1)
-        review.addWidget(self.accept_button)
+        review.addWidget(self.history)
         footer = QHBoxLayout()
         footer.addWidget(self.total, 1)
-        footer.addWidget(self.history)
+        footer.addWidget(self.accept_button)
         footer.addWidget(self.save_button)
         footer.addWidget(self.submit_button)
         layout = QVBoxLayout(self)
@@ -547,8 +555,10 @@ class ScorecardView(QWidget):
                                  version.version)
         if self.shown:
             self.history.setCurrentIndex(self.history.findData(self.shown.version))
+        if not versions:
+            self.history.addItem(self.tr("Not saved yet"), 0)
         self.history.blockSignals(False)
-        self.history.setVisible(bool(versions))
+        self.history.setEnabled(bool(versions))
         self._apply_mode()
 
     @property
