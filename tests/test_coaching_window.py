@@ -11,7 +11,7 @@ from qaworkstation.core import lifecycle, roles
 from qaworkstation.core.analysis import analyse_recording
 from qaworkstation.core.coaching import sessions_for_agent
 from qaworkstation.core.importer import import_paths
-from qaworkstation.core.scorecard import build_evaluation, suggested_scores
+from qaworkstation.core.scorecard import accept_remaining, build_evaluation, suggested_scores
 from qaworkstation.ui.coaching_window import CoachingWindow
 
 
@@ -23,8 +23,9 @@ def scored(store, transcriber, rubrics, calls_copy: Path) -> str:
     result = analyse_recording(store, transcriber, rubrics, recording_id)
     rubric = rubrics.by_id(result.rubric_id)
     roles.ensure_user(store, "质检员01")  # the library's first user: allowed to score and submit
-    lifecycle.save_and_submit(store, build_evaluation(rubric, store.recording(recording_id), "质检员01",
-                                                      suggested_scores(rubric, result.flags, result.checks)),
+    items, accepted = accept_remaining(rubric, suggested_scores(rubric, result.flags, result.checks))
+    lifecycle.save_and_submit(store, build_evaluation(rubric, store.recording(recording_id), "质检员01", items,
+                                                      flags=result.flags, accepted_remaining=accepted),
                               "质检员01")  # coaching works from released scores only
     return recording_id
 

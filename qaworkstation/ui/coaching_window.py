@@ -63,7 +63,7 @@ class CoachingWindow(QMainWindow):
         self.all_dates.toggled.connect(self.load_moments)
         self.category = QComboBox()
         self.category.addItem(self.tr("All categories"), _ALL)
-        for category in ("forbidden", "insult", "filler", "greeting", "closing", "apology", "deducted"):
+        for category in ("forbidden", "insult", "filler", "sequence", "greeting", "closing", "apology", "deducted"):
             self.category.addItem(category_name(category) if category != "deducted" else self.tr("Deducted item"),
                                   category)
         self.category.currentIndexChanged.connect(self.load_moments)
