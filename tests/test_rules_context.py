@@ -8,9 +8,9 @@ from dataclasses import replace
 
 import pytest
 
-from qaworkstation.core.domain import AGENT, CUSTOMER, UNKNOWN, PhraseRule, Rubric, RubricItem, RubricSection, \
-    Segment, Word
-from qaworkstation.core.rules import ContextRule, Part, find_flags
+from qaworkstation.core.domain import (AGENT, CUSTOMER, UNKNOWN, Part, PhraseRule, Rubric, RubricItem,
+                                       RubricSection, Segment, Word)
+from qaworkstation.core.rules import find_flags
 
 ITEMS = (RubricItem("opening", "Opening", 5, "B"), RubricItem("closing", "Closing", 5, "B"),
          RubricItem("language", "Language", 10, "A"), RubricItem("abuse", "Abuse", 10, "A", critical=True))
@@ -118,7 +118,7 @@ def test_an_exact_hit_is_found_in_every_mode(match: str) -> None:
 
 # --- ordinary speech the phrase is part of (unless) -------------------------------------------------------------
 
-AS_WRITTEN = ContextRule("forbidden", "language", ("不清楚", "不明白", "不知道"), 2.0,
+AS_WRITTEN = PhraseRule("forbidden", "language", ("不清楚", "不明白", "不知道"), 2.0,
                          unless=("不明白的地方", "不知道您", "听不清楚"))
 
 
@@ -139,7 +139,7 @@ def test_ordinary_speech_hides_only_the_hit_inside_it() -> None:
 
 # --- fillers by frequency (per_minute) --------------------------------------------------------------------------
 
-FREQUENT = ContextRule("filler", "language", ("嗯", "这个"), 1.0, match="exact", per_minute=4.0,
+FREQUENT = PhraseRule("filler", "language", ("嗯", "这个"), 1.0, match="exact", per_minute=4.0,
                        unless=("这个问题",))
 
 
@@ -172,7 +172,7 @@ def test_a_demonstrative_is_no_filler() -> None:
 
 # --- the parts of a greeting ------------------------------------------------------------------------------------
 
-PARTED = ContextRule("greeting", "opening", ("您好", "欢迎致电"), 3.0, window_s=20.0, turn="first",
+PARTED = PhraseRule("greeting", "opening", ("您好", "欢迎致电"), 3.0, window_s=20.0, turn="first",
                      parts=(Part("公司名称", ("优选商城",), 1.0, match="loose"), Part("工号", ("工号",), 1.0),
                             Part("服务热线", ("热线",), 0.5, item="language")))
 
@@ -201,7 +201,7 @@ def test_a_call_with_no_greeting_is_charged_once_not_once_per_part() -> None:
 # --- 您 or 你: for the inspector ---------------------------------------------------------------------------------
 
 def test_polite_form_hits_are_shown_for_the_inspector_and_never_deducted() -> None:
-    advisory = ContextRule("polite_form", "language", ("你好", "帮你"), 0.0, match="exact")
+    advisory = PhraseRule("polite_form", "language", ("你好", "帮你"), 0.0, match="exact")
     flags, _ = find_flags([said(AGENT, 0.5, "你好，请问有什么可以帮你"), said(CUSTOMER, 4.0, "你好")],
                           rubric(advisory), 60.0)
     assert [(f.category, f.phrase, f.speaker, f.deduction) for f in flags] == [

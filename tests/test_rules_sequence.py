@@ -21,7 +21,6 @@ from qaworkstation.core.domain import (
     Word,
 )
 from qaworkstation.core.rules import find_flags
-from qaworkstation.core.sequence import WordedSequenceRule
 
 ITEMS = (RubricItem("apology", "Apology", 2, "C"), RubricItem("name", "Customer name", 2, "B"))
 APOLOGY_AFTER_COMPLAINT = SequenceRule(
@@ -63,7 +62,7 @@ def test_no_apology_is_the_agents_flag_at_their_reply_naming_the_complaint() -> 
 
 
 def test_the_rubric_words_the_flag_and_it_spans_the_reply_that_lacked_the_step() -> None:
-    rule = WordedSequenceRule(**vars(APOLOGY_AFTER_COMPLAINT), says="客户在 {time} 说“{heard}”后，坐席未致歉")
+    rule = replace(APOLOGY_AFTER_COMPLAINT, says="客户在 {time} 说“{heard}”后，坐席未致歉")
     call = [said(CUSTOMER, 65.0, "我的洗衣机坏了"), said(AGENT, 68.0, "你这话什么意思")]
     rubric = Rubric("t", "Test", "zh", 80.0, (RubricSection("All", ITEMS),), (), sequence_rules=(rule,))
     [flag], _ = find_flags(call, rubric, 120.0)

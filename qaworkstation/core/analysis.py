@@ -45,8 +45,8 @@ class AnalysisResult:
             "segments": [{"speaker": s.speaker, "start": s.start, "end": s.end, "text": s.text}
                          for s in self.segments],
             "flags": [asdict(f) for f in self.flags],
-            "checks": [{"category": c.category, "present": c.present, "item": c.item, "deduction": c.deduction}
-                       for c in self.checks],
+            "checks": [{"category": c.category, "present": c.present, "item": c.item, "deduction": c.deduction,
+                        "part": c.part} for c in self.checks],
         }
 
 

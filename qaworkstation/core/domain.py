@@ -104,6 +104,18 @@ class RubricSection:
 
 
 @dataclass(frozen=True)
+class Part:
+    """A required part of a greeting or closing (the company name, the 工号, the blessing): handbooks score a
+    greeting that names no company as incomplete, not as absent, so each part is checked and charged alone."""
+
+    name: str
+    phrases: tuple[str, ...]
+    deduction: float
+    match: str = NORMAL
+    item: str = ""  # the item a missing part costs (the hotline is the order flow's); empty: the rule's item
+
+
+@dataclass(frozen=True)
 class PhraseRule:
     """A phrase list of one category attached to a rubric item.
 
@@ -113,6 +125,13 @@ class PhraseRule:
     :data:`MATCH_MODES`); ``min_similarity`` overrides the threshold that strictness implies. ``supersedes``
     names categories whose hits in the same breath are not charged again (an insult swallows the rude phrase
     said with it).
+
+    - ``unless``: longer phrases in which a hit is ordinary speech ("有不明白的地方请随时来电" holds 不明白);
+      a hit inside one of them, as written, is dropped.
+    - ``per_minute``: hits allowed per minute of the speaker's speech (fillers are a fault only when frequent).
+      Every hit stays a flag for the inspector to hear; only the first beyond the allowance carries the
+      deduction, once for the call.
+    - ``parts``: what a greeting or closing must contain, each checked where the rule looks for the phrase.
     """
 
     category: str
@@ -125,6 +144,9 @@ class PhraseRule:
     min_similarity: float | None = None
     turn: str | None = None
     supersedes: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
+    per_minute: float | None = None
+    parts: tuple[Part, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -177,6 +199,9 @@ class SequenceRule:
     expect: PhraseCue
     expect_after: bool = True
     within_s: float | None = None
+    # How the flag is worded, e.g. ``客户在 {time} 说“{heard}”后，坐席未致歉``, so the inspector reads the missing
+    # step in the rubric's language rather than the trigger's words alone.
+    says: str = ""
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.reader import ReaderError
 
-from qaworkstation.core.domain import (
+from .domain import (
     ADVISORY_CATEGORIES,
     AGENT,
     BEHAVIOUR_CATEGORIES,
@@ -29,6 +29,7 @@ from qaworkstation.core.domain import (
     VIOLATION_CATEGORIES,
     BehaviourRule,
     ItemScore,
+    Part,
     PhraseCue,
     PhraseRule,
     Rubric,
@@ -37,8 +38,7 @@ from qaworkstation.core.domain import (
     ScoreSummary,
     SequenceRule,
 )
-from qaworkstation.core.rules import ContextRule, Part
-from qaworkstation.core.sequence import SAYS_FIELDS, WordedSequenceRule, template_fields
+from .sequence import SAYS_FIELDS, template_fields
 
 ANY_SPEAKER = "any"
 RULE_SPEAKERS = (*SPEAKERS, ANY_SPEAKER)
@@ -325,14 +325,14 @@ def _category(node: Node, number: int) -> str | None:
     return None
 
 
-def _rule(node: Node, number: int, items: dict[str, RubricItem], companies: tuple[str, ...]) -> ContextRule:
+def _rule(node: Node, number: int, items: dict[str, RubricItem], companies: tuple[str, ...]) -> PhraseRule:
     advisory = _category(node, number) in ADVISORY_CATEGORIES  # decides which keys the rule may have
     required, optional = (_ADVISORY_REQUIRED, _ADVISORY_OPTIONAL) if advisory else (_RULE_REQUIRED, _RULE_OPTIONAL)
     fields = _fields(node, "rule", required, optional, f"rule {number}: ")
     category = _choice(fields["category"], f"rule {number}: 'category'", LIST_CATEGORIES)
     context = f"rule {number} ({category}): "
     item = _rule_item(fields["item"], context, items)
-    return ContextRule(
+    return PhraseRule(
         category=category,
         item=item.id,
         phrases=_phrases(fields["phrases"], context, companies=companies),
@@ -482,7 +482,7 @@ def _sequence_rule(node: Node, number: int, items: dict[str, RubricItem]) -> Seq
     within = fields.get("within_s")
     if within is not None and position == "before":
         raise _Invalid(within, f"{context}'within_s' only applies to position: after; remove it")
-    return WordedSequenceRule(
+    return SequenceRule(
         name=_text(fields["name"], f"{context}'name'"),
         item=item.id,
         deduction=_between(fields["deduction"], f"{context}'deduction'", 0.0, item.max_points),

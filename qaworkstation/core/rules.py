@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from .behaviour import CallAudio, behaviour_flags
 from .domain import (
@@ -20,6 +20,7 @@ from .domain import (
     VIOLATION_CATEGORIES,
     Check,
     Flag,
+    Part,
     PhraseRule,
     Rubric,
     Segment,
@@ -28,42 +29,12 @@ from .sequence import sequence_flags
 from .spotting import ACCEPTED_SPEAKERS, CallText, Hit, accepts, exact_matches, spot
 from .textnorm import normalize
 
-__all__ = ["ContextRule", "Part", "accepts_speaker", "exact_matches", "find_flags", "phrase_rule_hits"]
+__all__ = ["PhraseRule", "Part", "accepts_speaker", "exact_matches", "find_flags", "phrase_rule_hits"]
 
 _COUNTED_FROM_END = "closing"
 _AGENT_SIDE = ACCEPTED_SPEAKERS[AGENT]
 # Hits this close together in one segment were said in the same breath: one outburst, charged once.
 _SAME_BREATH_S = 2.0
-
-
-@dataclass(frozen=True)
-class Part:
-    """A required part of a greeting or closing (the company name, the 工号, the blessing): handbooks score a
-    greeting that names no company as incomplete, not as absent, so each part is checked and charged alone."""
-
-    name: str
-    phrases: tuple[str, ...]
-    deduction: float
-    match: str = NORMAL
-    item: str = ""  # the item a missing part costs (the hotline is the order flow's); empty: the rule's item
-
-
-@dataclass(frozen=True)
-class ContextRule(PhraseRule):
-    """A phrase rule that says more than which phrases: where a phrase is ordinary speech, how often it may be
-    said, and which parts an expected phrase must have.
-
-    - ``unless``: longer phrases in which a hit is ordinary speech ("有不明白的地方请随时来电" holds 不明白);
-      a hit inside one of them, as written, is dropped.
-    - ``per_minute``: hits allowed per minute of the speaker's speech (fillers are a fault only when frequent).
-      Every hit stays a flag for the inspector to hear; only the first beyond the allowance carries the
-      deduction, once for the call.
-    - ``parts``: what a greeting or closing must contain, each checked where the rule looks for the phrase.
-    """
-
-    unless: tuple[str, ...] = ()
-    per_minute: float | None = None
-    parts: tuple[Part, ...] = ()
 
 
 def accepts_speaker(rule: PhraseRule, speaker: str) -> bool:
@@ -105,7 +76,7 @@ def _ordinary_spans(call: CallText, rule: PhraseRule) -> list[tuple[int, int, in
 
     Matched exactly, never by sound: an exclusion heard loosely would hide real violations.
     """
-    keys = [key for phrase in (rule.unless if isinstance(rule, ContextRule) else ()) if (key := normalize(phrase))]
+    keys = [key for phrase in (rule.unless if isinstance(rule, PhraseRule) else ()) if (key := normalize(phrase))]
     return [(index, first, last) for index, text in call.texts(ACCEPTED_SPEAKERS[rule.speaker])
             for key in keys for first, last in exact_matches(text.stream, key)]
 
@@ -195,7 +166,7 @@ def _phrase_flags(charged: list[tuple[PhraseRule, Hit]], call: CallText) -> list
     """
     over: set[tuple[PhraseRule, Hit]] = set()
     for rule in dict.fromkeys(rule for rule, _ in charged):
-        if isinstance(rule, ContextRule) and rule.per_minute is not None:
+        if isinstance(rule, PhraseRule) and rule.per_minute is not None:
             own = sorted((hit for other, hit in charged if other == rule), key=lambda hit: (hit.start, hit.end))
             allowance = math.floor(rule.per_minute * _talk_minutes(call, rule.speaker) + 1e-9)
             over.update((rule, hit) for hit in own[allowance:allowance + 1])
@@ -204,7 +175,7 @@ def _phrase_flags(charged: list[tuple[PhraseRule, Hit]], call: CallText) -> list
 
 def _counted_alone(rule: PhraseRule) -> bool:
     """Whether each hit of the rule deducts on its own (no frequency allowance)."""
-    return not isinstance(rule, ContextRule) or rule.per_minute is None
+    return not isinstance(rule, PhraseRule) or rule.per_minute is None
 
 
 def _talk_minutes(call: CallText, rule_speaker: str) -> float:
@@ -231,11 +202,11 @@ def _checks(rules: Iterable[PhraseRule], hits: dict[PhraseRule, list[Hit]], call
         checks.append(Check(category, present, rule.item, 0.0 if present else rule.deduction))
         if present:
             checks += [_part_check(rule, part, call, call_end) for rule in placed
-                       if isinstance(rule, ContextRule) for part in rule.parts]
+                       if isinstance(rule, PhraseRule) for part in rule.parts]
     return checks
 
 
-def _part_check(rule: ContextRule, part: Part, call: CallText, call_end: float) -> Check:
+def _part_check(rule: PhraseRule, part: Part, call: CallText, call_end: float) -> Check:
     """One required part, looked for where the rule looks for the whole phrase (its window and turn)."""
     as_rule = replace(rule, phrases=part.phrases, match=part.match, min_similarity=None, unless=(), parts=())
     present = any(hit.speaker in _AGENT_SIDE for hit in phrase_rule_hits(call, as_rule, call_end))

@@ -10,7 +10,6 @@ complaint, or the order placed too early — and its text names the missing step
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from string import Formatter
 
 from .domain import SEQUENCE_CATEGORY, Flag, SequenceRule
@@ -22,14 +21,6 @@ _DEFAULT_WITHIN_S = 60.0
 SAYS_FIELDS = ("time", "heard")
 # Used when a rule does not word its flag: the rule's name, then when and what triggered it.
 DEFAULT_SAYS = "{name}: {time} “{heard}”"
-
-
-@dataclass(frozen=True)
-class WordedSequenceRule(SequenceRule):
-    """A sequence rule whose flag is worded by the rubric, e.g. ``客户在 {time} 说“{heard}”后，坐席未致歉``, so
-    the inspector reads the missing step in the rubric's language rather than the trigger's words alone."""
-
-    says: str = ""
 
 
 def sequence_flags(rules: Iterable[SequenceRule], call: CallText) -> list[Flag]:
@@ -91,7 +82,7 @@ def _due(rule: SequenceRule, trigger: Hit, call: CallText) -> tuple[float, float
 
 def describe(rule: SequenceRule, trigger: Hit) -> str:
     """The flag's text: the rule's ``says`` template (or :data:`DEFAULT_SAYS`) filled in."""
-    template = rule.says if isinstance(rule, WordedSequenceRule) and rule.says else DEFAULT_SAYS
+    template = rule.says if isinstance(rule, SequenceRule) and rule.says else DEFAULT_SAYS
     return template.format(name=rule.name, time=_clock(trigger.start), heard=trigger.text.strip())
 
 

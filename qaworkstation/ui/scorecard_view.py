@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFrame, QGr
                                QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QSizePolicy, QToolButton,
                                QVBoxLayout, QWidget)
 
-from ..core.domain import (CONFIRMED, DISPUTED, DRAFT, FINAL, REJECTED, RESOLVED, SUBMITTED, UPHELD, Dispute,
-                           Evaluation, Hearing, ItemScore, Rubric, RubricItem, Verdict)
+from ..core.domain import (CONFIRMED, DISPUTED, DRAFT, FINAL, REJECTED, RESOLVED, SEQUENCE_CATEGORY, SUBMITTED,
+                           UPHELD, Dispute, Evaluation, Hearing, ItemScore, Rubric, RubricItem, Verdict)
 from ..core.lifecycle import DISPUTABLE
 from ..core.roles import DISPUTE, RELEASE, RESOLVE_DISPUTE, SCORE
 from ..core.rubric import score_evaluation
@@ -60,6 +60,8 @@ def describe(suggestion: Suggestion) -> str:
         return translate("ScorecardView", "{0} missing").format(category_name(suggestion.category))
     speakers = {"agent": translate("ScorecardView", "Agent"), "customer": translate("ScorecardView", "Customer")}
     speaker = speakers.get(suggestion.speaker, translate("ScorecardView", "Unknown"))
+    if suggestion.category == SEQUENCE_CATEGORY:  # the rubric's own sentence naming the missing step
+        return f"{category_name(suggestion.category)}: {suggestion.evidence} ({speaker})"
     return f"{category_name(suggestion.category)}: “{suggestion.evidence}” ({speaker})"
 
 
