@@ -66,6 +66,7 @@ LABELS: dict[str, dict[str, str]] = {
         "agent_line": "{agent}（{team}）：{rate}，{calls} 通",
         "rule_precision": "规则准确率（质检员裁定）", "rule": "规则", "confirmed": "确认", "rejected": "驳回",
         "pending": "未裁定", "precision": "准确率",
+        "greeting": "开头语", "closing": "结束语", "apology": "致歉语", "sequence": "流程顺序",
     },
     "en": {
         "month_report": "Monthly quality report", "week_report": "Weekly quality report",
@@ -96,6 +97,7 @@ LABELS: dict[str, dict[str, str]] = {
         "agent_line": "{agent} ({team}): {rate}, {calls} calls",
         "rule_precision": "Rule precision (inspectors' verdicts)", "rule": "Rule", "confirmed": "Confirmed",
         "rejected": "Rejected", "pending": "Not judged", "precision": "Precision",
+        "greeting": "Greeting", "closing": "Closing", "apology": "Apology", "sequence": "Order of steps",
     },
 }
 
