@@ -101,3 +101,22 @@ def test_dividers_stay_where_the_user_left_them_and_saving_moves_nothing(qtbot, 
     again = _window(qtbot, store, transcriber, rubrics, settings)
     assert again.splitter.sizes() == chosen
     again.close()
+
+
+def test_a_failing_background_job_reaches_the_person_in_every_window(qtbot, store, transcriber, rubrics,
+                                                                     tmp_path: Path, warnings: list[str]) -> None:
+    from qaworkstation.ui.coaching_window import CoachingWindow
+    from qaworkstation.ui.rule_workbench import RuleWorkbench
+
+    settings = QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat)
+    main = _window(qtbot, store, transcriber, rubrics, settings)
+    windows = [main, CoachingWindow(store, rubrics, "coach", settings, main), RuleWorkbench(store, rubrics, main)]
+
+    def fail() -> None:
+        raise OSError(28, "No space left on device")
+
+    for window in windows:
+        window.runner.db(fail)  # no failure handler given: the window's own report is the default
+        qtbot.waitUntil(lambda: len(warnings) == windows.index(window) + 1, timeout=5000)
+        assert "No space left on device" in warnings[-1]
+    assert "No space left on device" in main.statusBar().currentMessage()

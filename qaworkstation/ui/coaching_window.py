@@ -22,7 +22,7 @@ from ..core.store import Store, now_iso
 from .format import clock
 from .player_panel import PlayerPanel
 from .scorecard_view import category_name
-from .tasks import Runner
+from .tasks import Runner, report_failure
 from .transcript_view import TranscriptView
 
 _ALL = ""
@@ -35,7 +35,7 @@ class CoachingWindow(QMainWindow):
         self.store = store
         self.rubrics = rubrics
         self.coach = coach
-        self.runner = Runner()
+        self.runner = Runner(lambda message: report_failure(self, message))
         self.playback = Playback()
         self.session: CoachingSession | None = None
         self.moments: list[Moment] = []

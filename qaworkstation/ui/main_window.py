@@ -40,7 +40,7 @@ from .player_panel import PlayerPanel
 from .queue_controller import QueueController
 from .sampling_dialog import SamplingDialog
 from .settings_dialog import SettingsDialog, cluster_settings, role_name, transcribe_settings
-from .tasks import Runner
+from .tasks import Runner, report_failure
 from .transcript_view import TranscriptView
 
 DRAFT_DELAY_MS = 1500
@@ -77,7 +77,7 @@ class MainWindow(QMainWindow):
         self.transcriber = transcriber
         self.rubrics = rubrics
         self.settings = settings or QSettings("QA Workstation", "qaws")
-        self.runner = Runner()
+        self.runner = Runner(self.show_error)
         self.playback = Playback()
         self.call: OpenCall | None = None
         self.queue = QueueController(store.path, transcriber, rubrics, self, cluster_settings(self.settings))
@@ -836,8 +836,7 @@ class MainWindow(QMainWindow):
     # errors and shutdown ----------------------------------------------------------------------------------
 
     def show_error(self, message: str) -> None:
-        self.statusBar().showMessage(message, 15000)
-        QMessageBox.warning(self, self.tr("QA Workstation"), message)
+        report_failure(self, message)
 
     def closeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
         if self.call and self.call.from_draft:

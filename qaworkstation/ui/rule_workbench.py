@@ -23,7 +23,7 @@ from ..core.domain import CONFIRMED, MATCH_MODES, REJECTED, PhraseRule, Rubric
 from ..core.store import Store
 from .format import clock
 from .scorecard_view import category_name
-from .tasks import Runner
+from .tasks import Runner, report_failure
 
 EDIT_DELAY_MS = 400
 REJECTED_COLOUR = "#fce8e6"
@@ -55,7 +55,7 @@ class RuleWorkbench(QMainWindow):
         super().__init__(parent)
         self.store = store
         self.rubrics = rubrics
-        self.runner = Runner()
+        self.runner = Runner(lambda message: report_failure(self, message))
         self.hits: list[WorkbenchHit] = []
         self.precision: RulePrecision | None = None
         self.setWindowTitle(self.tr("Rule workbench"))

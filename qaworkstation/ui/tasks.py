@@ -2,7 +2,8 @@
 
 The window's single-thread pool owns every database call (SQLite likes one writer, and jobs then run in the
 order they were sent); transcription has its own thread (:mod:`queue_controller`) and the player its own
-pool. A job's exception never vanishes inside Qt: it arrives at the ``failure`` callback as a message.
+pool. A job's exception never vanishes inside Qt: it arrives at the ``failure`` callback as a message, and
+without one at the window's report (:func:`report_failure`), so the person always hears of it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 
 
 class _Signals(QObject):
@@ -56,20 +58,27 @@ class JobContext:
 
 
 class Runner:
-    """Where the window sends database work: jobs run one at a time, in order."""
+    """Where a window sends database work: jobs run one at a time, in order.
 
-    def __init__(self) -> None:
+    A failure goes to ``report`` (the window's way of telling the person) unless the caller handles it: no job
+    can fail silently into stderr.
+    """
+
+    def __init__(self, report: Callable[[str], None]) -> None:
         self.db_pool = QThreadPool()
         self.db_pool.setMaxThreadCount(1)
         self._alive: set[Job] = set()  # a job's signal object must outlive its queued signals
         self.closed = False
+        self.report = report
 
     def db(self, call: Callable[[], Any], success: Callable[[Any], None] | None = None,
            failure: Callable[[str], None] | None = None) -> Job:
-        return self._start(self.db_pool, lambda _ctx: call(), success, failure)
+        """Run ``call`` on the database thread; ``success`` gets its result, ``failure`` (by default the
+        window's report) its error message."""
+        return self._start(self.db_pool, lambda _ctx: call(), success, failure or self.report)
 
     def _start(self, pool: QThreadPool, call: Callable[[JobContext], Any], success: Callable[[Any], None] | None,
-               failure: Callable[[str], None] | None) -> Job:
+               failure: Callable[[str], None]) -> Job:
         job = Job(call)
         job.setAutoDelete(False)
         self._alive.add(job)
@@ -77,8 +86,7 @@ class Runner:
         job.signals.failed.connect(lambda _message: self._alive.discard(job))
         if success:
             job.signals.succeeded.connect(success)
-        if failure:
-            job.signals.failed.connect(failure)
+        job.signals.failed.connect(failure)
         if not self.closed:
             pool.start(job)
         return job
@@ -91,3 +99,11 @@ class Runner:
         """Finish what is running and refuse new jobs: the window is closing and its store goes with it."""
         self.closed = True
         self.wait()
+
+
+def report_failure(window: QWidget, message: str) -> None:
+    """Tell the person a background job failed: in the status bar where the window has one, and in a warning
+    that names the application, so nobody wonders why nothing happened."""
+    if isinstance(window, QMainWindow):
+        window.statusBar().showMessage(message, 15000)
+    QMessageBox.warning(window, QCoreApplication.translate("Failure", "QA Workstation"), message)

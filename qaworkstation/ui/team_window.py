@@ -20,7 +20,7 @@ from ..core.calibration import CalibrationResult, CalibrationSession, calibrate,
     save_session
 from ..core.report_charts import ReportFigure, export_pdf, export_pngs, report_figures
 from ..core.reports import Period, QualityReport, build_quality_report, export_csvs, export_xlsx, report_tables
-from .tasks import Runner
+from .tasks import Runner, report_failure
 
 
 class TeamWindow(QMainWindow):
@@ -30,7 +30,7 @@ class TeamWindow(QMainWindow):
         self.rubrics = rubrics
         self.settings = settings
         self.team_db = TeamDatabase(team_db_path or default_team_db_path())
-        self.runner = Runner()
+        self.runner = Runner(lambda message: report_failure(self, message))
         self.report: QualityReport | None = None
         self.sessions: list[CalibrationSession] = []
         self.setWindowTitle(self.tr("Team quality"))
