@@ -120,3 +120,67 @@ def test_a_failing_background_job_reaches_the_person_in_every_window(qtbot, stor
         qtbot.waitUntil(lambda: len(warnings) == windows.index(window) + 1, timeout=5000)
         assert "No space left on device" in warnings[-1]
     assert "No space left on device" in main.statusBar().currentMessage()
+
+
+def test_sampling_fields_follow_the_mode(qtbot, store) -> None:  # noqa: ANN001
+    from qaworkstation.ui.sampling_dialog import TARGETED, SamplingDialog
+    from qaworkstation.ui.tasks import Runner
+
+    dialog = SamplingDialog(store, Runner(lambda message: None))
+    qtbot.addWidget(dialog)
+    assert dialog.percent.isEnabled() and not dialog.agents.isEnabled() and not dialog.keyword.isEnabled()
+    dialog.mode.setCurrentIndex(dialog.mode.findData(TARGETED))
+    assert dialog.agents.isEnabled() and dialog.keyword.isEnabled() and not dialog.percent.isEnabled()
+
+
+def test_settings_refuse_a_shared_folder_that_is_not_there(qtbot, tmp_path: Path) -> None:  # noqa: ANN001
+    from qaworkstation.ui.settings_dialog import SettingsDialog
+
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    dialog = SettingsDialog(settings, "质检员01")
+    qtbot.addWidget(dialog)
+    dialog.sync_folder.setText(str(tmp_path / "not-mounted"))
+    dialog.accept()
+    assert "not-mounted" in dialog.problem.text() and settings.value("sync_folder") is None
+    dialog.sync_folder.setText(str(tmp_path))
+    dialog.accept()
+    assert settings.value("sync_folder") == str(tmp_path)
+
+
+def test_saved_times_read_as_local_date_and_minute() -> None:
+    from datetime import datetime, timezone
+
+    from qaworkstation.ui.format import when
+
+    stamp = datetime(2026, 12, 2, 4, 11, 28, tzinfo=timezone.utc)
+    assert when(stamp.isoformat()) == stamp.astimezone().strftime("%Y-%m-%d %H:%M")
+    assert "T" not in when("2026-12-02T04:11:28.123456+00:00") and when("soon") == "soon"
+
+
+def test_call_details_set_by_hand_reach_the_library_and_the_card(qtbot, store, transcriber, rubrics, corpus: Path,
+                                                                  tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    from qaworkstation.ui.call_details_dialog import CallDetailsDialog
+
+    settings = QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat)
+    path = corpus / "calls" / "zh_good_delivery.wav"
+    recording_id, _ = store.add_recording({"sha256": "e" * 64, "path": str(path), "file_name": path.name,
+                                           "duration": 43.0, "channels": 2, "samplerate": 8000})
+    store.save_transcript(recording_id, "k", "test", {}, "zh", [Segment("agent", 0.5, 3.0, "您好")])
+    window = _window(qtbot, store, transcriber, rubrics, settings)
+    window.open_recording(recording_id)
+    qtbot.waitUntil(lambda: window.call is not None, timeout=10000)
+
+    def fill(dialog: CallDetailsDialog) -> int:
+        dialog.agent.setText("A1009")
+        dialog.team.setText("售后组")
+        dialog.call_type.setCurrentText("投诉")
+        dialog.time_known.setChecked(True)
+        return 1
+
+    monkeypatch.setattr(CallDetailsDialog, "exec", fill)
+    window.edit_call_details()
+    qtbot.waitUntil(lambda: store.recording(recording_id)["agent"] == "A1009", timeout=5000)
+    stored = store.recording(recording_id)
+    assert (stored["team"], stored["call_type"]) == ("售后组", "投诉") and stored["call_time"][:2] == "20"
+    qtbot.waitUntil(lambda: "A1009" in window.call_label.text(), timeout=5000)
+    assert window.scorecard.call_type == "投诉"

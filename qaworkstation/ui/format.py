@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 
 def clock(seconds: float, hundredths: bool = False) -> str:
     """mm:ss (or mm:ss.cc): inspectors quote moments to agents in this form."""
@@ -14,3 +16,14 @@ def clock(seconds: float, hundredths: bool = False) -> str:
 
 def points(value: float) -> str:
     return f"{value:g}"
+
+
+def when(stamp: str) -> str:
+    """A stored time (ISO 8601, UTC) as the inspector's local date and minute; text that is not a time as is."""
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return moment.strftime("%Y-%m-%d %H:%M")

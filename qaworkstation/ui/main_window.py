@@ -12,8 +12,8 @@ from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox, QProgressBar,
-                               QPushButton, QSplitter, QToolBar, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QInputDialog, QLabel, QMainWindow, QMessageBox,
+                               QProgressBar, QPushButton, QSplitter, QToolBar, QVBoxLayout, QWidget)
 
 from ..core import lifecycle, roles
 from ..core.analysis import RubricLibrary
@@ -31,11 +31,12 @@ from ..core.sync import (PROBLEM_DISK_FULL, PROBLEM_KEY, PROBLEM_NO_PERMISSION, 
                          PROBLEM_NOT_SET_UP, SyncResult, sync_evaluations)
 from ..core.transcribe import Transcriber
 from ..core.work_queue import OPENED_PRIORITY, QueueStatus, WorkQueue
+from .call_details_dialog import CallDetailsDialog
 from .dispute_dialog import DisputeDialog, ResolveDialog
 from .import_problems import problem_lines
 from .library_view import LibraryView
 from .scorecard_view import ScorecardView, status_name
-from .format import clock
+from .format import clock, when
 from .player_panel import PlayerPanel
 from .queue_controller import QueueController
 from .sampling_dialog import SamplingDialog
@@ -118,10 +119,18 @@ class MainWindow(QMainWindow):
         self.player.positionChanged.connect(self.transcript.set_position)
         self.player.positionChanged.connect(self.transcript.highlight_word)
         self.player.statusMessage.connect(lambda message: self.statusBar().showMessage(message, 15000))
+        self.details_button = QPushButton(self.tr("Call details…"))
+        self.details_button.setToolTip(self.tr("Agent, team, time and type of this call, for calls imported "
+                                               "without metadata"))
+        self.details_button.clicked.connect(self.edit_call_details)
+        self.details_button.setEnabled(False)
+        title = QHBoxLayout()
+        title.addWidget(self.call_label, 1)
+        title.addWidget(self.details_button)
         centre = QWidget()
         centre_layout = QVBoxLayout(centre)
         centre_layout.setContentsMargins(6, 6, 6, 6)
-        centre_layout.addWidget(self.call_label)
+        centre_layout.addLayout(title)
         centre_layout.addWidget(self.player)
         centre_layout.addWidget(self.transcript, 1)
         self.scorecard = ScorecardView()
@@ -155,7 +164,7 @@ class MainWindow(QMainWindow):
         self.dashboard = QLabel()
         self.dashboard.setOpenExternalLinks(True)
         for widget in (self.progress, self.queue_label, self.pause_button, self.cancel_button, self.dashboard):
-            self.statusBar().addWidget(widget)
+            self.statusBar().addPermanentWidget(widget)  # beside messages, never drawn over by one
             widget.hide()
         self.audio_status = QLabel()
 
@@ -317,9 +326,8 @@ class MainWindow(QMainWindow):
     def _show_call(self, call: OpenCall, play_at: float | None = None) -> None:
         self.call = call
         recording = call.recording
-        self.call_label.setText(" · ".join(x for x in (recording["agent"], recording["team"],
-                                                       recording["call_time"].replace("T", " "),
-                                                       recording["file_name"]) if x))
+        self._show_call_title(recording)
+        self.details_button.setEnabled(True)
         self.player.open(recording["path"], recording["sha256"], recording["duration"])
         self.player.set_segments(call.segments)
         self.player.set_flags(call.flags)
@@ -333,6 +341,34 @@ class MainWindow(QMainWindow):
         if not call.segments and recording["status"] != "error":
             self.enqueue([recording["id"]], OPENED_PRIORITY)
 
+    def _show_call_title(self, recording: dict[str, Any]) -> None:
+        self.call_label.setText(" · ".join(x for x in (recording["agent"], recording["team"],
+                                                       recording["call_time"].replace("T", " "),
+                                                       recording["call_type"], recording["file_name"]) if x))
+
+    def edit_call_details(self) -> None:
+        """Agent, team, id, time and type set by hand; the library and the open call follow."""
+        call = self.call
+        if not call:
+            return
+        dialog = CallDetailsDialog(call.recording, call.rubric.call_types, self)
+        if not dialog.exec():
+            return
+        values, recording_id = dialog.values(), call.recording["id"]
+
+        def saved(recording: dict[str, Any]) -> None:
+            if self.call is call:
+                call.recording = recording
+                self._show_call_title(recording)
+                self.scorecard.choose_call_type(values["call_type"])
+            self.refresh_library()
+
+        def store() -> dict[str, Any]:
+            self.store.update_recording(recording_id, **values)
+            return self.store.recording(recording_id)
+
+        self.runner.db(store, saved)
+
     def _show_saved_state(self) -> None:
         if not self.call:
             return
@@ -340,7 +376,7 @@ class MainWindow(QMainWindow):
             self.scorecard.set_state(self._lifecycle_note(self.tr("Unsaved changes restored from the draft.")))
         elif self.call.saved:
             self.scorecard.set_state(self._lifecycle_note(self.tr("Saved {0} by {1}.").format(
-                self.call.saved.updated_at[:19], self.call.saved.inspector)))
+                when(self.call.saved.updated_at), self.call.saved.inspector)))
         else:
             self.scorecard.set_state(self.tr("Not scored yet — the rules' suggestions are pre-filled; confirm or "
                                              "reject each and review every item."))
@@ -649,7 +685,7 @@ class MainWindow(QMainWindow):
         self._show_scores(call, shown.items, shown.comment, shown)
         self.scorecard.set_state(self.tr("Version {0} ({1}), saved {2} — read-only. Choose the latest version to "
                                          "edit.").format(shown.version, status_name(shown.status),
-                                                         shown.updated_at[:19]))
+                                                         when(shown.updated_at)))
 
     def _show_latest(self) -> None:
         call, inspector = self.call, self.inspector

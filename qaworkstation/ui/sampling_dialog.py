@@ -48,6 +48,17 @@ class SamplingDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.result)
         layout.addWidget(buttons)
+        self.mode.currentIndexChanged.connect(self._on_mode)
+        self._on_mode()
+
+    def _on_mode(self) -> None:
+        """Only the fields the chosen mode uses can be filled: a share for the random and stratified draws,
+        agents and a keyword for the targeted one, so nothing typed is silently ignored."""
+        targeted = self.mode.currentData() == TARGETED
+        for widget in (self.percent, self.seed):
+            widget.setEnabled(not targeted)
+        for widget in (self.agents, self.keyword):
+            widget.setEnabled(targeted)
 
     def _draw(self) -> None:
         mode, percent, seed = self.mode.currentData(), self.percent.value(), self.seed.value()

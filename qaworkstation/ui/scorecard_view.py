@@ -324,7 +324,7 @@ class ScorecardView(QWidget):
         self.call_type_box = QComboBox()
         self.call_type_box.setToolTip(self.tr("Call type: items of the handbook's flow that do not apply to it "
                                               "are N/A and the total is re-normalised over the rest"))
-        self.call_type_box.activated.connect(lambda _index: self._on_call_type(self.call_type_box.currentData()))
+        self.call_type_box.activated.connect(lambda _index: self.choose_call_type(self.call_type_box.currentData()))
         self.call_type_label = QLabel(self.tr("Call type"))
         self.progress = QLabel()
         self.progress.setStyleSheet("color: #3c4043;")
@@ -449,7 +449,8 @@ class ScorecardView(QWidget):
             index = self.call_type_box.count() - 1
         self.call_type_box.setCurrentIndex(max(0, index))
 
-    def _on_call_type(self, call_type: str) -> None:
+    def choose_call_type(self, call_type: str) -> None:
+        """The call's type changed (on the card or in the call's details): items follow, and the window hears."""
         if call_type == self.call_type or not self.rubric:
             return
         items = for_call_type(self.rubric, self.scores(), call_type, self._suggested)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 from PySide6.QtCore import QCoreApplication, QSettings, Qt
@@ -278,6 +279,11 @@ class SettingsDialog(QDialog):
             cluster = self._cluster_values()
         except (ModelUnavailable, ValueError) as exc:
             self.problem.setText(str(exc))
+            return
+        folder = self.sync_folder.text().strip()
+        if folder and not Path(folder).is_dir():
+            self.problem.setText(self.tr("The shared folder {0} does not exist or is not reachable: check that the "
+                                         "share is connected, or choose it with Browse…").format(folder))
             return
         values = {"inspector": self.inspector.text().strip(), "sync_folder": self.sync_folder.text().strip(),
                   "model": self.chosen_model(), "compute_type": self.compute_type.currentData(),
