@@ -206,10 +206,11 @@ def test_library_from_before_the_record_is_bootstrapped_without_rerunning_steps(
     _old_library(path, steps=(1, 2, 3), user_version=3, recorded=None)
     runs: list[int] = []
     _logged(runs)(path).close()
-    assert runs == [5, 6, 7]
+    later = [step for step in sorted(MIGRATIONS) if step > 3]
+    assert runs == later
     recorded = _recorded(path)
-    assert {v: at is None for v, at in recorded.items()} == {1: True, 2: True, 3: True, 5: False, 6: False,
-                                                            7: False}
+    assert {v: at is None for v, at in recorded.items()} == {1: True, 2: True, 3: True,
+                                                            **{step: False for step in later}}
     assert _user_version(path) == SCHEMA_VERSION
 
 

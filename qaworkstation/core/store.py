@@ -19,10 +19,11 @@ from typing import Any
 import sqlite_utils
 from platformdirs import user_data_dir
 
-from . import audit
+from . import audit, search
 from .domain import (DRAFT, FINAL, Check, Dispute, Evaluation, Flag, Hearing, ItemScore, Segment, Verdict,
                      Word)
-from .sqlite_file import SqliteFile, StoreError, filter_clause
+from .library_query import INDEXES, LibraryQuery, LibraryReader
+from .sqlite_file import SqliteFile, StoreError, filter_clause, open_connection
 
 DB_ENV = "QAWS_DB"
 
@@ -321,6 +322,58 @@ def _migration_7(db: sqlite_utils.Database) -> None:
     )
 
 
+# A call's review state from its evaluations: the most pressing state among the latest version of each (an
+# open dispute, then unfinished work, then released), '' when nobody has scored it.
+_REVIEW_OF = """COALESCE((SELECT CASE MIN(CASE e.status WHEN 'disputed' THEN 0 WHEN 'draft' THEN 1 ELSE 2 END)
+    WHEN 0 THEN 'disputed' WHEN 1 THEN 'draft' WHEN 2 THEN 'submitted' END
+    FROM evaluations e WHERE e.recording_id = {call}
+    AND e.version = (SELECT MAX(v.version) FROM evaluations v WHERE v.id = e.id)), '')"""
+_EVALUATIONS_OF = "(SELECT COUNT(DISTINCT e.id) FROM evaluations e WHERE e.recording_id = {call})"
+
+
+def _review_update(call: str) -> str:
+    return (f"UPDATE recordings SET review = {_REVIEW_OF.format(call=call)}, "
+            f"evaluation_count = {_EVALUATIONS_OF.format(call=call)} WHERE id = {call};")
+
+
+def _migration_8(db: sqlite_utils.Database) -> None:
+    """A library of 100,000 calls: the counts the list shows kept on each recording by triggers as analyses
+    and evaluations are stored (no GROUP BY over every flag on each refresh), an index for each order and
+    common filter of the list, and the transcript search index (see :mod:`qaworkstation.core.search`).
+
+    ``flag_count`` counts flags with a deduction under any rubric; ``review`` is '' (not scored), 'draft',
+    'submitted' (any released status) or 'disputed'.
+    """
+    db.executescript(
+        f"""
+        ALTER TABLE recordings ADD COLUMN flag_count INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE recordings ADD COLUMN evaluation_count INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE recordings ADD COLUMN review TEXT NOT NULL DEFAULT '';
+        UPDATE recordings SET flag_count = (SELECT COUNT(*) FROM flags f WHERE f.recording_id = recordings.id
+                                            AND f.deduction > 0);
+        {_review_update("recordings.id").replace(" WHERE id = recordings.id", "")}
+        CREATE TRIGGER flags_counted AFTER INSERT ON flags WHEN NEW.deduction > 0
+        BEGIN UPDATE recordings SET flag_count = flag_count + 1 WHERE id = NEW.recording_id; END;
+        CREATE TRIGGER flags_uncounted AFTER DELETE ON flags WHEN OLD.deduction > 0
+        BEGIN UPDATE recordings SET flag_count = flag_count - 1 WHERE id = OLD.recording_id; END;
+        CREATE TRIGGER evaluations_review_insert AFTER INSERT ON evaluations
+        BEGIN {_review_update("NEW.recording_id")} END;
+        CREATE TRIGGER evaluations_review_update AFTER UPDATE OF status ON evaluations
+        BEGIN {_review_update("NEW.recording_id")} END;
+        CREATE TRIGGER evaluations_review_delete AFTER DELETE ON evaluations
+        BEGIN {_review_update("OLD.recording_id")} END;
+        CREATE INDEX transcripts_recording ON transcripts(recording_id, created_at);
+        CREATE INDEX flags_category ON flags(category, recording_id);
+        {search.CREATE_TABLE};
+        {search.UNINDEX_TRIGGER};
+        """
+    )
+    for name, columns in INDEXES.items():
+        db.execute(f"CREATE INDEX {name} ON recordings{columns}")
+    search.index_library(db.conn)
+    db.execute("ANALYZE")
+
+
 # Schema version -> the step that brings the previous version to it. Steps are never edited once released;
 # a change is a new step.
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
@@ -330,6 +383,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     5: _migration_5,
     6: _migration_6,
     7: _migration_7,
+    8: _migration_8,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 # What each step leaves behind, for files from before steps were recorded: step 6 was numbered and released
@@ -340,6 +394,7 @@ STEP_EVIDENCE: dict[int, Callable[[sqlite_utils.Database], bool]] = {
     5: lambda db: db["disputes"].exists(),
     6: lambda db: db["coaching_sessions"].exists(),
     7: lambda db: "verdicts" in db["evaluations"].columns_dict,
+    8: lambda db: db[search.SEARCH_TABLE].exists(),
 }
 
 _RECORDING_FIELDS = ("agent", "team", "call_id", "call_time")
@@ -385,19 +440,30 @@ class Store(SqliteFile):
 
     def list_recordings(self, agent: str = "", team: str = "", status: str = "", date_from: str = "",
                         date_to: str = "", rubric_id: str = "") -> list[dict[str, Any]]:
-        """Library rows with their flag count (for one rubric, or whichever analysed each call); riskiest first."""
-        condition, params = filter_clause({"r.agent": agent, "r.team": team, "r.status": status}, "r.call_time",
-                                          date_from, date_to)
-        params["rubric"] = rubric_id
-        sql = f"""
-            SELECT r.*, COUNT(f.id) AS flag_count,
-                   (SELECT COUNT(DISTINCT e.id) FROM evaluations e WHERE e.recording_id = r.id) AS evaluation_count
-            FROM recordings r LEFT JOIN flags f ON f.recording_id = r.id AND (:rubric = '' OR f.rubric_id = :rubric)
-                 AND f.deduction > 0
-            WHERE {condition}
-            GROUP BY r.id ORDER BY r.risk DESC, flag_count DESC, r.call_time DESC, r.file_name
-        """
-        return self._rows(sql, params)
+        """Every matching call, riskiest first, with its flag count (for one rubric, or every rubric's) and
+        how many evaluations it has. For scripts and small lists: the window pages through
+        :meth:`reader` instead of loading a year of calls."""
+        query = LibraryQuery(agent=agent, team=team, status=status, date_from=date_from, date_to=date_to)
+        condition, params = query.where()
+        rows = self._rows(f"SELECT r.* FROM recordings r WHERE {condition} ORDER BY {query.order_by()}", params)
+        if rubric_id:
+            counts = self._flag_counts(rubric_id)
+            rows = [{**row, "flag_count": counts.get(row["id"], 0)} for row in rows]
+        return rows
+
+    def _flag_counts(self, rubric_id: str) -> dict[str, int]:
+        rows = self._rows("SELECT recording_id, COUNT(*) AS n FROM flags WHERE rubric_id = ? AND deduction > 0 "
+                          "GROUP BY recording_id", (rubric_id,))
+        return {row["recording_id"]: row["n"] for row in rows}
+
+    def unanalysed_ids(self) -> list[str]:
+        """The calls "Analyse all" queues: every one without an analysis (new, or failed before)."""
+        return [row["id"] for row in self._rows("SELECT id FROM recordings WHERE status <> 'analysed'")]
+
+    def reader(self) -> LibraryReader:
+        """A read-only connection of its own for the window's library list and search (see
+        :class:`LibraryReader`), encrypted with the library's key when it has one."""
+        return LibraryReader(open_connection(self.path, self._key))
 
     # transcripts ------------------------------------------------------------------------------------------
 
@@ -412,6 +478,7 @@ class Store(SqliteFile):
             }).last_pk
             for index, segment in enumerate(segments):
                 self._insert_segment(db, transcript_id, index, segment)
+            search.index_transcript(db.conn, recording_id, transcript_id)
             db["recordings"].update(recording_id, {"language": language, "updated_at": now_iso()})
             return transcript_id
 
