@@ -150,7 +150,7 @@ class Scene:
         window.show()
         window.refresh()
         wait(self.app, lambda: window.team_db.evaluation_count() > 0)
-        window.period.setText(DEMO_MONTH)
+        window.period.setCurrentText(DEMO_MONTH)
         window.build_report()
         wait(self.app, lambda: window.report is not None, 60000)
         settle(self.app, 500)

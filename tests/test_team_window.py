@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 
 from qaworkstation.core import lifecycle, roles
 from qaworkstation.core.domain import ItemScore
@@ -39,13 +39,15 @@ def test_calibration_session_from_three_inspectors(qtbot, rubrics, calls_copy: P
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat)
     settings.setValue("sync_folder", str(tmp_path / "share"))
     window = TeamWindow(rubrics, settings, tmp_path / "team.sqlite3")
-    qtbot.addWidget(window)
-    window.refresh()
+    qtbot.addWidget(window)  # it merges the share as it opens: nobody has to press Merge to see the team
     qtbot.waitUntil(lambda: window.team_db.evaluation_count() == 3, timeout=10000)
     qtbot.waitUntil(lambda: "3" in window.status.text(), timeout=10000)
 
-    window.call_id.setText("CAL-1")
-    window.inspectors.setText("qa-wang, qa-li, qa-zhao")
+    qtbot.waitUntil(lambda: window.call_id.count() == 1 and window.inspectors.count() == 3, timeout=10000)
+    assert window.call_id.currentData() == ("CAL-1", window.rubric.currentData())  # the call's own rubric
+    assert window.period.currentText() == "2026-11"  # the month with scores, not an empty current month
+    for row in range(window.inspectors.count()):
+        window.inspectors.item(row).setCheckState(Qt.CheckState.Checked)
     window.create_session()
     qtbot.waitUntil(lambda: window.session_list.count() == 1, timeout=10000)
     qtbot.waitUntil(lambda: window.inspector_table.rowCount() == 3, timeout=10000)
@@ -57,7 +59,6 @@ def test_calibration_session_from_three_inspectors(qtbot, rubrics, calls_copy: P
     spread_column = window.item_table.columnCount() - 2
     assert window.item_table.item(greeting_row, spread_column).text() == "2"
 
-    window.period.setText("2026-11")
     window.build_report()
     qtbot.waitUntil(lambda: window.report is not None, timeout=30000)
     assert window.charts_layout.count() >= 6

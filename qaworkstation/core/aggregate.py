@@ -283,6 +283,22 @@ class TeamDatabase(SqliteFile):
     def evaluation_count(self) -> int:
         return self._rows("SELECT COUNT(*) AS n FROM evaluations")[0]["n"]
 
+    def months(self) -> list[str]:
+        """The months (``YYYY-MM``) that have evaluations, latest first: the periods a report can be built for."""
+        rows = self._rows("SELECT DISTINCT substr(day, 1, 7) AS month FROM evaluations WHERE day != '' "
+                          "ORDER BY month DESC")
+        return [row["month"] for row in rows]
+
+    def inspectors(self) -> list[str]:
+        """Everyone who has released an evaluation to the share, for choosing a calibration's participants."""
+        return [row["inspector"] for row in self._rows("SELECT DISTINCT inspector FROM evaluations ORDER BY 1")]
+
+    def scored_calls(self) -> list[tuple[str, str, str]]:
+        """``(call id, file name, rubric id)`` of every scored call, latest first, for choosing a calibration call."""
+        rows = self._rows("SELECT call_id, file_name, rubric_id, MAX(call_time) AS latest FROM evaluations "
+                          "WHERE call_id != '' GROUP BY call_id ORDER BY latest DESC")
+        return [(row["call_id"], row["file_name"], row["rubric_id"]) for row in rows]
+
     def evaluations(self, day_from: str = "", day_to: str = "", team: str = "", agent: str = "",
                     inspector: str = "", rubric_id: str = "") -> list[Evaluation]:
         """Merged evaluations, items, flags and verdicts included; ``day_from`` inclusive, ``day_to`` exclusive

@@ -9,10 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-from PySide6.QtCore import QDate, QSettings
+from PySide6.QtCore import QDate, QLocale, QSettings, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView,
-                               QLabel, QLineEdit, QListWidget, QMainWindow, QPushButton, QScrollArea, QTableWidget,
-                               QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
+                               QLabel, QLineEdit, QListWidget, QListWidgetItem, QMainWindow, QPushButton, QScrollArea,
+                               QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from ..core.aggregate import AggregateResult, TeamDatabase, aggregate, default_team_db_path
 from ..core.analysis import RubricLibrary
@@ -59,6 +59,60 @@ class TeamWindow(QMainWindow):
         layout.addWidget(self.problems)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(body)
+        self._open()
+
+    def _open(self) -> None:
+        """Show what the team database already holds, then merge what the share has new: the window never
+        opens blank as if the team's scores were lost."""
+        self.runner.db(self._choices, self._show_choices)
+        if Path(self.share.text().strip() or "/nonexistent").is_dir():
+            self.refresh()
+        else:
+            self.runner.db(self.team_db.evaluation_count, lambda count: self.status.setText(
+                self.tr("{0} evaluations in the team database. Choose the team's shared folder and merge to add "
+                        "the latest.").format(count)))
+
+    def _choices(self) -> tuple[list[str], list[str], list[tuple[str, str, str]]]:
+        """Runs on the database thread: the periods, inspectors and scored calls to choose from."""
+        return self.team_db.months(), self.team_db.inspectors(), self.team_db.scored_calls()
+
+    def _show_choices(self, choices: tuple[list[str], list[str], list[tuple[str, str, str]]]) -> None:
+        months, inspectors, calls = choices
+        typed = self.period.currentText()
+        self.period.clear()
+        self.period.addItems(months)
+        self.period.setCurrentText(typed if typed and typed not in ("", self._this_month) else
+                                   (months[0] if months else self._this_month))
+        checked = set(self.chosen_inspectors())
+        self.inspectors.clear()
+        for name in inspectors:
+            entry = QListWidgetItem(name)
+            entry.setFlags(entry.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            entry.setCheckState(Qt.CheckState.Checked if name in checked else Qt.CheckState.Unchecked)
+            self.inspectors.addItem(entry)
+        expert = self.expert.currentData()
+        self.expert.clear()
+        self.expert.addItem(self.tr("none: the participants' consensus"), "")
+        for name in inspectors:
+            self.expert.addItem(name, name)
+        self.expert.setCurrentIndex(max(0, self.expert.findData(expert)))
+        call = self.call_id.currentData()
+        self.call_id.clear()
+        for call_id, file_name, rubric_id in calls:
+            self.call_id.addItem(f"{call_id} · {file_name}", (call_id, rubric_id))
+        index = next((i for i in range(self.call_id.count()) if self.call_id.itemData(i) == call), 0)
+        self.call_id.setCurrentIndex(index)
+        self._follow_call()
+
+    def chosen_inspectors(self) -> list[str]:
+        return [self.inspectors.item(row).text() for row in range(self.inspectors.count())
+                if self.inspectors.item(row).checkState() == Qt.CheckState.Checked]
+
+    def _follow_call(self) -> None:
+        """A call already scored fixes the rubric: choosing it chooses its rubric."""
+        data = self.call_id.currentData()
+        if data:
+            self.rubric.setCurrentIndex(max(0, self.rubric.findData(data[1])))
 
     # merging ----------------------------------------------------------------------------------------------
 
@@ -82,15 +136,23 @@ class TeamWindow(QMainWindow):
         self.problems.addItems(problems)
         self.problems.setVisible(bool(problems))
         self._show_sessions(sessions)
+        self.runner.db(self._choices, self._show_choices)
 
     # report -----------------------------------------------------------------------------------------------
 
     def _report_tab(self) -> QWidget:
-        self.period = QLineEdit(QDate.currentDate().toString("yyyy-MM"))
-        self.period.setToolTip(self.tr("YYYY-MM for a month, YYYY-Www for a week, YYYY-MM-DD for a day"))
+        self._this_month = QDate.currentDate().toString("yyyy-MM")
+        self.period = QComboBox()
+        self.period.setEditable(True)
+        self.period.setMinimumContentsLength(10)
+        self.period.setCurrentText(self._this_month)
+        self.period.setToolTip(self.tr("The months with scores are listed; type 2026-W45 for a week or 2026-11-03 "
+                                       "for a day"))
         self.language = QComboBox()
         self.language.addItem("中文", "zh")
         self.language.addItem("English", "en")
+        chinese = QLocale().language() == QLocale.Language.Chinese  # the report speaks the window's language
+        self.language.setCurrentIndex(self.language.findData("zh" if chinese else "en"))
         build = QPushButton(self.tr("Build report"))
         build.clicked.connect(self.build_report)
         self.export_buttons = []
@@ -120,7 +182,7 @@ class TeamWindow(QMainWindow):
 
     def build_report(self) -> None:
         try:
-            period = Period.parse(self.period.text())
+            period = Period.parse(self.period.currentText())
         except ValueError as exc:
             self.status.setText(str(exc))
             return
@@ -180,11 +242,15 @@ class TeamWindow(QMainWindow):
     def _calibration_tab(self) -> QWidget:
         self.session_list = QListWidget()
         self.session_list.currentRowChanged.connect(self.show_session)
-        self.call_id = QLineEdit()
-        self.inspectors = QLineEdit()
-        self.inspectors.setPlaceholderText(self.tr("inspector ids, comma separated"))
-        self.expert = QLineEdit()
-        self.expert.setPlaceholderText(self.tr("optional: whose scorecard is the reference"))
+        self.call_id = QComboBox()
+        self.call_id.setToolTip(self.tr("A call already scored by someone on the team"))
+        self.call_id.currentIndexChanged.connect(self._follow_call)
+        self.inspectors = QListWidget()
+        self.inspectors.setToolTip(self.tr("Tick the inspectors who score the call"))
+        self.inspectors.setMaximumHeight(120)
+        self.expert = QComboBox()
+        self.expert.setToolTip(self.tr("Whose scorecard is the reference; without one, the participants' "
+                                       "consensus is"))
         self.rubric = QComboBox()
         for rubric in self.rubrics.all():
             self.rubric.addItem(rubric.name, rubric.id)
@@ -225,9 +291,12 @@ class TeamWindow(QMainWindow):
 
     def create_session(self) -> None:
         """Save the session to the share; a call already scored fixes the rubric, whatever the combo says."""
-        share, call_id = self.share.text().strip(), self.call_id.text().strip()
-        inspectors, expert, chosen_rubric = self.inspectors.text().split(","), self.expert.text().strip(), \
-            self.rubric.currentData()
+        share, chosen = self.share.text().strip(), self.call_id.currentData()
+        if not chosen or not self.chosen_inspectors():
+            self.status.setText(self.tr("Choose a scored call and tick at least one inspector."))
+            return
+        call_id, inspectors, expert = chosen[0], self.chosen_inspectors(), self.expert.currentData()
+        chosen_rubric = self.rubric.currentData()
 
         def create() -> list[CalibrationSession]:
             scored = [e.rubric_id for e in self.team_db.evaluations() if e.call_id == call_id]
