@@ -1,4 +1,5 @@
-"""The rule workbench: an edited phrase list finds its hits across the library, with inspectors' rejections."""
+"""The rule workbench: an edited phrase list finds its hits across the library, with inspectors' verdicts and the
+rule's precision from them."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
 from qaworkstation.core.analysis import analyse_recording
-from qaworkstation.core.decisions import REJECTED, record_decision
+from qaworkstation.core.decisions import CONFIRMED, REJECTED, record_decision
 from qaworkstation.core.importer import import_paths
 from qaworkstation.ui.main_window import MainWindow
 from qaworkstation.ui.rule_workbench import RuleWorkbench
@@ -36,6 +37,36 @@ def test_editing_a_rule_shows_its_hits_and_past_rejections(qtbot, store, transcr
     bench.phrases.setPlainText("请问")
     qtbot.waitUntil(lambda: bool(bench.hits) and all(h.flag.phrase == "请问" for h in bench.hits), timeout=20000)
     assert ids[1] in {hit.recording_id for hit in bench.hits}
+    bench.close()
+
+
+def test_the_workbench_shows_each_hit_verdict_and_the_rule_precision(qtbot, store, transcriber, rubrics,  # noqa: ANN001
+                                                                      calls_copy: Path) -> None:
+    """One forbidden hit confirmed, one rejected with a reason, the third left: 3 hits, 1 confirmed, 1 rejected,
+    1 not judged, precision 50%. Dropping the rejected phrase from the rule leaves no rejection behind."""
+    recording_id = import_paths(store, [calls_copy / "zh_forbidden_no_closing.wav"]).recording_ids[0]
+    result = analyse_recording(store, transcriber, rubrics, recording_id)
+    hits = sorted((f for f in result.flags if f.category == "forbidden"), key=lambda f: f.start)
+    assert len(hits) >= 3
+    record_decision(store, recording_id, result.rubric_id, "质检员01", hits[0], CONFIRMED)
+    record_decision(store, recording_id, result.rubric_id, "质检员02", hits[1], REJECTED, "客户说的")
+
+    bench = RuleWorkbench(store, rubrics)
+    qtbot.addWidget(bench)
+    bench.rubric.setCurrentIndex(bench.rubric.findData(result.rubric_id))
+    bench.rule.setCurrentIndex(next(i for i in range(bench.rule.count())
+                                    if bench._phrase_rules()[bench.rule.itemData(i)].category == "forbidden"))
+    qtbot.waitUntil(lambda: bench.precision is not None and bench.precision.rule.category == "forbidden",
+                    timeout=20000)
+
+    row = [bench.precision_table.item(0, column).text() for column in range(bench.precision_table.columnCount())]
+    assert row == [str(len(hits)), "1", "1", str(len(hits) - 2), "50%"]
+    rejected_row = next(r for r in range(bench.table.rowCount()) if bench.hits[r].flag.start == hits[1].start)
+    assert [bench.table.item(rejected_row, c).text() for c in (5, 6, 7)] == ["rejected", "质检员02", "客户说的"]
+
+    bench.phrases.setPlainText("\n".join(p for p in bench.edited_rule().phrases if p != hits[1].phrase))
+    qtbot.waitUntil(lambda: bench.precision is not None and bench.precision.hits == len(hits) - 1, timeout=20000)
+    assert (bench.precision.rejected, bench.precision.precision) == (0, 1.0)
     bench.close()
 
 
