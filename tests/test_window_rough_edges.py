@@ -94,9 +94,10 @@ def test_dividers_stay_where_the_user_left_them_and_saving_moves_nothing(qtbot, 
     assert window.scorecard.minimumSizeHint().width() == before  # the version box was there all along
     assert "Version 1" in window.scorecard.history.currentText()
 
-    window.splitter.moveSplitter(300, 1)  # what dragging the first divider does
+    target = window.splitter.sizes()[0] - 20  # the window is at its narrowest for the other panels
+    window.splitter.moveSplitter(target, 1)  # what dragging the first divider does
     chosen = window.splitter.sizes()
-    assert chosen[0] == 300
+    assert chosen[0] == target
     window.close()
     again = _window(qtbot, store, transcriber, rubrics, settings)
     assert again.splitter.sizes() == chosen
@@ -184,3 +185,20 @@ def test_call_details_set_by_hand_reach_the_library_and_the_card(qtbot, store, t
     assert (stored["team"], stored["call_type"]) == ("售后组", "投诉") and stored["call_time"][:2] == "20"
     qtbot.waitUntil(lambda: "A1009" in window.call_label.text(), timeout=5000)
     assert window.scorecard.call_type == "投诉"
+
+
+def test_an_inspector_sees_the_calibration_calls_assigned_to_them(qtbot, store, transcriber, rubrics,  # noqa: ANN001
+                                                                  tmp_path: Path) -> None:
+    from qaworkstation.core.calibration import new_session, save_session
+
+    share = tmp_path / "share"
+    share.mkdir()
+    save_session(share, new_session("zh-monitoring", "CAL-9", ["质检员01", "qa-li"]))
+    save_session(share, new_session("zh-monitoring", "CAL-8", ["qa-li", "qa-wang"]))  # someone else's
+    settings = QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat)
+    settings.setValue("inspector", "质检员01")
+    settings.setValue("sync_folder", str(share))
+    window = _window(qtbot, store, transcriber, rubrics, settings)
+    qtbot.waitUntil(window.calibration_label.isVisible, timeout=10000)
+    assert "1" in window.calibration_label.text() and "CAL-9" in window.calibration_label.toolTip()
+    assert "CAL-8" not in window.calibration_label.toolTip()

@@ -128,6 +128,15 @@ def sessions_for(sessions: Iterable[CalibrationSession], inspector: str) -> list
     return [session for session in sessions if inspector in session.participants]
 
 
+def still_to_score(sessions: Iterable[CalibrationSession], inspector: str,
+                   evaluations: Iterable[Evaluation]) -> list[CalibrationSession]:
+    """The sessions ``inspector`` is asked to score and has not yet released a scorecard for: what their window
+    reminds them of, since a supervisor assigns calibration on the share and nobody else tells them."""
+    released = [ev for ev in evaluations if ev.inspector == inspector and ev.status in RELEASED_STATUSES]
+    return [session for session in sessions_for(sessions, inspector)
+            if not any(session.matches(ev) for ev in released)]
+
+
 def session_evaluations(session: CalibrationSession, evaluations: Iterable[Evaluation]) -> dict[str, Evaluation]:
     """Each participant's released scorecard of the session's call, the latest if they scored it more than once.
 

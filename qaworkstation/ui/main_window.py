@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QInputDialog, QLabel, Q
 
 from ..core import lifecycle, roles
 from ..core.analysis import RubricLibrary
+from ..core.calibration import CalibrationSession, load_sessions, still_to_score
 from ..core.decisions import decisions, forget_decision, record_decision
 from ..core.domain import (CONFIRMED, DRAFT, REJECTED, Check, Evaluation, Flag, ItemScore, Rubric, Segment,
                            Verdict)
@@ -167,6 +168,10 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(widget)  # beside messages, never drawn over by one
             widget.hide()
         self.audio_status = QLabel()
+        self.calibration_label = QLabel()
+        self.calibration_label.setStyleSheet("color: #a50e6e; font-weight: 600;")
+        self.statusBar().addPermanentWidget(self.calibration_label)
+        self.calibration_label.hide()
 
     def _build_toolbar(self) -> None:
         toolbar = QToolBar(self.tr("Main"))
@@ -176,6 +181,7 @@ class MainWindow(QMainWindow):
         for text, slot in ((self.tr("Import files…"), self.import_files),
                            (self.tr("Import folder…"), self.import_folder),
                            (self.tr("Analyse all"), self.analyse_all),
+                           (self.tr("Search…"), self.open_search),
                            (self.tr("Sample…"), self.choose_sample),
                            (self.tr("Sync to shared folder"), self.sync),
                            (self.tr("Coaching…"), self.open_coaching),
@@ -239,21 +245,11 @@ class MainWindow(QMainWindow):
     # library ----------------------------------------------------------------------------------------------
 
     def refresh_library(self) -> None:
-        filters = self.library.filters()
-        keep = self.library.selected_id()
-
-        def load() -> tuple[list[dict[str, Any]], list[str], list[str]]:
-            every = self.store.list_recordings()
-            rubric_rows = self.store.list_recordings(**filters)
-            return (rubric_rows, sorted({r["agent"] for r in every if r["agent"]}),
-                    sorted({r["team"] for r in every if r["team"]}))
-
-        def show(result: tuple[list[dict[str, Any]], list[str], list[str]]) -> None:
-            rows, agents, teams = result
-            self.library.set_choices(agents, teams)
-            self.library.set_rows(rows, keep)
-
-        self.runner.db(load, show, self.show_error)
+        """Re-read the list's count and the rows in view through the library's own read connection (indexed
+        queries of a page, never the whole library); the selected call stays selected."""
+        if self.library.reader is None:
+            self.library.set_reader(self.store.reader())
+        self.library.refresh()
 
     def import_files(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(self, self.tr("Import recordings"), "",
@@ -390,8 +386,7 @@ class MainWindow(QMainWindow):
                            lambda _added: self.queue.start(), self.show_error)
 
     def analyse_all(self) -> None:
-        self.runner.db(lambda: [r["id"] for r in self.store.list_recordings() if r["status"] != "analysed"],
-                       self.enqueue, self.show_error)
+        self.runner.db(self.store.unanalysed_ids, self.enqueue, self.show_error)
 
     def toggle_queue(self) -> None:
         if self.queue.running:
@@ -483,8 +478,25 @@ class MainWindow(QMainWindow):
         self.workbench.show()
 
     def _open_hit(self, recording_id: str, seconds: float) -> None:
-        self.library.select(recording_id)
+        """Open a call at a moment (a rule hit, a search result), selected in the library if it is listed; the
+        selection itself must not open the call a second time without the moment."""
+        self.library.blockSignals(True)
+        try:
+            self.library.select(recording_id)
+        finally:
+            self.library.blockSignals(False)
         self.open_recording(recording_id, play_at=seconds)
+
+    def open_search(self) -> None:
+        """Transcript search over the whole library; a result opens its call at that moment."""
+        from .search_window import SearchWindow
+
+        if getattr(self, "search_window", None) is None:
+            self.search_window = SearchWindow(self.store, self.runner, self, self.library.reader.choices())
+            self.search_window.momentActivated.connect(self._open_hit)
+        self.search_window.show()
+        self.search_window.raise_()
+        self.search_window.activateWindow()
 
     def choose_sample(self) -> None:
         dialog = SamplingDialog(self.store, self.runner, self)
@@ -775,6 +787,7 @@ class MainWindow(QMainWindow):
 
     def _on_role(self, result: tuple[str, dict[str, str]]) -> None:
         self.role, self.user_roles = result
+        self.check_calibration()
         self.role_label.setText(self.tr("{0} · {1}").format(self.inspector, role_name(self.role)))
         self.scorecard.set_permissions(roles.ROLE_PERMISSIONS[self.role])
 
@@ -834,7 +847,29 @@ class MainWindow(QMainWindow):
                                                 lifecycle.versions_for_sync(self.store, inspector)),
                        self._on_synced, self.show_error)
 
+    def check_calibration(self) -> None:
+        """Remind the inspector of calibration calls a supervisor assigned them on the share and they have not
+        scored yet; a share that cannot be read is said in the status bar, not in a dialog at every start."""
+        folder, inspector = self.sync_folder, self.inspector
+        if not folder:
+            return
+
+        def load() -> list[CalibrationSession]:
+            sessions, _problems = load_sessions(folder)
+            return still_to_score(sessions, inspector, self.store.evaluations(inspector=inspector))
+
+        self.runner.db(load, self._show_calibration_duty,
+                       lambda message: self.statusBar().showMessage(message, 15000))
+
+    def _show_calibration_duty(self, sessions: list[CalibrationSession]) -> None:
+        calls = [session.call_id or session.file_name for session in sessions]
+        self.calibration_label.setText(self.tr("Calibration: {0} call(s) to score").format(len(calls)))
+        self.calibration_label.setToolTip(self.tr("Assigned to you on the shared folder: {0}").format(
+            ", ".join(calls)))
+        self.calibration_label.setVisible(bool(calls))
+
     def _on_synced(self, result: SyncResult) -> None:
+        self.check_calibration()
         if result.ok:
             self.statusBar().showMessage(self._sync_summary(result), 8000)
             self.statusBar().setToolTip(result.message)  # the full account, with any note on encryption
