@@ -72,7 +72,7 @@ def sync_all(libraries: dict[str, Store], share: Path) -> None:
 
 def dump(team: TeamDatabase) -> dict[str, list[tuple]]:
     """Everything in the team database, for 'nothing changed' comparisons."""
-    tables = ("evaluations", "item_scores", "flags", "journals")
+    tables = ("evaluations", "item_scores", "flags", "verdicts", "journals")
     return {t: sorted(tuple(r) for r in team.db.execute(f"SELECT * FROM {t}").fetchall()) for t in tables}
 
 

@@ -329,3 +329,39 @@ def test_a_journal_from_before_verdicts_reads_as_reviewed_items_and_no_verdicts(
     assert all(score.reviewed for score in evaluation.items.values())
     assert (evaluation.verdicts, evaluation.hearing, evaluation.call_type, evaluation.accepted_remaining) == (
         [], Hearing(), "", [])
+
+
+def test_a_team_database_from_before_verdicts_keeps_its_rows_and_merges_verdicts_after_the_upgrade(
+        libraries: dict[str, Store], tmp_path: Path, rubric: Rubric, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Step 3 adds the review columns and the verdicts table: rows merged before read as they then meant (items
+    judged as a whole, no verdicts), and journals merged afterwards bring their verdicts."""
+    from qaworkstation.core.aggregate import MIGRATIONS, SCHEMA_VERSION
+
+    share = tmp_path / "share"
+    share.mkdir()
+    sync_all({ZHANG: libraries[ZHANG]}, share)
+    path = tmp_path / "old-team.sqlite3"
+    with monkeypatch.context() as patch:
+        patch.setattr(TeamDatabase, "migrations", {step: MIGRATIONS[step] for step in (1, 2)})
+        old = TeamDatabase(path)
+        old.db.execute("INSERT INTO evaluations (id, recording_id, rubric_id, inspector, agent, team, call_id, "
+                       "call_time, file_name, day, comment, total, max_total, passed, critical_failed, created_at, "
+                       "updated_at, source_folder, source_journal, version, status) VALUES ('ev-old', 'r', ?, "
+                       "'王磊', 'A1001', '物流组', 'C00001', '2026-11-01T09:00:00', 'c.wav', '2026-11-01', '', 95, "
+                       "100, 1, 0, '2026-11-01T01:00:00Z', '2026-11-01T01:00:00Z', 'gone', 'gone', 1, 'submitted')",
+                       (rubric.id,))
+        old.db.execute("INSERT INTO item_scores VALUES ('ev-old', 'greeting', 2.0, 0, '')")
+        old.db.conn.commit()
+        old.close()
+
+    team = TeamDatabase(path)
+    try:
+        assert team.schema_version == SCHEMA_VERSION >= 3
+        assert aggregate(share, team).added == 1
+        merged = {ev.id: ev for ev in team.evaluations()}
+        old_row = merged.pop("ev-old")
+        assert (old_row.items["greeting"].reviewed, old_row.verdicts, old_row.hearing) == (True, [], Hearing())
+        [new] = merged.values()
+        assert new.verdicts == libraries[ZHANG].evaluations()[0].verdicts
+    finally:
+        team.close()
