@@ -12,22 +12,19 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .core import audit, keys, lifecycle
-from .core.analysis import AUTO_RUBRIC, AnalysisResult, RubricLibrary, analyse_recording
-from .core.audio import AUDIO_EXTENSIONS, AudioError
-from .core.cluster_settings import ClusterSettings, parse_path_map
-from .core.execution import FROM_CACHE, CallResult
-from .core.importer import FilenamePattern, ImportReport, import_paths
-from .core.models import DEFAULT_MODEL, ModelUnavailable
-from .core.risk import describe_risk
-from .core.rubric import RubricError
-from .core.sqlite_file import encrypt_database, is_plain_database
-from .core.store import Store, StoreError, default_db_path
-from .core.sync import sync_evaluations
-from .core.transcribe import TranscribeSettings, Transcriber
-from .core.work_queue import QueueRunner, QueueStatus, WorkQueue
+if TYPE_CHECKING:  # the window starts through here: each command imports what it uses when it runs
+    from .core.analysis import AnalysisResult, RubricLibrary
+    from .core.cluster_settings import ClusterSettings
+    from .core.execution import CallResult
+    from .core.importer import ImportReport
+    from .core.search import Moment
+    from .core.store import Store
+    from .core.transcribe import TranscribeSettings, Transcriber
+    from .core.work_queue import QueueStatus
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -44,42 +41,88 @@ def default_inspector() -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="qaws", description="QA Workstation: score call recordings against a rubric, offline.")
-    parser.add_argument("--db", type=Path, default=None, help=f"library file (default: $QAWS_DB or {default_db_path()})")
-    parser.add_argument("--rubric", default=AUTO_RUBRIC,
-                        help="rubric id or .yaml path; 'auto' picks the bundled rubric of the call's language")
-    parser.add_argument("--model", default=DEFAULT_MODEL,
-                        help="offline-base, offline-tiny.en, a CTranslate2 model folder or a downloadable name")
-    parser.add_argument("--language", default="", help="language code to skip detection, e.g. zh or en")
-    parser.add_argument("--script", default="simplified", choices=("simplified", "traditional", "as-is"),
-                        help="Chinese script of transcripts")
-    parser.add_argument("--inspector", default=default_inspector(), help="who is scoring (default: login name)")
+    _add_global_options(parser, after_command=False)
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
-    importing = sub.add_parser("import", help="add recordings (files or folders) to the library")
+    importing = _command(sub, "import", help="add recordings (files or folders) to the library")
     _add_import_options(importing)
-    transcribe = sub.add_parser("transcribe", help="import and transcribe recordings")
+    transcribe = _command(sub, "transcribe", help="import and transcribe recordings")
     _add_import_options(transcribe)
     _add_cluster_options(transcribe)
-    analyze = sub.add_parser("analyze", help="import, transcribe and flag recordings")
+    analyze = _command(sub, "analyze", help="import, transcribe and flag recordings")
     _add_import_options(analyze)
     analyze.add_argument("--json", action="store_true", help="print one JSON object per recording")
     _add_cluster_options(analyze)
-    export = sub.add_parser("export", help="sync submitted evaluations to a (shared) folder")
+    search = _command(sub, "search", help="find where a word or phrase was said, in every call's transcript")
+    _add_search_options(search)
+    export = _command(sub, "export", help="sync submitted evaluations to a (shared) folder")
     export.add_argument("--to", type=Path, required=True, help="destination folder")
-    audit_log = sub.add_parser("audit", help="check the library's audit log")
-    audit_log.add_subparsers(dest="audit_command", required=True).add_parser(
-        "verify", help="walk the hash chain; print OK, or the first broken row and exit 1")
-    backup = sub.add_parser("backup", help="copy the library safely (SQLite backup API), even while it is in use")
+    audit_log = _command(sub, "audit", help="check the library's audit log")
+    _command(audit_log.add_subparsers(dest="audit_command", required=True, parser_class=_Parser), "verify",
+             help="walk the hash chain; print OK, or the first broken row and exit 1")
+    backup = _command(sub, "backup", help="copy the library safely (SQLite backup API), even while it is in use")
     backup.add_argument("--to", type=Path, required=True, help="the backup file to write (replaced when complete)")
-    sub.add_parser("encrypt", help="switch encryption on: create this workstation's database key (kept in the "
-                                   "keyring) and encrypt the library in place; close the window first")
-    key = sub.add_parser("key", help="the team key that encrypts journals on the shared folder")
+    _command(sub, "encrypt", help="switch encryption on: create this workstation's database key (kept in the "
+                                  "keyring) and encrypt the library in place; close the window first")
+    key = _command(sub, "key", help="the team key that encrypts journals on the shared folder")
     key_commands = key.add_subparsers(dest="key_command", required=True, parser_class=_Parser)
-    key_commands.add_parser("show", help="which keys this workstation holds (their ids, never the keys)")
-    key_commands.add_parser("new-team", help="create the team key here and print it once, to hand to the team")
-    key_commands.add_parser("set-team", help="keep the team key read from standard input (as new-team printed it)")
-    sub.add_parser("window", help="open the window (the default)")
+    _command(key_commands, "show", help="which keys this workstation holds (their ids, never the keys)")
+    _command(key_commands, "new-team", help="create the team key here and print it once, to hand to the team")
+    _command(key_commands, "set-team", help="keep the team key read from standard input (as new-team printed it)")
+    _command(sub, "window", help="open the window (the default)")
     return parser
+
+
+def _add_global_options(parser: argparse.ArgumentParser, after_command: bool) -> None:
+    """The options every command takes, before or after its name (``qaws analyze x.wav --language zh`` as
+    well as ``qaws --language zh analyze x.wav``). After the command they default to SUPPRESS, so leaving one
+    out there keeps what was given before the command, or the main parser's default."""
+    def given(value: object) -> object:
+        return argparse.SUPPRESS if after_command else value
+
+    parser.add_argument("--db", type=Path, default=given(None),
+                        help="library file (default: $QAWS_DB, else library.sqlite3 in this user's data folder)")
+    parser.add_argument("--rubric", default=given(None),
+                        help="rubric id or .yaml path; 'auto' (the default) picks the bundled rubric of the call's "
+                             "language")
+    parser.add_argument("--model", default=given(None),
+                        help="offline-base (the default), offline-tiny.en, a CTranslate2 model folder or a "
+                             "downloadable name")
+    parser.add_argument("--language", default=given(""), help="language code to skip detection, e.g. zh or en")
+    parser.add_argument("--script", default=given("simplified"), choices=("simplified", "traditional", "as-is"),
+                        help="Chinese script of transcripts")
+    parser.add_argument("--inspector", default=given(default_inspector()),
+                        help="who is scoring (default: login name)")
+
+
+def _command(sub: argparse._SubParsersAction, name: str, **kwargs: str) -> argparse.ArgumentParser:
+    """A sub-command that also takes the global options after its name."""
+    command = sub.add_parser(name, **kwargs)
+    _add_global_options(command, after_command=True)
+    return command
+
+
+def _add_search_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("query", help="word or phrase; simplified and traditional script match alike")
+    parser.add_argument("--agent", default="", help="only this agent's calls")
+    parser.add_argument("--team", default="", help="only this team's calls")
+    parser.add_argument("--speaker", default="", choices=("", "agent", "customer", "unknown"),
+                        help="only what this side said")
+    parser.add_argument("--category", default="", help="only calls with a flag of this category, e.g. forbidden")
+    parser.add_argument("--call-type", default="", help="only calls of this type")
+    parser.add_argument("--from", dest="date_from", type=_day, default=None, metavar="YYYY-MM-DD",
+                        help="only calls on or after this day")
+    parser.add_argument("--to", dest="date_to", type=_day, default=None, metavar="YYYY-MM-DD",
+                        help="only calls on or before this day")
+    parser.add_argument("--limit", type=_positive_int, default=50, help="at most this many moments (default 50)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object per moment")
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a day as YYYY-MM-DD, got {text}") from None
 
 
 def _add_import_options(parser: argparse.ArgumentParser) -> None:
@@ -121,6 +164,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .ui.app import run_app
 
         return run_app(db_path=args.db, rubric=args.rubric, model=args.model)
+    from .core import keys
+    from .core.audio import AudioError
+    from .core.models import ModelUnavailable
+    from .core.rubric import RubricError
+    from .core.store import StoreError
+
     try:
         return _COMMANDS[args.command](args)
     except (StoreError, RubricError, ModelUnavailable, AudioError, FileNotFoundError, ValueError,
@@ -133,10 +182,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _store(args: argparse.Namespace) -> Store:
+    from .core.store import Store, default_db_path
+
     return Store(args.db or default_db_path())
 
 
 def _import(args: argparse.Namespace, store: Store) -> ImportReport:
+    from .core.audio import AUDIO_EXTENSIONS
+    from .core.importer import FilenamePattern, import_paths
+
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
         raise FileNotFoundError(f"no such file or folder: {', '.join(missing)}")
@@ -161,17 +215,30 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _transcriber(args: argparse.Namespace) -> Transcriber:
-    return Transcriber(TranscribeSettings(model=args.model, language=args.language, script=args.script))
+    from .core.models import DEFAULT_MODEL
+    from .core.transcribe import TranscribeSettings, Transcriber
+
+    return Transcriber(TranscribeSettings(model=args.model or DEFAULT_MODEL, language=args.language,
+                                          script=args.script))
+
+
+def _rubrics(args: argparse.Namespace) -> RubricLibrary:
+    from .core.analysis import RubricLibrary
+
+    return RubricLibrary(args.rubric) if args.rubric else RubricLibrary()
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
     """Queue the calls, work through the queue (resumable after a crash) here or on a Dask cluster, then
     report each call."""
+    from .core.analysis import analyse_recording
+    from .core.work_queue import QueueRunner, WorkQueue
+
     cluster = _cluster_settings(args)
     store = _store(args)
     report = _import(args, store)
     recording_ids = list(dict.fromkeys(report.recording_ids))
-    transcriber, rubrics = _transcriber(args), RubricLibrary(args.rubric)
+    transcriber, rubrics = _transcriber(args), _rubrics(args)
     WorkQueue(store).enqueue(recording_ids)
     failed: dict[str, str] = {}
     if cluster:
@@ -190,6 +257,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 def _cluster_settings(args: argparse.Namespace) -> ClusterSettings | None:
     """The cluster the user asked for, or None to analyse in this process."""
+    from .core.cluster_settings import ClusterSettings, parse_path_map
+
     if not (args.scheduler or args.workers):
         if args.path_map or args.send_audio:
             raise ValueError("--path-map and --send-audio apply to a cluster; add --workers N or --scheduler")
@@ -207,6 +276,7 @@ def _run_on_cluster(store: Store, settings: TranscribeSettings, rubrics: RubricL
                     failed: dict[str, str]) -> None:
     """Analyse the queue on the cluster, one progress line per call on stderr as its result is stored."""
     from .core.cluster import ClusterError, ClusterRunner, connect  # Dask adds a second to any command using it
+    from .core.work_queue import WorkQueue
 
     if not WorkQueue(store).waiting():
         return  # every call already has its result: no cluster to start
@@ -224,6 +294,8 @@ def _run_on_cluster(store: Store, settings: TranscribeSettings, rubrics: RubricL
 
 
 def _print_call(file_name: str, result: CallResult, status: QueueStatus) -> None:
+    from .core.execution import FROM_CACHE
+
     if not result.ok:
         outcome = "failed"
     elif result.where == FROM_CACHE:
@@ -244,6 +316,8 @@ def _print_result(args: argparse.Namespace, result: AnalysisResult) -> None:
     if getattr(args, "json", False):
         print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)
         return
+    from .core.risk import describe_risk
+
     violations = sum(1 for f in result.flags if f.deduction > 0)
     print(f"{result.recording['file_name']}: {result.language}, {len(result.segments)} segments, "
           f"{violations} flags, risk: {describe_risk(result.recording['risk'])}", flush=True)
@@ -252,6 +326,9 @@ def _print_result(args: argparse.Namespace, result: AnalysisResult) -> None:
 def cmd_export(args: argparse.Namespace) -> int:
     """Publish the inspector's released evaluations; drafts stay in the library. The release behind a draft
     correction is handed over too, so it reaches the share even if its own submission never did."""
+    from .core import lifecycle
+    from .core.sync import sync_evaluations
+
     store = _store(args)
     result = sync_evaluations(args.to, args.inspector, lifecycle.versions_for_sync(store, args.inspector))
     print(result.message if result.ok else f"qaws: {result.message}", file=sys.stdout if result.ok else sys.stderr)
@@ -260,6 +337,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     """``audit verify``: a broken chain means someone edited or removed audit rows behind the app's back."""
+    from .core import audit
+
     with _store(args).transaction() as db:
         check = audit.verify(db)
     print(check.describe())
@@ -282,6 +361,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_encrypt(args: argparse.Namespace) -> int:
     """Encryption is on once a database key exists; the library already on disk is converted to match, since a
     keyed workstation cannot open a plain file. Running it again is harmless."""
+    from .core import keys
+    from .core.sqlite_file import encrypt_database, is_plain_database
+    from .core.store import Store, default_db_path
+
     path = Path(args.db or default_db_path())
     if not path.is_file():
         raise FileNotFoundError(f"no library at {path}; pass --db or set $QAWS_DB")
@@ -299,6 +382,8 @@ def cmd_encrypt(args: argparse.Namespace) -> int:
 
 
 def cmd_key(args: argparse.Namespace) -> int:
+    from .core import keys
+
     if args.key_command == "new-team":
         if keys.load_key(keys.TEAM_KEY) is not None:
             raise ValueError("this workstation already has a team key; replacing it would make the team's "
@@ -317,8 +402,37 @@ def cmd_key(args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"import": cmd_import, "transcribe": cmd_analyze, "analyze": cmd_analyze, "export": cmd_export,
-             "audit": cmd_audit, "backup": cmd_backup, "encrypt": cmd_encrypt, "key": cmd_key}
+def cmd_search(args: argparse.Namespace) -> int:
+    """Every moment the query was said, best first: one line each for people, one JSON object each for
+    scripts. Nothing found is an answer, not a failure."""
+    from .core.search import SearchFilters
+
+    filters = SearchFilters(agent=args.agent, team=args.team, speaker=args.speaker, category=args.category,
+                            call_type=args.call_type,
+                            date_from=args.date_from.isoformat() if args.date_from else "",
+                            date_to=(args.date_to + timedelta(days=1)).isoformat() if args.date_to else "")
+    moments = _store(args).search_transcripts(args.query, filters, args.limit)
+    for moment in moments:
+        print(json.dumps(moment.to_json(), ensure_ascii=False) if args.json else _moment_line(moment), flush=True)
+    if not moments and not args.json:
+        print(f"qaws: nothing found for {args.query!r}", file=sys.stderr)
+    return 0
+
+
+def _moment_line(moment: Moment) -> str:
+    """call, agent, speaker, mm:ss and the line with each hit in [brackets] (bold on a terminal)."""
+    opening, closing = ("\033[1;33m", "\033[0m") if sys.stdout.isatty() else ("[", "]")
+    text, last, marked = moment.text, 0, []
+    for start, end in moment.hits:
+        marked += [text[last:start], opening, text[start:end], closing]
+        last = end
+    minutes, seconds = divmod(int(moment.start), 60)
+    return (f"{moment.call}\t{moment.agent or '-'}\t{moment.speaker}\t{minutes:02d}:{seconds:02d}\t"
+            f"{''.join(marked)}{text[last:]}")
+
+
+_COMMANDS = {"import": cmd_import, "transcribe": cmd_analyze, "analyze": cmd_analyze, "search": cmd_search,
+             "export": cmd_export, "audit": cmd_audit, "backup": cmd_backup, "encrypt": cmd_encrypt, "key": cmd_key}
 
 
 if __name__ == "__main__":

@@ -44,11 +44,16 @@ def pairs(folded: str) -> str:
     return " ".join(folded[index:index + 2] for index in range(len(folded)))
 
 
+def searchable(query: str) -> bool:
+    """Whether the query has something the index holds: punctuation and spaces only separate words."""
+    return any(char.isalnum() for char in query)
+
+
 def match_expression(query: str) -> str:
     """The FTS5 expression for a user's query: the phrase of its pairs, or a prefix for one character."""
     folded = fold(query).strip()
-    if not folded:
-        raise SearchError("nothing to search for: type a word or phrase")
+    if not searchable(folded):
+        raise SearchError(f"nothing to search for in {query!r}: type a word or phrase")
     if len(folded) == 1:
         return f'"{_quoted(folded)}"*'
     return '"' + " ".join(_quoted(folded[index:index + 2]) for index in range(len(folded) - 1)) + '"'

@@ -460,6 +460,12 @@ class Store(SqliteFile):
         """The calls "Analyse all" queues: every one without an analysis (new, or failed before)."""
         return [row["id"] for row in self._rows("SELECT id FROM recordings WHERE status <> 'analysed'")]
 
+    def search_transcripts(self, query: str, filters: search.SearchFilters = search.SearchFilters(),
+                           limit: int = search.DEFAULT_LIMIT) -> list[search.Moment]:
+        """The moments where ``query`` was said (see :func:`qaworkstation.core.search.search`)."""
+        with self._lock:
+            return search.search(self.db.conn, query, filters, limit)
+
     def reader(self) -> LibraryReader:
         """A read-only connection of its own for the window's library list and search (see
         :class:`LibraryReader`), encrypted with the library's key when it has one."""

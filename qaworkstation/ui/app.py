@@ -10,12 +10,6 @@ from types import TracebackType
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from ..core.analysis import RubricLibrary
-from ..core.models import ModelUnavailable
-from ..core.rubric import RubricError
-from ..core.store import Store, StoreError, default_db_path
-from ..core.transcribe import TranscribeSettings, Transcriber
-
 TRANSLATIONS_DIR = Path(__file__).resolve().parents[2] / "resources" / "i18n"
 
 
@@ -41,7 +35,13 @@ def _excepthook(kind: type[BaseException], value: BaseException, tb: TracebackTy
         QMessageBox.critical(None, "QA Workstation", f"{kind.__name__}: {value}")
 
 
-def run_app(db_path: Path | None = None, rubric: str = "auto", model: str = "offline-base") -> int:
+def run_app(db_path: Path | None = None, rubric: str | None = None, model: str | None = None) -> int:
+    """Open the window on the library; ``rubric`` and ``model`` None mean the shipped defaults."""
+    from ..core.analysis import RubricLibrary
+    from ..core.models import DEFAULT_MODEL, ModelUnavailable
+    from ..core.rubric import RubricError
+    from ..core.store import Store, StoreError, default_db_path
+    from ..core.transcribe import TranscribeSettings, Transcriber
     from .main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv)
@@ -51,7 +51,8 @@ def run_app(db_path: Path | None = None, rubric: str = "auto", model: str = "off
     sys.excepthook = _excepthook
     try:
         store = Store(db_path or default_db_path())
-        window = MainWindow(store, Transcriber(TranscribeSettings(model=model)), RubricLibrary(rubric))
+        window = MainWindow(store, Transcriber(TranscribeSettings(model=model or DEFAULT_MODEL)),
+                            RubricLibrary(rubric) if rubric else RubricLibrary())
     except (StoreError, RubricError, ModelUnavailable) as exc:
         QMessageBox.critical(None, "QA Workstation", str(exc))
         return 1

@@ -1,34 +1,46 @@
-"""The list of calls with filters; the most flagged calls come first so the worst are heard first."""
+"""The list of calls with filters; the riskiest calls come first so the worst are heard first.
+
+A table view over :class:`~qaworkstation.ui.library_model.LibraryModel`: filters and header clicks become a
+new library query, answered by an indexed count and the first page, so a year of calls filters and sorts as
+fast as a day's. The selected call stays selected through refreshes, filters and sorts while it is listed.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
+from typing import NamedTuple
 
-from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QFormLayout, QHBoxLayout, QHeaderView,
-                               QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtCore import QDate, QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QGridLayout, QHBoxLayout, QHeaderView,
+                               QLabel, QPushButton, QTableView, QVBoxLayout, QWidget)
 
-from .format import clock
+from ..core.library_query import (NOT_SCORED, REVIEW_DISPUTED, REVIEW_DRAFT, REVIEW_SUBMITTED, LibraryQuery,
+                                  LibraryReader)
+from .library_model import FLAGS_COLUMN, ID_ROLE, LibraryModel
 
 _ANY = ""
-CRITICAL_RISK = 1_000_000  # see core.risk: any critical hit scores at least this
-SEVERE_RISK = 10_000
 
 
-class _RiskItem(QTableWidgetItem):
-    """Shows the number of flags but sorts by the call's risk, so the worst calls stay on top."""
+class Cell(NamedTuple):
+    """What one cell shows, for a reader of the table (tests, screenshots) rather than a painter."""
 
-    def __init__(self, flag_count: int | None, risk: float) -> None:
-        super().__init__("" if flag_count is None else str(flag_count))
-        self.risk = risk
-        if risk >= CRITICAL_RISK:
-            self.setBackground(QColor("#f6d5e8"))
-        elif risk >= SEVERE_RISK:
-            self.setBackground(QColor("#fce8e6"))
+    value: str
 
-    def __lt__(self, other: QTableWidgetItem) -> bool:
-        return self.risk < getattr(other, "risk", 0.0)
+    def text(self) -> str:
+        return self.value
+
+
+class LibraryTable(QTableView):
+    """The table, answering "how many rows" and "what does this cell say" as plainly as a table widget."""
+
+    def rowCount(self) -> int:  # noqa: N802 - the name QTableWidget uses
+        return self.model().rowCount()
+
+    def item(self, row: int, column: int) -> Cell:
+        return Cell(self.model().index(row, column).data() or "")
+
+    def horizontalHeaderItem(self, column: int) -> Cell:  # noqa: N802 - the name QTableWidget uses
+        return Cell(self.model().headerData(column, Qt.Horizontal))
 
 
 class LibraryView(QWidget):
@@ -37,35 +49,18 @@ class LibraryView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.agent = self._combo()
-        self.team = self._combo()
-        self.status = self._combo()
-        for value, label in (("new", self.tr("new")), ("analysed", self.tr("analysed")),
-                             ("error", self.tr("error"))):
-            self.status.addItem(label, value)
-        self.date_from = self._date()
-        self.date_to = self._date()
-        form = QFormLayout()
-        form.addRow(self.tr("Agent"), self.agent)
-        form.addRow(self.tr("Team"), self.team)
-        form.addRow(self.tr("Status"), self.status)
-        form.addRow(self.tr("From"), self.date_from)
-        form.addRow(self.tr("To"), self.date_to)
-        self.table = QTableWidget(0, 6)
-        self.table.setHorizontalHeaderLabels([self.tr("Call"), self.tr("Agent"), self.tr("Time"), self.tr("Flags"),
-                                              self.tr("Length"), self.tr("Scored")])
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
-        self.table.setTextElideMode(Qt.ElideMiddle)
-        self.table.setAlternatingRowColors(True)
-        for column in range(1, 6):
-            self.table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeToContents)
-        self.table.itemSelectionChanged.connect(self._on_selection)
-        self._sample: set[str] | None = None
+        self.model = LibraryModel(self)
+        self._selected = ""
+        self._sample: tuple[str, ...] | None = None
+        self.agent, self.team, self.call_type = self._combo(), self._combo(), self._combo()
+        self.status = self._combo([("new", self.tr("new")), ("analysed", self.tr("analysed")),
+                                   ("error", self.tr("error"))])
+        self.review = self._combo([(NOT_SCORED, self.tr("not scored")), (REVIEW_DRAFT, self.tr("draft")),
+                                   (REVIEW_SUBMITTED, self.tr("submitted")), (REVIEW_DISPUTED, self.tr("disputed"))])
+        self.date_from, self.date_to = self._date(), self._date()
+        self.table = self._table()
+        self.count_label = QLabel()
+        self.count_label.setStyleSheet("color: #5f6368;")
         self.sample_label = QLabel()
         self.sample_label.setStyleSheet("color: #1a73e8; font-weight: 600;")
         self.clear_sample = QPushButton(self.tr("Show all calls"))
@@ -77,13 +72,62 @@ class LibraryView(QWidget):
         self.clear_sample.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addLayout(form)
+        layout.addLayout(self._filter_grid())
         layout.addLayout(sample_row)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.count_label)
 
-    def _combo(self) -> QComboBox:
+    # construction -----------------------------------------------------------------------------------------
+
+    def _filter_grid(self) -> QGridLayout:
+        """Two filters a row, so seven of them fit a laptop screen above the list."""
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(6)
+        grid.setVerticalSpacing(4)
+        filters = ((self.tr("Agent"), self.agent), (self.tr("Team"), self.team),
+                   (self.tr("Call type"), self.call_type), (self.tr("Review"), self.review),
+                   (self.tr("Status"), self.status), (None, None),
+                   (self.tr("From"), self.date_from), (self.tr("To"), self.date_to))
+        for index, (label, widget) in enumerate(filters):
+            if widget is None:
+                continue
+            row, column = divmod(index, 2)
+            grid.addWidget(QLabel(label), row, column * 2)
+            grid.addWidget(widget, row, column * 2 + 1)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+        return grid
+
+    def _table(self) -> LibraryTable:
+        table = LibraryTable()
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        table.verticalHeader().hide()
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+        table.setTextElideMode(Qt.ElideMiddle)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.Interactive)
+        header.setStretchLastSection(False)
+        for column, width in enumerate((150, 70, 90, 50, 56, 52)):
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(0, QHeaderView.Stretch)
+        header.setSortIndicator(FLAGS_COLUMN, Qt.DescendingOrder)
+        table.setSortingEnabled(True)
+        table.selectionModel().currentRowChanged.connect(self._on_current)
+        self.model.modelReset.connect(self._after_reset)
+        return table
+
+    def _combo(self, values: list[tuple[str, str]] = ()) -> QComboBox:
         combo = QComboBox()
         combo.addItem(self.tr("All"), _ANY)
+        for value, label in values:
+            combo.addItem(label, value)
+        combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(6)
         combo.currentIndexChanged.connect(self.filtersChanged)
         return combo
 
@@ -97,17 +141,44 @@ class LibraryView(QWidget):
         edit.dateChanged.connect(self.filtersChanged)
         return edit
 
-    def filters(self) -> dict[str, str]:
-        """The filter values in the form :meth:`Store.list_recordings` takes."""
+    # the query --------------------------------------------------------------------------------------------
+
+    @property
+    def reader(self) -> LibraryReader | None:
+        return self.model.reader
+
+    def set_reader(self, reader: LibraryReader) -> None:
+        """Where the list reads from; the window gives it the library's own read connection once."""
+        self.model.set_reader(reader)
+
+    def filters(self) -> LibraryQuery:
+        """The library query the filters, the drawn sample and the header's sort ask for."""
         def day(edit: QDateEdit, offset: int = 0) -> str:
             return "" if edit.date() == edit.minimumDate() else edit.date().addDays(offset).toString(Qt.ISODate)
 
-        return {"agent": self.agent.currentData(), "team": self.team.currentData(),
-                "status": self.status.currentData(), "date_from": day(self.date_from),
-                "date_to": day(self.date_to, 1)}
+        return replace(self.model.query, agent=self.agent.currentData(), team=self.team.currentData(),
+                       call_type=self.call_type.currentData(), status=self.status.currentData(),
+                       review=self.review.currentData(), date_from=day(self.date_from),
+                       date_to=day(self.date_to, 1), sample=self._sample)
 
-    def set_choices(self, agents: list[str], teams: list[str]) -> None:
-        for combo, values in ((self.agent, agents), (self.team, teams)):
+    def refresh(self) -> None:
+        """Re-read the list for the filters as they stand (and the filter choices), keeping the selected call:
+        a filter change reads a new first page, anything else re-reads the pages in view."""
+        if self.reader is None:
+            return
+        choices = self.reader.choices()
+        self.set_choices(choices["agent"], choices["team"], choices["call_type"])
+        query = self.filters()
+        if query != self.model.query:
+            self.model.set_query(query)
+        else:
+            self.model.refresh()
+        self._show_count()
+
+    def set_choices(self, agents: list[str], teams: list[str], call_types: list[str] = ()) -> None:
+        for combo, values in ((self.agent, agents), (self.team, teams), (self.call_type, call_types)):
+            if [combo.itemData(index) for index in range(1, combo.count())] == list(values):
+                continue
             current = combo.currentData()
             combo.blockSignals(True)
             while combo.count() > 1:
@@ -119,49 +190,41 @@ class LibraryView(QWidget):
 
     def set_sample(self, recording_ids: list[str] | None) -> None:
         """Show only a drawn sample (None shows everything again)."""
-        self._sample = set(recording_ids) if recording_ids is not None else None
+        self._sample = tuple(recording_ids) if recording_ids is not None else None
         self.sample_label.setText(self.tr("Sample of {0} calls").format(len(recording_ids))
                                   if recording_ids is not None else "")
         self.sample_label.setVisible(recording_ids is not None)
         self.clear_sample.setVisible(recording_ids is not None)
         self.filtersChanged.emit()
 
-    def set_rows(self, rows: list[dict[str, Any]], keep: str = "") -> None:
-        if self._sample is not None:
-            rows = [row for row in rows if row["id"] in self._sample]
-        self.table.blockSignals(True)
-        self.table.setSortingEnabled(False)
-        self.table.setRowCount(len(rows))
-        for index, row in enumerate(rows):
-            name = QTableWidgetItem(row["call_id"] or row["file_name"].rsplit(".", 1)[0])
-            name.setData(Qt.UserRole, row["id"])
-            name.setToolTip(f"{row['file_name']}\n{row['path']}\n{row['team']} {row['call_time']}\n"
-                            f"{row['error']}".strip())
-            flags = _RiskItem(row["flag_count"] if row["status"] == "analysed" else None, row["risk"])
-            if row["status"] == "error":
-                flags.setText(self.tr("error"))
-            scored = QTableWidgetItem("✓" if row["evaluation_count"] else "")
-            when = QTableWidgetItem(row["call_time"][5:16].replace("T", " "))
-            for column, item in enumerate((name, QTableWidgetItem(row["agent"]), when, flags,
-                                           QTableWidgetItem(clock(row["duration"])), scored)):
-                self.table.setItem(index, column, item)
-        self.table.setSortingEnabled(True)
-        self.table.sortItems(3, Qt.DescendingOrder)
-        self.table.blockSignals(False)
-        if keep:
-            self.select(keep)
+    def _show_count(self) -> None:
+        self.count_label.setText(self.tr("{0} calls").format(f"{self.model.rowCount():,}"))
 
-    def select(self, recording_id: str) -> None:
-        for row in range(self.table.rowCount()):
-            if self.table.item(row, 0).data(Qt.UserRole) == recording_id:
-                self.table.selectRow(row)
-                return
+    # selection --------------------------------------------------------------------------------------------
+
+    def select(self, recording_id: str) -> bool:
+        """Select the call if the list shows it (reading only its position and its page); False if not."""
+        row = self.model.position(recording_id)
+        if row is None:
+            return False
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
+        self.table.scrollTo(index)
+        return True
 
     def selected_id(self) -> str:
-        rows = self.table.selectionModel().selectedRows()
-        return self.table.item(rows[0].row(), 0).data(Qt.UserRole) if rows else ""
+        return self._selected
 
-    def _on_selection(self) -> None:
-        recording_id = self.selected_id()
-        if recording_id:
+    def _after_reset(self) -> None:
+        """A new query or count dropped the view's selection: put the selected call back where it now is."""
+        if self._selected and not self.select(self._selected):
+            self._selected = ""
+        self._show_count()
+
+    def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        recording_id = current.data(ID_ROLE) if current.isValid() else ""
+        if recording_id and recording_id != self._selected:
+            self._selected = recording_id
             self.recordingSelected.emit(recording_id)
+

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QInputDialog, QLabel, Q
                                QProgressBar, QPushButton, QSplitter, QToolBar, QVBoxLayout, QWidget)
 
 from ..core import lifecycle, roles
+from ..core import settings as declared
 from ..core.analysis import RubricLibrary
 from ..core.calibration import CalibrationSession, load_sessions, still_to_score
 from ..core.decisions import decisions, forget_decision, record_decision
@@ -30,7 +31,8 @@ from ..core.scorecard import (Suggestion, build_evaluation, draft_payload, items
 from ..core.store import Store
 from ..core.sync import (PROBLEM_DISK_FULL, PROBLEM_KEY, PROBLEM_NO_PERMISSION, PROBLEM_NOT_FOUND,
                          PROBLEM_NOT_SET_UP, SyncResult, sync_evaluations)
-from ..core.transcribe import Transcriber
+from ..core.cluster_settings import ClusterSettings
+from ..core.transcribe import TranscribeSettings, Transcriber
 from ..core.work_queue import OPENED_PRIORITY, QueueStatus, WorkQueue
 from .call_details_dialog import CallDetailsDialog
 from .dispute_dialog import DisputeDialog, ResolveDialog
@@ -41,12 +43,11 @@ from .format import clock, when
 from .player_panel import PlayerPanel
 from .queue_controller import QueueController
 from .sampling_dialog import SamplingDialog
-from .settings_dialog import SettingsDialog, cluster_settings, role_name, transcribe_settings
+from .settings_dialog import SettingsDialog, role_name
 from .tasks import Runner, report_failure
 from .transcript_view import TranscriptView
 
 DRAFT_DELAY_MS = 1500
-SPLITTER_KEY = "window/main_splitter"
 
 
 @dataclass
@@ -79,10 +80,12 @@ class MainWindow(QMainWindow):
         self.transcriber = transcriber
         self.rubrics = rubrics
         self.settings = settings or QSettings("QA Workstation", "qaws")
+        declared.upgrade(self.settings)
         self.runner = Runner(self.show_error)
         self.playback = Playback()
         self.call: OpenCall | None = None
-        self.queue = QueueController(store.path, transcriber, rubrics, self, cluster_settings(self.settings))
+        self.queue = QueueController(store.path, transcriber, rubrics, self, None)
+        self._apply_analysis_settings()  # the model and place chosen last time, before any call is analysed
         self.queue.statusChanged.connect(self._on_queue_status)
         self.queue.clusterStarting.connect(self._on_cluster_starting)
         self.queue.dashboardChanged.connect(self._on_dashboard)
@@ -150,8 +153,9 @@ class MainWindow(QMainWindow):
             self.splitter.addWidget(widget)
         self.splitter.setSizes([400, 600, 480])
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.restoreState(self.settings.value(SPLITTER_KEY, b""))  # where this user left the dividers
-        self.splitter.splitterMoved.connect(lambda *_: self.settings.setValue(SPLITTER_KEY, self.splitter.saveState()))
+        self.splitter.restoreState(declared.read(self.settings, declared.MAIN_SPLITTER))  # as the user left them
+        self.splitter.splitterMoved.connect(
+            lambda *_: declared.write(self.settings, declared.MAIN_SPLITTER, self.splitter.saveState()))
         self.setCentralWidget(self.splitter)
         self._build_toolbar()
         self.progress = QProgressBar()
@@ -205,37 +209,38 @@ class MainWindow(QMainWindow):
 
     @property
     def inspector(self) -> str:
-        from ..cli import default_inspector
-
-        return str(self.settings.value("inspector", default_inspector()))
+        return declared.read(self.settings, declared.INSPECTOR)
 
     @property
     def sync_folder(self) -> str:
-        return str(self.settings.value("sync_folder", ""))
+        return declared.read(self.settings, declared.SYNC_FOLDER)
 
     def choose_sync_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, self.tr("Team shared folder"), self.sync_folder)
         if folder:
-            self.settings.setValue("sync_folder", folder)
+            declared.write(self.settings, declared.SYNC_FOLDER, folder)
 
     def open_settings(self) -> None:
-        before = (self.inspector, transcribe_settings(self.settings), cluster_settings(self.settings))
+        before = (self.inspector, *self._analysis_settings())
         dialog = SettingsDialog(self.settings, self.inspector, self, roles=self.user_roles,
                                 may_manage_roles=roles.may(self.role, roles.MANAGE_ROLES))
         if not dialog.exec():
             return
         inspector = self.inspector
         self._apply_role_change(before[0], inspector, dialog.role_change())
-        if self.queue.running and (transcribe_settings(self.settings), cluster_settings(self.settings)) != before[1:]:
+        if self.queue.running and self._analysis_settings() != before[1:]:
             self.statusBar().showMessage(self.tr("New analysis settings apply when the queue stops."), 10000)
         self._apply_analysis_settings()
         if inspector != before[0] and self.call:
             self.open_recording(self.call.recording["id"])
 
+    def _analysis_settings(self) -> tuple[TranscribeSettings, ClusterSettings | None]:
+        return declared.transcribe_settings(self.settings), declared.cluster_settings(self.settings)
+
     def _apply_analysis_settings(self) -> None:
         """Give the queue the stored transcription and cluster settings, once it is not running (a queue
         mid-run keeps its model and workers; this runs again when it stops)."""
-        chosen, cluster = transcribe_settings(self.settings), cluster_settings(self.settings)
+        chosen, cluster = self._analysis_settings()
         if self.queue.running or (chosen, cluster) == (self.transcriber.settings, self.queue.cluster):
             return
         if chosen != self.transcriber.settings:

@@ -1,0 +1,160 @@
+"""The library list as a Qt model over the library file: it holds a count and the pages it has painted.
+
+A year of calls is 100,000 rows; building an item per cell took seconds and hundreds of megabytes. This model
+asks :class:`~qaworkstation.core.library_query.LibraryReader` for the number of matching calls and reads a page
+of rows only when the view paints one, so filtering, sorting and scrolling each cost an indexed query.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from ..core.library_query import (REVIEW_DISPUTED, REVIEW_DRAFT, REVIEW_SUBMITTED, ROW_COLUMNS, LibraryQuery,
+                                  LibraryReader)
+from .format import clock
+
+PAGE_SIZE = 200
+PAGES_KEPT = 50  # about 10,000 rows of a few hundred bytes: scrolling back never re-reads what was just seen
+CRITICAL_RISK = 1_000_000  # see core.risk: any critical hit scores at least this
+SEVERE_RISK = 10_000
+ID_ROLE = Qt.UserRole
+
+# Column -> the library order its header sorts by.
+COLUMN_SORTS = ("call", "agent", "time", "risk", "length", "review")
+FLAGS_COLUMN = COLUMN_SORTS.index("risk")
+REVIEW_MARKS = {REVIEW_SUBMITTED: ("✓", "#188038"), REVIEW_DRAFT: ("✎", "#5f6368"), REVIEW_DISPUTED: ("⚠", "#c5221f")}
+
+
+class LibraryModel(QAbstractTableModel):
+    """Rows of the library for one :class:`LibraryQuery`, read a page at a time."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.reader: LibraryReader | None = None
+        self.query = LibraryQuery()
+        self._count = 0
+        self._pages: OrderedDict[int, list[dict[str, Any]]] = OrderedDict()
+        self._headers = (self.tr("Call"), self.tr("Agent"), self.tr("Time"), self.tr("Flags"), self.tr("Length"),
+                         self.tr("Scored"))
+
+    # what the view asks -----------------------------------------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802 - Qt override
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802 - Qt override
+        return 0 if parent.isValid() else len(COLUMN_SORTS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole) -> Any:  # noqa: N802
+        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
+            return self._headers[section]
+        return None
+
+    def data(self, index: QModelIndex, role: int = Qt.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= self._count:
+            return None
+        row = self.row(index.row())
+        if role == Qt.DisplayRole:
+            return self._text(row, index.column())
+        if role == ID_ROLE:
+            return row["id"]
+        if role == Qt.ToolTipRole:
+            return self._tooltip(row, index.column())
+        if role == Qt.BackgroundRole and index.column() == FLAGS_COLUMN:
+            return _risk_background(row["risk"])
+        if role == Qt.ForegroundRole and index.column() == len(COLUMN_SORTS) - 1 and row["review"] in REVIEW_MARKS:
+            return QBrush(QColor(REVIEW_MARKS[row["review"]][1]))
+        if role == Qt.TextAlignmentRole and index.column() >= FLAGS_COLUMN:
+            return int(Qt.AlignCenter)
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.AscendingOrder) -> None:
+        self.set_query(self.query.sorted_by(COLUMN_SORTS[column], order == Qt.DescendingOrder))
+
+    # what the library view asks ---------------------------------------------------------------------------
+
+    def set_reader(self, reader: LibraryReader) -> None:
+        self.reader = reader
+        self.set_query(self.query)
+
+    def set_query(self, query: LibraryQuery) -> None:
+        """Show the calls of ``query``: a new count, and no page read until one is painted."""
+        self.beginResetModel()
+        self.query = query
+        self._pages.clear()
+        self._count = self.reader.count(query) if self.reader else 0
+        self.endResetModel()
+
+    def refresh(self) -> None:
+        """The library changed (a call analysed, scored, imported): re-read the count and the pages in view.
+        Same count: the rows are told they changed, so the view keeps its scroll and selection as they are."""
+        count = self.reader.count(self.query) if self.reader else 0
+        if count != self._count:
+            self.set_query(self.query)
+            return
+        self._pages.clear()
+        if count:
+            self.dataChanged.emit(self.index(0, 0), self.index(count - 1, len(COLUMN_SORTS) - 1))
+
+    def row(self, number: int) -> dict[str, Any]:
+        """The library row shown at ``number``, reading its page if it is not held."""
+        page_number = number // PAGE_SIZE
+        page = self._pages.get(page_number)
+        if page is None:
+            page = self.reader.page(self.query, page_number * PAGE_SIZE, PAGE_SIZE)
+            self._pages[page_number] = page
+            if len(self._pages) > PAGES_KEPT:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(page_number)
+        return page[number % PAGE_SIZE] if number % PAGE_SIZE < len(page) else _GONE
+
+    def position(self, recording_id: str) -> int | None:
+        return self.reader.position(self.query, recording_id) if self.reader else None
+
+    # cells ------------------------------------------------------------------------------------------------
+
+    def _text(self, row: dict[str, Any], column: int) -> str:
+        if column == 0:
+            return row["call_id"] or row["file_name"].rsplit(".", 1)[0]
+        if column == 1:
+            return row["agent"]
+        if column == 2:
+            return row["call_time"][5:16].replace("T", " ")
+        if column == FLAGS_COLUMN:
+            return self._flags_text(row)
+        if column == 4:
+            return clock(row["duration"]) if row["id"] else ""
+        return REVIEW_MARKS.get(row["review"], ("", ""))[0]
+
+    def _flags_text(self, row: dict[str, Any]) -> str:
+        if row["status"] == "error":
+            return self.tr("error")
+        return str(row["flag_count"]) if row["status"] == "analysed" else ""
+
+    def _tooltip(self, row: dict[str, Any], column: int) -> str:
+        if column == len(COLUMN_SORTS) - 1:
+            return {REVIEW_SUBMITTED: self.tr("Submitted"), REVIEW_DRAFT: self.tr("Draft — not submitted yet"),
+                    REVIEW_DISPUTED: self.tr("Disputed")}.get(row["review"], self.tr("Not scored"))
+        details = [row["file_name"], row["path"], f"{row['team']} {row['call_time']}".strip(), row["call_type"],
+                   row["error"]]
+        return "\n".join(detail for detail in details if detail)
+
+
+# A row that left the list between the count and the page read (a concurrent change): shown empty until the
+# refresh that change triggers.
+_GONE: dict[str, Any] = {**dict.fromkeys(ROW_COLUMNS, ""), "duration": 0.0, "risk": 0.0, "flag_count": 0,
+                         "evaluation_count": 0}
+
+
+def _risk_background(risk: float) -> QBrush | None:
+    """Critical calls pink, severe ones red-tinted, so the worst stand out whatever the order."""
+    if risk >= CRITICAL_RISK:
+        return QBrush(QColor("#f6d5e8"))
+    if risk >= SEVERE_RISK:
+        return QBrush(QColor("#fce8e6"))
+    return None
