@@ -12,7 +12,7 @@ from pathlib import Path
 from qaworkstation.core import lifecycle, roles
 from qaworkstation.core.aggregate import TeamDatabase, aggregate
 from qaworkstation.core.analysis import AnalysisResult, analyse_recording
-from qaworkstation.core.coaching import CoachingSession, Moment, moments_for_agent
+from qaworkstation.core.coaching import CoachingSession, Moment, moments_for_agent, standing_flags_of_call
 from qaworkstation.core.coaching_pack import export_pack
 from qaworkstation.core.decisions import decisions, record_decision
 from qaworkstation.core.domain import REJECTED, Evaluation, Hearing, ItemScore, Rubric, Verdict
@@ -135,6 +135,7 @@ def test_a_rejected_verdict_appears_nowhere_downstream(store: Store, transcriber
     moments = moments_for_agent(store, {rubric.id: rubric}, "A1002")
     forbidden_moments = [m for m in moments if m.category == "forbidden"]
     assert [m.start for m in forbidden_moments] == [f.start for f in kept]
+    assert wrong not in standing_flags_of_call(store, {rubric.id: rubric}, recording["id"])  # the replay's marks
     page = pack_of(store, "A1002", moments, tmp_path)
     heard = [f'<p class="heard">“{f.text}”</p>' for f in (wrong, *kept)]  # the transcript excerpt may hold it
     assert heard[0] not in page and all(line in page for line in heard[1:])

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from .domain import DRAFT, Evaluation, ItemScore, Rubric, RubricItem
+from .domain import DRAFT, Evaluation, Flag, ItemScore, Rubric, RubricItem
 from .lifecycle import release_behind
 from .scorecard import standing_flags
 from .store import Store, new_id, now_iso
@@ -93,6 +93,15 @@ def moments_for_agent(store: Store, rubrics: dict[str, Rubric], agent: str, date
             and (not severities or m.severity in severities)]
 
 
+def standing_flags_of_call(store: Store, rubrics: dict[str, Rubric], recording_id: str) -> list[Flag]:
+    """The flags the call's latest released evaluation stands by, for marking the replayed call: a suggestion
+    the inspector rejected or overruled is no more shown to the agent there than in the moments."""
+    released = [ev for ev in released_evaluations(store, recording_id) if ev.rubric_id in rubrics]
+    if not released:
+        return []
+    return _standing(released[-1], rubrics[released[-1].rubric_id])
+
+
 def _in_period(call_time: str, date_from: str, date_to: str) -> bool:
     day = call_time[:10]
     return (not date_from or day >= date_from) and (not date_to or day <= date_to)
@@ -100,9 +109,8 @@ def _in_period(call_time: str, date_from: str, date_to: str) -> bool:
 
 def _moments_of(evaluation: Evaluation, rubric: Rubric) -> list[Moment]:
     """The flags the evaluation stands by, each a moment to replay, then the items it deducted without one
-    (scored down by the inspector's own judgement). Standing flags are filtered again because evaluations saved
-    before they kept their own carry the call's raw flags; on newer ones this changes nothing."""
-    flags = standing_flags(rubric, evaluation.items, evaluation.flags, evaluation.verdicts, evaluation.call_type)
+    (scored down by the inspector's own judgement)."""
+    flags = _standing(evaluation, rubric)
     moments = [_moment(evaluation, rubric.item(flag.item or ""), flag.start, flag.end, flag.category,
                        flag.deduction, flag.text) for flag in flags]
     flagged = {flag.item for flag in flags}
@@ -113,6 +121,12 @@ def _moments_of(evaluation: Evaluation, rubric: Rubric) -> list[Moment]:
         moments.append(_moment(evaluation, item, 0.0, 0.0, "deducted", item.max_points - score.score,
                                score.comment))
     return moments
+
+
+def _standing(evaluation: Evaluation, rubric: Rubric) -> list[Flag]:
+    """The evaluation's flags, filtered again: evaluations saved before they kept the flags they stand by carry
+    the call's raw flags; on newer ones this changes nothing."""
+    return standing_flags(rubric, evaluation.items, evaluation.flags, evaluation.verdicts, evaluation.call_type)
 
 
 def _deducted(item: RubricItem, score: ItemScore | None, call_type: str) -> bool:

@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFileDialog, QFo
                                QVBoxLayout, QWidget)
 
 from ..core.analysis import RubricLibrary
-from ..core.coaching import CoachingSession, Moment, agents, due_follow_ups, moments_for_agent, save_session
+from ..core.coaching import (CoachingSession, Moment, agents, due_follow_ups, moments_for_agent, save_session,
+                              standing_flags_of_call)
 from ..core.coaching_pack import LEAD_S, export_pack
 from ..core.playback import Playback
 from ..core.store import Store, now_iso
@@ -173,9 +174,9 @@ class CoachingWindow(QMainWindow):
         self.note.setPlainText(moment.note)
         self.note.blockSignals(False)
         recording_id = moment.recording_id
+        rubrics = {r.id: r for r in self.rubrics.all()}
         self.runner.db(lambda: (self.store.recording(recording_id), self.store.latest_transcript(recording_id),
-                                self.store.flags(recording_id, self.rubrics.for_language(
-                                    self.store.recording(recording_id)["language"] or "zh").id)),
+                                standing_flags_of_call(self.store, rubrics, recording_id)),
                        lambda loaded: self._replay(moment, *loaded))
 
     def _replay(self, moment: Moment, recording: dict, transcript: tuple | None, flags: list) -> None:
