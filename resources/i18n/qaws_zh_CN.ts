@@ -2,124 +2,157 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>CallDetailsDialog</name>
+    <message>
+        <location filename="../../qaworkstation/ui/call_details_dialog.py" line="21"/>
+        <source>Call details — {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/call_details_dialog.py" line="34"/>
+        <source>Time known</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/call_details_dialog.py" line="39"/>
+        <source>Agent</source>
+        <translation type="unfinished">坐席</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/call_details_dialog.py" line="40"/>
+        <source>Team</source>
+        <translation type="unfinished">班组</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/call_details_dialog.py" line="41"/>
+        <source>Call id</source>
+        <translation type="unfinished">通话编号</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/call_details_dialog.py" line="42"/>
+        <source>Call type</source>
+        <translation type="unfinished">通话类型</translation>
+    </message>
+</context>
+<context>
     <name>CoachingWindow</name>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="42"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="43"/>
         <source>Coaching</source>
         <translation>辅导</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="61"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="62"/>
         <source>All dates</source>
         <translation>全部日期</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="65"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="66"/>
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="67"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="68"/>
         <source>Deducted item</source>
         <translation>扣分项</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="71"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="72"/>
         <source>All severities</source>
         <translation>全部等级</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="78"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="79"/>
         <source>Agent</source>
         <translation>坐席</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="80"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="81"/>
         <source>From</source>
         <translation>起始</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="81"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="82"/>
         <source>To</source>
         <translation>截止</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="82"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="83"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="83"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="84"/>
         <source>Severity</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="94"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="95"/>
         <source>What was agreed about this moment</source>
         <translation>针对此处商定的改进</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="100"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="101"/>
         <source>Note on this moment</source>
         <translation>本处辅导记录</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="103"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="104"/>
         <source>Action plan agreed with the agent</source>
         <translation>与坐席商定的改进计划</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="107"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="108"/>
         <source>The agent acknowledges this coaching</source>
         <translation>坐席已确认本次辅导</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="108"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="109"/>
         <source>Save session</source>
         <translation>保存辅导</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="110"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="111"/>
         <source>Export pack for the agent…</source>
         <translation>导出给坐席的辅导材料…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="115"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="116"/>
         <source>Action plan</source>
         <translation>改进计划</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="118"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="119"/>
         <source>Follow-up</source>
         <translation>跟进日期</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="139"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="140"/>
         <source>Follow-ups due: {0}</source>
         <translation>到期跟进：{0}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="161"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="162"/>
         <source>whole call</source>
         <translation>整通电话</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="166"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="167"/>
         <source>{0} moments</source>
         <translation>{0} 处</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="211"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="212"/>
         <source>Session saved.</source>
         <translation>辅导已保存。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="214"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="215"/>
         <source>Export coaching pack</source>
         <translation>导出辅导材料</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="222"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="223"/>
         <source>Pack written to {0}</source>
         <translation>辅导材料已写入 {0}</translation>
     </message>
@@ -145,6 +178,14 @@
         <location filename="../../qaworkstation/ui/dispute_dialog.py" line="33"/>
         <source>Record dispute</source>
         <translation>记录申诉</translation>
+    </message>
+</context>
+<context>
+    <name>Failure</name>
+    <message>
+        <location filename="../../qaworkstation/ui/tasks.py" line="109"/>
+        <source>QA Workstation</source>
+        <translation type="unfinished">质检工作台</translation>
     </message>
 </context>
 <context>
@@ -251,91 +292,157 @@
     </message>
 </context>
 <context>
-    <name>LibraryView</name>
+    <name>LibraryModel</name>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="43"/>
-        <source>new</source>
-        <translation>新</translation>
-    </message>
-    <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="43"/>
-        <source>analysed</source>
-        <translation>已分析</translation>
-    </message>
-    <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="44"/>
-        <location filename="../../qaworkstation/ui/library_view.py" line="142"/>
-        <source>error</source>
-        <translation>错误</translation>
-    </message>
-    <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="49"/>
-        <location filename="../../qaworkstation/ui/library_view.py" line="55"/>
-        <source>Agent</source>
-        <translation>坐席</translation>
-    </message>
-    <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="50"/>
-        <source>Team</source>
-        <translation>班组</translation>
-    </message>
-    <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="51"/>
-        <source>Status</source>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="52"/>
-        <source>From</source>
-        <translation>起始</translation>
-    </message>
-    <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="53"/>
-        <source>To</source>
-        <translation>截止</translation>
-    </message>
-    <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="55"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="41"/>
         <source>Call</source>
         <translation>通话</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="55"/>
-        <source>Flags</source>
-        <translation>问题</translation>
+        <location filename="../../qaworkstation/ui/library_model.py" line="41"/>
+        <source>Agent</source>
+        <translation>坐席</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="55"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="41"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="56"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="41"/>
+        <source>Flags</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/library_model.py" line="41"/>
         <source>Length</source>
         <translation>时长</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="56"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="42"/>
         <source>Scored</source>
-        <translation>已评</translation>
+        <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="71"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="136"/>
+        <source>error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/library_model.py" line="141"/>
+        <source>Submitted</source>
+        <translation>已提交</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/library_model.py" line="141"/>
+        <source>Draft — not submitted yet</source>
+        <translation>草稿——尚未提交</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/library_model.py" line="142"/>
+        <source>Disputed</source>
+        <translation>申诉中</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/library_model.py" line="142"/>
+        <source>Not scored</source>
+        <translation>未评分</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryView</name>
+    <message>
+        <location filename="../../qaworkstation/ui/library_view.py" line="56"/>
+        <source>new</source>
+        <translation>新</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/library_view.py" line="56"/>
+        <source>analysed</source>
+        <translation>已分析</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/library_view.py" line="57"/>
+        <source>error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/library_view.py" line="58"/>
+        <source>not scored</source>
+        <translation>未评分</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/library_view.py" line="58"/>
+        <source>draft</source>
+        <translation>草稿</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/library_view.py" line="59"/>
+        <source>submitted</source>
+        <translation>已提交</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/library_view.py" line="59"/>
+        <source>disputed</source>
+        <translation>申诉中</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/library_view.py" line="87"/>
+        <source>Agent</source>
+        <translation>坐席</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/library_view.py" line="87"/>
+        <source>Team</source>
+        <translation>班组</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/library_view.py" line="88"/>
+        <source>Call type</source>
+        <translation>通话类型</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/library_view.py" line="88"/>
+        <source>Review</source>
+        <translation>评审</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/library_view.py" line="89"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/library_view.py" line="90"/>
+        <source>From</source>
+        <translation>起始</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/library_view.py" line="90"/>
+        <source>To</source>
+        <translation>截止</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/library_view.py" line="201"/>
+        <source>{0} calls</source>
+        <translation>{0} 通通话</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/library_view.py" line="66"/>
         <source>Show all calls</source>
         <translation>显示全部通话</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="86"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="126"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="94"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="138"/>
         <source>any</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="123"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="194"/>
         <source>Sample of {0} calls</source>
         <translation>抽样 {0} 通</translation>
     </message>
@@ -343,224 +450,238 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="90"/>
-        <location filename="../../qaworkstation/ui/main_window.py" line="837"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="96"/>
         <source>QA Workstation</source>
         <translation>质检工作台</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="97"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="103"/>
         <source>No audio output — playback runs silently</source>
         <translation>无音频输出设备——静音播放</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="148"/>
-        <location filename="../../qaworkstation/ui/main_window.py" line="368"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="165"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="407"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="150"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="167"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="160"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="181"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="164"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="185"/>
         <source>Import files…</source>
         <translation>导入文件…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="165"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="186"/>
         <source>Import folder…</source>
         <translation>导入文件夹…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="168"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="190"/>
         <source>Sync to shared folder</source>
         <translation>同步到共享文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="199"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="219"/>
         <source>Team shared folder</source>
         <translation>班组共享文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="166"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="187"/>
         <source>Analyse all</source>
         <translation>全部分析</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="167"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="126"/>
+        <source>Call details…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="127"/>
+        <source>Agent, team, time and type of this call, for calls imported without metadata</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="188"/>
+        <source>Search…</source>
+        <translation>搜索…</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="189"/>
         <source>Sample…</source>
         <translation>抽样…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="169"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="191"/>
         <source>Coaching…</source>
         <translation>辅导…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="170"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="192"/>
         <source>Team…</source>
         <translation>班组…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="171"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="193"/>
         <source>Rules…</source>
         <translation>规则…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="172"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="194"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="180"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="202"/>
         <source>Confirm the current suggestion</source>
         <translation>确认当前建议</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="181"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="203"/>
         <source>Reject the current suggestion (asks for a reason)</source>
         <translation>驳回当前建议（可填写原因）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="182"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="204"/>
         <source>Save the scorecard as a draft</source>
         <translation>将评分表保存为草稿</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="212"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="232"/>
         <source>New analysis settings apply when the queue stops.</source>
         <translation>新的分析设置将在队列停止后生效。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="247"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="260"/>
         <source>Import recordings</source>
         <translation>导入录音</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="248"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="261"/>
         <source>Audio (*.wav *.flac *.mp3 *.ogg *.opus);;All files (*)</source>
         <translation>音频 (*.wav *.flac *.mp3 *.ogg *.opus);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="253"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="266"/>
         <source>Import a folder of recordings</source>
         <translation>导入录音文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="258"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="271"/>
         <source>Importing…</source>
         <translation>正在导入…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="262"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="275"/>
         <source>Imported {0}, already in library {1}, failed {2}</source>
         <translation>已导入 {0}，已存在 {1}，失败 {2}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="265"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="278"/>
         <source>; {0} files that are not recordings ignored</source>
         <translation>；已忽略 {0} 个非录音文件</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="269"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="282"/>
         <source>Some files could not be imported</source>
         <translation>部分文件无法导入</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="337"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="377"/>
         <source>Unsaved changes restored from the draft.</source>
         <translation>已从草稿恢复未保存的修改。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="339"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="379"/>
         <source>Saved {0} by {1}.</source>
         <translation>已于 {0} 由 {1} 保存。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="342"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="382"/>
         <source>Not scored yet — the rules&apos; suggestions are pre-filled; confirm or reject each and review every item.</source>
         <translation>尚未评分——已预填规则建议；请逐条确认或驳回，并逐项复核。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="368"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="407"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="384"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="423"/>
         <source>Paused, {0} calls waiting</source>
         <translation>已暂停，{0} 通待分析</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="390"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="429"/>
         <source>, about {0} left</source>
         <translation>，约剩 {0}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="391"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="430"/>
         <source>Analysed {0} of {1}{2} {3}</source>
         <translation>已分析 {0}/{1}{2} {3}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="395"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="434"/>
         <source>Connecting to the Dask scheduler at {0}…</source>
         <translation>正在连接 Dask 调度器 {0}…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="396"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="435"/>
         <source>Starting {0} worker processes and loading the model in each…</source>
         <translation>正在启动 {0} 个工作进程并在每个进程中加载模型…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="402"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="441"/>
         <source>&lt;a href=&quot;{0}&quot;&gt;Dask dashboard&lt;/a&gt;</source>
         <translation>&lt;a href=&quot;{0}&quot;&gt;Dask 监控面板&lt;/a&gt;</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="418"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="457"/>
         <source>Could not analyse {0}: {1}</source>
         <translation>无法分析 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="420"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="459"/>
         <source>Analysis stopped: {0}. The calls stay queued.</source>
         <translation>分析已停止：{0}。通话仍在队列中。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="471"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="527"/>
         <source>Editing — draft kept automatically.</source>
         <translation>编辑中——草稿已自动保存。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="496"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="552"/>
         <source>Evaluation saved: {0} / {1}</source>
         <translation>评分已保存：{0} / {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="546"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="602"/>
         <source>Reject suggestion</source>
         <translation>驳回建议</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="547"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="603"/>
         <source>Why is this suggestion wrong? (optional — it helps fix the rule)</source>
         <translation>这条建议错在哪里？（可不填——有助于改进规则）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="573"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="629"/>
         <source>Accept remaining items</source>
         <translation>接受其余细则</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="574"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="630"/>
         <source>Accept {0} items at the scores shown without reviewing them one by one?
 
 The evaluation and the audit log will say they were accepted, not judged.</source>
@@ -569,19 +690,19 @@ The evaluation and the audit log will say they were accepted, not judged.</sourc
 评分记录和审计日志将注明这些细则是“接受”而非逐项评判的。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="594"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="650"/>
         <source>
 … and {0} more</source>
         <translation>
 ……另有 {0} 项</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="596"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="652"/>
         <source>Items not reviewed yet</source>
         <translation>尚有细则未复核</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="597"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="653"/>
         <source>Submit needs every item judged. Not reviewed yet:
 {0}{1}
 
@@ -592,92 +713,102 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
 请逐项打分、标记为不适用或已复核，或使用“接受其余”。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="619"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="675"/>
         <source>{0} · version {1}</source>
         <translation>{0} · 第 {1} 版</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="621"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="677"/>
         <source>Saving starts version {0}.</source>
         <translation>保存将生成第 {0} 版。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="647"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="703"/>
         <source>Version {0} ({1}), saved {2} — read-only. Choose the latest version to edit.</source>
         <translation>第 {0} 版（{1}），保存于 {2}——只读。选择最新版本才能编辑。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="678"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="734"/>
         <source>Dispute recorded.</source>
         <translation>申诉已记录。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="691"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="747"/>
         <source>Ruling recorded.</source>
         <translation>裁定已记录。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="739"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="796"/>
         <source>{0} · {1}</source>
         <translation>{0} · {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="803"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="871"/>
+        <source>Calibration: {0} call(s) to score</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="872"/>
+        <source>Assigned to you on the shared folder: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="882"/>
         <source>Sync failed — nothing was lost locally.</source>
         <translation>同步失败——本地数据未丢失。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="804"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="883"/>
         <source>Sync failed</source>
         <translation>同步失败</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="810"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="889"/>
         <source>Sync is not set up: choose the team&apos;s shared folder and your inspector id in Settings.</source>
         <translation>尚未设置同步：请在“设置”中选择班组共享文件夹并填写质检员工号。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="812"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="891"/>
         <source>The shared folder was not found: check that the share is connected.</source>
         <translation>找不到共享文件夹：请检查网络共享是否已连接。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="813"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="892"/>
         <source>No permission to write to the shared folder (or one of its files is open in another program).</source>
         <translation>没有写入共享文件夹的权限（或其中的文件正被其他程序打开）。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="815"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="894"/>
         <source>The disk of the shared folder is full.</source>
         <translation>共享文件夹所在磁盘已满。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="816"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="895"/>
         <source>The team encryption key on this computer cannot be used.</source>
         <translation>本机的班组加密密钥无法使用。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="818"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="897"/>
         <source>The shared folder could not be written.</source>
         <translation>无法写入共享文件夹。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="819"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="898"/>
         <source>Nothing was lost on this computer.</source>
         <translation>本机数据没有任何丢失。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="825"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="904"/>
         <source>Synced {0} evaluations to {1} ({2} new or changed).</source>
         <translation>已同步 {0} 条评分到 {1}（新增或修改 {2} 条）。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="828"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="907"/>
         <source>Shared folder already up to date: {0} evaluations.</source>
         <translation>共享文件夹已是最新：共 {0} 条评分。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="830"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="909"/>
         <source>{0} drafts stay on this computer until submitted.</source>
         <translation>{0} 份草稿在提交前只保存在本机。</translation>
     </message>
@@ -685,143 +816,143 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
 <context>
     <name>PlayerPanel</name>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="113"/>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="363"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="111"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="361"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="124"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="122"/>
         <source>Both speakers</source>
         <translation>双方</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="124"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="122"/>
         <source>Agent only</source>
         <translation>仅坐席</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="124"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="122"/>
         <source>Customer only</source>
         <translation>仅客户</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="128"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="126"/>
         <source>Lead-in: how much before a flag N, P or a marker click starts</source>
         <translation>提前量：N、P 或点击标记时从标记前多少秒开始播放</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="132"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="130"/>
         <source>Audio output device</source>
         <translation>音频输出设备</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="133"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="131"/>
         <source>Skip silence</source>
         <translation>跳过静音</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="135"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="133"/>
         <source>Jump over pauses longer than 1.5 s where neither side speaks</source>
         <translation>跳过双方都不说话且超过 1.5 秒的停顿</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="141"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="139"/>
         <source>Keyboard shortcuts (?)</source>
         <translation>键盘快捷键（?）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="96"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="94"/>
         <source>Lead-in</source>
         <translation>提前量</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="104"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="102"/>
         <source>Output</source>
         <translation>输出</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="145"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="143"/>
         <source>System default</source>
         <translation>系统默认</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="163"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="161"/>
         <source>Play / pause</source>
         <translation>播放 / 暂停</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="164"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="162"/>
         <source>Back 5 s</source>
         <translation>后退 5 秒</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="165"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="163"/>
         <source>Forward 5 s</source>
         <translation>前进 5 秒</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="166"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="164"/>
         <source>Back 1 s</source>
         <translation>后退 1 秒</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="167"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="165"/>
         <source>Forward 1 s</source>
         <translation>前进 1 秒</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="168"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="166"/>
         <source>Next flag (plays from the lead-in)</source>
         <translation>下一个标记（从提前量处播放）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="169"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="167"/>
         <source>Previous flag</source>
         <translation>上一个标记</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="170"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="168"/>
         <source>Slower</source>
         <translation>减速</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="171"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="169"/>
         <source>Faster</source>
         <translation>加速</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="172"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="170"/>
         <source>Start of the call</source>
         <translation>通话开头</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="173"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="171"/>
         <source>End of the call</source>
         <translation>通话结尾</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="174"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="172"/>
         <source>Clear the loop region</source>
         <translation>取消循环区间</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="175"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="173"/>
         <source>Show or hide this list</source>
         <translation>显示或隐藏此列表</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="362"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="360"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="367"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="365"/>
         <source>Loop {0}–{1} (Esc clears)</source>
         <translation>循环 {0}–{1}（Esc 取消）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="369"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="367"/>
         <source>Shift+drag on the waveform to loop a region · ? for keys</source>
         <translation>在波形上 Shift+拖动可循环播放一段 · 按 ? 查看快捷键</translation>
     </message>
@@ -867,22 +998,22 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
 <context>
     <name>Roles</name>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="69"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="38"/>
         <source>Inspector</source>
         <translation>质检员</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="69"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="38"/>
         <source>Coach</source>
         <translation>辅导员</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="70"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="39"/>
         <source>Supervisor</source>
         <translation>主管</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="70"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="39"/>
         <source>Trainee (desensitised data)</source>
         <translation>新员工（仅看脱敏数据）</translation>
     </message>
@@ -1081,549 +1212,651 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
 <context>
     <name>ScorecardView</name>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="39"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="40"/>
         <source>Greeting</source>
         <translation>开头语</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="39"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="40"/>
         <source>Closing</source>
         <translation>结束语</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="40"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="41"/>
         <source>Apology</source>
         <translation>致歉</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="41"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="42"/>
         <source>Forbidden phrase</source>
         <translation>服务禁语</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="42"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="43"/>
         <source>Insult</source>
         <translation>侮辱</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="42"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="43"/>
         <source>Filler word</source>
         <translation>口头禅</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="43"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="44"/>
         <source>Long silence</source>
         <translation>长时间静音</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="43"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="44"/>
         <source>Dead air</source>
         <translation>开场无声</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="44"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="45"/>
         <source>Talk-over</source>
         <translation>抢话</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="45"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="46"/>
         <source>Speech rate</source>
         <translation>语速</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="46"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="47"/>
         <source>Talk ratio</source>
         <translation>说话占比</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="46"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="47"/>
         <source>Loudness</source>
         <translation>音量突增</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="47"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="48"/>
         <source>Order of steps</source>
         <translation>流程顺序</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="48"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="49"/>
         <source>您 or 你? Check by ear</source>
         <translation>“您”还是“你”？请听音判断</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="56"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="57"/>
         <source>{0}: “{1}” missing</source>
         <translation>{0}：缺少“{1}”</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="59"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="60"/>
         <source>{0} missing</source>
         <translation>缺少{0}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="60"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="61"/>
         <source>Agent</source>
         <translation>坐席</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="60"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="61"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="61"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="62"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="69"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="72"/>
         <source>pending</source>
         <translation>待判定</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="71"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="74"/>
         <source>confirmed</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="73"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="76"/>
         <source>rejected: {0}</source>
         <translation>已驳回：{0}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="79"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="82"/>
         <source>Draft</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="79"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="82"/>
         <source>Submitted</source>
         <translation>已提交</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="80"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="83"/>
         <source>Disputed</source>
         <translation>申诉中</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="80"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="83"/>
         <source>Resolved</source>
         <translation>已裁定</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="81"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="84"/>
         <source>Final</source>
         <translation>已定稿</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="88"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="91"/>
         <source>Disputed by {0}: “{1}”</source>
         <translation>{0} 记录申诉：“{1}”</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="90"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="93"/>
         <source> — awaiting a ruling</source>
         <translation>——待裁定</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="91"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="94"/>
         <source>upheld</source>
         <translation>申诉成立</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="127"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="130"/>
         <source>judged by hand</source>
         <translation>人工判定</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="214"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="217"/>
         <source>Reviewed — click to set it pending again</source>
         <translation>已复核——点击改回待复核</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="215"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="218"/>
         <source>Pending — click when the score stands as judged (pending items block Submit)</source>
         <translation>待复核——确认分数无误后点击（有待复核细则时不能提交）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="260"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="263"/>
         <source>✓ Confirm</source>
         <translation>✓ 确认</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="260"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="263"/>
         <source>✗ Reject</source>
         <translation>✗ 驳回</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="263"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="266"/>
         <source>undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="619"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="562"/>
+        <source>Not saved yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="632"/>
         <source>Reviewed {0} of {1} items · heard {2}% of the call · {3} of {4} flags heard</source>
         <translation>已复核 {0}/{1} 项 · 已听通话 {2}% · 已听问题点 {3}/{4}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="622"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="635"/>
         <source>Accept remaining ({0})…</source>
         <translation>接受其余（{0}）…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="74"/>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="91"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="77"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="94"/>
         <source>rejected</source>
         <translation>驳回</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="92"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="95"/>
         <source> — {0} by {1}: “{2}”</source>
         <translation>——{1} 裁定{0}：“{2}”</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="141"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="144"/>
         <source>N/A</source>
         <translation>不适用</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="147"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="150"/>
         <source>Comment</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="284"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="287"/>
         <source>Dispute…</source>
         <translation>申诉…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="285"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="288"/>
         <source>Resolve…</source>
         <translation>裁定…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="322"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="325"/>
         <source>Call type: items of the handbook&apos;s flow that do not apply to it are N/A and the total is re-normalised over the rest</source>
         <translation>通话类型：标准流程中不适用于该类型的细则记为不适用，总分按其余细则重新折算</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="325"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="328"/>
         <source>Call type</source>
         <translation>通话类型</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="329"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="333"/>
         <source>Review every pending item at the score shown; recorded on the evaluation and in the audit log as accepted without review</source>
         <translation>按当前分数复核所有待复核细则；评分记录和审计日志将记为“未逐项复核而接受”</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="336"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="340"/>
         <source>Overall comment for the agent</source>
         <translation>给坐席的总体评语</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="343"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="351"/>
         <source>Save draft</source>
         <translation>保存草稿</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="344"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="352"/>
         <source>Keep these scores as a draft version that can still change; Submit releases it</source>
         <translation>将评分保存为仍可修改的草稿版本；点击“提交”才正式发布</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="348"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="356"/>
         <source>Submit</source>
         <translation>提交</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="349"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="357"/>
         <source>Release this version to the team and the agent; it can no longer be changed, only followed by a new version</source>
         <translation>向班组和坐席发布此版本；发布后不可再改，只能提交新版本</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="353"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="361"/>
         <source>Version history: older versions open read-only</source>
         <translation>版本历史：旧版本以只读方式打开</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="380"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="390"/>
         <source>pass mark {0}%</source>
         <translation>合格线 {0}%</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="384"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="394"/>
         <source>not set</source>
         <translation>未设置</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="546"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="557"/>
         <source>Version {0} · {1}</source>
         <translation>第 {0} 版 · {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="603"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="616"/>
         <source>FAIL — critical item</source>
         <translation>不合格——一票否决</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="605"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="618"/>
         <source>PASS</source>
         <translation>合格</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="607"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="620"/>
         <source>FAIL</source>
         <translation>不合格</translation>
     </message>
 </context>
 <context>
+    <name>SearchWindow</name>
+    <message>
+        <location filename="../../qaworkstation/ui/search_window.py" line="81"/>
+        <source>Search transcripts</source>
+        <translation>搜索转写文本</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/search_window.py" line="84"/>
+        <source>Word or phrase said in a call, e.g. 退款 or refund</source>
+        <translation>通话中说过的词或短语，例如 退款 或 refund</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/search_window.py" line="89"/>
+        <location filename="../../qaworkstation/ui/search_window.py" line="163"/>
+        <source>agent</source>
+        <translation>坐席</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/search_window.py" line="89"/>
+        <location filename="../../qaworkstation/ui/search_window.py" line="163"/>
+        <source>customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/search_window.py" line="96"/>
+        <location filename="../../qaworkstation/ui/search_window.py" line="116"/>
+        <source>Agent</source>
+        <translation>坐席</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/search_window.py" line="96"/>
+        <source>Team</source>
+        <translation>班组</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/search_window.py" line="97"/>
+        <source>Call type</source>
+        <translation>通话类型</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/search_window.py" line="97"/>
+        <location filename="../../qaworkstation/ui/search_window.py" line="116"/>
+        <source>Speaker</source>
+        <translation>说话人</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/search_window.py" line="108"/>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/search_window.py" line="116"/>
+        <source>Call</source>
+        <translation>通话</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/search_window.py" line="116"/>
+        <source>At</source>
+        <translation>时刻</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/search_window.py" line="117"/>
+        <source>What was said</source>
+        <translation>所说内容</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/search_window.py" line="152"/>
+        <source>Type a word or phrase: letters or digits, not only punctuation.</source>
+        <translation>请输入词或短语：需含文字或数字，不能只有标点。</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/search_window.py" line="154"/>
+        <source>Searching…</source>
+        <translation>正在搜索…</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/search_window.py" line="165"/>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/search_window.py" line="176"/>
+        <source>{0} moments for “{1}”, best first. Enter or double-click opens the call there.</source>
+        <translation>“{1}”共 {0} 处，按相关度排序。按回车或双击即在该处打开通话。</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/search_window.py" line="179"/>
+        <source>Nothing found for “{0}”.</source>
+        <translation>未找到“{0}”。</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="83"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="52"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="88"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="57"/>
         <source>The role of this inspector id on this workstation</source>
         <translation>此质检员工号在本工作站上的角色</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="89"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="58"/>
         <source>Only a supervisor can change roles</source>
         <translation>只有主管可以更改角色</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="92"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="61"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="99"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="68"/>
         <source>Offline multilingual base (Mandarin + English)</source>
         <translation>离线多语种 base 模型（普通话+英文）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="100"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="69"/>
         <source>Offline English-only tiny.en</source>
         <translation>离线英文模型 tiny.en</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="102"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="71"/>
         <source>Model folder…</source>
         <translation>模型文件夹…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="111"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="80"/>
         <source>automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="112"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="81"/>
         <source>Detect per channel</source>
         <translation>按声道自动识别</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="114"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="83"/>
         <source>Simplified</source>
         <translation>简体</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="114"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="83"/>
         <source>Traditional</source>
         <translation>繁体</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="115"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="84"/>
         <source>As recognised</source>
         <translation>保持识别原样</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="119"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="88"/>
         <source>Inspector</source>
         <translation>质检员</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="121"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="90"/>
         <source>Inspector id</source>
         <translation>质检员工号</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="122"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="91"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="123"/>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="249"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="92"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="219"/>
         <source>Team shared folder</source>
         <translation>班组共享文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="124"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="93"/>
         <source>Transcription</source>
         <translation>语音转写</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="126"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="95"/>
         <source>Speech model</source>
         <translation>语音模型</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="127"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="96"/>
         <source>Compute type</source>
         <translation>计算精度</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="128"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="97"/>
         <source>Channels decoded at once</source>
         <translation>同时转写的声道数</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="129"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="98"/>
         <source>Threads per channel</source>
         <translation>每声道线程数</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="130"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="99"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="131"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="100"/>
         <source>Chinese script</source>
         <translation>中文字形</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="148"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="117"/>
         <source>This computer, in the app</source>
         <translation>本机（应用内）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="149"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="118"/>
         <source>Worker processes on this computer (Dask)</source>
         <translation>本机的多个工作进程（Dask）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="150"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="119"/>
         <source>A Dask cluster</source>
         <translation>Dask 集群</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="154"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="123"/>
         <source>auto, 0 (no limit) or a size such as 6GB</source>
         <translation>auto、0（不限）或容量，如 6GB</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="157"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="126"/>
         <source>Sent from this computer</source>
         <translation>由本机发送</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="158"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="127"/>
         <source>Read from a shared folder</source>
         <translation>从共享文件夹读取</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="160"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="130"/>
         <source>/srv/calls=/mnt/calls; …</source>
         <translation>/srv/calls=/mnt/calls; …</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="161"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="131"/>
         <source>This computer&apos;s folder = the same folder as the workers see it</source>
         <translation>本机文件夹 = 工作节点看到的同一文件夹路径</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="162"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="132"/>
         <source>Where calls are analysed</source>
         <translation>通话分析在哪里运行</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="164"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="134"/>
         <source>Run on</source>
         <translation>运行于</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="165"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="135"/>
         <source>Worker processes</source>
         <translation>工作进程数</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="166"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="136"/>
         <source>Threads per worker</source>
         <translation>每进程线程数</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="167"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="137"/>
         <source>Memory limit per worker</source>
         <translation>每进程内存上限</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="168"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="138"/>
         <source>Scheduler address</source>
         <translation>调度器地址</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="169"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="139"/>
         <source>Workers get the audio</source>
         <translation>工作节点获取音频方式</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="170"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="140"/>
         <source>Path mapping</source>
         <translation>路径映射</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="179"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="149"/>
         <source>Encryption</source>
         <translation>加密</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="181"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="151"/>
         <source>Library</source>
         <translation>本机质检库</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="182"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="152"/>
         <source>not encrypted (switch on with: qaws encrypt)</source>
         <translation>未加密（开启方法：qaws encrypt）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="183"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="153"/>
         <source>Shared folder journals</source>
         <translation>共享文件夹中的评分记录</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="184"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="154"/>
         <source>not encrypted (team key: qaws key set-team)</source>
         <translation>未加密（设置班组密钥：qaws key set-team）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="187"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="157"/>
         <source>encrypted, key {0}</source>
         <translation>已加密，密钥 {0}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="211"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="181"/>
         <source>Memory limit per worker: auto, 0 (no limit) or a size such as 6GB</source>
         <translation>每进程内存上限：填写 auto、0（不限）或容量，如 6GB</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="216"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="186"/>
         <source>Scheduler address: expected tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786</source>
         <translation>调度器地址：应为 tcp://主机:端口，例如 tcp://10.0.0.5:8786</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="219"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="189"/>
         <source>Path mapping: where the workers see this computer&apos;s call folder, as LOCAL=REMOTE, e.g. /srv/calls=/mnt/calls</source>
         <translation>路径映射：工作节点看到的本机录音文件夹路径，格式为 本机路径=远程路径，例如 /srv/calls=/mnt/calls</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/settings_dialog.py" line="254"/>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="224"/>
         <source>Folder with a CTranslate2 Whisper model</source>
         <translation>CTranslate2 Whisper 模型所在文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/settings_dialog.py" line="254"/>
+        <source>The shared folder {0} does not exist or is not reachable: check that the share is connected, or choose it with Browse…</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1642,207 +1875,227 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
 <context>
     <name>TeamWindow</name>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="36"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="37"/>
         <source>Team quality</source>
         <translation>班组质量</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="39"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="40"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="41"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="42"/>
         <source>Merge from shared folder</source>
         <translation>从共享文件夹汇总</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="48"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="49"/>
         <source>Shared folder</source>
         <translation>共享文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="53"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="54"/>
         <source>Quality report</source>
         <translation>质量报表</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="54"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="55"/>
         <source>Calibration</source>
         <translation>校准</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="66"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="73"/>
+        <source>{0} evaluations in the team database. Choose the team&apos;s shared folder and merge to add the latest.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="96"/>
+        <source>none: the participants&apos; consensus</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="121"/>
         <source>Team shared folder</source>
         <translation>班组共享文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="72"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="127"/>
         <source>Merging…</source>
         <translation>正在汇总…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="79"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="134"/>
         <source>{0} evaluations in the team database; {1} new, {2} updated.</source>
         <translation>班组库共 {0} 条评分；新增 {1}，更新 {2}。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="90"/>
-        <source>YYYY-MM for a month, YYYY-Www for a week, YYYY-MM-DD for a day</source>
-        <translation>月：YYYY-MM，周：YYYY-Www，日：YYYY-MM-DD</translation>
-    </message>
-    <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="94"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="157"/>
         <source>Build report</source>
         <translation>生成报表</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="98"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="161"/>
         <source>Period</source>
         <translation>周期</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="103"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="166"/>
         <source>PDF…</source>
         <translation>PDF…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="103"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="166"/>
         <source>PNG…</source>
         <translation>PNG…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="104"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="167"/>
         <source>CSV…</source>
         <translation>CSV…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="104"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="167"/>
         <source>Excel…</source>
         <translation>Excel…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="136"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="199"/>
         <source>Building the report…</source>
         <translation>正在生成报表…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="154"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="217"/>
         <source>Exported to {0}</source>
         <translation>已导出到 {0}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="158"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="221"/>
         <source>Export PDF</source>
         <translation>导出 PDF</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="163"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="226"/>
         <source>Folder for the charts</source>
         <translation>图表保存位置</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="168"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="231"/>
         <source>Folder for the tables</source>
         <translation>表格保存位置</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="173"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="236"/>
         <source>Export Excel</source>
         <translation>导出 Excel</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="185"/>
-        <source>inspector ids, comma separated</source>
-        <translation>质检员工号，用逗号分隔</translation>
+        <location filename="../../qaworkstation/ui/team_window.py" line="150"/>
+        <source>The months with scores are listed; type 2026-W45 for a week or 2026-11-03 for a day</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="187"/>
-        <source>optional: whose scorecard is the reference</source>
-        <translation>可选：以谁的评分为基准</translation>
+        <location filename="../../qaworkstation/ui/team_window.py" line="247"/>
+        <source>A call already scored by someone on the team</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="191"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="250"/>
+        <source>Tick the inspectors who score the call</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="253"/>
+        <source>Whose scorecard is the reference; without one, the participants&apos; consensus is</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="258"/>
         <source>Create session</source>
         <translation>创建校准</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="194"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="261"/>
         <source>Call id</source>
         <translation>通话编号</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="195"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="262"/>
         <source>Rubric</source>
         <translation>评分标准</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="196"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="263"/>
         <source>Inspectors</source>
         <translation>质检员</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="197"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="264"/>
         <source>Expert</source>
         <translation>专家</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="258"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="297"/>
+        <source>Choose a scored call and tick at least one inspector.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="328"/>
         <source>Reference ({0}): {1:g} points, {2}. Pass/fail agreement: {3}. Not scored yet: {4}</source>
         <translation>基准（{0}）：{1:g} 分，{2}。合格判定一致率：{3}。尚未评分：{4}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="261"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="331"/>
         <source>pass</source>
         <translation>合格</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="261"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="331"/>
         <source>fail</source>
         <translation>不合格</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="263"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="333"/>
         <source>Inspector</source>
         <translation>质检员</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="263"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="333"/>
         <source>Total</source>
         <translation>总分</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="263"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="333"/>
         <source>Deviation</source>
         <translation>偏差</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="264"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="334"/>
         <source>Items off</source>
         <translation>偏离项</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="264"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="334"/>
         <source>Same verdict</source>
         <translation>判定一致</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="268"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="338"/>
         <source>Item</source>
         <translation>评分项</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="268"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="338"/>
         <source>Reference</source>
         <translation>基准</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="268"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="338"/>
         <source>Spread</source>
         <translation>极差</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="269"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="339"/>
         <source>Within tolerance</source>
         <translation>容差内比例</translation>
     </message>
@@ -1850,22 +2103,22 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
 <context>
     <name>TranscriptView</name>
     <message>
-        <location filename="../../qaworkstation/ui/transcript_view.py" line="31"/>
+        <location filename="../../qaworkstation/ui/transcript_view.py" line="33"/>
         <source>Agent</source>
         <translation>坐席</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/transcript_view.py" line="31"/>
+        <location filename="../../qaworkstation/ui/transcript_view.py" line="33"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/transcript_view.py" line="120"/>
+        <location filename="../../qaworkstation/ui/transcript_view.py" line="149"/>
         <source>No transcript yet.</source>
         <translation>尚无转写文本。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/transcript_view.py" line="129"/>
+        <location filename="../../qaworkstation/ui/transcript_view.py" line="158"/>
         <source>Speaker</source>
         <translation>说话人</translation>
     </message>
