@@ -158,8 +158,10 @@ def test_arrow_keys_walk_the_list_and_open_each_call(view: LibraryView, qtbot) -
         with qtbot.waitSignal(view.recordingSelected) as selected:
             qtbot.keyClick(view.table, Qt.Key_Down)
         assert selected.args == [view.model.row(row)["id"]]
-    qtbot.keyClick(view.table, Qt.Key_End)
-    assert view.table.currentIndex().row() == CALLS - 1
+    with qtbot.waitSignal(view.recordingSelected) as selected:
+        qtbot.keyClick(view.table, Qt.Key_PageDown)
+    row = view.table.currentIndex().row()
+    assert row > 2 and selected.args == [view.model.row(row)["id"]]
 
 
 def test_a_drawn_sample_limits_the_list(view: LibraryView, library: tuple[Store, list[str]]) -> None:
