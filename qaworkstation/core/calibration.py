@@ -25,6 +25,7 @@ from statistics import fmean, median, pstdev
 
 from .atomic import atomic_write_bytes
 from .domain import RELEASED_STATUSES, Evaluation, ItemScore, Rubric, RubricItem
+from .i18n import N_, _
 from .rubric import score_evaluation
 from .store import now_iso
 from .sync import MANIFEST_NAME
@@ -32,6 +33,8 @@ from .sync import MANIFEST_NAME
 CALIBRATION_DIR = "calibration"  # beside the inspector folders on the share
 DEFAULT_TOLERANCE = 1.0  # points: "within one point of the reference" counts as agreeing
 EXPERT, CONSENSUS = "expert", "consensus"
+# The reference kinds are identifiers; a window names them in the person's words (see reference_label).
+_REFERENCE_WORDS = {EXPERT: N_("the expert's scorecard"), CONSENSUS: N_("the consensus (median of the inspectors)")}
 _SUFFIX = ".json"
 
 
@@ -71,9 +74,9 @@ def new_session(rubric_id: str, call_id: str, inspectors: Iterable[str], expert:
     """A session with a fresh id; inspectors are de-duplicated and the expert is not scored against themself."""
     chosen = [name for name in dict.fromkeys(i.strip() for i in inspectors) if name and name != expert]
     if not call_id and not file_name:
-        raise ValueError("a calibration session needs the call id or the file name of the call")
+        raise ValueError(_("a calibration session needs the call id or the file name of the call"))
     if len(chosen) < 2 and not expert:
-        raise ValueError("a calibration session needs at least two inspectors, or one and an expert")
+        raise ValueError(_("a calibration session needs at least two inspectors, or one and an expert"))
     return CalibrationSession(str(uuid.uuid4()), rubric_id, call_id, chosen, expert, file_name, recording_sha256,
                               title, created_by, now_iso(), due)
 
@@ -82,7 +85,8 @@ def save_session(share: str | os.PathLike[str], session: CalibrationSession) -> 
     """Write ``calibration/<id>.json`` under the share (the share itself must exist: it may be unmounted)."""
     root = Path(share)
     if not root.is_dir():
-        raise FileNotFoundError(f"The shared folder {root} was not found; check that the share is mounted.")
+        raise FileNotFoundError(_("The shared folder {folder} was not found; check that the share is mounted.")
+                                .format(folder=root))
     folder = root / CALIBRATION_DIR
     folder.mkdir(exist_ok=True)
     path = folder / f"{session.id}{_SUFFIX}"
@@ -99,13 +103,13 @@ def load_sessions(share: str | os.PathLike[str]) -> tuple[list[CalibrationSessio
     except FileNotFoundError:
         return [], []
     except OSError as err:
-        return [], [f"{folder}: could not be read ({err.strerror or err})"]
+        return [], [_("{folder}: could not be read ({error})").format(folder=folder, error=err.strerror or err)]
     sessions, problems = [], []
     for path in paths:
         try:
             sessions.append(_session_from_json(json.loads(path.read_bytes().decode("utf-8-sig"))))
         except (OSError, ValueError, TypeError) as err:
-            problems.append(f"{path}: not a usable calibration session ({err})")
+            problems.append(_("{file}: not a usable calibration session ({error})").format(file=path, error=err))
     return sorted(sessions, key=lambda s: (s.created_at, s.id), reverse=True), problems
 
 
@@ -219,6 +223,11 @@ class CalibrationResult:
     @property
     def complete(self) -> bool:
         return not self.missing
+
+    @property
+    def reference_label(self) -> str:
+        """What the inspectors were compared with, in the chosen language (``reference_kind`` is the id)."""
+        return _(_REFERENCE_WORDS[self.reference_kind])
 
     @property
     def pass_agreement(self) -> float | None:

@@ -19,11 +19,14 @@ import soundfile as sf
 from .atomic import atomic_write_text
 from .coaching import CoachingSession, Moment, released_evaluations
 from .domain import Segment
+from .i18n import N_, _
 from .redact import mute_spans, redact_segments, redact_text
 from .store import Store
 
 LEAD_S = 2.0
 TextFilter = Callable[[str], str]
+# The pack is read by the agent, so speakers are named in words, not the stored identifiers.
+_SPEAKER_WORDS = {"agent": N_("agent"), "customer": N_("customer"), "unknown": N_("unknown speaker")}
 ClipFilter = Callable[[np.ndarray, int, float, list[Segment]], np.ndarray]
 
 
@@ -53,9 +56,13 @@ def export_pack(store: Store, session: CoachingSession, path: Path, text_filter:
                 clip_filter: ClipFilter | None = mute_personal_data) -> Path:
     """Write the pack atomically; ``text_filter``/``clip_filter`` redact what the agent must not see or hear."""
     sections = [_moment_html(store, moment, text_filter, clip_filter) for moment in session.moments]
-    page = _PAGE.format(agent=html.escape(session.agent), coach=html.escape(session.coach),
-                        date=html.escape(session.updated_at[:10]), plan=html.escape(session.action_plan),
-                        follow_up=html.escape(session.follow_up or "—"), moments="\n".join(sections))
+    title = html.escape(_("Coaching — {agent}").format(agent=session.agent))
+    byline = html.escape(_("Coach: {coach} · {date} · Follow-up: {follow_up}").format(
+        coach=session.coach, date=session.updated_at[:10], follow_up=session.follow_up or "—"))
+    # TRANSLATORS: the language code the pack's HTML declares (zh-CN for Simplified Chinese)
+    page = _PAGE.format(lang=html.escape(_("en")), title=title, byline=byline,
+                        plan_heading=html.escape(_("Action plan")), plan=html.escape(session.action_plan),
+                        moments="\n".join(sections))
     atomic_write_text(path, page, encoding="utf-8")
     return path
 
@@ -74,12 +81,14 @@ def _moment_html(store: Store, moment: Moment, text_filter: TextFilter, clip_fil
             samples = clip_filter(samples, rate, start, segments)
         audio = f'<audio controls preload="none" src="{_wav_data_uri(samples, rate)}"></audio>'
     score = _score_line(store, moment.recording_id)
-    excerpt = "".join(f"<p><b>{html.escape(s.speaker)}</b> {html.escape(text_filter(s.text))}</p>" for s in lines)
+    excerpt = "".join(f"<p><b>{html.escape(_(_SPEAKER_WORDS.get(s.speaker, s.speaker)))}</b> "
+                      f"{html.escape(text_filter(s.text))}</p>" for s in lines)
     return _MOMENT.format(call=html.escape(moment.file_name), when=html.escape(moment.call_time.replace("T", " ")),
                           at=f"{int(moment.start // 60):02d}:{moment.start % 60:05.2f}", score=html.escape(score),
                           item=html.escape(f"{moment.severity} {moment.item_title}"),
                           deduction=f"{moment.deduction:g}", heard=html.escape(text_filter(moment.text)),
-                          excerpt=excerpt, audio=audio, note=html.escape(moment.note or "—"))
+                          excerpt=excerpt, audio=audio, coach_label=html.escape(_("Coach:")),
+                          note=html.escape(moment.note or "—"))
 
 
 def _score_line(store: Store, recording_id: str) -> str:
@@ -88,7 +97,7 @@ def _score_line(store: Store, recording_id: str) -> str:
     if not evaluations:
         return ""
     latest = evaluations[-1]
-    verdict = "PASS" if latest.passed else "FAIL"
+    verdict = _("PASS") if latest.passed else _("FAIL")
     return f"{latest.total:g} / {latest.max_total:g} {verdict}"
 
 
@@ -98,12 +107,12 @@ _MOMENT = """<section class="moment">
 <p class="heard">“{heard}”</p>
 {audio}
 <div class="excerpt">{excerpt}</div>
-<p class="note"><b>Coach:</b> {note}</p>
+<p class="note"><b>{coach_label}</b> {note}</p>
 </section>"""
 
 _PAGE = """<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8">
-<title>Coaching — {agent}</title>
+<html lang="{lang}"><head><meta charset="utf-8">
+<title>{title}</title>
 <style>
 body {{ font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; max-width: 860px; margin: 2em auto;
        color: #202124; }}
@@ -111,9 +120,9 @@ body {{ font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; max-widt
 .meta {{ color: #5f6368; }} .heard {{ color: #d93025; font-weight: 600; }}
 .excerpt {{ background: #f8f9fa; padding: 0.4em 0.8em; }} audio {{ width: 100%; }}
 </style></head><body>
-<h1>Coaching — {agent}</h1>
-<p>Coach: {coach} · {date} · Follow-up: {follow_up}</p>
-<h2>Action plan</h2><p>{plan}</p>
+<h1>{title}</h1>
+<p>{byline}</p>
+<h2>{plan_heading}</h2><p>{plan}</p>
 {moments}
 </body></html>
 """

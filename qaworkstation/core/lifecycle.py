@@ -15,12 +15,16 @@ from __future__ import annotations
 from dataclasses import asdict, replace
 
 from . import audit
-from .domain import DISPUTED, DRAFT, FINAL, RESOLVED, RULINGS, SUBMITTED, Dispute, Evaluation
+from .domain import DISPUTED, DRAFT, FINAL, REJECTED, RESOLVED, RULINGS, SUBMITTED, UPHELD, Dispute, Evaluation
+from .i18n import N_, _
 from .roles import DISPUTE, FINALISE, RELEASE, RESOLVE_DISPUTE, SCORE, require, role_of
 from .store import LifecycleError, Store, new_id, now_iso
 
 DISPUTABLE = (SUBMITTED, DISPUTED, RESOLVED)
 FINALISABLE = (SUBMITTED, RESOLVED)
+# Statuses and rulings are identifiers; a refusal says them in the person's words.
+_STATUS_WORDS = {DRAFT: N_("a draft"), SUBMITTED: N_("submitted"), DISPUTED: N_("disputed"),
+                 RESOLVED: N_("resolved"), FINAL: N_("final"), UPHELD: N_("upheld"), REJECTED: N_("rejected")}
 
 
 class PendingItems(LifecycleError):
@@ -28,8 +32,9 @@ class PendingItems(LifecycleError):
     judge. ``items`` names them (ids), so the window can list their titles in its own language."""
 
     def __init__(self, evaluation_id: str, items: list[str]) -> None:
-        super().__init__(f"evaluation {evaluation_id or '(new)'} has {len(items)} items not reviewed yet "
-                         f"({', '.join(items)}); score each, mark it N/A, or accept the remaining items as they are")
+        super().__init__(_("evaluation {evaluation} has {count} items not reviewed yet ({items}); score each, mark "
+                           "it N/A, or accept the remaining items as they are").format(
+            evaluation=evaluation_id or _("(new)"), count=len(items), items=", ".join(items)))
         self.items = items
 
 
@@ -51,8 +56,9 @@ def submit(store: Store, evaluation_id: str, user: str) -> Evaluation:
     with store.transaction() as db:
         latest = _latest(store, evaluation_id)
         if latest.status != DRAFT:
-            raise LifecycleError(f"version {latest.version} of evaluation {evaluation_id} is already "
-                                 f"{latest.status}; change a score and save to start a new version")
+            raise LifecycleError(_("version {version} of evaluation {evaluation} is already {status}; change a "
+                                   "score and save to start a new version").format(
+                version=latest.version, evaluation=evaluation_id, status=_status(latest.status)))
         if pending_items(latest):
             raise PendingItems(evaluation_id, pending_items(latest))
         store.set_evaluation_status(evaluation_id, latest.version, SUBMITTED)
@@ -69,7 +75,8 @@ def save_and_submit(store: Store, evaluation: Evaluation, user: str) -> Evaluati
     with store.transaction():
         saved = save(store, evaluation, user)
         if saved.status != DRAFT:  # unchanged since it was released: nothing new to submit
-            raise LifecycleError(f"version {saved.version} is already {saved.status}; nothing changed to submit")
+            raise LifecycleError(_("version {version} is already {status}; nothing changed to submit").format(
+                version=saved.version, status=_status(saved.status)))
         return submit(store, saved.id, user)
 
 
@@ -78,7 +85,7 @@ def open_dispute(store: Store, evaluation_id: str, item_id: str, reason: str, us
     role = role_of(store, user)
     require(role, DISPUTE)
     if not reason.strip():
-        raise LifecycleError("a dispute needs the agent's reason")
+        raise LifecycleError(_("a dispute needs the agent's reason"))
     with store.transaction() as db:
         latest = _latest(store, evaluation_id)
         _check_disputable(latest, item_id)
@@ -95,18 +102,21 @@ def _latest(store: Store, evaluation_id: str) -> Evaluation:
     try:
         return store.evaluation_version(evaluation_id)
     except KeyError:
-        raise LifecycleError(f"there is no evaluation {evaluation_id}") from None
+        raise LifecycleError(_("there is no evaluation {evaluation}").format(evaluation=evaluation_id)) from None
 
 
 def _check_disputable(latest: Evaluation, item_id: str) -> None:
     if latest.status not in DISPUTABLE:
-        why = "is still a draft" if latest.status == DRAFT else "is final"
-        raise LifecycleError(f"version {latest.version} of evaluation {latest.id} {why}; only a released, "
-                             "not yet final version can be disputed")
+        why = (_("version {version} of evaluation {evaluation} is still a draft; only a released, not yet final "
+                 "version can be disputed") if latest.status == DRAFT else
+               _("version {version} of evaluation {evaluation} is final; only a released, not yet final version "
+                 "can be disputed"))
+        raise LifecycleError(why.format(version=latest.version, evaluation=latest.id))
     if item_id not in latest.items:
-        raise LifecycleError(f"evaluation {latest.id} has no item {item_id!r}")
+        raise LifecycleError(_("evaluation {evaluation} has no item {item!r}").format(evaluation=latest.id,
+                                                                                     item=item_id))
     if any(d.is_open and d.version == latest.version and d.item_id == item_id for d in latest.disputes):
-        raise LifecycleError(f"item {item_id!r} already has an open dispute; rule on it first")
+        raise LifecycleError(_("item {item!r} already has an open dispute; rule on it first").format(item=item_id))
 
 
 def resolve_dispute(store: Store, dispute_id: str, ruling: str, comment: str, user: str) -> Dispute:
@@ -115,9 +125,10 @@ def resolve_dispute(store: Store, dispute_id: str, ruling: str, comment: str, us
     role = role_of(store, user)
     require(role, RESOLVE_DISPUTE)
     if ruling not in RULINGS:
-        raise LifecycleError(f"a ruling is one of {', '.join(RULINGS)}, not {ruling!r}")
+        raise LifecycleError(_("a ruling is one of {rulings}, not {ruling!r}").format(rulings=", ".join(RULINGS),
+                                                                                     ruling=ruling))
     if not comment.strip():
-        raise LifecycleError("a ruling needs a comment explaining it to the agent")
+        raise LifecycleError(_("a ruling needs a comment explaining it to the agent"))
     with store.transaction() as db:
         dispute = _open_dispute(store, dispute_id)
         ruled = replace(dispute, ruling=ruling, ruling_comment=comment.strip(), ruled_by=user, ruled_at=now_iso())
@@ -137,9 +148,10 @@ def _open_dispute(store: Store, dispute_id: str) -> Dispute:
     try:
         dispute = store.dispute(dispute_id)
     except KeyError:
-        raise LifecycleError(f"there is no dispute {dispute_id}") from None
+        raise LifecycleError(_("there is no dispute {dispute}").format(dispute=dispute_id)) from None
     if not dispute.is_open:
-        raise LifecycleError(f"dispute {dispute_id} was already ruled {dispute.ruling} by {dispute.ruled_by}")
+        raise LifecycleError(_("dispute {dispute} was already ruled {ruling} by {user}").format(
+            dispute=dispute_id, ruling=_status(dispute.ruling), user=dispute.ruled_by))
     return dispute
 
 
@@ -150,8 +162,9 @@ def finalise(store: Store, evaluation_id: str, user: str) -> Evaluation:
     with store.transaction() as db:
         latest = _latest(store, evaluation_id)
         if latest.status not in FINALISABLE:
-            raise LifecycleError(f"version {latest.version} of evaluation {evaluation_id} is {latest.status}; "
-                                 "only a submitted or resolved version can be finalised")
+            raise LifecycleError(_("version {version} of evaluation {evaluation} is {status}; only a submitted or "
+                                   "resolved version can be finalised").format(
+                version=latest.version, evaluation=evaluation_id, status=_status(latest.status)))
         store.set_evaluation_status(evaluation_id, latest.version, FINAL)
         audit.append(db, user, audit.FINALISE, evaluation_id, {"version": latest.version}, role=role)
     return store.evaluation_version(evaluation_id)
@@ -178,3 +191,8 @@ def release_behind(store: Store, draft: Evaluation) -> Evaluation:
 def open_disputes(evaluation: Evaluation) -> list[Dispute]:
     """The disputes of this very version still waiting for a ruling."""
     return [d for d in evaluation.disputes if d.is_open and d.version == evaluation.version]
+
+
+def _status(status: str) -> str:
+    """A status or ruling as said in a message, in the chosen language."""
+    return _(_STATUS_WORDS.get(status, status))

@@ -18,6 +18,7 @@ import sqlite_utils
 
 from . import audit
 from .domain import Flag, Segment
+from .i18n import N_, _
 from .redact import redact_segments, redact_text
 
 if TYPE_CHECKING:
@@ -50,12 +51,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     SUPERVISOR: frozenset(PERMISSIONS),
 }
 
-# Said to the user, so in words rather than identifiers.
+# Said to the user, so in words rather than identifiers (translated when said, in the language chosen then).
 _ACTION_WORDS = {
-    VIEW_UNREDACTED: "see unredacted customer data", SCORE: "score calls", RELEASE: "submit evaluations",
-    DISPUTE: "record disputes", RESOLVE_DISPUTE: "rule on disputes", FINALISE: "finalise evaluations",
-    COACH_AGENTS: "run coaching sessions", AGGREGATE: "open the team view", MANAGE_ROLES: "change roles",
+    VIEW_UNREDACTED: N_("see unredacted customer data"), SCORE: N_("score calls"),
+    RELEASE: N_("submit evaluations"), DISPUTE: N_("record disputes"), RESOLVE_DISPUTE: N_("rule on disputes"),
+    FINALISE: N_("finalise evaluations"), COACH_AGENTS: N_("run coaching sessions"),
+    AGGREGATE: N_("open the team view"), MANAGE_ROLES: N_("change roles"),
 }
+_ROLE_WORDS = {INSPECTOR: N_("inspector"), COACH: N_("coach"), SUPERVISOR: N_("supervisor"), TRAINEE: N_("trainee")}
 
 
 class PermissionDenied(Exception):
@@ -63,9 +66,10 @@ class PermissionDenied(Exception):
 
     def __init__(self, role: str, permission: str) -> None:
         self.role, self.permission = role, permission
-        allowed = [r for r in ROLES if permission in ROLE_PERMISSIONS.get(r, ())]
-        super().__init__(f"The {role or 'unknown'} role may not {_ACTION_WORDS.get(permission, permission)}"
-                         f"; ask a supervisor (allowed for: {', '.join(allowed) or 'nobody'}).")
+        allowed = [_(_ROLE_WORDS[r]) for r in ROLES if permission in ROLE_PERMISSIONS.get(r, ())]
+        super().__init__(_("The {role} role may not {action}; ask a supervisor (allowed for: {allowed}).").format(
+            role=_(_ROLE_WORDS.get(role, role)) if role else _("unknown"),
+            action=_(_ACTION_WORDS.get(permission, permission)), allowed=_(", ").join(allowed) or _("nobody")))
 
 
 class RoleError(ValueError):
@@ -130,7 +134,7 @@ def set_role(store: Store, user: str, role: str, changed_by: str) -> User:
     """Give ``user`` a role; ``changed_by`` must be allowed to manage roles. The last supervisor cannot be
     demoted, or nobody could ever change a role again."""
     if role not in ROLES:
-        raise RoleError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
+        raise RoleError(_("unknown role {role!r}; choose one of {roles}").format(role=role, roles=", ".join(ROLES)))
     require(role_of(store, changed_by), MANAGE_ROLES)
     with store.transaction() as db:
         row = db.execute("SELECT role, changed_by, changed_at FROM users WHERE user_id = ?", (user,)).fetchone()
@@ -138,7 +142,7 @@ def set_role(store: Store, user: str, role: str, changed_by: str) -> User:
         if previous == role:  # nothing changes, so nothing is recorded
             return User(user, *row)
         if previous == SUPERVISOR and role != SUPERVISOR and _supervisor_count(db) == 1:
-            raise RoleError(f"{user} is the only supervisor; make someone else a supervisor first")
+            raise RoleError(_("{user} is the only supervisor; make someone else a supervisor first").format(user=user))
         return _write_role(db, user, role, changed_by, previous, reason="")
 
 

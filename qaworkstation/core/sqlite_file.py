@@ -36,6 +36,7 @@ import sqlite_utils
 
 from . import keys
 from .atomic import fsync_path
+from .i18n import N_, _
 
 Migration = Callable[[sqlite_utils.Database], None]
 
@@ -56,6 +57,14 @@ _DRIVE_REMOTE = 4  # GetDriveTypeW: a mapped network drive
 
 class StoreError(Exception):
     """A database file cannot be opened, written or copied; the message says which file, why and what to do."""
+
+
+# The kinds of file (a subclass's ``noun``) as said to the person; an unknown noun is said as it is.
+_NOUN_WORDS = {"library": N_("library"), "team database": N_("team database")}
+
+
+def _noun(noun: str) -> str:
+    return _(_NOUN_WORDS.get(noun, noun))
 
 
 def _sqlcipher() -> Any:
@@ -93,11 +102,11 @@ def open_connection(path: Path, key: bytes | None) -> Any:
 
 def _keyed_open_failure(path: Path) -> str:
     if is_plain_database(path):
-        return (f"{path} is not encrypted, but encryption is on for this workstation: run 'qaws encrypt' to "
-                "convert it (with the window closed)")
-    return (f"{path}: the encryption key is wrong: this file is encrypted with a different key than the one "
-            "this workstation holds (or it is not a database at all). Restore the right key into the keyring; "
-            "nothing in the file was changed")
+        return _("{file} is not encrypted, but encryption is on for this workstation: run 'qaws encrypt' to "
+                 "convert it (with the window closed)").format(file=path)
+    return _("{file}: the encryption key is wrong: this file is encrypted with a different key than the one this "
+             "workstation holds (or it is not a database at all). Restore the right key into the keyring; nothing "
+             "in the file was changed").format(file=path)
 
 
 def is_plain_database(path: Path) -> bool:
@@ -111,9 +120,11 @@ def is_plain_database(path: Path) -> bool:
 
 def _open_failure(path: Path, noun: str, exc: Exception, keyed: bool) -> str:
     if not keyed and path.is_file() and path.stat().st_size and not is_plain_database(path):
-        return (f"{path}: cannot open the {noun}: it is encrypted (or not a database), and no database key is "
-                f"set on this workstation. Restore the key into the keyring, or set ${keys.KEY_ENV[keys.DATABASE_KEY]}")
-    return f"{path}: cannot open the {noun} ({exc}); check the path and free space"
+        return _("{file}: cannot open the {noun}: it is encrypted (or not a database), and no database key is set "
+                 "on this workstation. Restore the key into the keyring, or set ${variable}").format(
+            file=path, noun=_noun(noun), variable=keys.KEY_ENV[keys.DATABASE_KEY])
+    return _("{file}: cannot open the {noun} ({error}); check the path and free space").format(
+        file=path, noun=_noun(noun), error=exc)
 
 
 # ---------------------------------------------------------------------------------------- network paths
@@ -131,15 +142,15 @@ def _windows_network_location(path: str) -> str | None:
     upper = text.upper()
     for prefix in ("\\\\?\\UNC\\", "\\\\.\\UNC\\"):
         if upper.startswith(prefix):
-            return f"the network (UNC) path \\\\{text[len(prefix):]}"
+            return _("the network (UNC) path {path}").format(path="\\\\" + text[len(prefix):])
     if text.startswith(("\\\\?\\", "\\\\.\\")):  # a local path in the long-path or device namespace
         text = text[4:]
     elif text.startswith("\\\\"):
-        return f"the network (UNC) path {text}"
+        return _("the network (UNC) path {path}").format(path=text)
     drive = text[:2]
     if len(drive) == 2 and drive[1] == ":" and hasattr(ctypes, "windll"):
         if ctypes.windll.kernel32.GetDriveTypeW(f"{drive}\\") == _DRIVE_REMOTE:
-            return f"the network drive {drive.upper()}"
+            return _("the network drive {drive}").format(drive=drive.upper())
     return None
 
 
@@ -153,7 +164,8 @@ def _mounted_network_location(path: str) -> str | None:
     if best is None or best[2] not in NETWORK_FILESYSTEMS:
         return None
     device, mount_point, fstype = best
-    return f"a network filesystem ({fstype} mount of {device} at {mount_point})"
+    return _("a network filesystem ({type} mount of {device} at {mount_point})").format(
+        type=fstype, device=device, mount_point=mount_point)
 
 
 def _mounts() -> list[tuple[str, str, str]]:
@@ -182,8 +194,9 @@ def refuse_network_path(path: Path, noun: str) -> None:
     where = network_location(path)
     if where is not None:
         raise StoreError(
-            f"{path}: the {noun} cannot be kept on {where}: SQLite's locking is not safe over a network and the "
-            f"file could be corrupted. Keep the {noun} on a local disk and use the shared folder only for sync."
+            _("{file}: the {noun} cannot be kept on {where}: SQLite's locking is not safe over a network and the "
+              "file could be corrupted. Keep the {noun} on a local disk and use the shared folder only for sync.")
+            .format(file=path, noun=_noun(noun), where=where)
         )
 
 
@@ -231,7 +244,8 @@ class SqliteFile:
         try:
             self._key = keys.resolve(key, keys.DATABASE_KEY)
         except keys.KeyUnavailable as exc:
-            raise self.error(f"{self.path}: cannot open the {self.noun}: {exc}") from exc
+            raise self.error(_("{file}: cannot open the {noun}: {error}").format(
+                file=self.path, noun=_noun(self.noun), error=exc)) from exc
         self.db = self._connect()
         self._prepare()
 
@@ -243,7 +257,8 @@ class SqliteFile:
         except StoreError as exc:
             raise self.error(str(exc)) from exc.__cause__
         except OSError as exc:
-            raise self.error(f"{self.path}: cannot open the {self.noun} ({exc}); check the path") from exc
+            raise self.error(_("{file}: cannot open the {noun} ({error}); check the path").format(
+                file=self.path, noun=_noun(self.noun), error=exc)) from exc
 
     def _prepare(self) -> None:
         """WAL and foreign keys, then the migrations; the connection is closed if any of it fails."""
@@ -313,12 +328,13 @@ class SqliteFile:
         newest = max(recorded | {current})
         if newest > latest:
             raise self.error(
-                f"{self.path}: written by a newer QA Workstation (schema {newest} > {latest}); update the app"
+                _("{file}: written by a newer QA Workstation (schema {newest} > {latest}); update the app").format(
+                    file=self.path, newest=newest, latest=latest)
             )
         unknown = sorted(recorded - self.migrations.keys())
         if unknown:
-            raise self.error(f"{self.path}: written by a newer QA Workstation (schema steps {unknown} are not "
-                             "known to this version); update the app")
+            raise self.error(_("{file}: written by a newer QA Workstation (schema steps {steps} are not known to "
+                               "this version); update the app").format(file=self.path, steps=unknown))
 
     def _bootstrap_record(self) -> set[int]:
         """Create ``schema_migrations`` and record which steps up to ``user_version`` the file already has.
@@ -380,7 +396,8 @@ class SqliteFile:
         """
         target = Path(target)
         if target.resolve() == self.path.resolve():
-            raise self.error(f"{self.path}: cannot back up the {self.noun} onto itself; choose another file")
+            raise self.error(_("{file}: cannot back up the {noun} onto itself; choose another file").format(
+                file=self.path, noun=_noun(self.noun)))
         temp = target.with_name(f".{target.name}.{secrets.token_hex(8)}.tmp")
         try:
             self._copy_to(temp)
@@ -388,8 +405,8 @@ class SqliteFile:
             os.replace(temp, target)
         except (*database_errors(), OSError, StoreError) as exc:
             _remove_with_journals(temp)
-            raise self.error(f"{self.path}: backup to {target} failed ({exc}); the {self.noun} itself is "
-                             "unchanged") from exc
+            raise self.error(_("{file}: backup to {target} failed ({error}); the {noun} itself is unchanged").format(
+                file=self.path, target=target, error=exc, noun=_noun(self.noun))) from exc
         fsync_path(target.parent)
         return target
 
@@ -406,7 +423,7 @@ class SqliteFile:
         finally:
             source.close()
         if verdict != "ok":
-            raise StoreError(f"the copy failed its check ({verdict})")
+            raise StoreError(_("the copy failed its check ({verdict})").format(verdict=verdict))
 
 
 def _remove_with_journals(path: Path) -> None:

@@ -52,6 +52,7 @@ from qaworkstation.core.atomic import atomic_write_bytes
 from qaworkstation.core.domain import (DRAFT, EVALUATION_STATUSES, SUBMITTED, VERDICTS, Dispute, Evaluation, Flag,
                                       Hearing, ItemScore, ScoreSummary, Verdict)
 from qaworkstation.core.encryption import DecryptionError, decrypt_bytes, encrypt_bytes, file_key_id
+from qaworkstation.core.i18n import N_, _
 from qaworkstation.core.keys import TEAM_KEY, WORKSTATION, KeyChoice, KeyUnavailable, key_id, resolve
 
 FORMAT_VERSION = 1
@@ -77,7 +78,7 @@ _ILLEGAL_NAME_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)}
 _MAX_NAME_CHARS = 64  # a CJK character is 3 bytes in UTF-8; stays well inside the 255-byte name limit
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_SAFE_LOCALLY = "Your evaluations are still saved on this computer; sync again once this is fixed."
+_SAFE_LOCALLY = N_("Your evaluations are still saved on this computer; sync again once this is fixed.")
 
 # Checked on reading: the reader sorts and compares them, so a number there would crash aggregation.
 _TEXT_FIELDS = tuple(f.name for f in dataclasses.fields(Evaluation) if f.type in ("str", str))
@@ -176,17 +177,18 @@ def sync_evaluations(
     try:
         return _sync(folder, inspector, evaluations, written, resolve(key, TEAM_KEY))
     except KeyUnavailable as err:
-        return SyncResult(False, f"Could not sync to {folder}: {err}. {_SAFE_LOCALLY}", written,
-                          problem=PROBLEM_KEY)
+        message = _("Could not sync to {folder}: {error}.").format(folder=folder, error=err)
+        return SyncResult(False, f"{message} {_(_SAFE_LOCALLY)}", written, problem=PROBLEM_KEY)
     except _SyncRefused as refusal:
-        return SyncResult(False, f"{refusal} {_SAFE_LOCALLY}", written, problem=refusal.problem)
+        return SyncResult(False, f"{refusal} {_(_SAFE_LOCALLY)}", written, problem=refusal.problem)
     except OSError as err:
-        return SyncResult(False, f"{_os_error_message(folder, err)} {_SAFE_LOCALLY}", written,
+        return SyncResult(False, f"{_os_error_message(folder, err)} {_(_SAFE_LOCALLY)}", written,
                           problem=_os_error_problem(err))
     except Exception as err:  # the last line of defence: a bad record must not take the window down
         _log.exception("Sync to %s failed", folder)
-        message = f"Could not sync to {folder}: unexpected error ({err}). Please report this. {_SAFE_LOCALLY}"
-        return SyncResult(False, message, written, problem=PROBLEM_OTHER)
+        message = _("Could not sync to {folder}: unexpected error ({error}). Please report this.").format(
+            folder=folder, error=err)
+        return SyncResult(False, f"{message} {_(_SAFE_LOCALLY)}", written, problem=PROBLEM_OTHER)
 
 
 def _sync(
@@ -203,7 +205,7 @@ def _sync(
 
 def _checked_inspector(inspector: str) -> str:
     if not inspector.strip():
-        raise _SyncRefused("Cannot sync without an inspector name. Set it in Settings.", PROBLEM_NOT_SET_UP)
+        raise _SyncRefused(_("Cannot sync without an inspector name. Set it in Settings."), PROBLEM_NOT_SET_UP)
     return inspector
 
 
@@ -211,19 +213,20 @@ def _checked_root(folder: str | os.PathLike[str]) -> Path:
     """The share root must already exist: a missing share almost always means it is not mounted, and
     creating it would hide the evaluations on the local disk where no supervisor looks."""
     if not os.fspath(folder).strip():
-        raise _SyncRefused("No shared folder is configured. Choose the team's shared folder in Settings.",
+        raise _SyncRefused(_("No shared folder is configured. Choose the team's shared folder in Settings."),
                            PROBLEM_NOT_SET_UP)
     root = Path(folder)
     try:
         mode = root.stat().st_mode
     except FileNotFoundError:
         raise _SyncRefused(
-            f"The shared folder {root} was not found. Check that the share is mounted (or the network drive "
-            "is connected) and that Settings point to the right folder.", PROBLEM_NOT_FOUND
+            _("The shared folder {folder} was not found. Check that the share is mounted (or the network drive "
+              "is connected) and that Settings point to the right folder.").format(folder=root), PROBLEM_NOT_FOUND
         ) from None
     if not stat.S_ISDIR(mode):
         raise _SyncRefused(
-            f"The shared folder {root} is a file, not a folder. Choose the team's shared folder in Settings.",
+            _("The shared folder {folder} is a file, not a folder. Choose the team's shared folder in Settings.")
+            .format(folder=root),
             PROBLEM_NOT_SET_UP,
         )
     return root
@@ -248,7 +251,8 @@ def _sync_into(
     unencrypted = _unencrypted_file_names(target) if key else set()
     data_files = (_data_file_names(target) - unencrypted) | set(writes)
     if not (writes or unencrypted) and _matches(previous, exported, data_files):
-        message = f"Already up to date: {len(evaluations)} evaluations in {target}; nothing written."
+        message = _("Already up to date: {count} evaluations in {folder}; nothing written.").format(
+            count=len(evaluations), folder=target)
         return SyncResult(True, message + _drafts_note(drafts), [], len(evaluations), 0, drafts, str(target))
     for name, data in writes.items():
         atomic_write_bytes(target / name, data)
@@ -297,7 +301,7 @@ def _published_releases(target: Path, ids: set[str], key: bytes | None) -> list[
 
 def _drafts_note(drafts: int) -> str:
     """Tells the inspector why a draft they just saved is not on the share yet."""
-    return f" {drafts} drafts stay on this computer until submitted." if drafts else ""
+    return " " + _("{count} drafts stay on this computer until submitted.").format(count=drafts) if drafts else ""
 
 
 def _matches(previous: _Previous, exported: dict[str, str], data_files: set[str]) -> bool:
@@ -312,8 +316,8 @@ def _finish_encrypted(target: Path, unencrypted: set[str], result: SyncResult) -
     """Remove the unencrypted files left from before encryption was switched on, now that the encrypted
     journal holding everything is published; a file that cannot be removed is the inspector's to chase,
     because it still exposes what encryption was switched on to protect."""
-    message = (result.message + " Journals are encrypted with the team key; no CSV files are written while "
-               "encryption is on.")
+    message = result.message + " " + _("Journals are encrypted with the team key; no CSV files are written while "
+                                       "encryption is on.")
     failed = []
     for name in sorted(unencrypted):
         try:
@@ -321,10 +325,12 @@ def _finish_encrypted(target: Path, unencrypted: set[str], result: SyncResult) -
         except OSError as err:
             failed.append(f"{name} ({err.strerror or err})")
     if failed:
-        message += f" Could not remove the unencrypted files {', '.join(failed)}: delete them by hand."
+        message += " " + _("Could not remove the unencrypted files {files}: delete them by hand.").format(
+            files=", ".join(failed))
         return dataclasses.replace(result, ok=False, message=message, problem=PROBLEM_OTHER)
     if unencrypted:
-        message += f" Removed {len(unencrypted)} unencrypted files written before encryption was switched on."
+        message += " " + _("Removed {count} unencrypted files written before encryption was switched on.").format(
+            count=len(unencrypted))
     return dataclasses.replace(result, message=message)
 
 
@@ -348,7 +354,8 @@ def _pending_writes(
 def _ensure_inspector_folder(target: Path) -> None:
     """Only the inspector's own folder is created, never its parents (see :func:`_checked_root`)."""
     if target.exists() and not target.is_dir():
-        raise _SyncRefused(f"{target} is a file, not a folder. Move or rename that file, then sync again.")
+        raise _SyncRefused(_("{folder} is a file, not a folder. Move or rename that file, then sync again.").format(
+            folder=target))
     target.mkdir(exist_ok=True)
 
 
@@ -357,22 +364,24 @@ def _check_ownership(target: Path, inspector: str, previous: _Previous) -> None:
     case-insensitive share) and to overwrite files written by a newer, unknown format."""
     if previous.format_version > FORMAT_VERSION:
         raise _SyncRefused(
-            f"{target} was written by a newer version of the app (format {previous.format_version}). "
-            "Update the app before syncing."
+            _("{folder} was written by a newer version of the app (format {format}). Update the app before "
+              "syncing.").format(folder=target, format=previous.format_version)
         )
     if previous.inspector is not None and previous.inspector != inspector:
         raise _SyncRefused(
-            f"{target} already holds the evaluations of inspector {previous.inspector!r}, not {inspector!r}. "
-            "Use a different inspector name (names that differ only in upper/lower case collide)."
+            _("{folder} already holds the evaluations of inspector {owner!r}, not {inspector!r}. Use a different "
+              "inspector name (names that differ only in upper/lower case collide).").format(
+                folder=target, owner=previous.inspector, inspector=inspector)
         )
 
 
 def _success_message(
     target: Path, evaluations: list[Evaluation], changed: list[Evaluation], previous: _Previous
 ) -> str:
-    message = f"Synced {len(evaluations)} evaluations to {target} ({len(changed)} new or changed)."
+    message = _("Synced {count} evaluations to {folder} ({changed} new or changed).").format(
+        count=len(evaluations), folder=target, changed=len(changed))
     if previous.problem:
-        message += f" {previous.problem}; all evaluations were exported again."
+        message += " " + _("{problem}; all evaluations were exported again.").format(problem=previous.problem)
     return message
 
 
@@ -430,8 +439,8 @@ def journal_plaintext(name: str, data: bytes, key: bytes | None) -> bytes:
     if not name.endswith(ENCRYPTED_JOURNAL_SUFFIX):
         return data
     if key is None:
-        raise DecryptionError(f"it is encrypted with team key {file_key_id(data)} and this workstation has no "
-                              "team key; ask the supervisor for it")
+        raise DecryptionError(_("it is encrypted with team key {key} and this workstation has no team key; ask "
+                                "the supervisor for it").format(key=file_key_id(data)))
     return decrypt_bytes(key, data)
 
 
@@ -479,10 +488,11 @@ def _load_manifest(folder: Path) -> _Previous:
     try:
         previous = _parse_manifest(json.loads(raw.decode("utf-8-sig")))
     except (ValueError, TypeError, KeyError, AttributeError) as err:
-        return _Previous(problem=f"{folder / MANIFEST_NAME} was unreadable ({err})")
+        return _Previous(problem=_("{file} was unreadable ({error})").format(file=folder / MANIFEST_NAME, error=err))
     missing = sorted(name for name in previous.files if _is_journal(name) and not (folder / name).exists())
     if missing:  # their evaluations are gone from the share; snapshots need no such care, they are rebuilt
-        problem = f"Journals listed in {folder / MANIFEST_NAME} are missing: {', '.join(missing)}"
+        problem = _("Journals listed in {manifest} are missing: {files}").format(manifest=folder / MANIFEST_NAME,
+                                                                                 files=", ".join(missing))
         return dataclasses.replace(previous, exported={}, trusted=False, problem=problem)
     return previous
 
@@ -513,16 +523,17 @@ def _os_error_problem(err: OSError) -> str:
 def _os_error_message(target: str | os.PathLike[str], err: OSError) -> str:
     """Say what is wrong in the inspector's terms and what to do; the errno decides, the OS text is kept."""
     what, advice = _OS_ERROR_WORDS[_os_error_problem(err)]
-    return f"Could not sync to {target}: {what} ({err.strerror or err}). {advice}"
+    return _("Could not sync to {folder}: {what} ({error}). {advice}").format(
+        folder=target, what=_(what), error=err.strerror or err, advice=_(advice))
 
 
 _OS_ERROR_WORDS = {
-    PROBLEM_DISK_FULL: ("the disk is full", "Free some space on the share or ask IT for more quota."),
-    PROBLEM_NO_PERMISSION: ("you do not have permission to write there (or a file there is open in another "
-                            "program)", "Ask for write permission to this folder, and close the files if they "
-                            "are open in Excel."),
-    PROBLEM_NOT_FOUND: ("the folder disappeared while syncing", "Check that the share is still mounted."),
-    PROBLEM_OTHER: ("the share could not be written", "Check that the share is mounted and reachable."),
+    PROBLEM_DISK_FULL: (N_("the disk is full"), N_("Free some space on the share or ask IT for more quota.")),
+    PROBLEM_NO_PERMISSION: (N_("you do not have permission to write there (or a file there is open in another "
+                               "program)"), N_("Ask for write permission to this folder, and close the files if "
+                                               "they are open in Excel.")),
+    PROBLEM_NOT_FOUND: (N_("the folder disappeared while syncing"), N_("Check that the share is still mounted.")),
+    PROBLEM_OTHER: (N_("the share could not be written"), N_("Check that the share is mounted and reachable.")),
 }
 
 
@@ -719,14 +730,15 @@ def read_synced_evaluations(
         team_key = resolve(key, TEAM_KEY)
     except KeyUnavailable as err:
         team_key = None
-        problems.append(f"Encrypted journals cannot be read: {err}")
+        problems.append(_("Encrypted journals cannot be read: {error}").format(error=err))
     try:
         root = _checked_root(folder)
         inspector_folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
     except _SyncRefused as refusal:
         return [], [*problems, str(refusal)]
     except OSError as err:
-        return [], [*problems, f"{folder}: could not list the folder ({err.strerror or err})"]
+        return [], [*problems, _("{folder}: could not list the folder ({error})").format(
+            folder=folder, error=err.strerror or err)]
     found = [ev for inspector in inspector_folders for ev in _read_inspector_folder(inspector, problems, team_key)]
     return _latest_per_id(ev for ev in found if ev.status != DRAFT), problems
 
@@ -737,7 +749,7 @@ def _read_inspector_folder(folder: Path, problems: list[str], key: bytes | None)
         journals = journal_paths(folder)
         previous = _load_manifest(folder)
     except OSError as err:
-        problems.append(f"{folder}: could not be read ({err.strerror or err})")
+        problems.append(_("{folder}: could not be read ({error})").format(folder=folder, error=err.strerror or err))
         return []
     if previous.problem:
         problems.append(previous.problem)
@@ -757,14 +769,15 @@ def _read_journal(
     try:
         data = journal.read_bytes()
     except OSError as err:
-        problems.append(f"{journal}: could not be read ({err.strerror or err})")
+        problems.append(_("{folder}: could not be read ({error})").format(folder=journal, error=err.strerror or err))
         return []
     if expected_sha256 is not None and _sha256(data) != expected_sha256:
-        problems.append(f"{journal}: contents differ from {MANIFEST_NAME} (edited, or still being copied?)")
+        problems.append(_("{file}: contents differ from {manifest} (edited, or still being copied?)").format(
+            file=journal, manifest=MANIFEST_NAME))
     try:
         data = journal_plaintext(journal.name, data, key)
     except DecryptionError as err:
-        problems.append(f"{journal}: cannot be decrypted: {err}")
+        problems.append(_("{file}: cannot be decrypted: {error}").format(file=journal, error=err))
         return []
     evaluations = []
     for number, line in enumerate(data.splitlines(), start=1):
@@ -773,5 +786,6 @@ def _read_journal(
         try:
             evaluations.append(_evaluation_from_record(json.loads(line.decode("utf-8-sig"))))
         except (ValueError, TypeError, KeyError, AttributeError) as err:
-            problems.append(f"{journal}, line {number}: not a valid evaluation ({err})")
+            problems.append(_("{file}, line {line}: not a valid evaluation ({error})").format(
+                file=journal, line=number, error=err))
     return evaluations

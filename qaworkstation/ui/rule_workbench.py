@@ -12,14 +12,14 @@ from dataclasses import replace
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFormLayout, QHeaderView, QLabel,
                                QMainWindow, QPlainTextEdit, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout,
                                QWidget)
 
 from ..core.aggregate import RulePrecision, rule_key, tally
 from ..core.analysis import RubricLibrary
 from ..core.decisions import Decision, WorkbenchHit, decision_for, decisions, rule_hits
-from ..core.domain import CONFIRMED, MATCH_MODES, REJECTED, PhraseRule, Rubric
+from ..core.domain import AGENT, CONFIRMED, CUSTOMER, EXACT, LOOSE, MATCH_MODES, NORMAL, REJECTED, PhraseRule, Rubric
 from ..core.store import Store
 from .format import clock
 from .scorecard_view import category_name
@@ -67,8 +67,10 @@ class RuleWorkbench(QMainWindow):
         self.rule = QComboBox()
         self.rule.currentIndexChanged.connect(self._load_rule)
         self.strictness = QComboBox()
+        modes = {EXACT: self.tr("Exact: as written"), NORMAL: self.tr("Normal: by pronunciation"),
+                 LOOSE: self.tr("Loose: by pronunciation, more slack")}
         for mode in MATCH_MODES:
-            self.strictness.addItem(mode, mode)
+            self.strictness.addItem(modes[mode], mode)
         self.strictness.currentIndexChanged.connect(self._schedule)
         self.phrases = QPlainTextEdit()
         self.phrases.setPlaceholderText(self.tr("One phrase per line"))
@@ -127,8 +129,9 @@ class RuleWorkbench(QMainWindow):
     def _fill_rules(self) -> None:
         self.rule.blockSignals(True)
         self.rule.clear()
+        titles = {item.id: item.title for item in self.current_rubric().items}
         for index, rule in enumerate(self._phrase_rules()):
-            self.rule.addItem(f"{category_name(rule.category)} → {rule.item}", index)
+            self.rule.addItem(f"{category_name(rule.category)} → {titles.get(rule.item, rule.item)}", index)
         self.rule.blockSignals(False)
         self._load_rule()
 
@@ -168,9 +171,11 @@ class RuleWorkbench(QMainWindow):
         self.hits = [hit for hit, _ in judged]
         self.precision = precision_of(self.current_rubric().id, judged)
         self.table.setRowCount(len(judged))
+        speakers = {AGENT: self.tr("Agent"), CUSTOMER: self.tr("Customer")}
         for row, (hit, decision) in enumerate(judged):
             flag = hit.flag
-            cells = [hit.file_name, clock(flag.start), flag.speaker, flag.text, f"{flag.similarity:.2f}",
+            cells = [hit.file_name, clock(flag.start), speakers.get(flag.speaker, self.tr("Unknown")), flag.text,
+                     f"{flag.similarity:.2f}",
                      self._verdict_name(decision), decision.inspector if decision else "",
                      decision.reason if decision else ""]
             colour = {REJECTED: REJECTED_COLOUR, CONFIRMED: CONFIRMED_COLOUR}.get(decision.decision if decision else "")

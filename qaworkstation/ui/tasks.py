@@ -8,6 +8,7 @@ without one at the window's report (:func:`report_failure`), so the person alway
 
 from __future__ import annotations
 
+import logging
 import threading
 import traceback
 from collections.abc import Callable
@@ -15,6 +16,14 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
+
+from ..core.roles import PermissionDenied, RoleError
+from ..core.store import LifecycleError
+
+# The core refusing what the person asked (their role, an evaluation's state) is an answer, not a fault: it is
+# shown to them in their language, and a traceback on stderr would only hide the real faults among them.
+REFUSALS = (PermissionDenied, RoleError, LifecycleError)
+_log = logging.getLogger(__name__)
 
 
 class _Signals(QObject):
@@ -35,6 +44,9 @@ class Job(QRunnable):
     def run(self) -> None:
         try:
             result = self._work(self.context)
+        except REFUSALS as exc:
+            _log.info("Refused: %s", exc)
+            self.signals.failed.emit(f"{exc}" or type(exc).__name__)
         except Exception as exc:  # every failure must reach the user, not Qt's stderr
             traceback.print_exc()
             self.signals.failed.emit(f"{exc}" or type(exc).__name__)
