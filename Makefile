@@ -37,7 +37,13 @@ screenshots: $(DEMO)/.analysed
 clean:
 	rm -rf $(VENV) $(DEMO)
 
-# After changing UI strings: refresh the catalogue, translate new entries (Qt Linguist), compile.
+# After changing UI strings or the core's _() messages: refresh both catalogues, translate new entries (Qt
+# Linguist for the .ts, any PO editor for the .po), compile. The compiled .qm and .mo are committed.
 translations: $(STAMP)
 	$(VENV)/bin/pyside6-lupdate qaworkstation/ui/*.py -no-obsolete -ts resources/i18n/qaws_zh_CN.ts
 	$(VENV)/bin/pyside6-lrelease resources/i18n/qaws_zh_CN.ts -qm resources/i18n/qaws_zh_CN.qm
+	$(VENV)/bin/pybabel -q extract --no-location --sort-output --add-comments=TRANSLATORS: \
+		--project="QA Workstation" -o resources/i18n/qaws.pot qaworkstation/core
+	$(VENV)/bin/pybabel -q update --no-fuzzy-matching --ignore-obsolete \
+		-i resources/i18n/qaws.pot -d resources/i18n -D qaws -l zh_CN
+	$(VENV)/bin/pybabel -q compile -d resources/i18n -D qaws -l zh_CN

@@ -38,6 +38,7 @@ def _excepthook(kind: type[BaseException], value: BaseException, tb: TracebackTy
 def run_app(db_path: Path | None = None, rubric: str | None = None, model: str | None = None) -> int:
     """Open the window on the library; ``rubric`` and ``model`` None mean the shipped defaults."""
     from ..core.analysis import RubricLibrary
+    from ..core.i18n import use_language
     from ..core.models import DEFAULT_MODEL, ModelUnavailable
     from ..core.rubric import RubricError
     from ..core.store import Store, StoreError, default_db_path
@@ -48,6 +49,7 @@ def run_app(db_path: Path | None = None, rubric: str | None = None, model: str |
     app.setApplicationName("QA Workstation")
     app.setOrganizationName("QA Workstation")
     install_translator(app)
+    use_language(QLocale.system().name())  # the core's refusals and messages in the window's language
     sys.excepthook = _excepthook
     try:
         store = Store(db_path or default_db_path())

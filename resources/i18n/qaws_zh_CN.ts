@@ -6,32 +6,32 @@
     <message>
         <location filename="../../qaworkstation/ui/call_details_dialog.py" line="21"/>
         <source>Call details — {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>通话信息 — {0}</translation>
     </message>
     <message>
         <location filename="../../qaworkstation/ui/call_details_dialog.py" line="34"/>
         <source>Time known</source>
-        <translation type="unfinished"></translation>
+        <translation>已知通话时间</translation>
     </message>
     <message>
         <location filename="../../qaworkstation/ui/call_details_dialog.py" line="39"/>
         <source>Agent</source>
-        <translation type="unfinished">坐席</translation>
+        <translation>坐席</translation>
     </message>
     <message>
         <location filename="../../qaworkstation/ui/call_details_dialog.py" line="40"/>
         <source>Team</source>
-        <translation type="unfinished">班组</translation>
+        <translation>班组</translation>
     </message>
     <message>
         <location filename="../../qaworkstation/ui/call_details_dialog.py" line="41"/>
         <source>Call id</source>
-        <translation type="unfinished">通话编号</translation>
+        <translation>通话编号</translation>
     </message>
     <message>
         <location filename="../../qaworkstation/ui/call_details_dialog.py" line="42"/>
         <source>Call type</source>
-        <translation type="unfinished">通话类型</translation>
+        <translation>通话类型</translation>
     </message>
 </context>
 <context>
@@ -183,9 +183,9 @@
 <context>
     <name>Failure</name>
     <message>
-        <location filename="../../qaworkstation/ui/tasks.py" line="109"/>
+        <location filename="../../qaworkstation/ui/tasks.py" line="121"/>
         <source>QA Workstation</source>
-        <translation type="unfinished">质检工作台</translation>
+        <translation>质检工作台</translation>
     </message>
 </context>
 <context>
@@ -503,12 +503,12 @@
     <message>
         <location filename="../../qaworkstation/ui/main_window.py" line="126"/>
         <source>Call details…</source>
-        <translation type="unfinished"></translation>
+        <translation>通话信息…</translation>
     </message>
     <message>
         <location filename="../../qaworkstation/ui/main_window.py" line="127"/>
         <source>Agent, team, time and type of this call, for calls imported without metadata</source>
-        <translation type="unfinished"></translation>
+        <translation>为导入时没有元数据的通话填写坐席、班组、时间和类型</translation>
     </message>
     <message>
         <location filename="../../qaworkstation/ui/main_window.py" line="188"/>
@@ -745,12 +745,12 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
     <message>
         <location filename="../../qaworkstation/ui/main_window.py" line="871"/>
         <source>Calibration: {0} call(s) to score</source>
-        <translation type="unfinished"></translation>
+        <translation>校准：{0} 通待评分</translation>
     </message>
     <message>
         <location filename="../../qaworkstation/ui/main_window.py" line="872"/>
         <source>Assigned to you on the shared folder: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>共享文件夹中分配给您的：{0}</translation>
     </message>
     <message>
         <location filename="../../qaworkstation/ui/main_window.py" line="882"/>
@@ -1026,122 +1026,152 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
         <translation>规则工作台</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="74"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="70"/>
+        <source>Exact: as written</source>
+        <translation>严格：与原文一致</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="70"/>
+        <source>Normal: by pronunciation</source>
+        <translation>标准：按读音匹配</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="71"/>
+        <source>Loose: by pronunciation, more slack</source>
+        <translation>宽松：按读音匹配，容差更大</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="76"/>
         <source>One phrase per line</source>
         <translation>每行一个短语</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="80"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="82"/>
         <source>Rubric</source>
         <translation>评分标准</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="81"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="83"/>
         <source>Rule</source>
         <translation>规则</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="82"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="84"/>
         <source>Strictness</source>
         <translation>匹配严格度</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="86"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="88"/>
         <source>Phrases</source>
         <translation>短语</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="91"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="93"/>
         <source>Call</source>
         <translation>通话</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="91"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="93"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="91"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="93"/>
         <source>Speaker</source>
         <translation>说话人</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="92"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="94"/>
         <source>Heard</source>
         <translation>识别文本</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="92"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="94"/>
         <source>Similarity</source>
         <translation>相似度</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="92"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="94"/>
         <source>Verdict</source>
         <translation>判定</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="93"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="95"/>
         <source>Inspector</source>
         <translation>质检员</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="93"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="95"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="111"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="113"/>
         <source>Hits</source>
         <translation>命中</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="111"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="113"/>
         <source>Confirmed</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="111"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="113"/>
         <source>Rejected</source>
         <translation>驳回</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="112"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="114"/>
         <source>Not judged</source>
         <translation>未判定</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="112"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="114"/>
         <source>Precision</source>
         <translation>准确率</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="117"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="119"/>
         <source>Precision: confirmed hits over hits given a verdict, from the inspectors&apos; verdicts in this library</source>
         <translation>准确率：确认的命中数 ÷ 已判定的命中数，依据本库中质检员的判定</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="184"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="174"/>
+        <source>Agent</source>
+        <translation>坐席</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="174"/>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="177"/>
+        <source>Unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="189"/>
         <source>{0} hits in {1} calls.</source>
         <translation>{1} 通电话中命中 {0} 次。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="188"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="193"/>
         <source>not judged</source>
         <translation>未判定</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="189"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="194"/>
         <source>confirmed</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="189"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="194"/>
         <source>rejected</source>
         <translation>已驳回</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="164"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="167"/>
         <source>Searching the library…</source>
         <translation>正在检索录音库…</translation>
     </message>
@@ -1394,7 +1424,7 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
     <message>
         <location filename="../../qaworkstation/ui/scorecard_view.py" line="562"/>
         <source>Not saved yet</source>
-        <translation type="unfinished"></translation>
+        <translation>尚未保存</translation>
     </message>
     <message>
         <location filename="../../qaworkstation/ui/scorecard_view.py" line="632"/>
@@ -1856,7 +1886,7 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
     <message>
         <location filename="../../qaworkstation/ui/settings_dialog.py" line="254"/>
         <source>The shared folder {0} does not exist or is not reachable: check that the share is connected, or choose it with Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>共享文件夹 {0} 不存在或无法访问：请检查共享是否已连接，或点击“浏览…”重新选择</translation>
     </message>
 </context>
 <context>
@@ -1907,12 +1937,12 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
     <message>
         <location filename="../../qaworkstation/ui/team_window.py" line="73"/>
         <source>{0} evaluations in the team database. Choose the team&apos;s shared folder and merge to add the latest.</source>
-        <translation type="unfinished"></translation>
+        <translation>团队数据库中有 {0} 条评分。选择团队的共享文件夹并合并，即可加入最新数据。</translation>
     </message>
     <message>
         <location filename="../../qaworkstation/ui/team_window.py" line="96"/>
         <source>none: the participants&apos; consensus</source>
-        <translation type="unfinished"></translation>
+        <translation>无：以参与者的多数意见为准</translation>
     </message>
     <message>
         <location filename="../../qaworkstation/ui/team_window.py" line="121"/>
@@ -1992,22 +2022,22 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
     <message>
         <location filename="../../qaworkstation/ui/team_window.py" line="150"/>
         <source>The months with scores are listed; type 2026-W45 for a week or 2026-11-03 for a day</source>
-        <translation type="unfinished"></translation>
+        <translation>列出的是有评分的月份；输入 2026-W45 表示一周，输入 2026-11-03 表示一天</translation>
     </message>
     <message>
         <location filename="../../qaworkstation/ui/team_window.py" line="247"/>
         <source>A call already scored by someone on the team</source>
-        <translation type="unfinished"></translation>
+        <translation>团队中已有人评过分的通话</translation>
     </message>
     <message>
         <location filename="../../qaworkstation/ui/team_window.py" line="250"/>
         <source>Tick the inspectors who score the call</source>
-        <translation type="unfinished"></translation>
+        <translation>勾选为该通话评分的质检员</translation>
     </message>
     <message>
         <location filename="../../qaworkstation/ui/team_window.py" line="253"/>
         <source>Whose scorecard is the reference; without one, the participants&apos; consensus is</source>
-        <translation type="unfinished"></translation>
+        <translation>以谁的评分为基准；不选则以参与者的多数意见为基准</translation>
     </message>
     <message>
         <location filename="../../qaworkstation/ui/team_window.py" line="258"/>
@@ -2037,7 +2067,7 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
     <message>
         <location filename="../../qaworkstation/ui/team_window.py" line="297"/>
         <source>Choose a scored call and tick at least one inspector.</source>
-        <translation type="unfinished"></translation>
+        <translation>请选择一通已评分的通话，并至少勾选一名质检员。</translation>
     </message>
     <message>
         <location filename="../../qaworkstation/ui/team_window.py" line="328"/>
