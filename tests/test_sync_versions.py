@@ -22,8 +22,8 @@ INSPECTOR = "张三"
 
 def make_evaluation(version: int = 1, updated_at: str = "2024-05-01T09:00:00Z", **changes: object) -> Evaluation:
     evaluation = Evaluation(id="eval-1", recording_id="rec-1", rubric_id="standard-zh", inspector=INSPECTOR,
-                            items={"greeting": ItemScore("greeting", 10.0 - version, reviewed=True)}, total=10.0 - version,
-                            max_total=10.0, created_at="2024-05-01T09:00:00Z", updated_at=updated_at,
+                            items={"greeting": ItemScore("greeting", 10.0 - version, reviewed=True)},
+                            total=10.0 - version, max_total=10.0, created_at="2024-05-01T09:00:00Z", updated_at=updated_at,
                             version=version, status=SUBMITTED)
     return dataclasses.replace(evaluation, **changes)
 
