@@ -158,7 +158,8 @@ class Scene:
 
 
     def settings(self) -> QWidget:
-        from qaworkstation.ui.settings_dialog import AUDIO_SHARED, RUN_SCHEDULER, SettingsDialog
+        from qaworkstation.core.settings import AUDIO_SHARED, RUN_SCHEDULER
+        from qaworkstation.ui.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.workstation, "质检员01")
         dialog.run_on.setCurrentIndex(dialog.run_on.findData(RUN_SCHEDULER))

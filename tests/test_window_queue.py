@@ -12,8 +12,9 @@ from qaworkstation.core.cluster_settings import ClusterSettings
 from qaworkstation.core.importer import import_paths
 from qaworkstation.core.work_queue import OPENED_PRIORITY, WorkQueue
 from qaworkstation.ui.main_window import MainWindow
-from qaworkstation.ui.settings_dialog import (AUDIO_SHARED, RUN_HERE, RUN_LOCAL_WORKERS, RUN_SCHEDULER,
-                                              SettingsDialog, cluster_settings)
+from qaworkstation.core.settings import (AUDIO_SHARED, RUN_HERE, RUN_LOCAL_WORKERS, RUN_SCHEDULER,
+                                         cluster_settings)
+from qaworkstation.ui.settings_dialog import SettingsDialog
 
 
 @pytest.fixture

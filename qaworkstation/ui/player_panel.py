@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QCheckBox, QCombo
                                QLabel, QLineEdit, QPlainTextEdit, QPushButton, QScrollBar, QTextEdit, QVBoxLayout,
                                QWidget)
 
+from ..core import settings as declared
 from ..core.audio import read_samples
 from ..core.domain import Flag, Segment
 from ..core.hearing import HearingLog
@@ -31,12 +32,9 @@ from .waveform import WaveformView
 SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
 SEEK_STEP_S = 5.0
 FINE_STEP_S = 1.0
-DEFAULT_LEAD_IN_S = 2.0
 PREVIOUS_MARGIN_S = 1.0  # after a flag's end this long, N and P count from the playhead again
 TICK_MS = 30
 SCROLL_UNITS = 1000  # scrollbar steps per visible span
-LEAD_IN_KEY = "player/lead_in_s"
-DEVICE_KEY = "player/device"
 GAINS = ((1.0, 1.0), (1.0, 0.0), (0.0, 1.0))  # both, agent only, customer only
 
 
@@ -124,9 +122,9 @@ class PlayerPanel(QWidget):
         self.channel_box.addItems([self.tr("Both speakers"), self.tr("Agent only"), self.tr("Customer only")])
         self.channel_box.currentIndexChanged.connect(lambda index: self.playback.set_channel_gains(*GAINS[index]))
         self.lead_in_box = QDoubleSpinBox(suffix=" s", decimals=1, minimum=0.0, maximum=10.0, singleStep=0.5)
-        self.lead_in_box.setValue(float(self.settings.value(LEAD_IN_KEY, DEFAULT_LEAD_IN_S)))
+        self.lead_in_box.setValue(declared.read(self.settings, declared.LEAD_IN_S))
         self.lead_in_box.setToolTip(self.tr("Lead-in: how much before a flag N, P or a marker click starts"))
-        self.lead_in_box.valueChanged.connect(lambda value: self.settings.setValue(LEAD_IN_KEY, value))
+        self.lead_in_box.valueChanged.connect(lambda value: declared.write(self.settings, declared.LEAD_IN_S, value))
         self.device_box = QComboBox()
         self.device_box.setMaximumWidth(220)
         self.device_box.setToolTip(self.tr("Audio output device"))
@@ -145,7 +143,7 @@ class PlayerPanel(QWidget):
         self.device_box.addItem(self.tr("System default"), None)
         for index, name in output_devices():
             self.device_box.addItem(name, index)
-        saved = str(self.settings.value(DEVICE_KEY, ""))
+        saved = declared.read(self.settings, declared.OUTPUT_DEVICE)
         found = self.device_box.findText(saved) if saved else -1
         if found > 0:
             self.device_box.setCurrentIndex(found)
@@ -154,7 +152,7 @@ class PlayerPanel(QWidget):
 
     def _on_device_chosen(self, index: int) -> None:
         self.playback.set_device(self.device_box.itemData(index))
-        self.settings.setValue(DEVICE_KEY, self.device_box.currentText() if index > 0 else "")
+        declared.write(self.settings, declared.OUTPUT_DEVICE, self.device_box.currentText() if index > 0 else "")
         self.statusMessage.emit(self.playback.status)
 
     def shortcut_table(self) -> list[tuple[str, str, Callable[[], None]]]:

@@ -1,8 +1,8 @@
 """Workstation settings: who is scoring (and in which role), where scores sync, how calls are transcribed and
 where that work runs (this process, worker processes here, or a Dask cluster).
 
-Every setting is declared once here with its default, read from and written to QSettings, so the window and
-the dialog cannot disagree about a name or a default.
+The settings themselves are declared once, with their defaults, in :mod:`core.settings`; this dialog only shows
+and checks them.
 """
 
 from __future__ import annotations
@@ -17,45 +17,13 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog
                                QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from ..core import keys
-from ..core.cluster_settings import (ClusterSettings, check_memory_limit, check_scheduler_address,
-                                     parse_path_maps)
+from ..core import settings as declared
+from ..core.cluster_settings import check_memory_limit, check_scheduler_address, parse_path_maps
 from ..core.models import OFFLINE_BASE, OFFLINE_TINY_EN, ModelUnavailable, resolve_model
 from ..core.roles import COACH, INSPECTOR, ROLES, SUPERVISOR, TRAINEE
-from ..core.transcribe import TranscribeSettings
+from ..core.settings import AUDIO_SENT, AUDIO_SHARED, RUN_HERE, RUN_LOCAL_WORKERS, RUN_SCHEDULER
 
-DEFAULTS = TranscribeSettings()
 T = TypeVar("T")
-RUN_HERE, RUN_LOCAL_WORKERS, RUN_SCHEDULER = "here", "workers", "scheduler"
-AUDIO_SENT, AUDIO_SHARED = "send", "shared"
-CLUSTER_DEFAULTS = {"run_on": RUN_HERE, "cluster_workers": min(2, os.cpu_count() or 1), "cluster_threads": 1,
-                    "cluster_memory": "auto", "cluster_scheduler": "", "cluster_audio": AUDIO_SENT,
-                    "cluster_path_map": ""}
-
-
-def transcribe_settings(settings: QSettings) -> TranscribeSettings:
-    """The transcription settings stored on this workstation, with the shipped defaults for anything unset."""
-    return TranscribeSettings(
-        model=str(settings.value("model", DEFAULTS.model)),
-        compute_type=str(settings.value("compute_type", DEFAULTS.compute_type)),
-        cpu_threads=int(settings.value("cpu_threads", DEFAULTS.cpu_threads)),
-        workers=int(settings.value("workers", DEFAULTS.workers)),
-        language=str(settings.value("language", DEFAULTS.language)),
-        script=str(settings.value("script", DEFAULTS.script)),
-    )
-
-
-def cluster_settings(settings: QSettings) -> ClusterSettings | None:
-    """Where the queue runs, as stored on this workstation; None to analyse in the window's own process."""
-    value = {key: settings.value(key, default) for key, default in CLUSTER_DEFAULTS.items()}
-    if value["run_on"] == RUN_LOCAL_WORKERS:
-        return ClusterSettings(workers=int(value["cluster_workers"]), threads_per_worker=int(value["cluster_threads"]),
-                               memory_limit=str(value["cluster_memory"]))
-    if value["run_on"] == RUN_SCHEDULER:
-        shared = value["cluster_audio"] == AUDIO_SHARED
-        return ClusterSettings(scheduler=str(value["cluster_scheduler"]), send_audio=not shared,
-                               path_map=parse_path_maps(str(value["cluster_path_map"])) if shared else ())
-    return None
-
 
 def _checked(check: Callable[[str], T], text: str, message: str) -> T:
     """``check(text)``, with its refusal replaced by ``message`` (the core speaks English; the dialog may not)."""
@@ -82,14 +50,14 @@ class SettingsDialog(QDialog):
         self.settings = settings
         self.known_roles = roles or {}
         self.setWindowTitle(self.tr("Settings"))
-        current = transcribe_settings(settings)
+        current = declared.transcribe_settings(settings)
         self.inspector = QLineEdit(inspector)
         self.role = self._combo([(role_name(role), role) for role in ROLES], self.stored_role(inspector))
         self.role.setEnabled(may_manage_roles)
         self.role.setToolTip(self.tr("The role of this inspector id on this workstation")
                              if may_manage_roles else self.tr("Only a supervisor can change roles"))
         self.inspector.textEdited.connect(lambda text: self._select(self.role, self.stored_role(text.strip())))
-        self.sync_folder = QLineEdit(str(settings.value("sync_folder", "")))
+        self.sync_folder = QLineEdit(declared.read(settings, declared.SYNC_FOLDER))
         browse = QPushButton(self.tr("Browse…"))
         browse.clicked.connect(self._browse_sync)
         sync_row = QHBoxLayout()
@@ -145,19 +113,20 @@ class SettingsDialog(QDialog):
     def _build_cluster(self) -> QGroupBox:
         """Where the queue runs. Only the fields of the chosen place are shown: a scheduler address means
         nothing to local workers, and a path mapping nothing when the audio is sent."""
-        stored = {key: self.settings.value(key, default) for key, default in CLUSTER_DEFAULTS.items()}
+        stored = self.settings
         self.run_on = self._combo([(self.tr("This computer, in the app"), RUN_HERE),
                                    (self.tr("Worker processes on this computer (Dask)"), RUN_LOCAL_WORKERS),
-                                   (self.tr("A Dask cluster"), RUN_SCHEDULER)], str(stored["run_on"]))
-        self.cluster_workers = self._spin(1, 64, int(stored["cluster_workers"]))
-        self.cluster_threads = self._spin(1, 64, int(stored["cluster_threads"]))
-        self.cluster_memory = QLineEdit(str(stored["cluster_memory"]))
+                                   (self.tr("A Dask cluster"), RUN_SCHEDULER)], declared.read(stored, declared.RUN_ON))
+        self.cluster_workers = self._spin(1, 64, declared.read(stored, declared.CLUSTER_WORKERS))
+        self.cluster_threads = self._spin(1, 64, declared.read(stored, declared.CLUSTER_THREADS))
+        self.cluster_memory = QLineEdit(declared.read(stored, declared.CLUSTER_MEMORY))
         self.cluster_memory.setToolTip(self.tr("auto, 0 (no limit) or a size such as 6GB"))
-        self.scheduler = QLineEdit(str(stored["cluster_scheduler"]))
+        self.scheduler = QLineEdit(declared.read(stored, declared.CLUSTER_SCHEDULER))
         self.scheduler.setPlaceholderText("tcp://10.0.0.5:8786")
         self.audio = self._combo([(self.tr("Sent from this computer"), AUDIO_SENT),
-                                  (self.tr("Read from a shared folder"), AUDIO_SHARED)], str(stored["cluster_audio"]))
-        self.path_map = QLineEdit(str(stored["cluster_path_map"]))
+                                  (self.tr("Read from a shared folder"), AUDIO_SHARED)],
+                                 declared.read(stored, declared.CLUSTER_AUDIO))
+        self.path_map = QLineEdit(declared.read(stored, declared.CLUSTER_PATH_MAP))
         self.path_map.setPlaceholderText(self.tr("/srv/calls=/mnt/calls; …"))
         self.path_map.setToolTip(self.tr("This computer's folder = the same folder as the workers see it"))
         box = QGroupBox(self.tr("Where calls are analysed"))
@@ -202,26 +171,26 @@ class SettingsDialog(QDialog):
         self.cluster_form.setRowVisible(self.audio, run_on == RUN_SCHEDULER)
         self.cluster_form.setRowVisible(self.path_map, run_on == RUN_SCHEDULER and shared)
 
-    def _cluster_values(self) -> dict[str, object]:
+    def _cluster_values(self) -> dict[declared.Setting, object]:
         """The fields of the chosen place, checked; ValueError says, in the window's language, which field is
         wrong and what it takes."""
         run_on = self.run_on.currentData()
-        values: dict[str, object] = {"run_on": run_on}
+        values: dict[declared.Setting, object] = {declared.RUN_ON: run_on}
         if run_on == RUN_LOCAL_WORKERS:
             memory = _checked(check_memory_limit, self.cluster_memory.text(),
                               self.tr("Memory limit per worker: auto, 0 (no limit) or a size such as 6GB"))
-            values.update(cluster_workers=self.cluster_workers.value(), cluster_threads=self.cluster_threads.value(),
-                          cluster_memory=memory)
+            values.update({declared.CLUSTER_WORKERS: self.cluster_workers.value(),
+                           declared.CLUSTER_THREADS: self.cluster_threads.value(), declared.CLUSTER_MEMORY: memory})
         elif run_on == RUN_SCHEDULER:
-            values.update(cluster_scheduler=_checked(check_scheduler_address, self.scheduler.text(), self.tr(
+            values.update({declared.CLUSTER_SCHEDULER: _checked(check_scheduler_address, self.scheduler.text(), self.tr(
                 "Scheduler address: expected tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786")),
-                cluster_audio=self.audio.currentData())
+                declared.CLUSTER_AUDIO: self.audio.currentData()})
             if self.audio.currentData() == AUDIO_SHARED:
                 wrong = self.tr("Path mapping: where the workers see this computer's call folder, as "
                                 "LOCAL=REMOTE, e.g. /srv/calls=/mnt/calls")
                 if not _checked(parse_path_maps, self.path_map.text(), wrong):
                     raise ValueError(wrong)
-                values["cluster_path_map"] = self.path_map.text().strip()
+                values[declared.CLUSTER_PATH_MAP] = self.path_map.text().strip()
         return values
 
     @staticmethod
@@ -285,11 +254,12 @@ class SettingsDialog(QDialog):
             self.problem.setText(self.tr("The shared folder {0} does not exist or is not reachable: check that the "
                                          "share is connected, or choose it with Browse…").format(folder))
             return
-        values = {"inspector": self.inspector.text().strip(), "sync_folder": self.sync_folder.text().strip(),
-                  "model": self.chosen_model(), "compute_type": self.compute_type.currentData(),
-                  "workers": self.workers.value(), "cpu_threads": self.threads.value(),
-                  "language": self.language.currentData(), "script": self.script.currentData(), **cluster}
-        for key, value in values.items():
-            if key != "inspector" or value:
-                self.settings.setValue(key, value)
+        values = {declared.SYNC_FOLDER: folder, declared.MODEL: self.chosen_model(),
+                  declared.COMPUTE_TYPE: self.compute_type.currentData(), declared.WORKERS: self.workers.value(),
+                  declared.CPU_THREADS: self.threads.value(), declared.LANGUAGE: self.language.currentData(),
+                  declared.SCRIPT: self.script.currentData(), **cluster}
+        if self.inspector.text().strip():  # an empty id keeps the one in use
+            values[declared.INSPECTOR] = self.inspector.text().strip()
+        for setting, value in values.items():
+            declared.write(self.settings, setting, value)
         super().accept()

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFormL
                                QLabel, QLineEdit, QListWidget, QListWidgetItem, QMainWindow, QPushButton, QScrollArea,
                                QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
+from ..core import settings as declared
 from ..core.aggregate import AggregateResult, TeamDatabase, aggregate, default_team_db_path
 from ..core.analysis import RubricLibrary
 from ..core.calibration import CalibrationResult, CalibrationSession, calibrate, load_sessions, new_session, \
@@ -35,7 +36,7 @@ class TeamWindow(QMainWindow):
         self.sessions: list[CalibrationSession] = []
         self.setWindowTitle(self.tr("Team quality"))
         self.resize(1200, 860)
-        self.share = QLineEdit(str(settings.value("sync_folder", "")))
+        self.share = QLineEdit(declared.read(settings, declared.SYNC_FOLDER))
         browse = QPushButton(self.tr("Browse…"))
         browse.clicked.connect(self._browse)
         self.refresh_button = QPushButton(self.tr("Merge from shared folder"))
