@@ -233,6 +233,16 @@ def test_play_pressed_while_loading_starts_when_the_audio_arrives(qtbot, corpus:
     panel.toggle_play()
     qtbot.waitUntil(lambda: panel.playback.playing, timeout=10000)
     assert panel.playback.duration == pytest.approx(43.653, abs=0.01)
+    panel.toggle_play()  # the request made while loading was carried out once: Pause now pauses, for good
+    assert not panel.playback.playing and panel.play_button.text() == "Play"
+
+
+def test_space_at_the_end_of_a_call_plays_it_again_from_the_start(qtbot, panel: PlayerPanel) -> None:  # noqa: ANN001
+    qtbot.waitUntil(lambda: panel.playback.duration > 0, timeout=10000)
+    panel.seek(panel.playback.duration)
+    panel.toggle_play()
+    assert panel.playback.playing and panel.playback.position < 1.0
+    panel.toggle_play()
 
 
 def test_qt_void_calls_do_not_leak_references_to_none(qtbot) -> None:  # noqa: ANN001

@@ -33,6 +33,7 @@ SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
 SEEK_STEP_S = 5.0
 FINE_STEP_S = 1.0
 PREVIOUS_MARGIN_S = 1.0  # after a flag's end this long, N and P count from the playhead again
+END_MARGIN_S = 0.05  # a playhead this close to the end has finished the call
 TICK_MS = 30
 SCROLL_UNITS = 1000  # scrollbar steps per visible span
 GAINS = ((1.0, 1.0), (1.0, 0.0), (0.0, 1.0))  # both, agent only, customer only
@@ -244,6 +245,8 @@ class PlayerPanel(QWidget):
             self.playback.seek(self._pending_seek)
         if self._play_when_loaded:
             self.playback.play()
+        # Asked for once, done once: left set, the button would read "Pause" for good after the call ended.
+        self._pending_seek, self._play_when_loaded = None, False
         self._on_tick()
 
     def _on_failed(self, token: int, job: Job, message: str) -> None:
@@ -267,9 +270,12 @@ class PlayerPanel(QWidget):
     # transport -----------------------------------------------------------------------------------------------
 
     def toggle_play(self) -> None:
+        """Play or pause; at the end of the call, play starts again from the beginning."""
         if self._loading:
             self._play_when_loaded = not self._play_when_loaded
         else:
+            if not self.playback.playing and self.playback.position >= self.playback.duration - END_MARGIN_S:
+                self.playback.seek(0.0)
             self.playback.toggle()
         self._on_tick()
 
