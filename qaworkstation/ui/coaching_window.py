@@ -11,8 +11,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, QSettings, Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
-                               QListWidget, QListWidgetItem, QMainWindow, QPlainTextEdit, QPushButton, QSplitter,
-                               QVBoxLayout, QWidget)
+                               QListView, QListWidget, QListWidgetItem, QMainWindow, QPlainTextEdit, QPushButton,
+                               QSplitter, QVBoxLayout, QWidget)
 
 from ..core.analysis import RubricLibrary
 from ..core.coaching import (CoachingSession, Moment, agents, due_follow_ups, moments_for_agent, save_session,
@@ -84,6 +84,8 @@ class CoachingWindow(QMainWindow):
         filters.addRow(self.tr("Severity"), self.severity)
         self.list = QListWidget()
         self.list.setWordWrap(True)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideNone)  # wrapped in full: "结束语 −3…" hides the point
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
         self.list.setSpacing(2)
         self.list.currentRowChanged.connect(self.show_moment)
         left = QWidget()
@@ -127,7 +129,7 @@ class CoachingWindow(QMainWindow):
         splitter = QSplitter(Qt.Horizontal)
         for widget in (left, centre, right):
             splitter.addWidget(widget)
-        splitter.setSizes([330, 640, 330])
+        splitter.setSizes([360, 600, 340])
         self.setCentralWidget(splitter)
 
     def _show_agents(self, loaded: tuple[list[str], list[CoachingSession]]) -> None:
@@ -163,7 +165,9 @@ class CoachingWindow(QMainWindow):
             text = f"{moment.severity} {moment.item_title} −{moment.deduction:g}\n{moment.file_name} {where}"
             if moment.text:
                 text += f"\n“{moment.text}”"
-            self.list.addItem(QListWidgetItem(text))
+            entry = QListWidgetItem(text)
+            entry.setToolTip(text)
+            self.list.addItem(entry)
         self.state.setText(self.tr("{0} moments").format(len(moments)))
 
     def show_moment(self, row: int) -> None:
