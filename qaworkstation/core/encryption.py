@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from .i18n import _
 from .keys import key_id
 
 MAGIC = b"QAWSENC\x01"
@@ -100,28 +101,30 @@ def file_key_id(data: bytes) -> str | None:
 
 def _checked_header(key: bytes, header: bytes) -> bytes:
     if not is_encrypted(header):
-        raise DecryptionError("it is not an encrypted QA Workstation file")
+        raise DecryptionError(_("it is not an encrypted QA Workstation file"))
     if header[: len(MAGIC)] != MAGIC:
-        raise DecryptionError(f"it was written by a newer version of the app (format {header[len(MAGIC) - 1]})")
+        raise DecryptionError(_("it was written by a newer version of the app (format {format})").format(
+            format=header[len(MAGIC) - 1]))
     if len(header) < HEADER_SIZE:
-        raise DecryptionError("it is truncated (the header is incomplete)")
+        raise DecryptionError(_("it is truncated (the header is incomplete)"))
     written_with = file_key_id(header)
     if written_with != key_id(key):
-        raise DecryptionError(f"it is encrypted with a different team key (key {written_with}; this "
-                              f"workstation's team key is {key_id(key)})")
+        raise DecryptionError(_("it is encrypted with a different team key (key {key}; this workstation's team key "
+                                "is {own})").format(key=written_with, own=key_id(key)))
     return header
 
 
 def _open_chunk(cipher: AESGCM, counter: int, sealed: bytes, header: bytes, last: bool) -> bytes:
     if len(sealed) < _TAG_BYTES:
-        raise DecryptionError("it is truncated (the end of the file is missing)")
+        raise DecryptionError(_("it is truncated (the end of the file is missing)"))
     try:
         return cipher.decrypt(_nonce(counter, last), sealed, header)
     except InvalidTag:
         pass
     if last and _opens(cipher, counter, sealed, header, last=False):
-        raise DecryptionError("it is truncated (the end of the file is missing)") from None
-    raise DecryptionError(f"it is damaged or was modified (chunk {counter} fails authentication)") from None
+        raise DecryptionError(_("it is truncated (the end of the file is missing)")) from None
+    raise DecryptionError(_("it is damaged or was modified (chunk {chunk} fails authentication)").format(
+        chunk=counter)) from None
 
 
 def _opens(cipher: AESGCM, counter: int, sealed: bytes, header: bytes, last: bool) -> bool:

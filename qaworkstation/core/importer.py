@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .audio import AudioError, AudioInfo, AudioStatus, content_hash, display_path, is_audio_file
+from .i18n import _
 from .safe_probe import ProbeWorker
 from .store import Store
 
@@ -56,8 +57,9 @@ class FilenamePattern:
             elif part.startswith("{") and part.endswith("}"):
                 name = part[1:-1]
                 if name not in METADATA_FIELDS:
-                    raise ValueError(f"filename pattern {template!r}: unknown field {{{name}}}; "
-                                     f"use {', '.join('{' + f + '}' for f in METADATA_FIELDS)} or {{*}}")
+                    raise ValueError(_("filename pattern {pattern!r}: unknown field {field}; use {fields} or {any}")
+                                     .format(pattern=template, field=f"{{{name}}}", any="{*}",
+                                             fields=", ".join("{" + f + "}" for f in METADATA_FIELDS)))
                 regex.append(f"(?P<{name}>.+?)")
             else:
                 regex.append(re.escape(part))
@@ -83,7 +85,8 @@ def read_metadata_csv(path: Path) -> dict[str, dict[str, str]]:
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
         if not reader.fieldnames or "file" not in reader.fieldnames:
-            raise ValueError(f"{path}: needs a 'file' column naming each recording, found {reader.fieldnames}")
+            raise ValueError(_("{file}: needs a 'file' column naming each recording, found {columns}").format(
+                file=path, columns=reader.fieldnames))
         return {Path(row["file"]).name: {k: (row.get(k) or "").strip() for k in METADATA_FIELDS if row.get(k)}
                 for row in reader if row.get("file")}
 

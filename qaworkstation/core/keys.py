@@ -37,12 +37,15 @@ from typing import Literal
 
 from platformdirs import user_config_dir
 
+from .i18n import N_, _
+
 SERVICE = "qaworkstation"
 DATABASE_KEY = "database"
 TEAM_KEY = "team"
 KEY_BYTES = 32
 KEY_DIR_ENV = "QAWS_KEY_DIR"
 KEY_ENV = {DATABASE_KEY: "QAWS_DATABASE_KEY", TEAM_KEY: "QAWS_TEAM_KEY"}
+_KEY_WORDS = {DATABASE_KEY: N_("database"), TEAM_KEY: N_("team")}  # the key names as said in a message
 
 # The default of every ``key`` parameter in the core: "whatever this workstation is configured with", so each
 # opener of the library (window, queue child process, command line) agrees without passing keys around.
@@ -64,7 +67,8 @@ def resolve(choice: KeyChoice, name: str) -> bytes | None:
     if choice == WORKSTATION:
         return load_key(name)
     if choice is not None and len(choice) != KEY_BYTES:
-        raise KeyUnavailable(f"an encryption key must be {KEY_BYTES} bytes, not {len(choice)}")
+        raise KeyUnavailable(_("an encryption key must be {expected} bytes, not {count}").format(
+            expected=KEY_BYTES, count=len(choice)))
     return choice
 
 
@@ -85,7 +89,8 @@ def save_key(name: str, key: bytes) -> str:
     The keyring is preferred; without a working backend the key goes to a file only its owner can read.
     """
     if len(key) != KEY_BYTES:
-        raise KeyUnavailable(f"an encryption key must be {KEY_BYTES} bytes, not {len(key)}")
+        raise KeyUnavailable(_("an encryption key must be {expected} bytes, not {count}").format(
+            expected=KEY_BYTES, count=len(key)))
     if _keyring_set(name, key_text(key)):
         _write_private(_keyring_marker(name), key_id(key) + "\n")
         _remove(key_file(name))
@@ -120,9 +125,11 @@ def parse_key_text(text: str, source: str = "the key") -> bytes:
     try:
         key = bytes.fromhex(cleaned)
     except ValueError:
-        raise KeyUnavailable(f"{source} is not a valid key: expected {KEY_BYTES * 2} hexadecimal digits") from None
+        raise KeyUnavailable(_("{source} is not a valid key: expected {digits} hexadecimal digits").format(
+            source=source, digits=KEY_BYTES * 2)) from None
     if len(key) != KEY_BYTES:
-        raise KeyUnavailable(f"{source} is not a valid key: {len(key)} bytes instead of {KEY_BYTES}")
+        raise KeyUnavailable(_("{source} is not a valid key: {count} bytes instead of {expected}").format(
+            source=source, count=len(key), expected=KEY_BYTES))
     return key
 
 
@@ -148,19 +155,22 @@ def _key_from_keyring(name: str, marker: Path) -> bytes:
     import keyring
     from keyring.errors import KeyringError
 
-    where = f"the system keyring ({SERVICE}/{name})"
+    where = _("the system keyring ({entry})").format(entry=f"{SERVICE}/{name}")
+    said = _(_KEY_WORDS.get(name, name))
     try:
         text = keyring.get_password(SERVICE, name)
     except (KeyringError, RuntimeError) as err:
-        raise KeyUnavailable(f"the {name} key is kept in {where}, which cannot be reached ({err})") from err
+        raise KeyUnavailable(_("the {name} key is kept in {where}, which cannot be reached ({error})").format(
+            name=said, where=where, error=err)) from err
     if not text:
-        raise KeyUnavailable(f"encryption is on ({marker} says so) but {where} holds no {name} key; restore it "
-                             "from your backup of the key")
+        raise KeyUnavailable(_("encryption is on ({marker} says so) but {where} holds no {name} key; restore it "
+                               "from your backup of the key").format(marker=marker, where=where, name=said))
     key = parse_key_text(text, where)
     expected = marker.read_text(encoding="ascii").strip()
     if expected and key_id(key) != expected:
-        raise KeyUnavailable(f"{where} holds key {key_id(key)}, not the key {expected} this workstation's data "
-                             "was encrypted with; restore the right key from your backup of it")
+        raise KeyUnavailable(_("{where} holds key {key}, not the key {expected} this workstation's data was "
+                               "encrypted with; restore the right key from your backup of it").format(
+            where=where, key=key_id(key), expected=expected))
     return key
 
 
@@ -188,13 +198,13 @@ def _read_key_file(path: Path) -> bytes | None:
         return None
     if os.name == "posix" and mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise KeyUnavailable(
-            f"{path} can be read by other users, so the key in it is refused; run chmod 600 on it "
-            "(and treat the key as leaked if others could really read it)"
+            _("{file} can be read by other users, so the key in it is refused; run chmod 600 on it (and treat the "
+              "key as leaked if others could really read it)").format(file=path)
         )
     try:
         return parse_key_text(path.read_text(encoding="ascii"), str(path))
     except (OSError, UnicodeDecodeError) as err:
-        raise KeyUnavailable(f"{path} could not be read ({err})") from err
+        raise KeyUnavailable(_("{file} could not be read ({error})").format(file=path, error=err)) from err
 
 
 def _write_private(path: Path, text: str) -> None:
