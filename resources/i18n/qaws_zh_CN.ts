@@ -87,72 +87,72 @@
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="95"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="97"/>
         <source>What was agreed about this moment</source>
         <translation>针对此处商定的改进</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="101"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="103"/>
         <source>Note on this moment</source>
         <translation>本处辅导记录</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="104"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="106"/>
         <source>Action plan agreed with the agent</source>
         <translation>与坐席商定的改进计划</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="108"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="110"/>
         <source>The agent acknowledges this coaching</source>
         <translation>坐席已确认本次辅导</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="109"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="111"/>
         <source>Save session</source>
         <translation>保存辅导</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="111"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="113"/>
         <source>Export pack for the agent…</source>
         <translation>导出给坐席的辅导材料…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="116"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="118"/>
         <source>Action plan</source>
         <translation>改进计划</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="119"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="121"/>
         <source>Follow-up</source>
         <translation>跟进日期</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="140"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="142"/>
         <source>Follow-ups due: {0}</source>
         <translation>到期跟进：{0}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="162"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="164"/>
         <source>whole call</source>
         <translation>整通电话</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="167"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="171"/>
         <source>{0} moments</source>
         <translation>{0} 处</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="212"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="216"/>
         <source>Session saved.</source>
         <translation>辅导已保存。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="215"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="219"/>
         <source>Export coaching pack</source>
         <translation>导出辅导材料</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="223"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="227"/>
         <source>Pack written to {0}</source>
         <translation>辅导材料已写入 {0}</translation>
     </message>
@@ -186,6 +186,19 @@
         <location filename="../../qaworkstation/ui/tasks.py" line="121"/>
         <source>QA Workstation</source>
         <translation>质检工作台</translation>
+    </message>
+</context>
+<context>
+    <name>FirstPaint</name>
+    <message>
+        <location filename="../../qaworkstation/ui/app.py" line="58"/>
+        <source>QA Workstation</source>
+        <translation>质检工作台</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/app.py" line="65"/>
+        <source>Opening the window…</source>
+        <translation>正在打开窗口…</translation>
     </message>
 </context>
 <context>
@@ -816,143 +829,143 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
 <context>
     <name>PlayerPanel</name>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="111"/>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="361"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="112"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="367"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="122"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="123"/>
         <source>Both speakers</source>
         <translation>双方</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="122"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="123"/>
         <source>Agent only</source>
         <translation>仅坐席</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="122"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="123"/>
         <source>Customer only</source>
         <translation>仅客户</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="126"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="127"/>
         <source>Lead-in: how much before a flag N, P or a marker click starts</source>
         <translation>提前量：N、P 或点击标记时从标记前多少秒开始播放</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="130"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="131"/>
         <source>Audio output device</source>
         <translation>音频输出设备</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="131"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="132"/>
         <source>Skip silence</source>
         <translation>跳过静音</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="133"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="134"/>
         <source>Jump over pauses longer than 1.5 s where neither side speaks</source>
         <translation>跳过双方都不说话且超过 1.5 秒的停顿</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="139"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="140"/>
         <source>Keyboard shortcuts (?)</source>
         <translation>键盘快捷键（?）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="94"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="95"/>
         <source>Lead-in</source>
         <translation>提前量</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="102"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="103"/>
         <source>Output</source>
         <translation>输出</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="143"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="144"/>
         <source>System default</source>
         <translation>系统默认</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="161"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="162"/>
         <source>Play / pause</source>
         <translation>播放 / 暂停</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="162"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="163"/>
         <source>Back 5 s</source>
         <translation>后退 5 秒</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="163"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="164"/>
         <source>Forward 5 s</source>
         <translation>前进 5 秒</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="164"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="165"/>
         <source>Back 1 s</source>
         <translation>后退 1 秒</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="165"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="166"/>
         <source>Forward 1 s</source>
         <translation>前进 1 秒</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="166"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="167"/>
         <source>Next flag (plays from the lead-in)</source>
         <translation>下一个标记（从提前量处播放）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="167"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="168"/>
         <source>Previous flag</source>
         <translation>上一个标记</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="168"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="169"/>
         <source>Slower</source>
         <translation>减速</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="169"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="170"/>
         <source>Faster</source>
         <translation>加速</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="170"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="171"/>
         <source>Start of the call</source>
         <translation>通话开头</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="171"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="172"/>
         <source>End of the call</source>
         <translation>通话结尾</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="172"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="173"/>
         <source>Clear the loop region</source>
         <translation>取消循环区间</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="173"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="174"/>
         <source>Show or hide this list</source>
         <translation>显示或隐藏此列表</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="360"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="366"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="365"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="371"/>
         <source>Loop {0}–{1} (Esc clears)</source>
         <translation>循环 {0}–{1}（Esc 取消）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="367"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="373"/>
         <source>Shift+drag on the waveform to loop a region · ? for keys</source>
         <translation>在波形上 Shift+拖动可循环播放一段 · 按 ? 查看快捷键</translation>
     </message>
