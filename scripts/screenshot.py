@@ -189,6 +189,7 @@ def main() -> int:
     if unknown:
         parser.error(f"unknown scene(s): {', '.join(sorted(unknown))}")
     app = QApplication(sys.argv)
+    QLocale.setDefault(QLocale(args.locale))  # what the system locale would be: reports follow it too
     install_translator(app, QLocale(args.locale))
     args.out.mkdir(parents=True, exist_ok=True)
     for name in args.scenes or SCENES:

@@ -95,7 +95,8 @@ def demo_agents(rubrics: Sequence[Rubric], seed: int = DEMO_SEED) -> list[DemoAg
             continue
         everyday = [item for item in rubric.items if not item.applies_to]  # weak spots show on every call type
         candidates = [item.id for item in everyday if not item.critical]
-        serious = [item.id for item in everyday if item.severity in ("A", "B") and not item.critical]
+        serious = [item.id for item in everyday
+                   if item.severity in ("A", "B") and not item.critical and item.id in _watched(rubric)]
         for team, names in teams.items():
             for name in names:
                 weak = tuple(rng.sample(candidates, rng.choice((1, 2, 2))))
@@ -107,8 +108,15 @@ def demo_agents(rubrics: Sequence[Rubric], seed: int = DEMO_SEED) -> list[DemoAg
 def common_items(rubric: Rubric, seed: int = DEMO_SEED) -> tuple[str, ...]:
     """The items most agents lose points on this season, chosen among the B/C items."""
     rng = random.Random(f"{seed}-common-{rubric.id}")
-    everyday = [item.id for item in rubric.items if item.severity != "A" and not item.applies_to]
-    return tuple(rng.sample(everyday, _COMMON_PER_RUBRIC))
+    everyday = [item.id for item in rubric.items
+                if item.severity != "A" and not item.applies_to and item.id in _watched(rubric)]
+    return tuple(rng.sample(everyday, min(_COMMON_PER_RUBRIC, len(everyday))))
+
+
+def _watched(rubric: Rubric) -> set[str]:
+    """The items a rule watches: the everyday slips a team shares (greeting, fillers, talk-over), not rare
+    misconduct such as 抢单拉单, which a demo month would otherwise show as common as a missing greeting."""
+    return {rule.item for rule in (*rubric.rules, *rubric.behaviour_rules, *rubric.sequence_rules)}
 
 
 def generate_month(month: str = DEMO_MONTH, rubrics: Sequence[Rubric] | None = None, seed: int = DEMO_SEED,
