@@ -11,6 +11,7 @@ run: $(DEMO)/.analysed
 	QAWS_DB=$(DEMO)/library.sqlite3 $(VENV)/bin/qaws
 
 test: $(STAMP)
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -q
 
 system-deps:
