@@ -183,7 +183,7 @@
 <context>
     <name>Failure</name>
     <message>
-        <location filename="../../qaworkstation/ui/tasks.py" line="121"/>
+        <location filename="../../qaworkstation/ui/tasks.py" line="152"/>
         <source>QA Workstation</source>
         <translation>质检工作台</translation>
     </message>
@@ -435,7 +435,7 @@
         <translation>截止</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="201"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="205"/>
         <source>{0} calls</source>
         <translation>{0} 通通话</translation>
     </message>
@@ -445,17 +445,17 @@
         <translation>显示全部通话</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="126"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="130"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="138"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="142"/>
         <source>any</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="194"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="198"/>
         <source>Sample of {0} calls</source>
         <translation>抽样 {0} 通</translation>
     </message>
@@ -669,32 +669,32 @@
         <translation>分析已停止：{0}。通话仍在队列中。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="527"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="528"/>
         <source>Editing — draft kept automatically.</source>
         <translation>编辑中——草稿已自动保存。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="552"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="553"/>
         <source>Evaluation saved: {0} / {1}</source>
         <translation>评分已保存：{0} / {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="602"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="603"/>
         <source>Reject suggestion</source>
         <translation>驳回建议</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="603"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="604"/>
         <source>Why is this suggestion wrong? (optional — it helps fix the rule)</source>
         <translation>这条建议错在哪里？（可不填——有助于改进规则）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="629"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="630"/>
         <source>Accept remaining items</source>
         <translation>接受其余细则</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="630"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="631"/>
         <source>Accept {0} items at the scores shown without reviewing them one by one?
 
 The evaluation and the audit log will say they were accepted, not judged.</source>
@@ -703,19 +703,19 @@ The evaluation and the audit log will say they were accepted, not judged.</sourc
 评分记录和审计日志将注明这些细则是“接受”而非逐项评判的。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="650"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="651"/>
         <source>
 … and {0} more</source>
         <translation>
 ……另有 {0} 项</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="652"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="653"/>
         <source>Items not reviewed yet</source>
         <translation>尚有细则未复核</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="653"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="654"/>
         <source>Submit needs every item judged. Not reviewed yet:
 {0}{1}
 
@@ -726,102 +726,102 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
 请逐项打分、标记为不适用或已复核，或使用“接受其余”。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="675"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="676"/>
         <source>{0} · version {1}</source>
         <translation>{0} · 第 {1} 版</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="677"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="678"/>
         <source>Saving starts version {0}.</source>
         <translation>保存将生成第 {0} 版。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="703"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="704"/>
         <source>Version {0} ({1}), saved {2} — read-only. Choose the latest version to edit.</source>
         <translation>第 {0} 版（{1}），保存于 {2}——只读。选择最新版本才能编辑。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="734"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="735"/>
         <source>Dispute recorded.</source>
         <translation>申诉已记录。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="747"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="748"/>
         <source>Ruling recorded.</source>
         <translation>裁定已记录。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="796"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="797"/>
         <source>{0} · {1}</source>
         <translation>{0} · {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="871"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="872"/>
         <source>Calibration: {0} call(s) to score</source>
         <translation>校准：{0} 通待评分</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="872"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="873"/>
         <source>Assigned to you on the shared folder: {0}</source>
         <translation>共享文件夹中分配给您的：{0}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="882"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="883"/>
         <source>Sync failed — nothing was lost locally.</source>
         <translation>同步失败——本地数据未丢失。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="883"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="884"/>
         <source>Sync failed</source>
         <translation>同步失败</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="889"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="890"/>
         <source>Sync is not set up: choose the team&apos;s shared folder and your inspector id in Settings.</source>
         <translation>尚未设置同步：请在“设置”中选择班组共享文件夹并填写质检员工号。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="891"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="892"/>
         <source>The shared folder was not found: check that the share is connected.</source>
         <translation>找不到共享文件夹：请检查网络共享是否已连接。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="892"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="893"/>
         <source>No permission to write to the shared folder (or one of its files is open in another program).</source>
         <translation>没有写入共享文件夹的权限（或其中的文件正被其他程序打开）。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="894"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="895"/>
         <source>The disk of the shared folder is full.</source>
         <translation>共享文件夹所在磁盘已满。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="895"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="896"/>
         <source>The team encryption key on this computer cannot be used.</source>
         <translation>本机的班组加密密钥无法使用。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="897"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="898"/>
         <source>The shared folder could not be written.</source>
         <translation>无法写入共享文件夹。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="898"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="899"/>
         <source>Nothing was lost on this computer.</source>
         <translation>本机数据没有任何丢失。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="904"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="905"/>
         <source>Synced {0} evaluations to {1} ({2} new or changed).</source>
         <translation>已同步 {0} 条评分到 {1}（新增或修改 {2} 条）。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="907"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="908"/>
         <source>Shared folder already up to date: {0} evaluations.</source>
         <translation>共享文件夹已是最新：共 {0} 条评分。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="909"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="910"/>
         <source>{0} drafts stay on this computer until submitted.</source>
         <translation>{0} 份草稿在提交前只保存在本机。</translation>
     </message>
@@ -1034,157 +1034,157 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
 <context>
     <name>RuleWorkbench</name>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="61"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="62"/>
         <source>Rule workbench</source>
         <translation>规则工作台</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="70"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="71"/>
         <source>Exact: as written</source>
         <translation>严格：与原文一致</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="70"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="71"/>
         <source>Normal: by pronunciation</source>
         <translation>标准：按读音匹配</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="71"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="72"/>
         <source>Loose: by pronunciation, more slack</source>
         <translation>宽松：按读音匹配，容差更大</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="76"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="77"/>
         <source>One phrase per line</source>
         <translation>每行一个短语</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="82"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="83"/>
         <source>Rubric</source>
         <translation>评分标准</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="83"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="84"/>
         <source>Rule</source>
         <translation>规则</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="84"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="85"/>
         <source>Strictness</source>
         <translation>匹配严格度</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="88"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="89"/>
         <source>Phrases</source>
         <translation>短语</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="93"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="94"/>
         <source>Call</source>
         <translation>通话</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="93"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="94"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="93"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="94"/>
         <source>Speaker</source>
         <translation>说话人</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="94"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="95"/>
         <source>Heard</source>
         <translation>识别文本</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="94"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="95"/>
         <source>Similarity</source>
         <translation>相似度</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="94"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="95"/>
         <source>Verdict</source>
         <translation>判定</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="95"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="96"/>
         <source>Inspector</source>
         <translation>质检员</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="95"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="96"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="113"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="114"/>
         <source>Hits</source>
         <translation>命中</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="113"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="114"/>
         <source>Confirmed</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="113"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="114"/>
         <source>Rejected</source>
         <translation>驳回</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="114"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="115"/>
         <source>Not judged</source>
         <translation>未判定</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="114"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="115"/>
         <source>Precision</source>
         <translation>准确率</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="119"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="120"/>
         <source>Precision: confirmed hits over hits given a verdict, from the inspectors&apos; verdicts in this library</source>
         <translation>准确率：确认的命中数 ÷ 已判定的命中数，依据本库中质检员的判定</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="174"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="175"/>
         <source>Agent</source>
         <translation>坐席</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="174"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="175"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="177"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="178"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="189"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="190"/>
         <source>{0} hits in {1} calls.</source>
         <translation>{1} 通电话中命中 {0} 次。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="193"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="194"/>
         <source>not judged</source>
         <translation>未判定</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="194"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="195"/>
         <source>confirmed</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="194"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="195"/>
         <source>rejected</source>
         <translation>已驳回</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="167"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="168"/>
         <source>Searching the library…</source>
         <translation>正在检索录音库…</translation>
     </message>
@@ -1639,8 +1639,8 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
     </message>
     <message>
         <location filename="../../qaworkstation/ui/search_window.py" line="176"/>
-        <source>{0} moments for “{1}”, best first. Enter or double-click opens the call there.</source>
-        <translation>“{1}”共 {0} 处，按相关度排序。按回车或双击即在该处打开通话。</translation>
+        <source>“{1}”: {0} found, best first. Enter or double-click opens the call there.</source>
+        <translation>“{1}”：找到 {0} 处，最相关的在前。按回车或双击即可打开通话并跳到该处。</translation>
     </message>
     <message>
         <location filename="../../qaworkstation/ui/search_window.py" line="179"/>
