@@ -188,3 +188,66 @@ def test_encryption_is_switched_on_from_the_command_line(tmp_path: Path, corpus:
     assert f"team key: {team_id}" in shown.stdout and "database key: none" in shown.stdout
     typo = qaws("key", "set-team", db=db, input="12ab\n", env={**os.environ, **headless, "QAWS_KEY_DIR": str(inspector)})
     assert typo.returncode == 1 and "not a valid key" in typo.stderr
+
+
+# ------------------------------------------------------------------------------------------- search
+
+
+@pytest.fixture
+def searchable(tmp_path: Path) -> Path:
+    from qaworkstation.core.domain import Segment
+
+    db = tmp_path / "search.sqlite3"
+    store = Store(db)
+    for name, agent, text in (("a", "A1", "我要退款了"), ("b", "B2", "退款已經提交"), ("c", "C3", "您好")):
+        recording_id, _ = store.add_recording({"sha256": name * 64, "path": f"/x/{name}.wav", "file_name": f"{name}.wav",
+                                               "duration": 9.0, "channels": 2, "samplerate": 8000, "agent": agent,
+                                               "call_time": "2025-05-06T10:00:00"})
+        store.save_transcript(recording_id, name, "m", {}, "zh", [Segment("customer", 65.0, 67.0, text, [])])
+    store.close()
+    return db
+
+
+def test_search_prints_moments_with_the_hit_marked(searchable: Path, tmp_path: Path) -> None:
+    done = qaws("search", "退款", "--db", str(searchable), db=tmp_path / "ignored.sqlite3")  # --db after the command
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) == 2
+    assert "a.wav\tA1\tcustomer\t01:05\t我要[退款]了" in lines
+    assert "b.wav\tB2\tcustomer\t01:05\t[退款]已經提交" in lines
+
+
+def test_search_json_filters_and_both_scripts(searchable: Path) -> None:
+    done = qaws("search", "已经提交", "--json", "--agent", "B2", db=searchable)
+    assert done.returncode == 0, done.stderr
+    moments = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [(m["call"], m["text"], m["start"], m["hits"]) for m in moments] == [("b.wav", "退款已經提交", 65.0, [[2, 6]])]
+    assert qaws("search", "退款", "--agent", "C3", "--json", db=searchable).stdout == ""
+    assert qaws("search", "退款", "--from", "2025-05-07", db=searchable).stdout == ""
+    assert len(qaws("search", "退款", "--to", "2025-05-06", db=searchable).stdout.splitlines()) == 2
+
+
+def test_search_errors_are_one_line(searchable: Path) -> None:
+    nothing = qaws("search", "发票", db=searchable)
+    assert nothing.returncode == 0 and nothing.stderr.strip() == "qaws: nothing found for '发票'"
+    bad_day = qaws("search", "退款", "--from", "May 5", db=searchable)
+    assert bad_day.returncode == 2 and len(bad_day.stderr.splitlines()) == 1 and "YYYY-MM-DD" in bad_day.stderr
+    punctuation = qaws("search", "，", db=searchable)
+    assert punctuation.returncode == 1 and punctuation.stderr.startswith("qaws: nothing to search for")
+    assert "Traceback" not in bad_day.stderr + punctuation.stderr
+
+
+# --------------------------------------------------------------------------- options after the command
+
+
+def test_global_options_work_after_the_command_too(tmp_path: Path, corpus: Path) -> None:
+    call = corpus / "calls" / "zh_good_delivery.wav"
+    after = qaws("analyze", str(call), "--language", "zh", "--json", "--db", str(tmp_path / "after.sqlite3"),
+                 db=tmp_path / "unused.sqlite3")
+    assert after.returncode == 0, after.stderr
+    assert json.loads(after.stdout)["language"] == "zh"
+    assert (tmp_path / "after.sqlite3").exists() and not (tmp_path / "unused.sqlite3").exists()
+    before = qaws("--language", "zh", "import", str(call), db=tmp_path / "before.sqlite3")
+    assert before.returncode == 0 and "imported 1" in before.stdout
+    for argv in (["audit", "verify", "--inspector", "x"], ["key", "show", "--db", str(tmp_path / "k.sqlite3")]):
+        assert qaws(*argv, db=tmp_path / "before.sqlite3").returncode == 0, argv

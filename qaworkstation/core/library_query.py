@@ -23,15 +23,16 @@ REVIEW_DISPUTED = "disputed"
 REVIEW_STATES = (NOT_SCORED, REVIEW_DRAFT, REVIEW_SUBMITTED, REVIEW_DISPUTED)
 
 # Sort keys: each is the columns of its order as (expression, descending) in the order's first direction, the
-# direction its index is built in. The row id breaks ties, in the direction of the key's first column.
+# direction its index is built in. The row id breaks ties, ascending in that direction as in every index.
 CALL_NAME = "COALESCE(NULLIF(r.call_id, ''), r.file_name)"
+_RISK = (("r.risk", True), ("r.flag_count", True), ("r.call_time", True), ("r.file_name", False))
 SORTS: dict[str, tuple[tuple[str, bool], ...]] = {
-    "risk": (("r.risk", True), ("r.flag_count", True), ("r.call_time", True), ("r.file_name", False)),
+    "risk": _RISK,
     "call": ((CALL_NAME, False),),
-    "agent": (("r.agent", False),),
+    "agent": (("r.agent", False), *_RISK),  # each agent's riskiest calls first, off one index
     "time": (("r.call_time", True),),
     "length": (("r.duration", True),),
-    "review": (("r.review", False),),
+    "review": (("r.review", False), *_RISK),
 }
 DEFAULT_SORT = "risk"
 
@@ -102,8 +103,7 @@ class LibraryQuery:
         if self.sort not in SORTS:
             raise ValueError(f"unknown library order {self.sort!r}; expected one of {', '.join(SORTS)}")
         flip = self.descending != SORTS[self.sort][0][1]
-        terms = [(expression, descending != flip) for expression, descending in SORTS[self.sort]]
-        return [*terms, ("r.rowid", terms[0][1])]
+        return [(expression, descending != flip) for expression, descending in (*SORTS[self.sort], ("r.rowid", False))]
 
     def order_by(self) -> str:
         return ", ".join(f"{expression} {'DESC' if descending else 'ASC'}" for expression, descending in

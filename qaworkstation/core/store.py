@@ -365,7 +365,7 @@ def _migration_8(db: sqlite_utils.Database) -> None:
         CREATE INDEX transcripts_recording ON transcripts(recording_id, created_at);
         CREATE INDEX flags_category ON flags(category, recording_id);
         {search.CREATE_TABLE};
-        {search.UNINDEX_TRIGGER};
+        {";".join(search.TRIGGERS)};
         """
     )
     for name, columns in INDEXES.items():

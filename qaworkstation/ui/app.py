@@ -1,14 +1,21 @@
-"""Starting the window: Qt application, translations from the system locale, and a visible error hook."""
+"""Starting the window: Qt application, translations from the system locale, a visible error hook, and the
+library painted before the rest of the window has loaded."""
 
 from __future__ import annotations
 
 import sys
+import threading
 import traceback
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, Qt, QTimer, QTranslator, Signal
+from PySide6.QtGui import QPaintEvent
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QMessageBox, QWidget
+
+from ..core.i18n import use_language
+from ..core.store import Store
+from .library_view import LibraryView
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parents[2] / "resources" / "i18n"
 
@@ -35,28 +42,110 @@ def _excepthook(kind: type[BaseException], value: BaseException, tb: TracebackTy
         QMessageBox.critical(None, "QA Workstation", f"{kind.__name__}: {value}")
 
 
-def run_app(db_path: Path | None = None, rubric: str | None = None, model: str | None = None) -> int:
-    """Open the window on the library; ``rubric`` and ``model`` None mean the shipped defaults."""
-    from ..core.analysis import RubricLibrary
-    from ..core.i18n import use_language
-    from ..core.models import DEFAULT_MODEL, ModelUnavailable
-    from ..core.rubric import RubricError
-    from ..core.store import Store, StoreError, default_db_path
-    from ..core.transcribe import TranscribeSettings, Transcriber
-    from .main_window import MainWindow
+class FirstPaint(QWidget):
+    """The library, painted within half a second of start-up while the rest of the window loads.
 
+    The inspector's window needs the rules, the transcriber, the sync and their libraries (about a second and a
+    half of imports); the library list needs none of them. This stands in the window's place with the same
+    list until the window is built, and hands over the filters and the call chosen meanwhile.
+    """
+
+    painted = Signal()  # once, after the first paint: the window's imports start then, not before
+
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self._painted = False
+        self.setWindowTitle(self.tr("QA Workstation"))
+        self.resize(1480, 900)
+        self.library = LibraryView()
+        self.library.setFixedWidth(400)
+        self.library.filtersChanged.connect(self.library.refresh)
+        self.library.set_reader(store.reader())
+        self.library.refresh()
+        waiting = QLabel(self.tr("Opening the window…"))
+        waiting.setAlignment(Qt.AlignCenter)
+        waiting.setStyleSheet("color: #5f6368;")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.library)
+        layout.addWidget(waiting, 1)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self.painted.emit)  # after this pass, which paints the list too
+
+    def hand_over(self, library: LibraryView) -> None:
+        """Give the window's library the filters, order and selected call of this one."""
+        for name in ("agent", "team", "call_type", "status", "review"):
+            combo = getattr(library, name)
+            combo.setCurrentIndex(max(0, combo.findData(getattr(self.library, name).currentData())))
+        library.date_from.setDate(self.library.date_from.date())
+        library.date_to.setDate(self.library.date_to.date())
+        header = self.library.table.horizontalHeader()
+        library.table.horizontalHeader().setSortIndicator(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        library.refresh()
+        if self.library.selected_id():
+            library.select(self.library.selected_id())
+
+
+class _WindowModules(QObject):
+    """Imports the window's modules on a thread of their own, so the first paint stays responsive."""
+
+    loaded = Signal()
+
+    def start(self) -> None:
+        threading.Thread(target=self._load, name="window imports", daemon=True).start()
+
+    def _load(self) -> None:
+        from . import main_window  # noqa: F401 - imported for its side effect: the modules are loaded
+
+        self.loaded.emit()
+
+
+def run_app(db_path: Path | None = None, rubric: str | None = None, model: str | None = None) -> int:
+    """Open the window on the library; ``rubric`` and ``model`` None mean the shipped defaults.
+
+    The library is painted first (:class:`FirstPaint`); the window replaces it once its modules are loaded.
+    """
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("QA Workstation")
     app.setOrganizationName("QA Workstation")
     install_translator(app)
     use_language(QLocale.system().name())  # the core's refusals and messages in the window's language
     sys.excepthook = _excepthook
+    from ..core.store import StoreError, default_db_path
+
     try:
         store = Store(db_path or default_db_path())
-        window = MainWindow(store, Transcriber(TranscribeSettings(model=model or DEFAULT_MODEL)),
-                            RubricLibrary(rubric) if rubric else RubricLibrary())
-    except (StoreError, RubricError, ModelUnavailable) as exc:
+    except StoreError as exc:
         QMessageBox.critical(None, "QA Workstation", str(exc))
         return 1
-    window.show()
+    first = FirstPaint(store)
+    modules = _WindowModules()
+    modules.loaded.connect(lambda: _open_window(app, store, first, rubric, model))
+    first.painted.connect(modules.start)
+    first.show()
     return app.exec()
+
+
+def _open_window(app: QApplication, store: Store, first: FirstPaint, rubric: str | None, model: str | None) -> None:
+    from ..core.analysis import RubricLibrary
+    from ..core.models import DEFAULT_MODEL, ModelUnavailable
+    from ..core.rubric import RubricError
+    from ..core.transcribe import TranscribeSettings, Transcriber
+    from .main_window import MainWindow
+
+    try:
+        window = MainWindow(store, Transcriber(TranscribeSettings(model=model or DEFAULT_MODEL)),
+                            RubricLibrary(rubric) if rubric else RubricLibrary())
+    except (RubricError, ModelUnavailable) as exc:
+        QMessageBox.critical(None, "QA Workstation", str(exc))
+        app.exit(1)
+        return
+    first.hand_over(window.library)
+    window.setGeometry(first.geometry())
+    window.show()
+    first.close()
+    app.main_window = window  # the application keeps its one window alive

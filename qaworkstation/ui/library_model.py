@@ -17,8 +17,8 @@ from ..core.library_query import (REVIEW_DISPUTED, REVIEW_DRAFT, REVIEW_SUBMITTE
                                   LibraryReader)
 from .format import clock
 
-PAGE_SIZE = 200
-PAGES_KEPT = 50  # about 10,000 rows of a few hundred bytes: scrolling back never re-reads what was just seen
+PAGE_SIZE = 64  # about two screens: the first paint reads no more than it shows
+PAGES_KEPT = 150  # about 10,000 rows of a few hundred bytes: scrolling back never re-reads what was just seen
 CRITICAL_RISK = 1_000_000  # see core.risk: any critical hit scores at least this
 SEVERE_RISK = 10_000
 ID_ROLE = Qt.UserRole
@@ -26,6 +26,11 @@ ID_ROLE = Qt.UserRole
 # Column -> the library order its header sorts by.
 COLUMN_SORTS = ("call", "agent", "time", "risk", "length", "review")
 FLAGS_COLUMN = COLUMN_SORTS.index("risk")
+REVIEW_COLUMN = COLUMN_SORTS.index("review")
+_DISPLAY, _ID, _TOOLTIP = int(Qt.DisplayRole), int(ID_ROLE), int(Qt.ToolTipRole)
+_BACKGROUND, _FOREGROUND, _ALIGNMENT = int(Qt.BackgroundRole), int(Qt.ForegroundRole), int(Qt.TextAlignmentRole)
+_ROLES_SHOWN = frozenset((_DISPLAY, _ID, _TOOLTIP, _BACKGROUND, _FOREGROUND, _ALIGNMENT))
+_CENTRED = int(Qt.AlignCenter)
 REVIEW_MARKS = {REVIEW_SUBMITTED: ("✓", "#188038"), REVIEW_DRAFT: ("✎", "#5f6368"), REVIEW_DISPUTED: ("⚠", "#c5221f")}
 
 
@@ -55,22 +60,26 @@ class LibraryModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex, role: int = Qt.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= self._count:
+        """The view asks for several roles of every cell on every paint: roles are compared as plain ints,
+        since comparing with Qt's enum objects costs more than the rest of the call."""
+        if role not in _ROLES_SHOWN or not index.isValid():
             return None
-        row = self.row(index.row())
-        if role == Qt.DisplayRole:
-            return self._text(row, index.column())
-        if role == ID_ROLE:
+        number, column = index.row(), index.column()
+        if number >= self._count:
+            return None
+        row = self.row(number)
+        if role == _DISPLAY:
+            return self._text(row, column)
+        if role == _ID:
             return row["id"]
-        if role == Qt.ToolTipRole:
-            return self._tooltip(row, index.column())
-        if role == Qt.BackgroundRole and index.column() == FLAGS_COLUMN:
-            return _risk_background(row["risk"])
-        if role == Qt.ForegroundRole and index.column() == len(COLUMN_SORTS) - 1 and row["review"] in REVIEW_MARKS:
-            return QBrush(QColor(REVIEW_MARKS[row["review"]][1]))
-        if role == Qt.TextAlignmentRole and index.column() >= FLAGS_COLUMN:
-            return int(Qt.AlignCenter)
-        return None
+        if role == _TOOLTIP:
+            return self._tooltip(row, column)
+        if role == _BACKGROUND:
+            return _risk_background(row["risk"]) if column == FLAGS_COLUMN else None
+        if role == _FOREGROUND:
+            mark = REVIEW_MARKS.get(row["review"]) if column == REVIEW_COLUMN else None
+            return QBrush(QColor(mark[1])) if mark else None
+        return _CENTRED if column >= FLAGS_COLUMN else None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.AscendingOrder) -> None:
         self.set_query(self.query.sorted_by(COLUMN_SORTS[column], order == Qt.DescendingOrder))
@@ -137,7 +146,7 @@ class LibraryModel(QAbstractTableModel):
         return str(row["flag_count"]) if row["status"] == "analysed" else ""
 
     def _tooltip(self, row: dict[str, Any], column: int) -> str:
-        if column == len(COLUMN_SORTS) - 1:
+        if column == REVIEW_COLUMN:
             return {REVIEW_SUBMITTED: self.tr("Submitted"), REVIEW_DRAFT: self.tr("Draft — not submitted yet"),
                     REVIEW_DISPUTED: self.tr("Disputed")}.get(row["review"], self.tr("Not scored"))
         details = [row["file_name"], row["path"], f"{row['team']} {row['call_time']}".strip(), row["call_type"],

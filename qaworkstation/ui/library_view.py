@@ -106,14 +106,18 @@ class LibraryView(QWidget):
         table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         table.verticalHeader().hide()
         table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
-        table.setTextElideMode(Qt.ElideMiddle)
+        table.setTextElideMode(Qt.ElideRight)
         table.setAlternatingRowColors(True)
         table.setWordWrap(False)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.Interactive)
         header.setStretchLastSection(False)
-        for column, width in enumerate((150, 70, 90, 50, 56, 52)):
-            header.resizeSection(column, width)
+        # Each column as wide as what it shows (from the font, not from reading every row), so the call's
+        # name keeps what is left of a narrow panel; any column can still be dragged wider.
+        metrics = table.fontMetrics()
+        for column, sample in enumerate(("C000000", "A0000", "00-00 00:00", "000", "00:00", "✓")):
+            header.resizeSection(column, max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(
+                self.model.headerData(column, Qt.Horizontal))) + 18)
         header.setSectionResizeMode(0, QHeaderView.Stretch)
         header.setSortIndicator(FLAGS_COLUMN, Qt.DescendingOrder)
         table.setSortingEnabled(True)

@@ -173,7 +173,7 @@ class SearchWindow(QWidget):
         if not text:
             self.summary.setText("")
         elif moments:
-            self.summary.setText(self.tr("{0} moments for “{1}”, best first. Enter or double-click opens the call "
+            self.summary.setText(self.tr("“{1}”: {0} found, best first. Enter or double-click opens the call "
                                          "there.").format(len(moments), text))
         else:
             self.summary.setText(self.tr("Nothing found for “{0}”.").format(text))
