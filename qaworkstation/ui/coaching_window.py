@@ -23,7 +23,7 @@ from ..core.store import Store, now_iso
 from .format import clock
 from .player_panel import PlayerPanel
 from .scorecard_view import category_name
-from .tasks import Runner, report_failure
+from .tasks import Executor, Runner, report_failure
 from .transcript_view import TranscriptView
 
 _ALL = ""
@@ -31,12 +31,12 @@ _ALL = ""
 
 class CoachingWindow(QMainWindow):
     def __init__(self, store: Store, rubrics: RubricLibrary, coach: str, settings: QSettings,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, executor: Executor | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self.rubrics = rubrics
         self.coach = coach
-        self.runner = Runner(lambda message: report_failure(self, message))
+        self.runner = Runner(lambda message: report_failure(self, message), executor)
         self.playback = Playback()
         self.session: CoachingSession | None = None
         self.moments: list[Moment] = []
@@ -223,7 +223,7 @@ class CoachingWindow(QMainWindow):
 
     def export(self, path: Path) -> None:
         session = self._session_from_form()
-        self.runner.db(lambda: export_pack(self.store, save_session(self.store, session), path),
+        self.runner.io(lambda: export_pack(self.store, save_session(self.store, session), path),
                        lambda written: self.state.setText(self.tr("Pack written to {0}").format(written)),
                        self.state.setText)
 

@@ -269,7 +269,7 @@ class MainWindow(QMainWindow):
 
     def import_paths(self, paths: list[str]) -> None:
         self.statusBar().showMessage(self.tr("Importing…"))
-        self.runner.db(lambda: import_paths(self.store, paths), self._on_imported, self.show_error)
+        self.runner.io(lambda: import_paths(self.store, paths), self._on_imported)
 
     def _on_imported(self, report: ImportReport) -> None:
         message = self.tr("Imported {0}, already in library {1}, failed {2}").format(
@@ -464,7 +464,8 @@ class MainWindow(QMainWindow):
             return
         from .coaching_window import CoachingWindow
 
-        self.coaching = CoachingWindow(self.store, self.rubrics, self.inspector, self.settings, self)
+        self.coaching = CoachingWindow(self.store, self.rubrics, self.inspector, self.settings, self,
+                                       self.runner.executor)
         self.coaching.show()
 
     def open_team(self) -> None:
@@ -478,7 +479,7 @@ class MainWindow(QMainWindow):
     def open_workbench(self) -> None:
         from .rule_workbench import RuleWorkbench
 
-        self.workbench = RuleWorkbench(self.store, self.rubrics, self)
+        self.workbench = RuleWorkbench(self.store, self.rubrics, self, self.runner.executor)
         self.workbench.hitActivated.connect(self._open_hit)
         self.workbench.show()
 
@@ -848,7 +849,7 @@ class MainWindow(QMainWindow):
             if not folder:
                 return
         inspector = self.inspector
-        self.runner.db(lambda: sync_evaluations(Path(folder), inspector,
+        self.runner.io(lambda: sync_evaluations(Path(folder), inspector,
                                                 lifecycle.versions_for_sync(self.store, inspector)),
                        self._on_synced, self.show_error)
 

@@ -23,7 +23,7 @@ from ..core.domain import AGENT, CONFIRMED, CUSTOMER, EXACT, LOOSE, MATCH_MODES,
 from ..core.store import Store
 from .format import clock
 from .scorecard_view import category_name
-from .tasks import Runner, report_failure
+from .tasks import Executor, Runner, report_failure
 
 EDIT_DELAY_MS = 400
 REJECTED_COLOUR = "#fce8e6"
@@ -51,11 +51,12 @@ def precision_of(rubric_id: str, judged: list[Judged]) -> RulePrecision | None:
 class RuleWorkbench(QMainWindow):
     hitActivated = Signal(str, float)  # recording id, seconds
 
-    def __init__(self, store: Store, rubrics: RubricLibrary, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, rubrics: RubricLibrary, parent: QWidget | None = None,
+                 executor: Executor | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self.rubrics = rubrics
-        self.runner = Runner(lambda message: report_failure(self, message))
+        self.runner = Runner(lambda message: report_failure(self, message), executor)
         self.hits: list[WorkbenchHit] = []
         self.precision: RulePrecision | None = None
         self.setWindowTitle(self.tr("Rule workbench"))

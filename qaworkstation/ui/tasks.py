@@ -1,7 +1,7 @@
 """Running core calls off the GUI thread and getting results back as signals.
 
-The window's single-thread pool owns every database call (SQLite likes one writer, and jobs then run in the
-order they were sent); transcription has its own thread (:mod:`queue_controller`) and the player its own
+One :class:`Executor` per library owns every database call on a single thread, and slow file and share work
+on a small pool beside it; transcription has its own thread (:mod:`queue_controller`) and the player its own
 pool. A job's exception never vanishes inside Qt: it arrives at the ``failure`` callback as a message, and
 without one at the window's report (:func:`report_failure`), so the person always hears of it.
 """
@@ -69,25 +69,54 @@ class JobContext:
         return self.cancel_event.is_set()
 
 
-class Runner:
-    """Where a window sends database work: jobs run one at a time, in order.
+class Executor:
+    """The application's background threads for one library: a single database thread (SQLite likes one
+    writer, and jobs then run in the order they were sent) and a small pool for slow I/O — folder imports with a
+    child-process probe per file, share syncs, report and pack exports — so opening a call never waits behind
+    them. Windows on the same library share one executor; each has its own :class:`Runner` over it."""
 
-    A failure goes to ``report`` (the window's way of telling the person) unless the caller handles it: no job
-    can fail silently into stderr.
-    """
-
-    def __init__(self, report: Callable[[str], None]) -> None:
+    def __init__(self) -> None:
         self.db_pool = QThreadPool()
         self.db_pool.setMaxThreadCount(1)
+        self.io_pool = QThreadPool()
+        self.io_pool.setMaxThreadCount(2)
+
+    def wait(self, msecs: int = 30000) -> None:
+        """Let queued jobs finish (used on close and in tests)."""
+        self.db_pool.waitForDone(msecs)
+        self.io_pool.waitForDone(msecs)
+
+
+class Runner:
+    """Where a window sends background work: ``db`` for database jobs, one at a time and in order, ``io`` for
+    slow file and share work beside them.
+
+    A failure goes to ``report`` (the window's way of telling the person) unless the caller handles it: no job
+    can fail silently into stderr. A runner made over another window's ``executor`` shares its threads and
+    leaves them running when its own window closes.
+    """
+
+    def __init__(self, report: Callable[[str], None], executor: Executor | None = None) -> None:
+        self.executor = executor or Executor()
+        self._owns_executor = executor is None
         self._alive: set[Job] = set()  # a job's signal object must outlive its queued signals
         self.closed = False
         self.report = report
+
+    @property
+    def db_pool(self) -> QThreadPool:
+        return self.executor.db_pool
 
     def db(self, call: Callable[[], Any], success: Callable[[Any], None] | None = None,
            failure: Callable[[str], None] | None = None) -> Job:
         """Run ``call`` on the database thread; ``success`` gets its result, ``failure`` (by default the
         window's report) its error message."""
-        return self._start(self.db_pool, lambda _ctx: call(), success, failure or self.report)
+        return self._start(self.executor.db_pool, lambda _ctx: call(), success, failure or self.report)
+
+    def io(self, call: Callable[[], Any], success: Callable[[Any], None] | None = None,
+           failure: Callable[[str], None] | None = None) -> Job:
+        """Run slow file or share work beside the database thread (the store serialises its own writes)."""
+        return self._start(self.executor.io_pool, lambda _ctx: call(), success, failure or self.report)
 
     def _start(self, pool: QThreadPool, call: Callable[[JobContext], Any], success: Callable[[Any], None] | None,
                failure: Callable[[str], None]) -> Job:
@@ -105,12 +134,14 @@ class Runner:
 
     def wait(self, msecs: int = 30000) -> None:
         """Let queued jobs finish (used on close and in tests)."""
-        self.db_pool.waitForDone(msecs)
+        self.executor.wait(msecs)
 
     def close(self) -> None:
-        """Finish what is running and refuse new jobs: the window is closing and its store goes with it."""
+        """Refuse new jobs: the window is closing. The owner of the threads also lets running jobs finish,
+        since the store goes with it."""
         self.closed = True
-        self.wait()
+        if self._owns_executor:
+            self.wait()
 
 
 def report_failure(window: QWidget, message: str) -> None:

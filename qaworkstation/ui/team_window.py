@@ -213,7 +213,7 @@ class TeamWindow(QMainWindow):
 
     def _export(self, write, path: str) -> None:  # noqa: ANN001 - one of the report export functions
         report = self.report
-        self.runner.db(lambda: write(report, path),
+        self.runner.io(lambda: write(report, path),
                        lambda _written: self.status.setText(self.tr("Exported to {0}").format(path)),
                        self.status.setText)
 
