@@ -27,6 +27,7 @@ from qaworkstation.core.domain import DISPUTED, DRAFT, SUBMITTED, Evaluation, Fl
 from qaworkstation.core.reports import Period, team_quality_report
 from qaworkstation.core.store import Store
 from qaworkstation.core.sync import MANIFEST_NAME, _evaluation_record, read_synced_evaluations, sync_evaluations
+from tests.share_files import write_listed_journal
 
 MONTH = "2026-10"
 
@@ -230,12 +231,10 @@ def test_a_journal_still_being_copied_is_read_again_once_complete(share: Path, t
 
 
 def test_records_with_text_where_numbers_belong_are_refused(share: Path, team: TeamDatabase) -> None:
-    folder = share / "someone"
-    folder.mkdir()
     good = sync_record(record(1))
     bad = {**sync_record(record(2)), "total": "ninety"}
-    (folder / "changes-20261001T000000000000Z.jsonl").write_text(
-        json.dumps(good, ensure_ascii=False) + "\n" + json.dumps(bad, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_listed_journal(share, "张敏", "20261001T000000000000Z",
+                         [json.dumps(good, ensure_ascii=False), json.dumps(bad, ensure_ascii=False)])
 
     result = aggregate(share, team)
 
@@ -245,12 +244,10 @@ def test_records_with_text_where_numbers_belong_are_refused(share: Path, team: T
 
 def test_a_status_this_app_does_not_know_is_one_refused_line_not_a_failed_merge(share: Path,
                                                                                  team: TeamDatabase) -> None:
-    folder = share / "someone"
-    folder.mkdir()
     lines = [sync_record(record(1)), {**sync_record(record(2)), "status": "Submitted"},
              {**sync_record(record(3)), "status": "archived"}, sync_record(record(4))]
-    (folder / "changes-20261001T000000000000Z.jsonl").write_text(
-        "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
+    write_listed_journal(share, "张敏", "20261001T000000000000Z",
+                         [json.dumps(line, ensure_ascii=False) for line in lines])
 
     result = aggregate(share, team)
 
@@ -265,14 +262,21 @@ def sync_record(evaluation: Evaluation) -> dict[str, object]:
     return sync._evaluation_record(evaluation)
 
 
-def test_unreadable_manifest_is_reported_but_journals_are_still_merged(share: Path, team: TeamDatabase) -> None:
+def test_unreadable_manifest_is_reported_and_its_journals_wait_for_the_next_sync(share: Path,
+                                                                                 team: TeamDatabase) -> None:
+    """Without a manifest nothing vouches for the journals, so none is merged until the inspector's next sync
+    writes a good one (listing the full export it makes then)."""
     sync_evaluations(share, "张敏", [record(1)])
     (share / "张敏" / MANIFEST_NAME).write_text("{ broken", encoding="utf-8")
 
     result = aggregate(share, team)
 
-    assert team.evaluation_count() == 1
-    assert [p.path for p in result.problems] == [str(share / "张敏" / MANIFEST_NAME)]
+    assert team.evaluation_count() == 0
+    assert [p.path for p in result.problems] == [str(share / "张敏")]
+    assert MANIFEST_NAME in result.problems[0].reason and "syncs again" in result.problems[0].reason
+
+    assert sync_evaluations(share, "张敏", [record(1)]).ok
+    assert aggregate(share, team).ok and team.evaluation_count() == 1
 
 
 def test_a_journal_merged_before_the_manifest_broke_is_not_read_again(share: Path, team: TeamDatabase) -> None:
@@ -329,12 +333,8 @@ def test_cancel_stops_between_journals_and_the_next_run_finishes(share: Path, te
 
 def write_journal(share: Path, inspector: str, name: str, evaluations: list[Evaluation]) -> Path:
     """A journal as an app from before the draft rule wrote it, drafts included."""
-    folder = share / inspector
-    folder.mkdir(exist_ok=True)
-    journal = folder / f"changes-{name}.jsonl"
-    journal.write_text("".join(json.dumps(_evaluation_record(ev), ensure_ascii=False) + "\n" for ev in evaluations),
-                       encoding="utf-8")
-    return journal
+    return write_listed_journal(share, inspector, name,
+                                [json.dumps(_evaluation_record(ev), ensure_ascii=False) for ev in evaluations])
 
 
 def test_drafts_synced_by_older_apps_are_left_out(share: Path, team: TeamDatabase) -> None:

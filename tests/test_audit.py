@@ -14,7 +14,7 @@ import pytest
 
 from qaworkstation.core import audit, lifecycle, roles
 from qaworkstation.core.domain import Evaluation, ItemScore
-from qaworkstation.core.store import Store
+from qaworkstation.core.store import Store, StoreError
 
 BOSS, INSPECTOR = "boss", "ins"
 
@@ -166,3 +166,66 @@ def test_cli_verify_says_ok_or_names_the_broken_row(library_file: Path, tmp_path
     assert broken.stdout.strip() == ("audit log broken at row 9: its content does not match its hash "
                                      "(the row was altered)")
     assert "Traceback" not in broken.stderr
+
+
+# ------------------------------------------------------------------------------ the head anchored on the share
+
+
+def test_rows_cut_from_the_end_are_detected_against_the_head_anchored_by_the_last_sync(
+    library_file: Path, tmp_path: Path
+) -> None:
+    """Deleting the newest rows leaves a chain that still links ("OK: 16 audit entries" after deleting 5); the
+    head each sync records in the manifest on the share shows the log is shorter than the share saw."""
+    from qaworkstation.core.sync import audit_anchor, sync_evaluations
+
+    path, share = copy_of(library_file, tmp_path), tmp_path / "share"
+    share.mkdir()
+    store = Store(path)
+    head = audit.head(store.db)
+    assert sync_evaluations(share, INSPECTOR, [], key=None, audit_head=head).ok
+    store.close()
+    assert audit_anchor(share, INSPECTOR) == head == audit.AuditHead(21, check(path).head)
+    tamper(path, f"DELETE FROM audit_log WHERE seq > {head.rows - 5}")
+
+    assert check(path).ok  # the chain alone cannot tell
+    store = Store(path)
+    cut = audit.verify(store.db, audit_anchor(share, INSPECTOR))
+    store.close()
+
+    assert not cut.ok and cut.rows == 16
+    assert cut.describe() == ("audit log broken: it has 16 entries, but the team share recorded 21 at the last sync: "
+                              "entries were removed from its end")
+
+
+def test_a_rewritten_tail_differs_from_the_anchored_head(library_file: Path, tmp_path: Path) -> None:
+    store = Store(copy_of(library_file, tmp_path))
+    anchored = audit.AuditHead(5, audit.entries(store.db)[4].hash)
+    assert audit.verify(store.db, anchored).ok
+    forged = audit.verify(store.db, audit.AuditHead(5, "f" * 64))
+    store.close()
+
+    assert not forged.ok and forged.broken_seq == 5 and "differs from the one the team share recorded" in forged.problem
+
+
+def test_a_new_sync_records_the_head_even_when_no_evaluation_changed(tmp_path: Path) -> None:
+    from qaworkstation.core.sync import audit_anchor, sync_evaluations
+
+    share = tmp_path / "share"
+    share.mkdir()
+    assert sync_evaluations(share, INSPECTOR, [], key=None, audit_head=audit.AuditHead(3, "a" * 64)).ok
+    again = sync_evaluations(share, INSPECTOR, [], key=None, audit_head=audit.AuditHead(4, "b" * 64))
+
+    assert again.ok and audit_anchor(share, INSPECTOR) == audit.AuditHead(4, "b" * 64)
+    assert audit_anchor(share, "nobody") is None and audit_anchor("", INSPECTOR) is None
+
+
+def test_a_dropped_audit_log_is_one_clear_error_not_a_database_error(library_file: Path, tmp_path: Path) -> None:
+    path = copy_of(library_file, tmp_path)
+    tamper(path, "DROP TABLE audit_log")
+    store = Store(path)
+    try:
+        with pytest.raises(audit.AuditLogMissing, match="no audit log .* restore the library from a backup"):
+            audit.verify(store.db)
+    finally:
+        store.close()
+    assert issubclass(audit.AuditLogMissing, StoreError)

@@ -17,6 +17,7 @@ import pytest
 from qaworkstation.core import sync as sync_module
 from qaworkstation.core.atomic import atomic_write_bytes, atomic_write_text
 from qaworkstation.core.domain import SUBMITTED, Evaluation, ItemScore
+from tests.share_files import write_listed_journal
 from qaworkstation.core.sync import (
     EVALUATION_COLUMNS,
     EVALUATIONS_CSV,
@@ -26,6 +27,7 @@ from qaworkstation.core.sync import (
     PROBLEM_NO_PERMISSION,
     PROBLEM_NOT_FOUND,
     PROBLEM_NOT_SET_UP,
+    UNLISTED_FOLDER,
     inspector_folder_name,
     read_synced_evaluations,
     sync_evaluations,
@@ -391,8 +393,9 @@ def test_failure_after_the_journal_is_retried_on_the_next_sync(
 
     retried = sync_evaluations(share, "张三", [*evaluations, added])
 
-    assert not failed.ok and [p.name for p in failed.written] == [journals(folder)[1].name]
-    assert retried.ok and retried.changed_count == 1
+    assert not failed.ok and [p.parent for p in failed.written] == [folder]
+    assert retried.ok and retried.changed_count == 1 and "Set aside 1 journals" in retried.message
+    assert (folder / UNLISTED_FOLDER / failed.written[0].name).is_file() and len(journals(folder)) == 2
     found, problems = read_synced_evaluations(share)
     assert (len(found), problems) == (4, [])
 
@@ -487,11 +490,9 @@ def test_reading_reports_damaged_journals_and_keeps_the_rest(share: Path) -> Non
 
 
 def test_reading_rejects_records_that_would_break_sorting(share: Path) -> None:
-    folder = share / "someone"
-    folder.mkdir()
     bad = {**sync_module._evaluation_record(make_evaluation(2)), "created_at": 20240501}
     lines = [json.dumps(sync_module._evaluation_record(make_evaluation(1))), json.dumps(bad), "[1, 2]"]
-    (folder / "changes-20240101T000000000000Z.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    write_listed_journal(share, "张三", "20240101T000000000000Z", lines)
 
     evaluations, problems = read_synced_evaluations(share)
 
@@ -507,11 +508,9 @@ def test_reading_a_missing_share_is_a_problem_not_an_exception(tmp_path: Path) -
 
 
 def test_reading_ignores_journals_written_by_newer_apps_fields(share: Path) -> None:
-    folder = share / "someone"
-    folder.mkdir()
     record = sync_module._evaluation_record(make_evaluation(1))
     record["future_field"] = 42
-    (folder / "changes-20990101T000000000000Z.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    write_listed_journal(share, "张三", "20990101T000000000000Z", [json.dumps(record)])
 
     assert read_synced_evaluations(share) == ([make_evaluation(1)], [])
 

@@ -15,6 +15,7 @@ from qaworkstation.core import keys, lifecycle, roles
 from qaworkstation.core import sync as sync_module
 from qaworkstation.core.domain import DISPUTED, DRAFT, SUBMITTED, Dispute, Evaluation, ItemScore
 from qaworkstation.core.store import Store
+from tests.share_files import write_listed_journal
 from qaworkstation.core.sync import EVALUATIONS_CSV, MANIFEST_NAME, read_synced_evaluations, sync_evaluations
 
 INSPECTOR = "张三"
@@ -41,10 +42,7 @@ def share(tmp_path: Path) -> Path:
 
 
 def write_journal(share: Path, name: str, records: list[dict]) -> None:
-    folder = share / "someone"
-    folder.mkdir(exist_ok=True)
-    lines = "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
-    (folder / f"changes-{name}.jsonl").write_text(lines, encoding="utf-8")
+    write_listed_journal(share, INSPECTOR, name, [json.dumps(record, ensure_ascii=False) for record in records])
 
 
 def test_journal_records_carry_version_status_and_disputes(share: Path) -> None:
@@ -257,8 +255,7 @@ def test_draft_records_from_older_apps_are_skipped_by_readers_and_writers(share:
     draft = make_evaluation(version=2, status=DRAFT, updated_at="2024-05-04T00:00:00Z")
     never_released = make_evaluation(id="eval-2", status=DRAFT)
     records = [sync_module._evaluation_record(ev) for ev in (draft, never_released)]
-    (share / INSPECTOR / "changes-29991231T000000000000Z.jsonl").write_text(
-        "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records), encoding="utf-8")
+    write_journal(share, "29991231T000000000000Z", records)
 
     assert read_synced_evaluations(share) == ([released], [])
 

@@ -12,7 +12,11 @@ work over a network filesystem) and is rebuilt from the journals incrementally:
   ``updated_at`` (the share's own reading rule), so re-reading, re-sending or reading journals in another
   order can never count an evaluation twice or bring back an older version;
 * a journal that differs from its manifest (a sync client still copying it) is read for what it has but not
-  marked ingested, so it is read again once complete.
+  marked ingested, so it is read again once complete;
+* what is read is what :func:`~qaworkstation.core.sync.inspector_shares` and
+  :func:`~qaworkstation.core.sync.read_journal` trust: journals listed in the manifest of a folder named after
+  its inspector, never through a link, records with finite numbers of that folder's own inspector; and an
+  evaluation merged from one inspector's folder is never replaced from another's.
 
 Each evaluation brings the inspector's verdicts on the rules' suggestions, kept with its version and replaced
 with it, so a re-merge never counts a verdict twice; :func:`rule_precision` turns them into each rule's
@@ -29,7 +33,6 @@ Problems never abort the merge: each names the inspector and file, and says why,
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections import Counter, defaultdict
@@ -48,16 +51,15 @@ from .scorecard import concerns
 from .sqlite_file import SqliteFile, StoreError, filter_clause
 from .store import now_iso
 # The share's format has one reader: sync's own parsers, so a journal means the same thing everywhere.
-from .encryption import DecryptionError
 from .keys import TEAM_KEY, WORKSTATION, KeyChoice, KeyUnavailable, resolve
-from .sync import MANIFEST_NAME, _evaluation_from_record, _load_manifest, journal_paths, journal_plaintext
+from .sync import InspectorShare, Refusal, inspector_shares, read_journal
 
 TEAM_DB_ENV = "QAWS_TEAM_DB"
 
 ProgressCallback = Callable[[float], None]
 CancelCheck = Callable[[], bool]
 
-ADDED, UPDATED, UNCHANGED, LEFT_OUT = "added", "updated", "unchanged", "left out"
+ADDED, UPDATED, UNCHANGED, LEFT_OUT, REFUSED = "added", "updated", "unchanged", "left out", "refused"
 
 
 def default_team_db_path() -> Path:
@@ -234,8 +236,8 @@ class TeamDatabase(SqliteFile):
     def merge_journal(self, folder: str, name: str, inspector: str, evaluations: list[Evaluation],
                       sha256: str | None) -> list[str]:
         """Merge one journal's evaluations in one transaction and, when ``sha256`` is given (the file was
-        complete), remember the journal as ingested. Returns ADDED/UPDATED/UNCHANGED/LEFT_OUT (a draft) per
-        evaluation."""
+        complete), remember the journal as ingested. Returns ADDED/UPDATED/UNCHANGED/LEFT_OUT (a draft) or
+        REFUSED (merged before from another inspector's folder, see :meth:`owner`) per evaluation."""
         with self.transaction() as db:
             outcomes = [self._merge_evaluation(db, ev, folder, name) for ev in evaluations]
             if sha256 is not None:
@@ -247,9 +249,11 @@ class TeamDatabase(SqliteFile):
     def _merge_evaluation(self, db: sqlite_utils.Database, ev: Evaluation, folder: str, journal: str) -> str:
         """Keep the latest released version: the highest version, then the latest ``updated_at``, then the
         later journal, so the outcome does not depend on the order in which journals happen to be read."""
-        rows = list(db.query("SELECT version, status, updated_at, source_folder, source_journal FROM evaluations "
-                             "WHERE id = ?", (ev.id,)))
+        rows = list(db.query("SELECT version, status, updated_at, source_folder, source_journal, inspector "
+                             "FROM evaluations WHERE id = ?", (ev.id,)))
         stored = rows[0] if rows else None
+        if stored is not None and stored["inspector"] != ev.inspector:
+            return REFUSED
         if ev.status == DRAFT:
             _drop_if_merged_from(db, stored, ev, folder, journal)
             return LEFT_OUT
@@ -277,6 +281,11 @@ class TeamDatabase(SqliteFile):
             for f in ev.flags
         )
         return UPDATED if stored else ADDED
+
+    def owner(self, evaluation_id: str) -> str:
+        """The inspector whose folder an evaluation was merged from; the only one whose folder may change it."""
+        rows = self._rows("SELECT inspector FROM evaluations WHERE id = ?", (evaluation_id,))
+        return rows[0]["inspector"] if rows else ""
 
     # reading ----------------------------------------------------------------------------------------------
 
@@ -366,14 +375,6 @@ def _flag(data: dict[str, Any]) -> Flag:
 # ---------------------------------------------------------------------------------------------- merging
 
 
-@dataclass
-class _InspectorFolder:
-    folder: Path
-    inspector: str
-    manifest_files: dict[str, str]
-    journals: list[Path]
-
-
 def aggregate(share: str | os.PathLike[str], team_db: TeamDatabase, progress: ProgressCallback | None = None,
               cancelled: CancelCheck | None = None, key: KeyChoice = WORKSTATION) -> AggregateResult:
     """Merge the journals under ``share`` that ``team_db`` has not ingested yet; never raises for a bad share.
@@ -386,7 +387,7 @@ def aggregate(share: str | os.PathLike[str], team_db: TeamDatabase, progress: Pr
     folders = _inspector_folders(Path(share), result.problems)
     ingested = team_db.ingested_journals()
     pending = [(f, j) for f in folders for j in f.journals
-               if _needs_reading(ingested.get((f.folder.name, j.name)), f.manifest_files.get(j.name))]
+               if _needs_reading(ingested.get((f.folder.name, j.name)), f.files.get(j.name))]
     result.journals_skipped = sum(len(f.journals) for f in folders) - len(pending)
     for done, (inspector_folder, journal) in enumerate(pending):
         if cancelled is not None and cancelled():
@@ -415,86 +416,47 @@ def _needs_reading(ingested_sha256: str | None, manifest_sha256: str | None) -> 
     return manifest_sha256 is not None and manifest_sha256 != ingested_sha256
 
 
-def _inspector_folders(share: Path, problems: list[Problem]) -> list[_InspectorFolder]:
-    """Every folder that may hold an inspector's journals, with its manifest's hashes. Hidden folders (sync
-    clients' caches) are skipped; others without journals, such as ``calibration/``, simply add nothing, so an
-    inspector who happens to share such a name still counts. An unreadable share or manifest is a problem."""
+def _inspector_folders(share: Path, problems: list[Problem]) -> list[InspectorShare]:
+    """The inspectors' folders a merge may trust (see :func:`~qaworkstation.core.sync.inspector_shares`); an
+    unreadable share, and every folder or journal refused, is a problem."""
     try:
         if not share.is_dir():
             reason = "the shared folder was not found or is not a folder; check that the share is mounted"
             problems.append(Problem("", str(share), reason))
             return []
-        candidates = sorted(p for p in share.iterdir() if p.is_dir() and not p.name.startswith("."))
+        folders, refusals = inspector_shares(share)
     except OSError as err:
         problems.append(Problem("", str(share), f"could not list the folder ({err.strerror or err})"))
         return []
-    return [found for folder in candidates if (found := _inspector_folder(folder, problems)) is not None]
+    problems.extend(map(_problem, refusals))
+    return folders
 
 
-def _inspector_folder(folder: Path, problems: list[Problem]) -> _InspectorFolder | None:
-    try:
-        journals = journal_paths(folder)
-        manifest = _load_manifest(folder)
-    except OSError as err:
-        problems.append(Problem(folder.name, str(folder), f"could not be read ({err.strerror or err})"))
-        return None
-    inspector = manifest.inspector or folder.name
-    if manifest.problem:
-        problems.append(Problem(inspector, str(folder / MANIFEST_NAME), manifest.problem))
-    return _InspectorFolder(folder, inspector, manifest.files, journals)
+def _problem(refusal: Refusal) -> Problem:
+    return Problem(refusal.inspector, str(refusal.path), refusal.reason)
 
 
-def _merge_journal(team_db: TeamDatabase, source: _InspectorFolder, journal: Path, result: AggregateResult,
+def _merge_journal(team_db: TeamDatabase, source: InspectorShare, journal: Path, result: AggregateResult,
                    key: bytes | None) -> None:
     """Read one journal and merge it; it is marked ingested only when it matches the manifest, because a
-    journal that is still being copied or not yet listed will be read again next time. An encrypted journal
-    that cannot be decrypted is not merged at all, so it is tried again (with the right key) next time."""
-    try:
-        data = journal.read_bytes()
-    except OSError as err:
-        result.problems.append(Problem(source.inspector, str(journal), f"could not be read ({err.strerror or err})"))
+    journal that is still being copied will be read again next time. An encrypted journal that cannot be
+    decrypted is not merged at all, so it is tried again (with the right key) next time."""
+    read = read_journal(journal, source, key)
+    result.problems.extend(map(_problem, read.refusals))
+    if read.sha256 is None:
         return
-    expected = source.manifest_files.get(journal.name)
-    actual = hashlib.sha256(data).hexdigest()
-    if expected is not None and actual != expected:
-        reason = "contents differ from manifest.json (edited, or still being copied?); read what was complete"
-        result.problems.append(Problem(source.inspector, str(journal), reason))
-    try:
-        plaintext = journal_plaintext(journal.name, data, key)
-    except DecryptionError as err:
-        result.problems.append(Problem(source.inspector, str(journal), f"cannot be decrypted: {err}"))
-        return
-    evaluations = _parse_journal(plaintext, source.inspector, journal, result.problems)
-    outcomes = team_db.merge_journal(source.folder.name, journal.name, source.inspector, evaluations,
-                                     actual if actual == expected else None)
+    complete = read.sha256 if read.sha256 == source.files.get(journal.name) else None
+    outcomes = team_db.merge_journal(source.folder.name, journal.name, source.inspector, read.evaluations, complete)
     result.journals_read += 1
     result.added += outcomes.count(ADDED)
     result.updated += outcomes.count(UPDATED)
     result.unchanged += outcomes.count(UNCHANGED)
     result.drafts += outcomes.count(LEFT_OUT)
-
-
-def _parse_journal(data: bytes, inspector: str, journal: Path, problems: list[Problem]) -> list[Evaluation]:
-    """Per line, so a file cut short mid-record costs only its last line."""
-    evaluations = []
-    for number, line in enumerate(data.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            evaluations.append(_checked_numbers(_evaluation_from_record(json.loads(line.decode("utf-8-sig")))))
-        except (ValueError, TypeError, KeyError, AttributeError) as err:
-            problems.append(Problem(inspector, str(journal), f"line {number}: not a valid evaluation ({err})"))
-    return evaluations
-
-
-def _checked_numbers(evaluation: Evaluation) -> Evaluation:
-    """Reports add up totals, scores and deductions: a record with text there is refused at the door rather
-    than crashing a report later."""
-    numbers = [evaluation.total, evaluation.max_total, *(f.deduction for f in evaluation.flags)]
-    numbers += [s.score for s in evaluation.items.values() if s.score is not None]
-    if not all(isinstance(n, int | float) and not isinstance(n, bool) for n in numbers):
-        raise ValueError("a total, score or deduction is not a number")
-    return evaluation
+    for ev, outcome in zip(read.evaluations, outcomes):
+        if outcome == REFUSED:
+            result.problems.append(Problem(source.inspector, str(journal), f"evaluation {ev.id} was merged from "
+                                           f"{team_db.owner(ev.id)}'s folder; another inspector's folder may not "
+                                           "replace it, so this record is not merged"))
 
 
 # ---------------------------------------------------------------------------------------------- precision

@@ -6,8 +6,13 @@ previous row's hash followed by its own canonical content, so a row edited or re
 the triggers breaks the chain at that row and :func:`verify` names it.
 
 A chain without a secret proves the log was not altered *piecemeal*: whoever rewrites every later row and
-recomputes every hash, or cuts off the newest rows, leaves a chain that still verifies. Comparing the row count
-and head hash that :func:`verify` reports with a copy kept elsewhere (a printout, the team share) catches that.
+recomputes every hash, or cuts off the newest rows, leaves a chain that still links. So the head (row count and
+last hash, :func:`head`) is anchored off this computer: each sync records it in the inspector's manifest on the
+team share, and :func:`verify` given that anchor refuses a log that is shorter than it, or whose row at the
+anchored count has another hash. Rows cut off after the last sync, or a log rewritten together with the share's
+manifest, still go unnoticed; a printout of the head covers what matters more than that.
+
+A missing ``audit_log`` table is itself a finding, reported as :class:`AuditLogMissing`, never a database error.
 
 Rows never hold the sensitive data itself (no transcript text, no comments): only what was done, by whom, to
 which subject, with small structured details.
@@ -23,6 +28,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 import sqlite_utils
+
+from .sqlite_file import StoreError, database_errors
 
 GENESIS_HASH = "0" * 64
 
@@ -50,6 +57,19 @@ class AuditEntry:
     hash: str
 
 
+class AuditLogMissing(StoreError):
+    """The library has no ``audit_log`` table: it was dropped (or the file is not a library). A
+    :class:`StoreError`, so every front end already says it in one line."""
+
+
+@dataclass(frozen=True)
+class AuditHead:
+    """How long the chain was and the hash of its last row, as recorded somewhere the library cannot rewrite."""
+
+    rows: int
+    hash: str
+
+
 @dataclass(frozen=True)
 class ChainCheck:
     """The result of walking the chain: ``broken_seq`` is the first row that fails, with the reason."""
@@ -63,6 +83,8 @@ class ChainCheck:
     def describe(self) -> str:
         if self.ok:
             return f"OK: {self.rows} audit entries, hash chain intact, head {self.head[:16]}"
+        if self.broken_seq is None:
+            return f"audit log broken: {self.problem}"
         return f"audit log broken at row {self.broken_seq}: {self.problem}"
 
 
@@ -129,9 +151,44 @@ def _entry(row: tuple) -> AuditEntry:
     return AuditEntry(seq, at, actor, role, action, subject, json.loads(detail), prev_hash, digest)
 
 
-def verify(db: sqlite_utils.Database) -> ChainCheck:
-    """Walk the whole chain and stop at the first row whose link or content does not match."""
-    return check_rows(db.execute(f"SELECT {_COLUMNS} FROM audit_log ORDER BY seq").fetchall())
+def verify(db: sqlite_utils.Database, anchor: AuditHead | None = None) -> ChainCheck:
+    """Walk the whole chain and stop at the first row whose link or content does not match; then, given an
+    ``anchor`` (see :func:`~qaworkstation.core.sync.audit_anchor`), check the chain still reaches it.
+    Raises :class:`AuditLogMissing` when the table is gone."""
+    check = check_rows(_audit_rows(db, f"SELECT {_COLUMNS} FROM audit_log ORDER BY seq"))
+    return check_anchor(db, check, anchor) if anchor is not None and check.ok else check
+
+
+def head(db: sqlite_utils.Database) -> AuditHead:
+    """The chain's current length and last hash, to anchor off this computer (a sync manifest)."""
+    rows = _audit_rows(db, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+    return AuditHead(rows[0][0], rows[0][1]) if rows else AuditHead(0, GENESIS_HASH)
+
+
+def check_anchor(db: sqlite_utils.Database, check: ChainCheck, anchor: AuditHead) -> ChainCheck:
+    """An intact chain must still hold the anchored row unchanged: rows cut from its end, or a rewritten tail,
+    leave it shorter or with another hash there."""
+    if check.rows < anchor.rows:
+        return ChainCheck(False, check.rows, None, f"it has {check.rows} entries, but the team share recorded "
+                                                   f"{anchor.rows} at the last sync: entries were removed from its end",
+                          check.head)
+    rows = _audit_rows(db, "SELECT hash FROM audit_log WHERE seq = ?", (anchor.rows,)) if anchor.rows else []
+    found = rows[0][0] if rows else GENESIS_HASH
+    if found != anchor.hash:
+        return ChainCheck(False, check.rows, anchor.rows or None,
+                          f"its hash differs from the one the team share recorded at the last sync (the log was "
+                          f"rewritten from there on, or this is another library)", check.head)
+    return check
+
+
+def _audit_rows(db: sqlite_utils.Database, sql: str, params: tuple = ()) -> list[tuple]:
+    try:
+        return db.execute(sql, params).fetchall()
+    except database_errors() as exc:
+        if "no such table" in str(exc):
+            raise AuditLogMissing("the library has no audit log (its audit_log table was removed): its history "
+                                  "of changes is gone; restore the library from a backup") from exc
+        raise
 
 
 def check_rows(rows: Iterable[tuple]) -> ChainCheck:

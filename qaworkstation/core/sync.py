@@ -39,6 +39,7 @@ import hashlib
 import io
 import json
 import logging
+import math
 import os
 import re
 import stat
@@ -49,6 +50,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from qaworkstation.core.atomic import atomic_write_bytes
+from qaworkstation.core.audit import AuditHead
 from qaworkstation.core.domain import (DRAFT, EVALUATION_STATUSES, SUBMITTED, VERDICTS, Dispute, Evaluation, Flag,
                                       Hearing, ItemScore, ScoreSummary, Verdict)
 from qaworkstation.core.encryption import DecryptionError, decrypt_bytes, encrypt_bytes, file_key_id
@@ -62,6 +64,14 @@ ITEM_SCORES_CSV = "item_scores.csv"
 JOURNAL_PREFIX = "changes-"
 JOURNAL_SUFFIX = ".jsonl"
 ENCRYPTED_JOURNAL_SUFFIX = ".jsonl.enc"
+# Journals in an inspector's folder that its manifest does not list are moved here by that inspector's next sync:
+# hidden from readers, kept for whoever investigates how they got there.
+UNLISTED_FOLDER = ".unlisted"
+# What a reader reads whole at most; a real journal holds thousands of evaluations in a few MiB.
+MAX_JOURNAL_BYTES = 128 * 2**20
+MAX_MANIFEST_BYTES = 16 * 2**20
+# Opening never follows a link (it may lead out of the share) and never waits on a pipe.
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
 EVALUATION_COLUMNS = (
     "evaluation_id", "file_name", "call_id", "agent", "team", "call_time", "inspector", "rubric_id",
@@ -89,6 +99,10 @@ _ITEM_FIELDS = {f.name for f in dataclasses.fields(ItemScore)}
 _VERDICT_FIELDS = {f.name for f in dataclasses.fields(Verdict)}
 _VERDICT_TEXT_FIELDS = tuple(f.name for f in dataclasses.fields(Verdict) if f.type in ("str", str))
 _HEARING_FIELDS = {f.name for f in dataclasses.fields(Hearing)}
+_FLAG_NUMBERS = ("start", "end", "deduction", "similarity")
+# Bounds a reader holds every record to (see _is_version and _check_scores): far beyond any real call.
+MAX_VERSION = 2**31 - 1
+MAX_MAGNITUDE = 1e9
 # Journals written before evaluations had a lifecycle hold what was then the final act of scoring.
 _PRE_LIFECYCLE = {"version": 1, "status": SUBMITTED}
 # Items of journals written before items had a review state were judged as a whole when released.
@@ -127,6 +141,7 @@ class _Previous:
     trusted: bool = False
     problem: str = ""
     key_id: str | None = None
+    audit: AuditHead | None = None
 
 
 class _SyncRefused(Exception):
@@ -160,7 +175,8 @@ def inspector_folder_name(inspector: str) -> str:
 
 
 def sync_evaluations(
-    folder: str | os.PathLike[str], inspector: str, evaluations: list[Evaluation], key: KeyChoice = WORKSTATION
+    folder: str | os.PathLike[str], inspector: str, evaluations: list[Evaluation], key: KeyChoice = WORKSTATION,
+    audit_head: AuditHead | None = None,
 ) -> SyncResult:
     """Publish ``evaluations`` (the inspector's full list) under ``folder``; never raises.
 
@@ -171,11 +187,13 @@ def sync_evaluations(
     is published, so hand over :func:`~qaworkstation.core.lifecycle.versions_for_sync`: it adds the release
     behind each draft correction, which then goes out even if its submission never reached the share. ``key``
     is the team key that encrypts the journals: by default this workstation's, so nothing leaves unencrypted
-    once the team key is set; None writes plain files.
+    once the team key is set; None writes plain files. ``audit_head`` (the library's :func:`~qaworkstation.core.audit.head`)
+    is recorded in the manifest, off this computer, so that :func:`~qaworkstation.core.audit.verify` can later
+    tell when the newest audit rows were cut off (see :func:`audit_anchor`).
     """
     written: list[Path] = []
     try:
-        return _sync(folder, inspector, evaluations, written, resolve(key, TEAM_KEY))
+        return _sync(folder, inspector, evaluations, written, resolve(key, TEAM_KEY), audit_head)
     except KeyUnavailable as err:
         message = _("Could not sync to {folder}: {error}.").format(folder=folder, error=err)
         return SyncResult(False, f"{message} {_(_SAFE_LOCALLY)}", written, problem=PROBLEM_KEY)
@@ -193,12 +211,13 @@ def sync_evaluations(
 
 def _sync(
     folder: str | os.PathLike[str], inspector: str, evaluations: list[Evaluation], written: list[Path],
-    key: bytes | None,
+    key: bytes | None, audit_head: AuditHead | None,
 ) -> SyncResult:
     root = _checked_root(folder)
     target = root / inspector_folder_name(_checked_inspector(inspector))
     try:
-        return _sync_into(target, inspector, evaluations, written, key)
+        _ensure_inspector_folder(root, target)
+        return _sync_into(target, inspector, evaluations, written, key, audit_head)
     except OSError as err:
         raise _SyncRefused(_os_error_message(target, err), _os_error_problem(err)) from err
 
@@ -233,14 +252,18 @@ def _checked_root(folder: str | os.PathLike[str]) -> Path:
 
 
 def _sync_into(
-    target: Path, inspector: str, evaluations: list[Evaluation], written: list[Path], key: bytes | None
+    target: Path, inspector: str, evaluations: list[Evaluation], written: list[Path], key: bytes | None,
+    audit_head: AuditHead | None,
 ) -> SyncResult:
     """Publish what changed since the manifest's export. A change of team key (or switching encryption on or
-    off) makes the previous export worthless to the readers of the new one, so everything goes out again."""
-    _ensure_inspector_folder(target)
+    off) makes the previous export worthless to the readers of the new one, so everything goes out again.
+
+    The new manifest lists only the journals the previous one listed and the one written now: a journal that
+    appeared unlisted (an interrupted sync's, whose evaluations go out again now as they were never recorded as
+    exported, or one put there by hand) is never vouched for, and is set aside once the manifest is published."""
     previous = _load_manifest(target)
     _check_ownership(target, inspector, previous)
-    evaluations, drafts = _shareable(target, evaluations, previous, key)
+    evaluations, drafts = _shareable(target, inspector, evaluations, previous, key)
     current_key_id = key_id(key) if key else None
     exported_before = previous.exported if previous.key_id == current_key_id else {}
     changed = [ev for ev in evaluations if exported_before.get(ev.id) != ev.updated_at]
@@ -248,25 +271,50 @@ def _sync_into(
     now = datetime.now(timezone.utc)
     snapshots = {} if key else _snapshots(evaluations)
     writes = _pending_writes(target, snapshots, changed, now, key)
-    unencrypted = _unencrypted_file_names(target) if key else set()
-    data_files = (_data_file_names(target) - unencrypted) | set(writes)
-    if not (writes or unencrypted) and _matches(previous, exported, data_files):
+    unlisted = {name for name in _data_file_names(target) if _is_journal(name)} - previous.files.keys()
+    unencrypted = _unencrypted_file_names(target) - unlisted if key else set()
+    data_files = (_data_file_names(target) - unencrypted - unlisted) | set(writes)
+    if not (writes or unencrypted or unlisted) and _matches(previous, exported, data_files, audit_head):
         message = _("Already up to date: {count} evaluations in {folder}; nothing written.").format(
             count=len(evaluations), folder=target)
         return SyncResult(True, message + _drafts_note(drafts), [], len(evaluations), 0, drafts, str(target))
     for name, data in writes.items():
         atomic_write_bytes(target / name, data)
         written.append(target / name)
-    hashes = _file_hashes(target, data_files, {**snapshots, **writes}, previous.files)
-    atomic_write_bytes(target / MANIFEST_NAME, _manifest_bytes(inspector, now, exported, hashes, current_key_id))
+    hashes = _file_hashes(data_files, {**snapshots, **writes}, previous.files)
+    atomic_write_bytes(target / MANIFEST_NAME,
+                       _manifest_bytes(inspector, now, exported, hashes, current_key_id, audit_head))
     written.append(target / MANIFEST_NAME)
     message = _success_message(target, evaluations, changed, previous) + _drafts_note(drafts)
-    result = SyncResult(True, message, written, len(evaluations), len(changed), drafts, str(target))
+    result = _set_aside(target, unlisted, SyncResult(True, message, written, len(evaluations), len(changed),
+                                                        drafts, str(target)))
     return _finish_encrypted(target, unencrypted, result) if key else result
 
 
+def _set_aside(target: Path, unlisted: set[str], result: SyncResult) -> SyncResult:
+    """Move the journals the manifest does not list into :data:`UNLISTED_FOLDER`, so readers stop reporting
+    them; nothing is deleted, since one may be evidence of tampering. Failing to move one leaves the published
+    state correct (readers refuse unlisted journals anyway), so it is said but the sync still succeeded."""
+    if not unlisted:
+        return result
+    aside = target / UNLISTED_FOLDER
+    failed = []
+    for name in sorted(unlisted):
+        try:
+            aside.mkdir(exist_ok=True)
+            os.replace(target / name, aside / name)
+        except OSError as err:
+            failed.append(f"{name} ({err.strerror or err})")
+    message = result.message + " " + _("Set aside {count} journals that {manifest} did not list (left by an "
+                                       "interrupted sync, or put there by hand) in {folder}.").format(
+        count=len(unlisted) - len(failed), manifest=MANIFEST_NAME, folder=aside)
+    if failed:
+        message += " " + _("Could not move {files}; readers ignore them all the same.").format(files=", ".join(failed))
+    return dataclasses.replace(result, message=message)
+
+
 def _shareable(
-    target: Path, evaluations: list[Evaluation], previous: _Previous, key: bytes | None
+    target: Path, inspector: str, evaluations: list[Evaluation], previous: _Previous, key: bytes | None
 ) -> tuple[list[Evaluation], int]:
     """The latest released version of each evaluation, and how many evaluations' latest version is a draft.
 
@@ -280,20 +328,22 @@ def _shareable(
     drafts = [ev for ev in _latest_per_id(evaluations) if ev.status == DRAFT]
     wanted = {ev.id for ev in drafts if ev.id not in shown and ev.version > 1 and ev.id in previous.exported}
     if wanted:
-        released = _latest_per_id([*released, *_published_releases(target, wanted, key)])
+        share = InspectorShare(target, inspector, previous.files,
+                               sorted(target / name for name in previous.files if _is_journal(name)))
+        released = _latest_per_id([*released, *_published_releases(share, wanted, key)])
     return released, len(drafts)
 
 
-def _published_releases(target: Path, ids: set[str], key: bytes | None) -> list[Evaluation]:
+def _published_releases(share: InspectorShare, ids: set[str], key: bytes | None) -> list[Evaluation]:
     """The most recently published released record of each of ``ids``, newest journal first, stopping once
     all are found: the release usually sits in one of the last journals, since drafts add none. A journal that
     cannot be read or decrypted with today's key is passed over; its evaluation then drops out of the
     snapshots until the draft is submitted, while the journal keeps it for readers."""
     found: dict[str, Evaluation] = {}
-    for journal in reversed(journal_paths(target)):
+    for journal in reversed(share.journals):
         if ids <= found.keys():
             break
-        for ev in _read_journal(journal, None, [], key):  # damage is for the readers to report
+        for ev in read_journal(journal, share, key).evaluations:  # damage is for the readers to report
             if ev.id in ids and ev.id not in found and ev.status != DRAFT:
                 found[ev.id] = ev
     return list(found.values())
@@ -304,8 +354,11 @@ def _drafts_note(drafts: int) -> str:
     return " " + _("{count} drafts stay on this computer until submitted.").format(count=drafts) if drafts else ""
 
 
-def _matches(previous: _Previous, exported: dict[str, str], data_files: set[str]) -> bool:
-    return previous.trusted and (previous.exported, set(previous.files)) == (exported, data_files)
+def _matches(previous: _Previous, exported: dict[str, str], data_files: set[str],
+             audit_head: AuditHead | None) -> bool:
+    """Whether the manifest already says all of it; an audit head that moved on is news for the manifest too."""
+    moved = audit_head is not None and audit_head != previous.audit
+    return previous.trusted and not moved and (previous.exported, set(previous.files)) == (exported, data_files)
 
 
 def _snapshots(evaluations: list[Evaluation]) -> dict[str, bytes]:
@@ -351,8 +404,12 @@ def _pending_writes(
     return writes
 
 
-def _ensure_inspector_folder(target: Path) -> None:
-    """Only the inspector's own folder is created, never its parents (see :func:`_checked_root`)."""
+def _ensure_inspector_folder(root: Path, target: Path) -> None:
+    """Only the inspector's own folder is created, never its parents (see :func:`_checked_root`), and only a real
+    folder inside the share is written: a link there may lead anywhere, and readers would refuse it anyway."""
+    if _leads_out(target, Path(os.path.realpath(root))) and os.path.lexists(target):
+        raise _SyncRefused(_("{folder} is {link}. Remove the link (the app writes only into a real folder inside "
+                             "the share), then sync again.").format(folder=target, link=_link_reason(target)))
     if target.exists() and not target.is_dir():
         raise _SyncRefused(_("{folder} is a file, not a folder. Move or rename that file, then sync again.").format(
             folder=target))
@@ -429,7 +486,8 @@ def _is_plain_journal(name: str) -> bool:
 
 
 def journal_paths(folder: Path) -> list[Path]:
-    """An inspector folder's journals, plain and encrypted, in name (= write) order."""
+    """An inspector folder's journal files, plain and encrypted, in name (= write) order, listed or not (a reader
+    takes only those :func:`inspector_shares` trusts)."""
     return sorted(entry for entry in folder.iterdir() if _is_journal(entry.name) and entry.is_file())
 
 
@@ -444,20 +502,11 @@ def journal_plaintext(name: str, data: bytes, key: bytes | None) -> bytes:
     return decrypt_bytes(key, data)
 
 
-def _file_hashes(
-    target: Path, names: set[str], fresh: dict[str, bytes], known: dict[str, str]
-) -> dict[str, str]:
+def _file_hashes(names: set[str], fresh: dict[str, bytes], known: dict[str, str]) -> dict[str, str]:
     """Journals never change once written, so their hash is taken from the previous manifest; re-reading
-    hundreds of them over a slow share on every sync would make syncing crawl."""
-    hashes = {}
-    for name in sorted(names):
-        if name in fresh:
-            hashes[name] = _sha256(fresh[name])
-        elif name in known:
-            hashes[name] = known[name]
-        else:
-            hashes[name] = _sha256((target / name).read_bytes())
-    return hashes
+    hundreds of them over a slow share on every sync would make syncing crawl. Every name is either written
+    now or listed there (see :func:`_sync_into`)."""
+    return {name: _sha256(fresh[name]) if name in fresh else known[name] for name in sorted(names)}
 
 
 def _sha256(data: bytes) -> str:
@@ -465,7 +514,8 @@ def _sha256(data: bytes) -> str:
 
 
 def _manifest_bytes(
-    inspector: str, now: datetime, exported: dict[str, str], hashes: dict[str, str], team_key_id: str | None
+    inspector: str, now: datetime, exported: dict[str, str], hashes: dict[str, str], team_key_id: str | None,
+    audit_head: AuditHead | None,
 ) -> bytes:
     manifest = {
         "format_version": FORMAT_VERSION,
@@ -476,18 +526,22 @@ def _manifest_bytes(
     }
     if team_key_id is not None:
         manifest["key_id"] = team_key_id
+    if audit_head is not None:
+        manifest["audit"] = {"rows": audit_head.rows, "head": audit_head.hash}
     return (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def _load_manifest(folder: Path) -> _Previous:
     """A damaged manifest only costs a full re-export (readers de-duplicate), so it is reported, not fatal."""
     try:
-        raw = (folder / MANIFEST_NAME).read_bytes()
+        raw = _read_share_file(folder / MANIFEST_NAME, MAX_MANIFEST_BYTES)
     except FileNotFoundError:
         return _Previous()
+    except _Unreadable as err:
+        return _Previous(problem=_("{file} was unreadable ({error})").format(file=folder / MANIFEST_NAME, error=err))
     try:
         previous = _parse_manifest(json.loads(raw.decode("utf-8-sig")))
-    except (ValueError, TypeError, KeyError, AttributeError) as err:
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as err:
         return _Previous(problem=_("{file} was unreadable ({error})").format(file=folder / MANIFEST_NAME, error=err))
     missing = sorted(name for name in previous.files if _is_journal(name) and not (folder / name).exists())
     if missing:  # their evaluations are gone from the share; snapshots need no such care, they are rebuilt
@@ -510,7 +564,32 @@ def _parse_manifest(data: object) -> _Previous:
     team_key_id = data.get("key_id")
     if not isinstance(team_key_id, str | None):
         raise ValueError("bad key_id")
-    return _Previous(exported, files, inspector, version, trusted=True, key_id=team_key_id)
+    return _Previous(exported, files, inspector, version, trusted=True, key_id=team_key_id,
+                     audit=_parse_audit_head(data.get("audit")))
+
+
+def _parse_audit_head(data: object) -> AuditHead | None:
+    """Manifests from before audit anchoring have none."""
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        raise ValueError("bad audit")
+    rows, digest = data.get("rows"), data.get("head")
+    if not (type(rows) is int and 0 <= rows <= MAX_VERSION and isinstance(digest, str)
+            and re.fullmatch(r"[0-9a-f]{64}", digest)):
+        raise ValueError("bad audit rows or head")
+    return AuditHead(rows, digest)
+
+
+def audit_anchor(folder: str | os.PathLike[str], inspector: str) -> AuditHead | None:
+    """The audit head that ``inspector``'s last sync to the share ``folder`` recorded, or None (no share, no
+    manifest, or one from before anchoring). Checked by :func:`~qaworkstation.core.audit.verify`: rows removed
+    from the end of the library's audit log leave a chain that still links, but shorter than the share saw."""
+    target = Path(folder) / inspector_folder_name(inspector)
+    if not os.fspath(folder).strip() or _leads_out(target, Path(os.path.realpath(folder))):
+        return None
+    previous = _load_manifest(target)
+    return previous.audit if previous.inspector == inspector else None
 
 
 def _os_error_problem(err: OSError) -> str:
@@ -634,15 +713,38 @@ def _evaluation_from_record(record: object) -> Evaluation:
     if not_text or not evaluation.id:
         raise ValueError(f"missing id or non-text {', '.join(not_text)}")
     if not _is_version(evaluation.version):
-        raise ValueError("version is not a whole number of at least 1")
+        raise ValueError(f"version is not a whole number from 1 to {MAX_VERSION}")
+    _check_scores(evaluation)
     if evaluation.status not in EVALUATION_STATUSES:  # a newer app's status, or a hand edit: that line only
         raise ValueError(f"status {evaluation.status!r} is not one of {', '.join(EVALUATION_STATUSES)}")
     return evaluation
 
 
 def _is_version(value: object) -> bool:
-    """Readers compare versions to pick the latest, so anything but a positive int (bool included) is refused."""
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+    """Readers compare versions to pick the latest and SQLite stores them in 64 bits, so anything but an int from
+    1 to :data:`MAX_VERSION` (bool excluded) is refused: a version of 99 or 2**70 from a hand-edited journal
+    would otherwise outrank every real correction, or overflow the team database."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_VERSION
+
+
+def _check_scores(evaluation: Evaluation) -> None:
+    """Reports add up totals, scores and deductions, and the team database refuses NaN: every number must be
+    finite and within :data:`MAX_MAGNITUDE`, and every yes/no a boolean, or the record is refused at the door."""
+    numbers = {"total": evaluation.total, "max_total": evaluation.max_total}
+    numbers.update({f"item {s.item_id!r} score": s.score for s in evaluation.items.values() if s.score is not None})
+    for flag in evaluation.flags:
+        numbers.update({f"flag {flag.phrase!r} {name}": getattr(flag, name) for name in _FLAG_NUMBERS})
+    numbers.update({f"verdict {v.phrase!r} start": v.start for v in evaluation.verdicts if v.start is not None})
+    bad = [name for name, value in numbers.items() if not _is_finite(value)]
+    if bad:
+        raise ValueError(f"{', '.join(bad)} not a finite number within ±{MAX_MAGNITUDE:g}")
+    flags = [evaluation.passed, evaluation.critical_failed, *(s.na for s in evaluation.items.values())]
+    if not all(isinstance(value, bool) for value in flags):
+        raise ValueError("passed, critical_failed or an item's na is not true or false")
+
+
+def _is_finite(value: object) -> bool:
+    return _is_number(value) and math.isfinite(value) and abs(value) <= MAX_MAGNITUDE
 
 
 def _dispute_from_record(record: object) -> Dispute:
@@ -652,7 +754,7 @@ def _dispute_from_record(record: object) -> Dispute:
     if not all(isinstance(getattr(dispute, name), str) for name in _DISPUTE_TEXT_FIELDS):
         raise ValueError("a dispute has a non-text field")
     if not _is_version(dispute.version):
-        raise ValueError("a dispute's version is not a whole number of at least 1")
+        raise ValueError(f"a dispute's version is not a whole number from 1 to {MAX_VERSION}")
     return dispute
 
 
@@ -679,7 +781,7 @@ def _verdict_from_record(record: object) -> Verdict:
     verdict = Verdict(**{key: value for key, value in record.items() if key in _VERDICT_FIELDS})
     if not all(isinstance(getattr(verdict, name), str) for name in _VERDICT_TEXT_FIELDS):
         raise ValueError("a verdict has a non-text field")
-    if not isinstance(verdict.item, str | None) or not (verdict.start is None or _is_number(verdict.start)):
+    if not isinstance(verdict.item, str | None) or not (verdict.start is None or _is_finite(verdict.start)):
         raise ValueError("a verdict's item is not text or its moment is not a number")
     if verdict.decision not in VERDICTS:
         raise ValueError(f"a verdict's decision {verdict.decision!r} is not one of {', '.join(VERDICTS)}")
@@ -692,8 +794,8 @@ def _hearing_from_record(record: object) -> Hearing:
         raise ValueError("hearing is not a JSON object")
     hearing = Hearing(**{key: value for key, value in record.items() if key in _HEARING_FIELDS})
     values = (hearing.heard_s, hearing.duration_s, hearing.flags_visited, hearing.flags_total)
-    if not all(_is_number(value) and value >= 0 for value in values):
-        raise ValueError("hearing holds a negative or non-numeric value")
+    if not all(_is_finite(value) and value >= 0 for value in values):
+        raise ValueError("hearing holds a negative, non-numeric or non-finite value")
     return hearing
 
 
@@ -715,6 +817,44 @@ def _flag_from_record(record: object) -> Flag:
 # ---------------------------------------------------------------------------------------------- reading
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """Something on the share a reader would not take, or took only in part, and why: for the supervisor to
+    chase, naming the file and (once known) the inspector whose folder it is in."""
+
+    path: Path
+    reason: str
+    inspector: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+@dataclass
+class InspectorShare:
+    """An inspector's folder as far as a reader trusts it: its manifest names the inspector the folder is named
+    after, and only the journals that manifest lists, each a regular file inside the share, are read."""
+
+    folder: Path
+    inspector: str
+    files: dict[str, str]  # the manifest's sha256 of each data file
+    journals: list[Path]  # listed journals in name (= write) order
+
+
+@dataclass
+class JournalRead:
+    """What one journal gave: its valid records of the folder's own inspector, what was refused, and the sha256
+    of the bytes read (None when nothing could be read or decrypted, so it is tried again next time)."""
+
+    evaluations: list[Evaluation]
+    refusals: list[Refusal]
+    sha256: str | None = None
+
+
+class _Unreadable(Exception):
+    """A file on the share that a reader will not (or cannot) read; the message says why, for a refusal."""
+
+
 def read_synced_evaluations(
     folder: str | os.PathLike[str], key: KeyChoice = WORKSTATION
 ) -> tuple[list[Evaluation], list[str]]:
@@ -722,8 +862,9 @@ def read_synced_evaluations(
     (draft records, which older apps synced, are skipped); encrypted journals are read with ``key`` (by default
     this workstation's team key).
 
-    A supervisor needs whatever can be read even when one file is damaged, so problems are collected and
-    returned next to the data instead of aborting.
+    A supervisor needs whatever can be read even when one file is damaged or forged, so what was refused is
+    returned next to the data instead of aborting: see :func:`inspector_shares` and :func:`read_journal` for
+    what a reader refuses. An evaluation id published from two inspectors' folders counts for neither.
     """
     problems: list[str] = []
     try:
@@ -733,59 +874,195 @@ def read_synced_evaluations(
         problems.append(_("Encrypted journals cannot be read: {error}").format(error=err))
     try:
         root = _checked_root(folder)
-        inspector_folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+        shares, refusals = inspector_shares(root)
     except _SyncRefused as refusal:
         return [], [*problems, str(refusal)]
     except OSError as err:
         return [], [*problems, _("{folder}: could not list the folder ({error})").format(
             folder=folder, error=err.strerror or err)]
-    found = [ev for inspector in inspector_folders for ev in _read_inspector_folder(inspector, problems, team_key)]
-    return _latest_per_id(ev for ev in found if ev.status != DRAFT), problems
+    found: list[Evaluation] = []
+    for share in shares:
+        for journal in share.journals:
+            read = read_journal(journal, share, team_key)
+            found.extend(read.evaluations)
+            refusals.extend(read.refusals)
+    found = _uncontested(root, found, refusals)
+    return _latest_per_id(ev for ev in found if ev.status != DRAFT), [*problems, *map(str, refusals)]
 
 
-def _read_inspector_folder(folder: Path, problems: list[str], key: bytes | None) -> list[Evaluation]:
-    """Journals in name (= write) order so that, for equal ``updated_at``, the later journal wins."""
+def inspector_shares(root: Path) -> tuple[list[InspectorShare], list[Refusal]]:
+    """The inspectors' folders under the share ``root`` that a reader may trust, and what was refused.
+
+    Hidden folders (sync clients' caches) are skipped, and so are folders without journals (``calibration/``).
+    A folder is refused when it is a link (it may lead out of the share: links are never followed), when it
+    has journals but no manifest, or a manifest that is unreadable or names an inspector whose folder has
+    another name; a journal is refused when the manifest does not list it or it is a link. Only the app's own
+    sync writes the manifest, last, so a journal dropped in by hand or a folder made by hand is never merged.
+    Raises :class:`OSError` when ``root`` itself cannot be listed.
+    """
+    real_root = Path(os.path.realpath(root))
+    shares: list[InspectorShare] = []
+    refusals: list[Refusal] = []
+    for entry in sorted(root.iterdir()):
+        if entry.name.startswith(".") or not entry.is_dir():
+            continue
+        if _leads_out(entry, real_root):
+            refusals.append(Refusal(entry, _link_reason(entry)))
+            continue
+        share = _inspector_share(entry, refusals)
+        if share is not None:
+            shares.append(share)
+    return shares, refusals
+
+
+def _leads_out(entry: Path, real_root: Path) -> bool:
+    """A link (or Windows junction) could point anywhere, even back into another inspector's folder."""
+    return entry.is_symlink() or Path(os.path.realpath(entry)).parent != real_root
+
+
+def _link_reason(entry: Path) -> str:
     try:
-        journals = journal_paths(folder)
-        previous = _load_manifest(folder)
-    except OSError as err:
-        problems.append(_("{folder}: could not be read ({error})").format(folder=folder, error=err.strerror or err))
-        return []
-    if previous.problem:
-        problems.append(previous.problem)
-    evaluations: list[Evaluation] = []
-    for journal in journals:
-        evaluations.extend(_read_journal(journal, previous.files.get(journal.name), problems, key))
-    return evaluations
+        target = os.readlink(entry)
+    except OSError:
+        target = os.path.realpath(entry)
+    return _("a link to {target}; links on the share are never followed, so nothing there is read").format(
+        target=target)
 
 
-def _read_journal(
-    journal: Path, expected_sha256: str | None, problems: list[str], key: bytes | None
-) -> list[Evaluation]:
-    """A hash mismatch usually means a sync client is still copying the file; the complete lines of a plain
-    journal are still worth reading, so it is reported and read anyway. Decoding is per line so a file cut
-    short mid-character costs only its last line. An encrypted journal is all or nothing: a part of it cannot
-    be authenticated."""
+def _inspector_share(folder: Path, refusals: list[Refusal]) -> InspectorShare | None:
     try:
-        data = journal.read_bytes()
+        names = sorted(entry.name for entry in folder.iterdir())
+        previous = _load_manifest(folder) if MANIFEST_NAME in names else None
     except OSError as err:
-        problems.append(_("{folder}: could not be read ({error})").format(folder=journal, error=err.strerror or err))
-        return []
-    if expected_sha256 is not None and _sha256(data) != expected_sha256:
-        problems.append(_("{file}: contents differ from {manifest} (edited, or still being copied?)").format(
-            file=journal, manifest=MANIFEST_NAME))
+        refusals.append(Refusal(folder, _("could not be read ({error})").format(error=err.strerror or err)))
+        return None
+    journals = [name for name in names if _is_journal(name)]
+    if previous is None:
+        if journals:
+            refusals.append(Refusal(folder, _("{count} journals but no {manifest}, so none is read: only what the "
+                                              "app's sync published (it writes the manifest last) is trusted")
+                                    .format(count=len(journals), manifest=MANIFEST_NAME)))
+        return None
+    trusted = _trusted_manifest(folder, previous, refusals)
+    if trusted is None:
+        return None
+    return InspectorShare(folder, trusted, previous.files, _listed(folder, journals, previous, trusted, refusals))
+
+
+def _trusted_manifest(folder: Path, previous: _Previous, refusals: list[Refusal]) -> str | None:
+    """The inspector the manifest names, if it can be read and names the inspector this folder is named after."""
+    if previous.inspector is None:
+        refusals.append(Refusal(folder, _("{problem}; none of its journals is read until the inspector syncs "
+                                          "again").format(problem=previous.problem)))
+        return None
+    if inspector_folder_name(previous.inspector) != folder.name:
+        refusals.append(Refusal(folder, _("{manifest} names inspector {inspector!r}, whose folder is {expected}, "
+                                          "not this one; nothing in it is read").format(
+            manifest=MANIFEST_NAME, inspector=previous.inspector, expected=inspector_folder_name(previous.inspector))))
+        return None
+    if previous.problem:  # journals it lists have gone: the others are still good
+        refusals.append(Refusal(folder, previous.problem, previous.inspector))
+    return previous.inspector
+
+
+def _listed(folder: Path, journals: list[str], previous: _Previous, inspector: str,
+            refusals: list[Refusal]) -> list[Path]:
+    listed = []
+    for name in journals:
+        path = folder / name
+        if name not in previous.files:
+            refusals.append(Refusal(path, _("not listed in {manifest}, so not read (left by an interrupted sync, "
+                                            "or put there by hand)").format(manifest=MANIFEST_NAME), inspector))
+        elif path.is_symlink():
+            refusals.append(Refusal(path, _link_reason(path), inspector))
+        else:
+            listed.append(path)
+    return listed
+
+
+def read_journal(journal: Path, share: InspectorShare, key: bytes | None) -> JournalRead:
+    """The valid records of one listed journal, with what was refused.
+
+    A hash mismatch usually means a sync client is still copying the file; the complete lines of a plain
+    journal are still worth reading, so it is reported and read anyway (and a merge does not count it as
+    done). Decoding is per line so a file cut short mid-character costs only its last line. An encrypted
+    journal is all or nothing: a part of it cannot be authenticated. A record must pass
+    :func:`_evaluation_from_record` and belong to the folder's own inspector: an evaluation may only come from
+    its own inspector's folder.
+    """
+    try:
+        data = _read_share_file(journal, MAX_JOURNAL_BYTES)
+    except _Unreadable as err:
+        return JournalRead([], [Refusal(journal, str(err), share.inspector)])
+    refusals = []
+    digest = _sha256(data)
+    if digest != share.files.get(journal.name):
+        refusals.append(Refusal(journal, _("contents differ from {manifest} (edited, or still being copied?); read "
+                                           "what was complete").format(manifest=MANIFEST_NAME), share.inspector))
     try:
         data = journal_plaintext(journal.name, data, key)
     except DecryptionError as err:
-        problems.append(_("{file}: cannot be decrypted: {error}").format(file=journal, error=err))
-        return []
+        refusals.append(Refusal(journal, _("cannot be decrypted: {error}").format(error=err), share.inspector))
+        return JournalRead([], refusals)
     evaluations = []
     for number, line in enumerate(data.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            evaluations.append(_evaluation_from_record(json.loads(line.decode("utf-8-sig"))))
-        except (ValueError, TypeError, KeyError, AttributeError) as err:
-            problems.append(_("{file}, line {line}: not a valid evaluation ({error})").format(
-                file=journal, line=number, error=err))
-    return evaluations
+        if line.strip():
+            evaluation, reason = _journal_line(line, share.inspector)
+            if evaluation is not None:
+                evaluations.append(evaluation)
+            else:
+                refusals.append(Refusal(journal, _("line {line}: {reason}").format(line=number, reason=reason),
+                                        share.inspector))
+    return JournalRead(evaluations, refusals, digest)
+
+
+def _journal_line(line: bytes, inspector: str) -> tuple[Evaluation | None, str]:
+    """One record, or None and why it was refused. RecursionError is a line of ten thousand brackets."""
+    try:
+        evaluation = _evaluation_from_record(json.loads(line.decode("utf-8-sig")))
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as err:
+        return None, _("not a valid evaluation ({error})").format(error=err)
+    if evaluation.inspector != inspector:
+        return None, _("evaluation {id} is inspector {owner!r}'s, and only {owner!r}'s own folder may publish it; "
+                       "not read").format(id=evaluation.id, owner=evaluation.inspector)
+    return evaluation, ""
+
+
+def _uncontested(root: Path, evaluations: list[Evaluation], refusals: list[Refusal]) -> list[Evaluation]:
+    """Evaluation ids are random, so one published from two inspectors' folders was copied by hand: the reader
+    cannot tell whose it is, and counts it for neither until one folder is cleaned up."""
+    owners: dict[str, set[str]] = {}
+    for ev in evaluations:
+        owners.setdefault(ev.id, set()).add(ev.inspector)
+    contested = {ev_id: sorted(names) for ev_id, names in owners.items() if len(names) > 1}
+    for ev_id, names in sorted(contested.items()):
+        refusals.append(Refusal(root, _("evaluation {id} is published from the folders of {inspectors}; it belongs "
+                                        "to one inspector, so it is not counted until the other folder is cleaned "
+                                        "up").format(id=ev_id, inspectors=", ".join(names))))
+    return [ev for ev in evaluations if ev.id not in contested]
+
+
+def _read_share_file(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file on the share, refusing what a reader must neither follow nor swallow: a link
+    (it may lead out of the share), a device or pipe (it may never end), or more than ``limit`` bytes.
+    :class:`FileNotFoundError` passes through, for the caller to say what a missing file means."""
+    try:
+        fd = os.open(path, _READ_FLAGS)
+    except FileNotFoundError:
+        raise
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            raise _Unreadable(_link_reason(path)) from err
+        raise _Unreadable(_("could not be read ({error})").format(error=err.strerror or err)) from err
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise _Unreadable(_("not a regular file, so not read"))
+            data = handle.read(limit + 1) if info.st_size <= limit else b""
+    except OSError as err:
+        raise _Unreadable(_("could not be read ({error})").format(error=err.strerror or err)) from err
+    if info.st_size > limit or len(data) > limit:
+        raise _Unreadable(_("larger than the {limit} MiB a file on the share may hold, so not read").format(
+            limit=limit // 2**20))
+    return data
