@@ -307,57 +307,57 @@
 <context>
     <name>LibraryModel</name>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="41"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="46"/>
         <source>Call</source>
         <translation>通话</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="41"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="46"/>
         <source>Agent</source>
         <translation>坐席</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="41"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="46"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="41"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="46"/>
         <source>Flags</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="41"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="46"/>
         <source>Length</source>
         <translation>时长</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="42"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="47"/>
         <source>Scored</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="136"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="145"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="141"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="150"/>
         <source>Submitted</source>
         <translation>已提交</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="141"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="150"/>
         <source>Draft — not submitted yet</source>
         <translation>草稿——尚未提交</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="142"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="151"/>
         <source>Disputed</source>
         <translation>申诉中</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="142"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="151"/>
         <source>Not scored</source>
         <translation>未评分</translation>
     </message>
