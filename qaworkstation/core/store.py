@@ -22,6 +22,7 @@ from platformdirs import user_data_dir
 from . import audit, search
 from .domain import (DRAFT, FINAL, Check, Dispute, Evaluation, Flag, Hearing, ItemScore, Segment, Verdict,
                      Word)
+from .i18n import _
 from .library_query import INDEXES, LibraryQuery, LibraryReader
 from .sqlite_file import SqliteFile, StoreError, filter_clause, open_connection
 
@@ -582,8 +583,8 @@ class Store(SqliteFile):
         with self.transaction() as db:
             latest = self._latest_version(evaluation.recording_id, evaluation.rubric_id, evaluation.inspector)
             if latest and latest.status == FINAL:
-                raise LifecycleError(f"evaluation {latest.id} is final (version {latest.version}); it cannot "
-                                     "be changed any more")
+                raise LifecycleError(_("evaluation {id} is final (version {version}); it cannot be changed any "
+                                       "more").format(id=latest.id, version=latest.version))
             if latest and latest.status != DRAFT and _same_scores(latest, evaluation):
                 self._drop_draft(db, evaluation)
                 return latest

@@ -327,7 +327,7 @@ class TeamWindow(QMainWindow):
         agreement = result.pass_agreement
         self.summary.setText(self.tr("Reference ({0}): {1:g} points, {2}. Pass/fail agreement: {3}. "
                                      "Not scored yet: {4}").format(
-            result.reference_kind, round(result.reference_total, 1),
+            result.reference_label, round(result.reference_total, 1),
             self.tr("pass") if result.reference_passed else self.tr("fail"),
             "—" if agreement is None else f"{agreement:.0%}", ", ".join(result.missing) or "—"))
         self._fill(self.inspector_table, [self.tr("Inspector"), self.tr("Total"), self.tr("Deviation"),
