@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from qaworkstation.core import lifecycle, roles
 from qaworkstation.core.analysis import RubricLibrary
 from qaworkstation.core.demo_data import DEMO_MONTH, generate_months
+from qaworkstation.core.i18n import use_language
 from qaworkstation.core.reports import Period
 from qaworkstation.core.decisions import record_decision
 from qaworkstation.core.domain import CONFIRMED, REJECTED
@@ -190,6 +191,7 @@ def main() -> int:
         parser.error(f"unknown scene(s): {', '.join(sorted(unknown))}")
     app = QApplication(sys.argv)
     QLocale.setDefault(QLocale(args.locale))  # what the system locale would be: reports follow it too
+    use_language(args.locale)  # and the core's messages
     install_translator(app, QLocale(args.locale))
     args.out.mkdir(parents=True, exist_ok=True)
     for name in args.scenes or SCENES:
