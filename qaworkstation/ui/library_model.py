@@ -55,9 +55,11 @@ class LibraryModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMN_SORTS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole) -> Any:  # noqa: N802
-        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
-            return self._headers[section]
-        return None
+        if orientation != Qt.Horizontal:
+            return None
+        if role == Qt.DisplayRole:
+            return "✓" if section == REVIEW_COLUMN else self._headers[section]
+        return self._headers[section] if role == Qt.ToolTipRole else None
 
     def data(self, index: QModelIndex, role: int = Qt.DisplayRole) -> Any:
         """The view asks for several roles of every cell on every paint: roles are compared as plain ints,

@@ -112,13 +112,13 @@ class LibraryView(QWidget):
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.Interactive)
         header.setStretchLastSection(False)
-        # Each column as wide as what it shows (from the font, not from reading every row), so the call's
-        # name keeps what is left of a narrow panel; any column can still be dragged wider.
+        # Each column as wide as what it shows (from the font, not from reading every row); the time gives way
+        # first in a narrow panel, so the call's name stays readable. Any column can be dragged wider.
         metrics = table.fontMetrics()
-        for column, sample in enumerate(("C000000", "A0000", "00-00 00:00", "000", "00:00", "✓")):
+        for column, sample in enumerate(("C0000000", "A0000", "00-00 00:00", "000", "00:00", "✓")):
             header.resizeSection(column, max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(
-                self.model.headerData(column, Qt.Horizontal))) + 18)
-        header.setSectionResizeMode(0, QHeaderView.Stretch)
+                self.model.headerData(column, Qt.Horizontal))) + 14)
+        header.setSectionResizeMode(2, QHeaderView.Stretch)
         header.setSortIndicator(FLAGS_COLUMN, Qt.DescendingOrder)
         table.setSortingEnabled(True)
         table.selectionModel().currentRowChanged.connect(self._on_current)
