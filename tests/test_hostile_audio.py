@@ -62,6 +62,19 @@ def _mp3_without_xing(mp3: bytes) -> bytes:
     return mp3[mpeg_frame_length(mp3[:4]):]
 
 
+def _whole_frames(mp3: bytes, size: int) -> bytes:
+    """The MPEG frames of ``mp3`` that fit in ``size`` bytes: a cut on a frame boundary, invisible to the framing."""
+    end = 0
+    while (length := mpeg_frame_length(mp3[end:end + 4])) and end + length <= size:
+        end += length
+    return mp3[:end]
+
+
+def _ogg_pages(ogg: bytes) -> bytes:
+    """The Ogg file without its last page (the end-of-stream page): every page whole, the stream unfinished."""
+    return ogg[:ogg.rindex(b"OggS")]
+
+
 def build_corpus(folder: Path, scratch: Path) -> dict[str, str]:
     """Write the malformed files into ``folder``; return each file name with the status it must get."""
     rng = np.random.default_rng(20261123)
@@ -102,7 +115,9 @@ def build_corpus(folder: Path, scratch: Path) -> dict[str, str]:
         "truncated_raw.mp3": (_mp3_without_xing(mp3)[:len(mp3) // 2 + 17], AudioStatus.TRUNCATED),
         "id3_only.mp3": (b"ID3\x03\x00\x00\x00\x00\x00\x10" + bytes(16), AudioStatus.NO_AUDIO),
         "truncated.flac": (flac[:len(flac) // 2], AudioStatus.TRUNCATED),
-        "truncated.ogg": (ogg[:len(ogg) // 2], AudioStatus.DAMAGED),
+        "truncated.ogg": (ogg[:len(ogg) // 2], AudioStatus.TRUNCATED),
+        "ogg_cut_between_pages.ogg": (_ogg_pages(ogg), AudioStatus.TRUNCATED),
+        "mp3_cut_on_a_frame.mp3": (_whole_frames(_mp3_without_xing(mp3), len(mp3) // 2), AudioStatus.TRUNCATED),
     }
     for name, (data, _) in files.items():
         (folder / name).write_bytes(data)

@@ -63,3 +63,26 @@ def test_pattern_with_unknown_field_is_rejected() -> None:
 
 def test_unparseable_call_time_is_kept_as_written() -> None:
     assert normalise_call_time("yesterday") == "yesterday"
+
+
+@pytest.mark.parametrize(("text", "iso"), [
+    ("20261123-0930", "2026-11-23T09:30:00"), ("20261123-093015", "2026-11-23T09:30:15"),
+    ("20261123T0930", "20261123T0930"), ("202611230930", "2026-11-23T09:30:00"),
+    ("20261123093015", "2026-11-23T09:30:15"), ("2026-11-23 9:30", "2026-11-23T09:30:00"),
+])
+def test_compact_call_times_are_read_field_by_field(text: str, iso: str) -> None:
+    """strptime would read 0930 as 09:03 under %H%M%S; the importer's own example name must give 09:30."""
+    assert normalise_call_time(text) == iso
+
+
+@pytest.mark.parametrize("kind", ["loop", "dangling"])
+def test_a_link_named_directly_gets_the_status_it_gets_inside_a_folder(tmp_path: Path, store: Store, kind: str) -> None:
+    folder = tmp_path / "calls"
+    folder.mkdir()
+    link = folder / "call.wav"
+    link.symlink_to("call.wav" if kind == "loop" else str(tmp_path / "deleted.wav"))
+
+    directly, inside = import_paths(store, [link]), import_paths(store, [folder])
+
+    assert directly.statuses == inside.statuses == {str(link): {"loop": "symbolic link loop",
+                                                                  "dangling": "broken symbolic link"}[kind]}

@@ -182,8 +182,8 @@ def probe(path: Path | str) -> AudioInfo:
         _check_wav(path, layout, size)
     with _open(path, head) as handle:
         _check_shape(path, handle.channels, handle.samplerate)
-        decoded = _decode_all(path, handle)
-    _check_complete(path, handle, layout, size, decoded)
+        decoded, ends_abruptly = _decode_all(path, handle)
+    _check_complete(path, handle, layout, size, decoded, ends_abruptly)
     return AudioInfo(str(path), decoded / handle.samplerate, handle.channels, handle.samplerate, decoded,
                      f"{handle.format}/{handle.subtype}")
 
@@ -232,29 +232,62 @@ def _unreadable_reason(path: Path, head: bytes, decoder_says: str) -> AudioError
         return fail(path, AudioStatus.NO_AUDIO, "no decodable MPEG audio frames")
     if container == "WAV":
         return fail(path, AudioStatus.BAD_HEADER, f"the decoder cannot open this WAV ({decoder_says})")
+    if container == "Ogg" and (cut := headers.ogg_cut_short(path)):
+        return fail(path, AudioStatus.TRUNCATED, f"{cut}; the decoder cannot open what is left ({decoder_says})")
     if container:
         return fail(path, AudioStatus.DAMAGED, f"the decoder cannot open this {container} file ({decoder_says})")
     return fail(path, AudioStatus.NOT_AUDIO, f"looks like {headers.what_else(head)}")
 
 
-def _decode_all(path: Path, handle: sf.SoundFile) -> int:
-    """Frames that really decode, in blocks; NaN or infinite samples (a damaged float WAV) are refused."""
-    decoded = 0
+def _decode_all(path: Path, handle: sf.SoundFile) -> tuple[int, bool]:
+    """Frames that really decode, in blocks, and whether the sound ends abruptly (see :class:`_Ending`); NaN or
+    infinite samples (a damaged float WAV) are refused."""
+    decoded, ending = 0, _Ending(handle.samplerate)
     try:
         while block := len(samples := handle.read(_DECODE_BLOCK, dtype="float32")):
             if not np.isfinite(samples).all():
                 raise fail(path, AudioStatus.DAMAGED, f"samples that are not numbers after frame {decoded}")
+            ending.add(samples)
             decoded += block
     except (sf.LibsndfileError, RuntimeError) as exc:
-        status = AudioStatus.TRUNCATED if decoded < handle.frames else AudioStatus.DAMAGED
+        cut = decoded < handle.frames or _container_cut(path, handle) is not None
+        status = AudioStatus.TRUNCATED if cut else AudioStatus.DAMAGED
         raise fail(path, status, f"decoding stopped after {decoded} of {handle.frames} frames ({_reason(exc)})") \
             from exc
-    return decoded
+    return decoded, ending.abrupt()
+
+
+class _Ending:
+    """Whether a recording stops mid-sound: its last 50 ms at least half as loud as the loudest tenth of the
+    call. A recorder stops after the hang-up, on silence or a tone's tail; a file cut short stops mid-word."""
+
+    WINDOW_S, FLOOR = 0.05, 0.01
+
+    def __init__(self, samplerate: int) -> None:
+        self.window = max(1, int(samplerate * self.WINDOW_S))
+        self.levels: list[np.ndarray] = []
+        self.tail = np.zeros((0, 1), dtype="float32")
+
+    def add(self, samples: np.ndarray) -> None:
+        samples = samples.reshape(len(samples), -1)
+        whole = len(samples) // self.window * self.window
+        if whole:
+            windows = samples[:whole].reshape(-1, self.window * samples.shape[1])
+            self.levels.append(np.sqrt(np.mean(np.square(windows), axis=1)))
+        self.tail = np.concatenate([self.tail.reshape(-1, samples.shape[1]), samples])[-self.window:]
+
+    def abrupt(self) -> bool:
+        if not self.levels or not len(self.tail):
+            return False
+        loud = float(np.percentile(np.concatenate(self.levels), 90))
+        return float(np.sqrt(np.mean(np.square(self.tail)))) >= max(self.FLOOR, 0.5 * loud)
 
 
 def _check_complete(path: Path, handle: sf.SoundFile, layout: headers.WavLayout | None, size: int,
-                    decoded: int) -> None:
-    """The decoded length must match the length the file declares: a shortfall is a cut-off recording."""
+                    decoded: int, ends_abruptly: bool) -> None:
+    """The decoded length must match the length the file declares: a shortfall is a cut-off recording. Where
+    the file declares no length (an MP3 cut on a frame boundary, an Ogg), its framing shows the cut; failing
+    that, an MP3 that stops mid-sound is taken as cut."""
     declared = layout.declared_frames() if layout else None
     if layout and declared is None and layout.data_offset + layout.data_size > size:
         raise fail(path, AudioStatus.TRUNCATED, f"header declares {layout.data_size} bytes of audio, "
@@ -263,10 +296,20 @@ def _check_complete(path: Path, handle: sf.SoundFile, layout: headers.WavLayout 
     slack = _MP3_FRAME if handle.format == "MP3" else 0
     if declared > decoded + slack:
         raise fail(path, AudioStatus.TRUNCATED, f"header declares {declared} frames, decoded {decoded}")
+    if cut := _container_cut(path, handle):
+        raise fail(path, AudioStatus.TRUNCATED, cut)
     if decoded == 0:
         raise fail(path, AudioStatus.NO_AUDIO, "the file holds no audio frames")
+    if handle.format == "MP3" and ends_abruptly and not headers.mp3_declares_length(path):
+        raise fail(path, AudioStatus.TRUNCATED, "ends abruptly: its last moment is as loud as speech, and an MP3 "
+                                                "without a length header cannot say it was cut, so it probably was")
+
+
+def _container_cut(path: Path, handle: sf.SoundFile) -> str | None:
+    """Where the framing of an MP3 or Ogg shows the file was cut (the only length those carry), or None."""
     if handle.format == "MP3" and (cut := headers.mp3_cut_short(path)):
-        raise fail(path, AudioStatus.TRUNCATED, f"the last MPEG frame needs {cut[0]} bytes, the file ends at {cut[1]}")
+        return f"the last MPEG frame needs {cut[0]} bytes, the file ends at {cut[1]}"
+    return headers.ogg_cut_short(path) if handle.format == "OGG" else None
 
 
 def _reason(exc: BaseException) -> str:

@@ -209,3 +209,38 @@ def _id3v2_size(data: mmap.mmap) -> int:
         size = (size << 7) | (byte & 0x7F)
     footer = 10 if data[5] & 0x10 else 0
     return 10 + size + footer
+
+
+def mp3_declares_length(path: Path) -> bool:
+    """Whether the first MPEG frame is a Xing, Info or VBRI header, the only place an MP3 states its length."""
+    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        position = _id3v2_size(data)
+        length = mpeg_frame_length(data[position:position + 4]) or 0
+        first = data[position:position + length]
+    return any(tag in first for tag in (b"Xing", b"Info", b"VBRI"))
+
+
+def ogg_cut_short(path: Path) -> str | None:
+    """Why an Ogg stream is incomplete, or None. Every Ogg page says its own length and the last one of a stream
+    carries the end-of-stream flag, so a file cut anywhere shows: a page running past the end of the file, or
+    no end-of-stream page. Anything that is not a page stops the walk without a verdict."""
+    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        position, end, last_flags = 0, len(data), None
+        while position + _OGG_HEADER <= end:
+            if data[position:position + 4] != b"OggS":
+                return None
+            segments = data[position + _OGG_HEADER - 1]
+            table = data[position + _OGG_HEADER:position + _OGG_HEADER + segments]
+            length = _OGG_HEADER + segments + sum(table)
+            if len(table) < segments or position + length > end:
+                return f"an Ogg page needs {position + length} bytes, the file ends at {end}"
+            last_flags, position = data[position + 5], position + length
+    if position < end:
+        return f"the file ends {end - position} bytes into an Ogg page header"
+    if last_flags is None or not last_flags & _OGG_END_OF_STREAM:
+        return "the Ogg stream has no end-of-stream page"
+    return None
+
+
+_OGG_HEADER = 27  # "OggS", version, flags, granule position (8), serial (4), sequence (4), CRC (4), segments (1)
+_OGG_END_OF_STREAM = 0x04

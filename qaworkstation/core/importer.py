@@ -26,8 +26,8 @@ from .store import Store
 METADATA_FIELDS = ("agent", "team", "call_id", "call_time", "call_type")
 METADATA_ERROR = "invalid metadata"  # the status of a file whose CSV or name metadata cannot be read
 DEFAULT_METADATA_CSV = "metadata.csv"
-_TIME_FORMATS = ("%Y%m%dT%H%M%S", "%Y%m%d-%H%M%S", "%Y%m%d%H%M%S", "%Y-%m-%d_%H-%M-%S", "%Y%m%d-%H%M",
-                 "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y%m%d")
+_TIME_FORMATS = ("%Y%m%dT%H%M%S", "%Y%m%d-%H%M%S", "%Y%m%d%H%M%S", "%Y%m%d%H%M", "%Y-%m-%d_%H-%M-%S",
+                 "%Y%m%d-%H%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y%m%d")
 
 
 @dataclass
@@ -71,13 +71,20 @@ class FilenamePattern:
 
 
 def normalise_call_time(text: str) -> str:
-    """Recorders write times many ways; store ISO 8601 so the library sorts and filters by date."""
+    """Recorders write times many ways; store ISO 8601 so the library sorts and filters by date.
+
+    strptime takes one digit for a field when two do not fit, so ``20261123-0930`` would read as 09:03:00 under
+    ``%Y%m%d-%H%M%S``; a format whose time fields run together counts only when it gives the text back exactly.
+    """
+    text = text.strip()
     for fmt in _TIME_FORMATS:
         try:
-            return datetime.strptime(text.strip(), fmt).isoformat(timespec="seconds")
+            parsed = datetime.strptime(text, fmt)
         except ValueError:
             continue
-    return text.strip()
+        if "%H%M" not in fmt or parsed.strftime(fmt) == text:
+            return parsed.isoformat(timespec="seconds")
+    return text
 
 
 def read_metadata_csv(path: Path) -> dict[str, dict[str, str]]:
