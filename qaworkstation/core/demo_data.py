@@ -55,7 +55,16 @@ _IMPROVEMENT_PER_MONTH = 0.8  # coaching works: weak spots fade a little each mo
 # A bad call (an angry customer, a bad day) loses the agent's weak spots and the common problems entirely,
 # and a few serious items besides. Weaker agents have many more of them: failed calls cluster, as they do.
 _BAD_CALL_SCALE = 1.0
-_CALL_SECONDS = 300.0
+_CALL_SECONDS = 300.0  # a recording's length where the call's own is not known
+# Call lengths: log-normal around four minutes, complaints longer, a few cut short or dragging past ten minutes,
+# so handle-time compliance has something to find. Drawn from their own random stream (see _duration) so the
+# scores of a seed stay what they were before durations varied.
+_MEDIAN_SECONDS = 240.0
+_DURATION_SPREAD = 0.55
+_COMPLAINT_LENGTHENING = 1.6
+_SHORTEST_CALL, _LONGEST_CALL = 45.0, 1500.0
+_EVENING_HOUR = 19
+_EVENING_STRAIN = 1.8  # tired evenings: slips and bad calls are this much more likely from _EVENING_HOUR on
 # Chance per call that a violation rule fires where nothing was wrong (a customer's words, a word misheard, an
 # ordinary phrase): fillers are noisy, insults rarely wrong. The inspector rejects those, saying why.
 _FALSE_ALARM_CHANCE = {"forbidden": 0.05, "filler": 0.06, "insult": 0.005}
@@ -154,10 +163,12 @@ def _evaluation(rng: random.Random, rubric: Rubric, agent: DemoAgent, day: date,
                 fade: float) -> Evaluation:
     call_time = datetime.combine(day, datetime.min.time()) + timedelta(minutes=rng.randint(8 * 60 + 30, 21 * 60))
     call_type = rng.choice(rubric.call_types) if rubric.call_types else ""
+    duration = _duration(agent, call_time, call_type)
     items: dict[str, ItemScore] = {}
     flags: list[Flag] = []
     verdicts: list[Verdict] = []
-    bad_call = rng.random() < _BAD_CALL_SCALE * max(0.0, 1.3 - agent.skill) ** 2
+    strain = _EVENING_STRAIN if call_time.hour >= _EVENING_HOUR else 1.0
+    bad_call = rng.random() < strain * _BAD_CALL_SCALE * max(0.0, 1.3 - agent.skill) ** 2
     blunders = _blunders(rng, rubric, agent, common) if bad_call else set()
     inspector = rng.choice(INSPECTORS)
     for item in rubric.items:
@@ -165,8 +176,8 @@ def _evaluation(rng: random.Random, rubric: Rubric, agent: DemoAgent, day: date,
             items[item.id] = ItemScore(item.id, None, na=True, reviewed=True)
             continue
         severe = item.id in blunders
-        chance = 1.0 if severe else _deduction_chance(item, agent, common, fade)
-        items[item.id], hits, false_alarms = _item_verdict(rng, rubric, item, chance, severe)
+        chance = 1.0 if severe else min(strain * _deduction_chance(item, agent, common, fade), 0.9)
+        items[item.id], hits, false_alarms = _item_verdict(rng, rubric, item, chance, severe, duration)
         flags += hits + false_alarms
         verdicts += _verdicts(rng, hits, false_alarms, inspector, call_time)
     items, accepted = _reviewed(rng, rubric, items, call_type)
@@ -179,7 +190,7 @@ def _evaluation(rng: random.Random, rubric: Rubric, agent: DemoAgent, day: date,
     evaluation = build_evaluation(rubric, recording, inspector, items, _comment(rubric, items),
                                   str(uuid.UUID(int=rng.getrandbits(128), version=4)),
                                   flags=sorted(flags, key=lambda f: f.start), verdicts=verdicts, call_type=call_type,
-                                  hearing=_hearing(rng, len(flags)), accepted_remaining=accepted)
+                                  hearing=_hearing(rng, len(flags), duration), accepted_remaining=accepted)
     return replace(evaluation, created_at=stamp, updated_at=stamp, status=SUBMITTED)  # released, as shared
 
 
@@ -196,11 +207,20 @@ def _reviewed(rng: random.Random, rubric: Rubric, items: dict[str, ItemScore], c
             for k, v in items.items()}, []
 
 
-def _hearing(rng: random.Random, suggestions: int) -> Hearing:
+def _duration(agent: DemoAgent, call_time: datetime, call_type: str) -> float:
+    """The call's length in seconds, from a stream of its own keyed by the call, so adding durations did not
+    change any score the main stream draws."""
+    rng = random.Random(f"duration-{agent.name}-{call_time.isoformat()}-{call_type}")
+    median = _MEDIAN_SECONDS * (_COMPLAINT_LENGTHENING if call_type in ("投诉", "complaint") else 1.0)
+    seconds = rng.lognormvariate(math.log(median), _DURATION_SPREAD)
+    return round(min(max(seconds, _SHORTEST_CALL), _LONGEST_CALL), 1)
+
+
+def _hearing(rng: random.Random, suggestions: int, duration: float) -> Hearing:
     """Most of the call heard, and every flagged moment visited but now and then one."""
-    heard = round(_CALL_SECONDS * rng.uniform(*_HEARD_SHARE), 1)
+    heard = round(duration * rng.uniform(*_HEARD_SHARE), 1)
     visited = suggestions - (1 if suggestions and rng.random() < 0.2 else 0)
-    return Hearing(heard, _CALL_SECONDS, visited, suggestions)
+    return Hearing(heard, duration, visited, suggestions)
 
 
 def _blunders(rng: random.Random, rubric: Rubric, agent: DemoAgent, common: tuple[str, ...]) -> set[str]:
@@ -216,7 +236,7 @@ def _deduction_chance(item: RubricItem, agent: DemoAgent, common: tuple[str, ...
 
 
 def _item_verdict(rng: random.Random, rubric: Rubric, item: RubricItem, chance: float,
-                  severe: bool) -> tuple[ItemScore, list[Flag], list[Flag]]:
+                  severe: bool, duration: float) -> tuple[ItemScore, list[Flag], list[Flag]]:
     """One item's score and the violations the rules suggested on it, consistent with each other: a forbidden
     phrase costs exactly the rule's deduction per real hit, as the rules engine would suggest, and a false alarm
     (rejected, see :func:`_verdicts`) costs nothing. A ``severe`` miss loses the whole item. An item nobody
@@ -226,13 +246,13 @@ def _item_verdict(rng: random.Random, rubric: Rubric, item: RubricItem, chance: 
         return ItemScore(item.id, None, na=True, reviewed=True), [], []
     rule = next((r for r in rubric.rules if r.item == item.id and r.category in VIOLATION_CATEGORIES
                  and r.deduction > 0), None)
-    false_alarms = ([_flag(rng, rule, rule.deduction, heard_as="")]
+    false_alarms = ([_flag(rng, rule, rule.deduction, "", duration)]
                     if rule is not None and rng.random() < _FALSE_ALARM_CHANCE.get(rule.category, 0.0) else [])
     if rng.random() >= chance:
         return ItemScore(item.id), [], false_alarms
     if rule is not None:
         count = math.ceil(item.max_points / rule.deduction) if severe else rng.choice((1, 1, 2, 3))
-        hits = [_flag(rng, rule, rule.deduction, rng.choice(_CONTEXT)) for _ in range(count)]
+        hits = [_flag(rng, rule, rule.deduction, rng.choice(_CONTEXT), duration) for _ in range(count)]
         lost = min(item.max_points, sum(f.deduction for f in hits))
         return ItemScore(item.id, item.max_points - lost, comment=f"{len(hits)}×{rule.category}"), hits, false_alarms
     lost = item.max_points if severe else rng.choice((1.0, max(1.0, round(item.max_points / 2)), item.max_points))
@@ -251,11 +271,11 @@ def _verdicts(rng: random.Random, hits: list[Flag], false_alarms: list[Flag], in
     return confirmed + rejected
 
 
-def _flag(rng: random.Random, rule: PhraseRule, deduction: float, heard_as: str) -> Flag:
+def _flag(rng: random.Random, rule: PhraseRule, deduction: float, heard_as: str, duration: float) -> Flag:
     """A violation heard mid-call, the phrase in the words around it (``heard_as``; a false alarm is often a
     fragment misheard, the phrase alone)."""
     phrase = rng.choice(rule.phrases)
-    start = round(rng.uniform(10.0, _CALL_SECONDS - 30), 1)
+    start = round(rng.uniform(10.0, duration - 30), 1)
     text = f"{phrase}，{heard_as}" if heard_as else phrase
     return Flag(rule.category, phrase, text, rule.speaker, start, round(start + rng.uniform(0.6, 3.0), 1), rule.item,
                 deduction)
@@ -283,7 +303,8 @@ def save_to_store(store: Store, evaluation: Evaluation) -> Evaluation:
     sha256 = uuid.uuid5(uuid.NAMESPACE_URL, f"{evaluation.call_id}/{evaluation.file_name}").hex * 2
     recording_id, _ = store.add_recording({
         "sha256": sha256, "path": f"/calls/{evaluation.file_name}", "file_name": evaluation.file_name,
-        "duration": _CALL_SECONDS, "channels": 2, "samplerate": 8000, "agent": evaluation.agent,
+        "duration": evaluation.hearing.duration_s or _CALL_SECONDS, "channels": 2, "samplerate": 8000,
+        "agent": evaluation.agent,
         "team": evaluation.team, "call_id": evaluation.call_id, "call_time": evaluation.call_time,
     })
     store.save_analysis(recording_id, evaluation.rubric_id, evaluation.flags, [])

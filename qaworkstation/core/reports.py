@@ -22,11 +22,12 @@ import csv
 import io
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from statistics import fmean
+from math import sqrt
+from statistics import fmean, median
 from typing import Any
 
 from .aggregate import RulePrecision, TeamDatabase, evaluation_day, rule_precision
@@ -37,6 +38,12 @@ from .scorecard import standing_flags
 SEVERITIES = ("A", "B", "C")
 DEFAULT_COMMON_SHARE = 0.3
 DEFAULT_TOP = 10
+COMPLAINT_TYPES = frozenset({"投诉", "complaint"})
+DEFAULT_LISTENING = 5  # best and worst recordings on the listening list
+DEFAULT_HANDLE_LIMITS = (60.0, 600.0)  # seconds: shorter is a call cut short, longer one that dragged
+DEFAULT_FORECAST_PERIODS = 6
+MIN_FORECAST_PERIODS = 3  # a straight line through two points has no error to state
+DEFAULT_EXCERPTS = 3
 _EPSILON = 1e-9
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -67,6 +74,30 @@ LABELS: dict[str, dict[str, str]] = {
         "rule_precision": "规则准确率（质检员裁定）", "rule": "规则", "confirmed": "确认", "rejected": "驳回",
         "pending": "未裁定", "precision": "准确率",
         "greeting": "开头语", "closing": "结束语", "apology": "致歉语", "sequence": "流程顺序",
+        "listening": "优秀录音与不合格录音", "best": "优秀录音", "worst": "不合格录音", "link": "播放链接",
+        "listening_note": "点击通话编号即可播放录音（PDF 中为链接；表格中为文件路径）",
+        "why": "说明", "handle_time": "通话时长达标", "duration": "通话时长", "mean_duration": "平均时长",
+        "median_duration": "中位时长", "too_short": "过短", "too_long": "过长", "compliance": "时长达标率",
+        "with_duration": "有时长的通话", "handle_rule": "达标：通话时长在 {low} 到 {high} 之间",
+        "duration_mix": "通话时长分布", "complaints": "投诉电话", "complaint_share": "投诉占比",
+        "all_calls": "全部通话", "time_of_day": "分时段质量", "hour": "时段",
+        "forecast": "质量趋势预测", "month": "月份", "forecast_value": "预测合格率", "low": "下限", "high": "上限",
+        "actual": "实际", "predicted": "预测",
+        "forecast_method": "方法：对最近 {n} 期合格率做最小二乘直线拟合，外推下一期；区间为 ±2 个预测标准误"
+                           "（残差近似正态时约 95%）。少于 3 期不作预测。",
+        "forecast_line": "{label} 预测合格率 {value}（区间 {low} – {high}），每期变化 {slope}",
+        "no_forecast": "数据不足 3 期，不作预测", "alerts": "阈值预警", "scope": "对象", "measure": "指标",
+        "value": "实际值", "threshold": "预警线", "critical_count": "一票否决次数",
+        "alert_pass": "{name}（{team}）合格率 {value}，低于 {threshold}",
+        "alert_critical": "{name}（{team}）一票否决 {value} 次，达到预警线 {threshold} 次",
+        "alert_rule": "预警线（可按组设置）：坐席合格率 < {agent_rate}（至少 {calls} 通）或一票否决 ≥ {agent_critical} 次；"
+                      "组合格率 < {team_rate} 或一票否决 ≥ {team_critical} 次",
+        "no_alerts": "本期无预警", "training": "培训计划", "advice": "培训建议", "times_lost": "扣分次数",
+        "team_training": "集中培训（共性问题）", "coaching_1to1": "一对一辅导（个性问题）",
+        "training_note": "按严重度 A/B/C 排列，A 类优先；同一类中扣分合计多者优先",
+        "cases": "案例分析", "excerpt": "录音摘录", "at": "时间点", "no_excerpt": "（按整项评分，无命中短语摘录）",
+        "common_cases": "共性案例", "individual_cases": "个性案例", "case_line": "{title}（{severity}）· {calls} 通 · {agents}",
+        "coverage": "覆盖率",
     },
     "en": {
         "month_report": "Monthly quality report", "week_report": "Weekly quality report",
@@ -98,6 +129,35 @@ LABELS: dict[str, dict[str, str]] = {
         "rule_precision": "Rule precision (inspectors' verdicts)", "rule": "Rule", "confirmed": "Confirmed",
         "rejected": "Rejected", "pending": "Not judged", "precision": "Precision",
         "greeting": "Greeting", "closing": "Closing", "apology": "Apology", "sequence": "Order of steps",
+        "listening": "Best and worst recordings", "best": "Best recordings", "worst": "Failed recordings",
+        "link": "Play", "listening_note": "Click a call id to play the recording (a link in the PDF, a path in the tables)",
+        "why": "Why", "handle_time": "Handle time compliance", "duration": "Duration",
+        "mean_duration": "Mean duration", "median_duration": "Median duration", "too_short": "Too short",
+        "too_long": "Too long", "compliance": "Within limits", "with_duration": "Calls with a duration",
+        "handle_rule": "Within limits: a call lasting {low} to {high}", "duration_mix": "Call durations",
+        "complaints": "Complaint calls", "complaint_share": "Share of complaints", "all_calls": "All calls",
+        "time_of_day": "Quality by time of day", "hour": "Hour", "forecast": "Quality trend forecast",
+        "month": "Period", "forecast_value": "Forecast pass rate", "low": "Low", "high": "High",
+        "actual": "Actual", "predicted": "Forecast",
+        "forecast_method": "Method: a least-squares straight line through the pass rates of the last {n} periods, "
+                           "extended one period; the band is ±2 standard errors of the prediction (about 95% if "
+                           "the residuals are normal). No forecast from fewer than 3 periods.",
+        "forecast_line": "{label} forecast pass rate {value} (band {low} – {high}), {slope} per period",
+        "no_forecast": "Fewer than 3 periods of data: no forecast", "alerts": "Threshold alerts",
+        "scope": "Scope", "measure": "Measure", "value": "Value", "threshold": "Threshold",
+        "critical_count": "Critical fails",
+        "alert_pass": "{name} ({team}) pass rate {value}, below {threshold}",
+        "alert_critical": "{name} ({team}) {value} critical fails, at or over {threshold}",
+        "alert_rule": "Thresholds (settable per team): agent pass rate < {agent_rate} (at least {calls} calls) or "
+                      "critical fails ≥ {agent_critical}; team pass rate < {team_rate} or critical fails ≥ "
+                      "{team_critical}",
+        "no_alerts": "No alerts this period", "training": "Training plan", "advice": "Advice",
+        "times_lost": "Times lost", "team_training": "Team training (common problem)",
+        "coaching_1to1": "1:1 coaching (individual problem)",
+        "training_note": "By severity, A first; within a severity, most points lost first",
+        "cases": "Case analysis", "excerpt": "Excerpt", "at": "At", "no_excerpt": "(scored as a whole, no flagged phrase)",
+        "common_cases": "Common cases", "individual_cases": "Individual cases",
+        "case_line": "{title} ({severity}) · {calls} calls · {agents}", "coverage": "Coverage",
     },
 }
 
@@ -313,6 +373,117 @@ class DetailRow:
     comment: str
 
 
+@dataclass(frozen=True)
+class ListenedCall:
+    """A call on the listening list: one of the month's best (优秀录音) or failed (不合格录音) recordings, with
+    where to play it (``link``: a file URI under the recordings folder when one is known, else the file name)."""
+
+    kind: str  # "best" or "worst"
+    day: str
+    call_time: str
+    agent: str
+    team: str
+    call_id: str
+    file_name: str
+    percent: float
+    critical_failed: bool
+    why: str
+    link: str
+
+
+@dataclass(frozen=True)
+class HandleTime:
+    """Call durations of a team (or everyone, ``name`` empty) against the handle-time limits."""
+
+    name: str
+    calls: int  # calls whose duration is known
+    mean_s: float | None
+    median_s: float | None
+    too_short: int
+    too_long: int
+
+    @property
+    def compliance(self) -> float | None:
+        """Share of the calls within the limits, 0..1; None without a known duration."""
+        return (self.calls - self.too_short - self.too_long) / self.calls if self.calls else None
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """The next period's pass rate from a least-squares line through the last periods' pass rates.
+
+    Stated, not a black box: ``slope`` is the change per period, the band is ±2 standard errors of the
+    prediction; ``value`` is None when fewer than :data:`MIN_FORECAST_PERIODS` periods had calls."""
+
+    labels: tuple[str, ...]
+    pass_rates: tuple[float | None, ...]
+    next_label: str
+    value: float | None
+    low: float | None
+    high: float | None
+    slope: float | None
+
+    @property
+    def periods_used(self) -> int:
+        return sum(rate is not None for rate in self.pass_rates)
+
+
+@dataclass(frozen=True)
+class AlertThresholds:
+    """The lines a supervisor is warned about; a team may set its own (``thresholds`` of the report)."""
+
+    agent_pass_rate: float = 0.9
+    agent_critical: int = 1
+    team_pass_rate: float = 0.95
+    team_critical: int = 2
+    min_calls: int = 3  # an agent with fewer calls is not judged on a pass rate
+
+
+@dataclass(frozen=True)
+class Alert:
+    """An agent or team over a line: ``measure`` is ``pass_rate`` (value below threshold) or ``critical``."""
+
+    scope: str  # "team" or "agent"
+    name: str
+    team: str
+    measure: str
+    value: float
+    threshold: float
+
+
+@dataclass(frozen=True)
+class TrainingNeed:
+    """An item to train, with the agents who lost it and how often; common items call for team training,
+    individual ones for 1:1 coaching."""
+
+    severity: str
+    rubric_id: str
+    item_id: str
+    title: str
+    calls: int
+    points_lost: float
+    common: bool
+    agents: tuple[tuple[str, int], ...]  # (agent, calls lost), most first
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """What was said at a flagged moment of a call, as the evaluation kept it."""
+
+    agent: str
+    call_id: str
+    start: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Case:
+    """A problem with example excerpts from the calls that lost it (the handbook's case analysis)."""
+
+    problem: ItemProblem
+    excerpts: tuple[Excerpt, ...]
+
+
 @dataclass
 class QualityReport:
     """Everything the weekly/monthly report shows, computed once; charts, tables and exports only read it.
@@ -339,6 +510,16 @@ class QualityReport:
     item_titles: dict[tuple[str, str], str] = field(default_factory=dict)  # (rubric id, item id) -> title
     merged_scorings: int = 0
     unknown_rubrics: list[str] = field(default_factory=list)
+    listening: list[ListenedCall] = field(default_factory=list)
+    handle_limits: tuple[float, float] = DEFAULT_HANDLE_LIMITS
+    handle_times: list[HandleTime] = field(default_factory=list)  # everyone first, then each team
+    complaints: list[Stats] = field(default_factory=list)  # all complaint calls first, then per team
+    hours: list[Stats] = field(default_factory=list)  # one per hour of the day that had calls
+    forecast: Forecast | None = None
+    default_thresholds: AlertThresholds = field(default_factory=AlertThresholds)
+    alerts: list[Alert] = field(default_factory=list)
+    training: list[TrainingNeed] = field(default_factory=list)
+    cases: list[Case] = field(default_factory=list)
 
     @property
     def common_problems(self) -> list[ItemProblem]:
@@ -359,11 +540,19 @@ class QualityReport:
 
 def build_quality_report(evaluations: Iterable[Evaluation], period: Period, rubrics: Iterable[Rubric], *,
                          common_share: float = DEFAULT_COMMON_SHARE, top: int = DEFAULT_TOP,
-                         language: str = "zh") -> QualityReport:
+                         language: str = "zh", recordings_root: str | Path | None = None,
+                         durations: Mapping[str, float] | None = None,
+                         handle_limits: tuple[float, float] = DEFAULT_HANDLE_LIMITS,
+                         thresholds: Mapping[str, AlertThresholds] | None = None,
+                         default_thresholds: AlertThresholds = AlertThresholds(),
+                         forecast_periods: int = DEFAULT_FORECAST_PERIODS) -> QualityReport:
     """The weekly/monthly quality report of ``period``, compared with the period before it.
 
-    ``evaluations`` may span any dates (pass both periods for the comparison); an item is a common problem
-    when at least ``common_share`` (0..1) of the agents scored on its rubric lost points on it.
+    ``evaluations`` may span any dates (pass both periods for the comparison, and the periods before for the
+    forecast); an item is a common problem when at least ``common_share`` (0..1) of the agents scored on its
+    rubric lost points on it. ``recordings_root`` is where the listening list's files can be played from;
+    ``durations`` (call id or file name -> seconds, e.g. the library's recording lengths) fills in calls whose
+    evaluation did not record one; ``thresholds`` are per team, ``default_thresholds`` for the others.
     """
     by_id = {rubric.id: rubric for rubric in rubrics}
     everything = list(evaluations)
@@ -372,14 +561,18 @@ def build_quality_report(evaluations: Iterable[Evaluation], period: Period, rubr
     current = [ev for ev in calls if period.contains(evaluation_day(ev))]
     before = [ev for ev in calls if previous_period.contains(evaluation_day(ev))]
     in_range = sum(1 for ev in everything if period.contains(evaluation_day(ev)))
+    team_of = _team_of(language)
+    problems = _problems(current, before, by_id, common_share)
+    teams = _group_stats(current, by_id, team_of, with_team=False)
+    agents = _group_stats(current, by_id, lambda ev: ev.agent, with_team=True)
     return QualityReport(
         period=period, previous_period=previous_period, language=language, common_share=common_share,
         summary=_stats("", "", current, by_id), previous=_stats("", "", before, by_id),
-        teams=_group_stats(current, by_id, _team_of(language), with_team=False),
-        previous_teams={s.name: s for s in _group_stats(before, by_id, _team_of(language), with_team=False)},
-        agents=_group_stats(current, by_id, lambda ev: ev.agent, with_team=True),
+        teams=teams,
+        previous_teams={s.name: s for s in _group_stats(before, by_id, team_of, with_team=False)},
+        agents=agents,
         previous_agents={s.name: s for s in _group_stats(before, by_id, lambda ev: ev.agent, with_team=True)},
-        problems=_problems(current, before, by_id, common_share),
+        problems=problems,
         flag_categories=_flag_counts(current, before, by_category=True)[:top],
         flag_phrases=_flag_counts(current, before, by_category=False)[:top],
         trend_labels=tuple(f"{b.start:%m-%d}" for b in period.buckets()),
@@ -390,6 +583,16 @@ def build_quality_report(evaluations: Iterable[Evaluation], period: Period, rubr
         item_titles={(rubric.id, item.id): item.title for rubric in by_id.values() for item in rubric.items},
         merged_scorings=in_range - len(current),
         unknown_rubrics=sorted({ev.rubric_id for ev in current if ev.rubric_id not in by_id}),
+        listening=listening_list(current, by_id, recordings_root, language),
+        handle_limits=handle_limits,
+        handle_times=handle_times(current, team_of, handle_limits, durations or {}),
+        complaints=_complaint_stats(current, by_id, team_of),
+        hours=_hour_stats(current, by_id),
+        forecast=forecast_pass_rate(calls, period, forecast_periods),
+        default_thresholds=default_thresholds,
+        alerts=threshold_alerts(teams, agents, thresholds or {}, default_thresholds),
+        training=training_plan(problems, current, by_id),
+        cases=case_analysis(problems, current, top),
     )
 
 
@@ -489,6 +692,186 @@ def _trends(current: list[Evaluation], buckets: Sequence[Period]) -> list[AgentT
     return sorted(trends, key=lambda t: (t.team, t.agent))
 
 
+# ---------------------------------------------------------------------------------------------- handbook reports
+
+
+def listening_list(current: Sequence[Evaluation], rubrics: Mapping[str, Rubric],
+                   recordings_root: str | Path | None = None, language: str = "zh",
+                   size: int = DEFAULT_LISTENING) -> list[ListenedCall]:
+    """The month's best recordings (passed, highest score; 优秀录音) and failed ones (不合格录音: critical fails
+    first, then lowest score), so a supervisor can pick calls to play in a team meeting."""
+    ranked = sorted(current, key=lambda ev: (-percent(ev), ev.call_time, ev.id))
+    best = [ev for ev in ranked if ev.passed and not ev.critical_failed][:size]
+    failed = sorted((ev for ev in current if not ev.passed),
+                    key=lambda ev: (not ev.critical_failed, percent(ev), ev.call_time, ev.id))[:size]
+    return ([_listened("best", ev, rubrics, recordings_root, language) for ev in best]
+            + [_listened("worst", ev, rubrics, recordings_root, language) for ev in failed])
+
+
+def _listened(kind: str, ev: Evaluation, rubrics: Mapping[str, Rubric], recordings_root: str | Path | None,
+              language: str) -> ListenedCall:
+    lost = deductions(ev, rubrics[ev.rubric_id]) if ev.rubric_id in rubrics else []
+    why = ("; ".join(f"{d.item.title}({d.item.severity}) -{d.lost:g}" for d in lost) if kind == "worst"
+           else ev.comment)
+    return ListenedCall(kind, evaluation_day(ev), ev.call_time.replace("T", " ")[11:16], ev.agent,
+                        ev.team or label(language, "other"), ev.call_id, ev.file_name, round(percent(ev), 1),
+                        ev.critical_failed, why, recording_link(ev.file_name, recordings_root))
+
+
+def recording_link(file_name: str, recordings_root: str | Path | None) -> str:
+    """A ``file://`` URI a PDF viewer or Excel opens in the system's player when the recordings folder is known
+    and absolute; else the file name, which is what an inspector searches the library for."""
+    if not recordings_root or not file_name:
+        return file_name
+    path = Path(recordings_root) / file_name
+    return path.as_uri() if path.is_absolute() else str(path)
+
+
+def call_duration(ev: Evaluation, durations: Mapping[str, float]) -> float | None:
+    """The call's length: what the evaluation recorded, else the recording's known length, else unknown."""
+    if ev.hearing.duration_s > 0:
+        return ev.hearing.duration_s
+    known = durations.get(ev.call_id) or durations.get(ev.file_name)
+    return float(known) if known else None
+
+
+def handle_times(current: Sequence[Evaluation], team_of: Callable[[Evaluation], str],
+                 limits: tuple[float, float], durations: Mapping[str, float]) -> list[HandleTime]:
+    """Handle-time compliance for everyone, then per team (most calls out of limits first)."""
+    by_team: dict[str, list[float]] = defaultdict(list)
+    everyone = []
+    for ev in current:
+        seconds = call_duration(ev, durations)
+        if seconds is not None:
+            by_team[team_of(ev)].append(seconds)
+            everyone.append(seconds)
+    teams = sorted((_handle_time(name, values, limits) for name, values in by_team.items()),
+                   key=lambda h: (h.compliance if h.compliance is not None else 1.0, h.name))
+    return [_handle_time("", everyone, limits), *teams]
+
+
+def _handle_time(name: str, seconds: list[float], limits: tuple[float, float]) -> HandleTime:
+    low, high = limits
+    return HandleTime(name, len(seconds), fmean(seconds) if seconds else None,
+                      median(seconds) if seconds else None, sum(s < low for s in seconds),
+                      sum(s > high for s in seconds))
+
+
+def is_complaint(ev: Evaluation) -> bool:
+    return ev.call_type.strip().lower() in COMPLAINT_TYPES
+
+
+def _complaint_stats(current: Sequence[Evaluation], rubrics: dict[str, Rubric],
+                     team_of: Callable[[Evaluation], str]) -> list[Stats]:
+    """All complaint calls (name empty) first, then each team's; nothing when the month had none."""
+    complaints = [ev for ev in current if is_complaint(ev)]
+    if not complaints:
+        return []
+    return [_stats("", "", complaints, rubrics), *_group_stats(complaints, rubrics, team_of, with_team=False)]
+
+
+def _hour_stats(current: Sequence[Evaluation], rubrics: dict[str, Rubric]) -> list[Stats]:
+    """Quality per hour of the day the call was made (``08:00`` for 08:00–08:59), in clock order."""
+    by_hour: dict[str, list[Evaluation]] = defaultdict(list)
+    for ev in current:
+        if len(ev.call_time) >= 13 and ev.call_time[11:13].isdigit():
+            by_hour[f"{ev.call_time[11:13]}:00"].append(ev)
+    return [_stats(hour, "", by_hour[hour], rubrics) for hour in sorted(by_hour)]
+
+
+def forecast_pass_rate(calls: Sequence[Evaluation], period: Period,
+                       periods: int = DEFAULT_FORECAST_PERIODS) -> Forecast:
+    """Next period's pass rate from a least-squares line through the pass rates of the last ``periods``
+    periods (this one included; periods without calls are left out of the fit)."""
+    history = [period]
+    while len(history) < periods:
+        history.insert(0, history[0].previous())
+    rates: list[float | None] = []
+    for bucket in history:
+        members = [ev for ev in calls if bucket.contains(evaluation_day(ev))]
+        rates.append(sum(ev.passed for ev in members) / len(members) if members else None)
+    following = Period(period.kind, period.end, period.end + (period.end - period.start)) \
+        if period.kind != "month" else Period.month(f"{period.end:%Y-%m}")
+    points = [(float(x), rate) for x, rate in enumerate(rates) if rate is not None]
+    value, band, slope = linear_forecast(points, float(len(rates)))
+    low = max(0.0, value - band) if value is not None and band is not None else None
+    high = min(1.0, value + band) if value is not None and band is not None else None
+    return Forecast(tuple(b.label for b in history), tuple(rates), following.label,
+                    None if value is None else min(max(value, 0.0), 1.0), low, high, slope)
+
+
+def linear_forecast(points: Sequence[tuple[float, float]], at: float
+                    ) -> tuple[float | None, float | None, float | None]:
+    """The least-squares line's value at ``at``, its ±2 standard errors of prediction and its slope; all None
+    from fewer than :data:`MIN_FORECAST_PERIODS` points, where no error can honestly be stated."""
+    n = len(points)
+    if n < MIN_FORECAST_PERIODS:
+        return None, None, None
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    x_mean, y_mean = fmean(xs), fmean(ys)
+    sxx = sum((x - x_mean) ** 2 for x in xs)
+    slope = sum((x - x_mean) * (y - y_mean) for x, y in points) / sxx
+    intercept = y_mean - slope * x_mean
+    residuals = sum((y - (intercept + slope * x)) ** 2 for x, y in points)
+    error = sqrt(residuals / (n - 2) * (1 + 1 / n + (at - x_mean) ** 2 / sxx))
+    return intercept + slope * at, 2 * error, slope
+
+
+def threshold_alerts(teams: Sequence[Stats], agents: Sequence[Stats], thresholds: Mapping[str, AlertThresholds],
+                     default: AlertThresholds = AlertThresholds()) -> list[Alert]:
+    """Every team and agent over a line, teams first, critical fails before pass rates, worst first."""
+    def lines(team: str) -> AlertThresholds:
+        return thresholds.get(team, default)
+
+    alerts = []
+    for scope, groups in (("team", teams), ("agent", agents)):
+        for s in groups:
+            limit = lines(s.team)
+            rate_line, critical_line = ((limit.team_pass_rate, limit.team_critical) if scope == "team"
+                                        else (limit.agent_pass_rate, limit.agent_critical))
+            if s.critical >= critical_line > 0:
+                alerts.append(Alert(scope, s.name, s.team, "critical", s.critical, critical_line))
+            judged = scope == "team" or s.calls >= limit.min_calls
+            if judged and s.pass_rate is not None and s.pass_rate < rate_line - _EPSILON:
+                alerts.append(Alert(scope, s.name, s.team, "pass_rate", s.pass_rate, rate_line))
+    order = {"team": 0, "agent": 1}
+    return sorted(alerts, key=lambda a: (order[a.scope], a.measure != "critical",
+                                         -a.value if a.measure == "critical" else a.value, a.name))
+
+
+def training_plan(problems: Sequence[ItemProblem], current: Sequence[Evaluation],
+                  rubrics: dict[str, Rubric]) -> list[TrainingNeed]:
+    """The month's problems as a training plan: A items first, then B, then C, most points lost first within a
+    severity, each with the agents who lost it and how often."""
+    lost_by: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for ev in current:
+        for deduction in deductions(ev, rubrics[ev.rubric_id]) if ev.rubric_id in rubrics else []:
+            lost_by[(ev.rubric_id, deduction.item.id)][ev.agent] += 1
+    needs = [TrainingNeed(p.severity, p.rubric_id, p.item_id, p.title, p.calls, p.points_lost, p.common,
+                          tuple(sorted(lost_by[(p.rubric_id, p.item_id)].items(), key=lambda a: (-a[1], a[0]))))
+             for p in problems]
+    return sorted(needs, key=lambda n: (n.severity, -n.points_lost, n.rubric_id, n.item_id))
+
+
+def case_analysis(problems: Sequence[ItemProblem], current: Sequence[Evaluation], top: int = DEFAULT_TOP,
+                  excerpts: int = DEFAULT_EXCERPTS) -> list[Case]:
+    """Every common problem and the ``top`` individual ones, each with a few excerpts of what was said (the
+    flags the evaluations kept on the item), one per agent before a second from the same agent."""
+    chosen = [p for p in problems if p.common] + [p for p in problems if not p.common][:top]
+    return [Case(p, _excerpts(p, current, excerpts)) for p in chosen]
+
+
+def _excerpts(problem: ItemProblem, current: Sequence[Evaluation], size: int) -> tuple[Excerpt, ...]:
+    heard = [Excerpt(ev.agent, ev.call_id, f.start, f.text) for ev in current if ev.rubric_id == problem.rubric_id
+             for f in ev.flags if f.item == problem.item_id and f.text]
+    seen: Counter[str] = Counter()
+    ranked = []
+    for excerpt in heard:
+        ranked.append((seen[excerpt.agent], excerpt))
+        seen[excerpt.agent] += 1
+    return tuple(excerpt for _, excerpt in sorted(ranked, key=lambda r: r[0])[:size])
+
+
 # ---------------------------------------------------------------------------------------------- detail
 
 
@@ -554,8 +937,106 @@ def report_tables(report: QualityReport) -> list[Table]:
         _flags_table(report, t),
         _trend_table(report, t),
         rule_precision_table(report),
+        listening_table(report),
+        handle_time_table(report),
+        _complaints_table(report, t),
+        _hours_table(report, t),
+        forecast_table(report),
+        alerts_table(report),
+        training_table(report),
+        cases_table(report),
         detail_table(report.detail, report.language),
     ]
+
+
+def listening_table(report: QualityReport) -> Table:
+    """The best and failed recordings with the path or link to play each."""
+    t = LABELS.get(report.language, LABELS["en"])
+    columns = (t["kind"], t["day"], t["call_time"], t["agent"], t["team"], t["call_id"], t["percent"],
+               t["critical"], t["why"], t["file"], t["link"])
+    rows = [(t[c.kind], c.day, c.call_time, c.agent, c.team, c.call_id, c.percent, int(c.critical_failed), c.why,
+             c.file_name, c.link) for c in report.listening]
+    return Table("listening", t["listening"], columns, rows)
+
+
+def minutes(seconds: float | None) -> str:
+    """``4:05`` for 245 seconds: how a supervisor reads a handle time."""
+    if seconds is None:
+        return ""
+    whole = int(round(seconds))
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def handle_time_table(report: QualityReport) -> Table:
+    t = LABELS.get(report.language, LABELS["en"])
+    columns = (t["team"], t["with_duration"], t["mean_duration"], t["median_duration"], t["too_short"],
+               t["too_long"], f"{t['compliance']}%")
+    rows = [(h.name or t["all_calls"], h.calls, minutes(h.mean_s), minutes(h.median_s), h.too_short, h.too_long,
+             _rate(h.compliance)) for h in report.handle_times]
+    return Table("handle_time", t["handle_time"], columns, rows)
+
+
+def _complaints_table(report: QualityReport, t: dict[str, str]) -> Table:
+    columns = (t["team"], t["calls"], f"{t['complaint_share']}%", f"{t['pass_rate']}%", f"{t['mean_score']}%",
+               t["critical"])
+    all_calls = {s.name: s.calls for s in report.teams}
+    rows = [(s.name or t["all_calls"], s.calls,
+             _rate(s.calls / (all_calls.get(s.name) if s.name else report.summary.calls)),
+             _rate(s.pass_rate), _number(s.mean_percent), s.critical) for s in report.complaints]
+    return Table("complaints", t["complaints"], columns, rows)
+
+
+def _hours_table(report: QualityReport, t: dict[str, str]) -> Table:
+    columns = (t["hour"], t["calls"], f"{t['pass_rate']}%", f"{t['mean_score']}%", t["critical"])
+    rows = [(s.name, s.calls, _rate(s.pass_rate), _number(s.mean_percent), s.critical) for s in report.hours]
+    return Table("time_of_day", t["time_of_day"], columns, rows)
+
+
+def forecast_table(report: QualityReport) -> Table:
+    """Each past period's pass rate, then the forecast with its band; the method is in the title."""
+    t = LABELS.get(report.language, LABELS["en"])
+    columns = (t["month"], t["kind"], f"{t['pass_rate']}%", f"{t['low']}%", f"{t['high']}%")
+    forecast = report.forecast
+    if forecast is None:
+        return Table("forecast", t["forecast"], columns, [])
+    rows: list[tuple[Any, ...]] = [(name, t["actual"], _rate(rate), "", "")
+                                   for name, rate in zip(forecast.labels, forecast.pass_rates)]
+    rows.append((forecast.next_label, t["predicted"], _rate(forecast.value), _rate(forecast.low),
+                 _rate(forecast.high)))
+    return Table("forecast", t["forecast"], columns, rows)
+
+
+def alerts_table(report: QualityReport) -> Table:
+    t = LABELS.get(report.language, LABELS["en"])
+    columns = (t["scope"], t["team"], t["agent"], t["measure"], t["value"], t["threshold"])
+    rows = [(t[a.scope], a.team, a.name if a.scope == "agent" else "",
+             t["pass_rate"] if a.measure == "pass_rate" else t["critical_count"],
+             *((_rate(a.value), _rate(a.threshold)) if a.measure == "pass_rate" else (int(a.value), int(a.threshold))))
+            for a in report.alerts]
+    return Table("alerts", t["alerts"], columns, rows)
+
+
+def training_table(report: QualityReport) -> Table:
+    t = LABELS.get(report.language, LABELS["en"])
+    columns = (t["severity"], t["item"], t["problem_calls"], t["points_lost"], t["advice"], t["agents_with"])
+    rows = [(n.severity, n.title, n.calls, round(n.points_lost, 1),
+             t["team_training"] if n.common else t["coaching_1to1"],
+             "、".join(f"{agent}×{count}" for agent, count in n.agents)) for n in report.training]
+    return Table("training_plan", t["training"], columns, rows)
+
+
+def cases_table(report: QualityReport) -> Table:
+    """One row per excerpt (a case without any keeps one row saying so)."""
+    t = LABELS.get(report.language, LABELS["en"])
+    columns = (t["kind"], t["item"], t["severity"], t["problem_calls"], t["agent"], t["call_id"], t["at"],
+               t["excerpt"])
+    rows = []
+    for case in report.cases:
+        p = case.problem
+        head = (t["common"] if p.common else t["individual"], p.title, p.severity, p.calls)
+        rows += [(*head, e.agent, e.call_id, minutes(e.start), e.text) for e in case.excerpts] or [
+            (*head, "、".join(p.agents), "", "", t["no_excerpt"])]
+    return Table("cases", t["cases"], columns, rows)
 
 
 def _rate(value: float | None) -> float | str:
