@@ -14,10 +14,13 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFileDialog, QFo
                                QListView, QListWidget, QListWidgetItem, QMainWindow, QPlainTextEdit, QPushButton,
                                QSplitter, QVBoxLayout, QWidget)
 
+from ..core import roles
 from ..core.analysis import RubricLibrary
 from ..core.coaching import (CoachingSession, Moment, agents, due_follow_ups, moments_for_agent, save_session,
                               standing_flags_of_call)
 from ..core.coaching_pack import LEAD_S, export_pack
+from ..core.domain import Flag, Segment
+from ..core.opened_call import visible_transcript
 from ..core.playback import Playback
 from ..core.store import Store, now_iso
 from .format import clock
@@ -177,15 +180,20 @@ class CoachingWindow(QMainWindow):
         self.note.blockSignals(True)
         self.note.setPlainText(moment.note)
         self.note.blockSignals(False)
-        recording_id = moment.recording_id
+        recording_id, coach = moment.recording_id, self.coach
         rubrics = {r.id: r for r in self.rubrics.all()}
-        self.runner.db(lambda: (self.store.recording(recording_id), self.store.latest_transcript(recording_id),
-                                standing_flags_of_call(self.store, rubrics, recording_id)),
-                       lambda loaded: self._replay(moment, *loaded))
 
-    def _replay(self, moment: Moment, recording: dict, transcript: tuple | None, flags: list) -> None:
-        segments = transcript[0] if transcript else []
-        self.player.open(recording["path"], recording["sha256"])
+        def load() -> tuple[dict, list[Segment], list[Flag]]:
+            """The call as the coach's role may see it, the same way the scoring window shows it."""
+            role = roles.ensure_user(self.store, coach)
+            segments, _logged = visible_transcript(self.store, recording_id, coach, role)
+            flags = roles.visible_flags(role, standing_flags_of_call(self.store, rubrics, recording_id))
+            return self.store.recording(recording_id), segments, flags
+
+        self.runner.db(load, lambda loaded: self._replay(moment, *loaded))
+
+    def _replay(self, moment: Moment, recording: dict, segments: list[Segment], flags: list[Flag]) -> None:
+        self.player.open(recording["path"], recording["sha256"], recording["duration"])
         self.player.set_segments(segments)
         self.player.set_flags(flags)
         self.transcript.set_transcript(segments, flags)

@@ -6,70 +6,45 @@ every long job (decoding, transcription, sync) through a worker, so the window n
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QInputDialog, QLabel, QMainWindow, QMessageBox,
-                               QProgressBar, QPushButton, QSplitter, QToolBar, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QInputDialog, QLabel, QMainWindow, QMessageBox, QProgressBar,
+                               QPushButton, QSplitter, QToolBar, QVBoxLayout, QWidget)
 
 from ..core import lifecycle, roles
 from ..core import settings as declared
 from ..core.analysis import RubricLibrary
 from ..core.calibration import CalibrationSession, load_sessions, still_to_score
-from ..core.decisions import decisions, forget_decision, record_decision
-from ..core.domain import (CONFIRMED, DRAFT, REJECTED, Check, Evaluation, Flag, ItemScore, Rubric, Segment,
-                           Verdict)
+from ..core.cluster_settings import ClusterSettings
+from ..core.decisions import forget_decision, record_decision
+from ..core.domain import CONFIRMED, DRAFT, REJECTED, Evaluation, Flag, ItemScore, Segment, Verdict
 from ..core.importer import ImportReport, import_paths
+from ..core.opened_call import OpenCall, open_call, view_context
 from ..core.playback import Playback
 from ..core.redact import redact_segments
-from ..core.rules import find_flags
-from ..core.scorecard import (Suggestion, build_evaluation, draft_payload, items_from_draft, suggested_scores,
-                               suggestions)
+from ..core.scorecard import Suggestion, build_evaluation, draft_payload, items_from_draft, suggestions
 from ..core.store import Store
-from ..core.sync import (PROBLEM_DISK_FULL, PROBLEM_KEY, PROBLEM_NO_PERMISSION, PROBLEM_NOT_FOUND,
-                         PROBLEM_NOT_SET_UP, SyncResult, sync_evaluations)
-from ..core.cluster_settings import ClusterSettings
-from ..core.transcribe import TranscribeSettings, Transcriber
+from ..core.sync import (PROBLEM_DISK_FULL, PROBLEM_KEY, PROBLEM_NO_PERMISSION, PROBLEM_NOT_FOUND, PROBLEM_NOT_SET_UP,
+                         SyncResult, sync_evaluations)
+from ..core.transcribe import Transcriber, TranscribeSettings
 from ..core.work_queue import OPENED_PRIORITY, QueueStatus, WorkQueue
 from .call_details_dialog import CallDetailsDialog
 from .dispute_dialog import DisputeDialog, ResolveDialog
+from .format import clock, when
 from .import_problems import problem_lines
 from .library_view import LibraryView
-from .scorecard_view import ScorecardView, status_name
-from .format import clock, when
 from .player_panel import PlayerPanel
 from .queue_controller import QueueController
 from .sampling_dialog import SamplingDialog
+from .scorecard_view import ScorecardView, status_name
 from .settings_dialog import SettingsDialog, role_name
 from .tasks import Runner, report_failure
 from .transcript_view import TranscriptView
 
 DRAFT_DELAY_MS = 1500
-
-
-@dataclass
-class OpenCall:
-    """Everything the window shows about the call being scored."""
-
-    recording: dict[str, Any]
-    rubric: Rubric
-    segments: list[Segment] = field(default_factory=list)
-    flags: list[Flag] = field(default_factory=list)
-    checks: list[Check] = field(default_factory=list)
-    items: dict[str, ItemScore] = field(default_factory=dict)
-    comment: str = ""
-    saved: Evaluation | None = None
-    from_draft: bool = False
-    versions: list[Evaluation] = field(default_factory=list)  # every version of ``saved``, oldest first
-    role: str = roles.TRAINEE  # the role the call was opened under: what its transcript shows
-    view_logged: bool = False  # an unredacted view of this call is in the audit log
-    verdicts: list[Verdict] = field(default_factory=list)  # the inspector's verdicts on the call's suggestions
-    call_type: str = ""
-    accepted_remaining: list[str] = field(default_factory=list)
-    suggested: dict[str, ItemScore] = field(default_factory=dict)  # the rules' pre-fill, verdicts applied
 
 
 class MainWindow(QMainWindow):
@@ -290,39 +265,9 @@ class MainWindow(QMainWindow):
         before that would be undone by the opening)."""
         inspector = self.inspector
         self.runner.db(lambda: WorkQueue(self.store).prioritise(recording_id))
-        self.runner.db(lambda: self._load_call(recording_id, inspector),
+        self.runner.db(lambda: open_call(self.store, self.rubrics, recording_id, inspector),
                        lambda call: self._show_call(call, play_at), self.show_error)
 
-    def _load_call(self, recording_id: str, inspector: str) -> OpenCall:
-        recording = self.store.recording(recording_id)
-        rubric = self.rubrics.for_language(recording["language"] or "zh")
-        call = OpenCall(recording, rubric)
-        transcript = self.store.latest_transcript(recording_id)
-        call.role = roles.ensure_user(self.store, inspector)
-        if transcript:
-            if recording["status"] == "analysed":  # as analysed, with the audio-based rules (silence, talk-over)
-                call.flags, call.checks = self.store.flags(recording_id, rubric.id), \
-                    self.store.checks(recording_id, rubric.id)
-            else:
-                call.flags, call.checks = find_flags(transcript[0], rubric, recording["duration"])
-            call.segments = self._visible_transcript(call, transcript[0], inspector)
-        call.saved = self.store.evaluation(recording_id, rubric.id, inspector)
-        call.versions = self.store.evaluation_versions(call.saved.id) if call.saved else []
-        call.verdicts = [d.as_verdict() for d in decisions(self.store, recording_id, rubric.id, inspector)]
-        draft = self.store.draft(recording_id, rubric.id, inspector)
-        call.call_type = ((draft or {}).get("call_type") or (call.saved.call_type if call.saved else "")
-                          or recording["call_type"])
-        call.suggested = suggested_scores(rubric, call.flags, call.checks, call.verdicts, call.call_type)
-        if draft:
-            call.items, call.comment = items_from_draft(draft)
-            call.accepted_remaining = list(draft.get("accepted_remaining", []))
-            call.from_draft = True
-        elif call.saved:
-            call.items, call.comment = call.saved.items, call.saved.comment
-            call.accepted_remaining = call.saved.accepted_remaining
-        else:
-            call.items = call.suggested
-        return call
 
     def _show_call(self, call: OpenCall, play_at: float | None = None) -> None:
         self.call = call
@@ -819,13 +764,6 @@ class MainWindow(QMainWindow):
                            failure=self.show_error)
         return True
 
-    def _visible_transcript(self, call: OpenCall, segments: list[Segment], inspector: str) -> list[Segment]:
-        """Runs on the database thread: the transcript and flags as the call's role may see them."""
-        call.flags = roles.visible_flags(call.role, call.flags)
-        call.view_logged = bool(segments) and roles.may(call.role, roles.VIEW_UNREDACTED)
-        return roles.visible_segments(call.role, segments, self.store, inspector,
-                                      f"transcript of recording {call.recording['id']}")
-
     def _visible_live_segment(self, segment: Segment) -> Segment:
         """A segment arriving from transcription, redacted for a role without the permission; the first one
         shown unredacted is logged as a view of the call."""
@@ -834,7 +772,7 @@ class MainWindow(QMainWindow):
             return redact_segments([segment]).segments[0]
         if not call.view_logged:
             call.view_logged = True
-            role, inspector, context = call.role, self.inspector, f"transcript of recording {call.recording['id']}"
+            role, inspector, context = call.role, self.inspector, view_context(call.recording["id"])
             self.runner.db(lambda: roles.log_unredacted_view(self.store, inspector, role, context),
                            failure=self.show_error)
         return segment
