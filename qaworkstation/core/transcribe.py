@@ -20,10 +20,12 @@ from typing import Any
 
 import numpy as np
 
+from .attribution import as_heard, attribute
 from .model_audio import Chunk, iter_chunks
 from .domain import AGENT, CUSTOMER, UNKNOWN, Segment, Word
 from .models import DEFAULT_MODEL, ModelChoice, ModelUnavailable, resolve_model
 from .textnorm import to_script
+from .voice import VoiceSpan, frame_features, voice_spans
 
 ProgressCallback = Callable[[float], None]
 SegmentCallback = Callable[[Segment], None]
@@ -51,6 +53,7 @@ class TranscribeSettings:
     language: str = ""  # "" detects per channel
     vad: bool = True
     script: str = "simplified"  # simplified | traditional | as-is
+    attribute_mono: bool = True  # split mono calls (and stereo files carrying one mix) by voice into agent/customer
 
     @property
     def threads_per_worker(self) -> int:
@@ -114,18 +117,29 @@ class Transcriber:
     def transcribe_file(self, path: Path | str, channel_count: int, duration: float,
                         progress: ProgressCallback | None = None, on_segment: SegmentCallback | None = None,
                         cancelled: CancelCheck | None = None) -> Transcript:
-        """Chunk by chunk, so memory stays flat however long the call and segments arrive as they are made."""
+        """Chunk by chunk, so memory stays flat however long the call and segments arrive as they are made.
+
+        A chunk whose channels carry one mix (mono, or stereo with equal or one silent channel) is transcribed
+        once, and its voices are kept so that the whole call's ``unknown`` speech is attributed at the end
+        (:mod:`attribution`); segments streamed through ``on_segment`` are the unattributed ones.
+        """
         languages: list[str] = []
         segments: list[Segment] = []
+        voices: list[VoiceSpan] = []
         for chunk in iter_chunks(path, channel_count):
             def chunk_progress(fraction: float, chunk: Chunk = chunk) -> None:
                 if progress and duration:
                     progress(min(1.0, (chunk.offset + fraction * chunk.duration) / duration))
 
-            part = self.transcribe_channels(chunk.channels, chunk.duration, chunk_progress, on_segment, cancelled,
+            channels = as_heard(chunk.channels) if self.settings.attribute_mono else chunk.channels
+            part = self.transcribe_channels(channels, chunk.duration, chunk_progress, on_segment, cancelled,
                                             offset=chunk.offset)
+            if len(channels) == 1 and self.settings.attribute_mono:
+                voices += voice_spans(*frame_features(channels[0]), offset=chunk.offset)
             languages.append(part.language)
             segments.extend(part.segments)
+        if voices:
+            segments = attribute(segments, voices)
         if progress:
             progress(1.0)
         return Transcript(languages[0] if languages else self.settings.language, segments)
