@@ -10,7 +10,13 @@ Two rules from SQLite itself are enforced here rather than documented and forgot
 * the file must be on a local disk: SQLite's locking (and WAL's shared memory) do not work over network
   filesystems, where two writers can silently corrupt the file; the shared folder is for sync exports only;
 * copies are made with the backup API, never by copying the file, which can catch a page half-written or miss
-  the changes still in ``-wal``.
+  the changes still in ``-wal``;
+* writers take turns: every transaction takes the write lock at its start (``BEGIN IMMEDIATE``), waiting for
+  another process's transaction to finish (busy timeout, then a few more tries) instead of failing half-way
+  with "database is locked" when a read turns into a write;
+* a library that cannot be written (a read-only file, folder or filesystem) is opened read-only, so commands
+  that only read still work, and a disk that fills, a write refused or a lock never released comes back as one
+  :class:`StoreError` line saying so, never as a database traceback.
 
 Migration steps are recorded one by one in ``schema_migrations``, not inferred from ``PRAGMA user_version``:
 steps have been committed out of order (6 before 3 and 5), and a file made in between would otherwise never
@@ -21,11 +27,13 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import errno
 import os
 import secrets
 import sqlite3
 import sys
 import threading
+import urllib.parse
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -43,6 +51,9 @@ Migration = Callable[[sqlite_utils.Database], None]
 _SQLITE_HEADER = b"SQLite format 3\x00"
 MIGRATIONS_TABLE = "schema_migrations"
 _CONNECT = {"check_same_thread": False, "isolation_level": None, "timeout": 10}
+# BEGIN IMMEDIATE waits up to the busy timeout for the write lock; a long import in another process may hold it
+# for a while between its short transactions, so the wait is tried again before giving up.
+_BEGIN_ATTEMPTS = 6
 
 # Linux /proc/mounts types whose locking SQLite cannot rely on. FUSE types cover sshfs, rclone, s3fs and GNOME's
 # gvfs (how a desktop mounts SMB shares); 9p is also how WSL 2 sees Windows drives.
@@ -81,14 +92,16 @@ def database_errors() -> tuple[type[Exception], ...]:
     return (sqlite3.DatabaseError,) if sqlcipher is None else (sqlite3.DatabaseError, sqlcipher.DatabaseError)
 
 
-def open_connection(path: Path, key: bytes | None) -> Any:
+def open_connection(path: Path, key: bytes | None, read_only: bool = False) -> Any:
     """A DB-API connection to ``path`` in autocommit mode (sqlite-utils opens transactions itself): plain
     sqlite3 without a key, SQLCipher keyed with ``key`` otherwise. A wrong key raises :class:`StoreError`.
+    ``read_only`` opens it for reading only (see :func:`read_only_reason`).
     """
+    target, uri = (_read_only_uri(path), True) if read_only else (str(path), False)
     if key is None:
-        return sqlite3.connect(str(path), **_CONNECT)
+        return sqlite3.connect(target, uri=uri, **_CONNECT)
     sqlcipher = _sqlcipher()
-    conn = sqlcipher.connect(str(path), **_CONNECT)
+    conn = sqlcipher.connect(target, uri=uri, **_CONNECT)
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")  # a wrong key is our error to word, not a log line
         conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")  # a raw 256-bit key: no passphrase stretching needed
@@ -107,6 +120,39 @@ def _keyed_open_failure(path: Path) -> str:
     return _("{file}: the encryption key is wrong: this file is encrypted with a different key than the one this "
              "workstation holds (or it is not a database at all). Restore the right key into the keyring; nothing "
              "in the file was changed").format(file=path)
+
+
+def _read_only_uri(path: Path) -> str:
+    """``mode=ro``; on a folder nobody can write, also ``immutable``: SQLite could not create the ``-shm`` file a
+    WAL reader needs there, and no other process can be changing the file either."""
+    quoted = urllib.parse.quote(str(path.resolve()))
+    immutable = "&immutable=1" if not _writable_folder(path.parent) else ""
+    return f"file:{quoted}?mode=ro{immutable}"
+
+
+def _writable_folder(folder: Path) -> bool:
+    return os.access(folder, os.W_OK) and not _read_only_filesystem(folder)
+
+
+def _read_only_filesystem(path: Path) -> bool:
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # no statvfs on Windows: the permission check stands alone
+        return False
+
+
+def read_only_reason(path: Path) -> str | None:
+    """Why an existing database file cannot be written (a read-only filesystem, folder or file), or None. The
+    folder counts because SQLite writes its journal files beside the database."""
+    if not path.is_file():
+        return None
+    if _read_only_filesystem(path.parent):
+        return _("it is on a read-only filesystem")
+    if not os.access(path.parent, os.W_OK):
+        return _("its folder is read-only")
+    if not os.access(path, os.W_OK):
+        return _("the file is read-only")
+    return None
 
 
 def is_plain_database(path: Path) -> bool:
@@ -241,6 +287,7 @@ class SqliteFile:
         uses this workstation's database key if it has one (see :mod:`qaworkstation.core.keys`)."""
         self.path = Path(path)
         self._lock = threading.RLock()
+        self.read_only = read_only_reason(self.path)  # why the file cannot be written, or None
         try:
             self._key = keys.resolve(key, keys.DATABASE_KEY)
         except keys.KeyUnavailable as exc:
@@ -253,7 +300,7 @@ class SqliteFile:
         try:
             refuse_network_path(self.path, self.noun)
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            return sqlite_utils.Database(open_connection(self.path, self._key))
+            return sqlite_utils.Database(open_connection(self.path, self._key, self.read_only is not None))
         except StoreError as exc:
             raise self.error(str(exc)) from exc.__cause__
         except OSError as exc:
@@ -264,11 +311,14 @@ class SqliteFile:
         """WAL and foreign keys, then the migrations; the connection is closed if any of it fails."""
         try:
             self.db.execute("PRAGMA foreign_keys = ON")
-            self.db.enable_wal()
+            if self.read_only is None:
+                self.db.enable_wal()
             self._migrate()
         except (*database_errors(), OSError) as exc:
             self.db.close()
-            raise self.error(_open_failure(self.path, self.noun, exc, self.encrypted)) from exc
+            translated = self._failure(exc)
+            raise translated if translated is not None else self.error(
+                _open_failure(self.path, self.noun, exc, self.encrypted)) from exc
         except BaseException:
             self.db.close()
             raise
@@ -290,15 +340,61 @@ class SqliteFile:
         and be lost at close, so the outermost level makes sure it is rolled back.
         """
         with self._lock:
-            outermost = not self.db.conn.in_transaction
-            try:
-                with self.db.atomic():
+            if self.db.conn.in_transaction:
+                with self.db.atomic():  # a savepoint
                     yield self.db
+                return
+            with self._outermost("BEGIN" if self.read_only else "BEGIN IMMEDIATE") as db:
+                yield db
+
+    @contextmanager
+    def _outermost(self, begin: str) -> Iterator[sqlite_utils.Database]:
+        """``begin`` (retried while another process holds the write lock), the body, COMMIT; rolled back on any
+        failure, commit included. A full disk, a read-only file or a lock never released becomes one
+        :class:`StoreError` line (see :meth:`_failure`); other database errors pass through as they are."""
+        try:
+            self._begin(begin)
+            try:
+                yield self.db
+                self.db.conn.execute("COMMIT")
             except BaseException:
-                if outermost and self.db.conn.in_transaction:
+                if self.db.conn.in_transaction:
                     self.db.conn.execute("ROLLBACK")
                 raise
+        except database_errors() as exc:
+            translated = self._failure(exc)
+            if translated is None:
+                raise
+            raise translated from exc
 
+    def _begin(self, statement: str) -> None:
+        for attempt in range(1, _BEGIN_ATTEMPTS + 1):
+            try:
+                self.db.conn.execute(statement)
+                return
+            except database_errors() as exc:
+                if _error_kind(exc) != "busy" or attempt == _BEGIN_ATTEMPTS:
+                    raise
+
+    def _failure(self, exc: BaseException) -> StoreError | None:
+        """The one line to say for a database error a person can act on, or None for any other."""
+        kind, file, noun = _error_kind(exc), self.path, _noun(self.noun)
+        if kind == "read-only":
+            why = self.read_only or _("the file or its folder cannot be written")
+            return self.error(_("{file}: the {noun} is read-only ({why}), and this needs to change it; commands "
+                                "that only read it still work. Make it writable, or work on a copy").format(
+                file=file, noun=noun, why=why))
+        if kind == "full":
+            return self.error(_("{file}: the disk is full; nothing of this change was saved. Free some space and "
+                                "try again").format(file=file))
+        if kind == "io":
+            return self.error(_("{file}: the disk failed a write ({error}): it may be full or failing; nothing of "
+                                "this change was saved. Free some space and try again").format(file=file, error=exc))
+        if kind == "busy":
+            return self.error(_("{file}: the {noun} stayed locked by another program (the window, or another qaws) "
+                                "for over a minute; nothing of this change was saved. Try again once it has "
+                                "finished").format(file=file, noun=noun))
+        return None
     @property
     def schema_version(self) -> int:
         return self.db.execute("PRAGMA user_version").fetchone()[0]
@@ -372,15 +468,12 @@ class SqliteFile:
     def _write_transaction(self) -> Iterator[sqlite_utils.Database]:
         """A transaction holding the write lock from its first statement (``BEGIN IMMEDIATE``), so what it
         reads cannot change under it before it commits; rolled back on any failure, commit included."""
-        with self._lock:
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.db
-                self.db.execute("COMMIT")
-            except BaseException:
-                if self.db.conn.in_transaction:
-                    self.db.execute("ROLLBACK")
-                raise
+        if self.read_only is not None:
+            raise self.error(_("{file}: the {noun} is read-only ({why}) and needs upgrading by this version of the "
+                               "app; make it writable once, or open it with the version that wrote it").format(
+                file=self.path, noun=_noun(self.noun), why=self.read_only))
+        with self._lock, self._outermost("BEGIN IMMEDIATE") as db:
+            yield db
 
     def _rows(self, sql: str, params: tuple | dict = ()) -> list[dict[str, Any]]:
         with self._lock:
@@ -411,7 +504,7 @@ class SqliteFile:
         return target
 
     def _copy_to(self, temp: Path) -> None:
-        source = open_connection(self.path, self._key)
+        source = open_connection(self.path, self._key, self.read_only is not None)
         try:
             copy = open_connection(temp, self._key)
             try:
@@ -424,6 +517,24 @@ class SqliteFile:
             source.close()
         if verdict != "ok":
             raise StoreError(_("the copy failed its check ({verdict})").format(verdict=verdict))
+
+
+def _error_kind(exc: BaseException) -> str:
+    """``read-only``, ``full``, ``busy``, ``io`` or ``other``, from SQLite's error code where the driver gives it (SQLCipher
+    may not), else from its message."""
+    if isinstance(exc, OSError):
+        return {errno.EROFS: "read-only", errno.ENOSPC: "full"}.get(exc.errno or 0, "other")
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc).lower()  # never matched loosely: a trigger's refusal may say "read-only" too
+    if name.startswith("SQLITE_READONLY") or "attempt to write a readonly database" in text:
+        return "read-only"
+    if name == "SQLITE_FULL" or "database or disk is full" in text:
+        return "full"
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in text:
+        return "busy"
+    if name.startswith("SQLITE_IOERR") or "disk i/o error" in text:
+        return "io"
+    return "other"
 
 
 def _remove_with_journals(path: Path) -> None:
@@ -441,11 +552,17 @@ def encrypt_database(path: Path | str, key: bytes) -> None:
     """
     path = Path(path)
     temp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
-    plain = sqlite3.connect(str(path), isolation_level=None)
+    plain = sqlite3.connect(str(path), isolation_level=None, timeout=_CONNECT["timeout"])
     try:
         version = plain.execute("PRAGMA user_version").fetchone()[0]
         plain.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        plain.execute("PRAGMA journal_mode = DELETE")
+        if plain.execute("PRAGMA journal_mode = DELETE").fetchone()[0].lower() != "delete":
+            raise sqlite3.OperationalError("database is locked")  # WAL stays while another connection is open
+    except sqlite3.DatabaseError as exc:
+        if _error_kind(exc) != "busy":
+            raise
+        raise StoreError(_("{file}: the library is in use by another program (the window, or another qaws); "
+                           "close it and run 'qaws encrypt' again. Nothing was changed").format(file=path)) from exc
     finally:
         plain.close()
     conn = _sqlcipher().connect(str(path), isolation_level=None)
