@@ -541,3 +541,78 @@ def test_beep_replaces_the_speech() -> None:
     beep = out[int(0.5 * rate):rate]
     expected = 0.1 * np.sin(2 * np.pi * 1000 * np.arange(len(beep)) / rate)
     np.testing.assert_allclose(beep, expected, atol=1e-6)
+
+
+# ------------------------------------------------------------------------------------------------ mixed forms
+
+_HANZI_FOR = {"0": "零洞〇", "1": "一幺", "2": "二两", "3": "三", "4": "四", "5": "五", "6": "六", "7": "七拐",
+              "8": "八", "9": "九勾"}
+
+
+def _mixed(rng: random.Random, digits: str) -> str:
+    """Each digit Arabic or one of its Chinese readings (拐, 幺, 两 included), in runs as recognisers switch."""
+    out, arabic = [], rng.random() < 0.5
+    for digit in digits:
+        if rng.random() < 0.35:
+            arabic = not arabic
+        out.append(digit if arabic else rng.choice(_HANZI_FOR[digit]))
+    return "".join(out)
+
+
+def _valid_mobile(rng: random.Random) -> str:
+    return rng.choice(["13", "15", "17", "18", "19"]) + "".join(rng.choice("0123456789") for _ in range(9))
+
+
+def test_numbers_switching_between_arabic_and_chinese_digits_are_found() -> None:
+    """540 mobiles that switch script mid-number (the adversarial run missed every one) in three sentence shapes."""
+    rng = random.Random(20261202)
+    missed = []
+    for _ in range(180):
+        number = _valid_mobile(rng)
+        for shape in ("好的{}。", "我的手机是{}，谢谢", "号码 {} 对吗"):
+            text = shape.format(_mixed(rng, number))
+            if [(s.kind, text[s.start:s.end]) for s in find_pii(text)] != [(MOBILE, _mixed_part(text))]:
+                missed.append(text)
+    assert not missed, f"{len(missed)} of 540 missed, e.g. {missed[:3]}"
+    assert redact_text("好的133七三八八拐七四四。") == "好的***＊＊＊＊＊＊＊＊。"
+
+
+def _mixed_part(text: str) -> str:
+    return "".join(char for char in text if char.isdigit() or char in "".join(_HANZI_FOR.values()))
+
+
+def test_mixed_near_misses_stay_readable() -> None:
+    """The same mixtures with a prefix no mobile has, or a digit too few or too many, are not numbers."""
+    rng = random.Random(7)
+    found = []
+    for _ in range(180):
+        number = _valid_mobile(rng)
+        for near in ("12" + number[2:], number[:-1], number + rng.choice("0123456789")):
+            text = f"好的{_mixed(rng, near)}。"
+            found += [text] if find_pii(text) else []
+    assert len(found) <= 2, found
+
+
+def test_an_id_ending_in_x_spoken_in_english_with_commas_is_found() -> None:
+    first17 = next(f"11010519491231{n:03d}" for n in range(1000) if id_check_char(f"11010519491231{n:03d}") == "X")
+    words = "zero one two three four five six seven eight nine".split()
+    spoken = ", ".join(words[int(digit)] for digit in first17)
+    text = f"my ID is {spoken}, X, okay"
+
+    [span] = find_pii(text)
+
+    assert (span.kind, span.text) == (ID_CARD, f"{spoken}, X")
+    assert redact_text(text).endswith("*, okay")
+
+
+def test_a_number_split_across_two_segments_is_masked_and_muted_in_both() -> None:
+    first = _segment([(0.0, 1.0, "我的手机是"), (1.0, 1.6, "138"), (1.7, 2.4, " 1234")])
+    second = _segment([(2.6, 3.3, "5678"), (3.4, 4.0, " 谢谢")])
+    other_speaker = _segment([(2.6, 3.3, "5678"), (3.4, 4.0, " 谢谢")], speaker="agent")
+
+    result = redact_segments([first, second], pad=0.0)
+
+    assert [s.text for s in result.segments] == ["我的手机是*** ****", "**** 谢谢"]
+    assert [w.text for w in result.segments[1].words] == ["****", " 谢谢"]
+    assert result.mute == [(1.0, 2.4), (2.6, 3.3)]
+    assert redact_segments([first, other_speaker]).segments[1] == other_speaker

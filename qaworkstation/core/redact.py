@@ -14,6 +14,9 @@ mixtures of all of these. So numbers are read here in three steps:
    mobile, landline, ID or card number. Validation is strict (prefixes, birth date, check digit, Luhn), because a
    transcript is full of order numbers, prices, dates and times that must stay readable.
 
+A number said across two recognised segments (``…是138 1234`` / ``5678 谢谢``) is found by reading the end of
+one segment and the start of the next of the same speaker together, and masked and muted in both.
+
 Redaction keeps the text's length by default (one mask character per character), so character offsets held by
 highlights and flags stay valid; ``tag=True`` writes ``[手机号]``-style tags instead, for exports read by people.
 """
@@ -173,7 +176,7 @@ def _gap_allows(gap: str, before: _Token, after: _Token) -> bool:
     """Whether the characters between two digit tokens still belong to one number."""
     if len(gap) > _MAX_GAP:
         return False
-    spoken = before.form != ARABIC and after.form != ARABIC
+    spoken = before.form != ARABIC and (after.form != ARABIC or after.digits == "X")  # "…, seven, X"
     return all(char in _SEPARATORS or (spoken and char in _SPOKEN_SEPARATORS) for char in gap)
 
 
@@ -222,7 +225,7 @@ def _next_token(folded: str, index: int, previous: _Token) -> tuple[_Token, bool
     return None
 
 
-def _piece_allowed(block: Sequence[_Group], first: int, last: int, kind: str) -> bool:
+def _piece_allowed(folded: str, block: Sequence[_Group], first: int, last: int, kind: str) -> bool:
     """Whether groups ``first..last`` of a same-form block may be one number while its neighbours are not.
 
     Digits said one by one ("1 3 8 1 2 ...", "幺 三 八 ...") are one number: a twelve-digit one must not yield
@@ -230,7 +233,9 @@ def _piece_allowed(block: Sequence[_Group], first: int, last: int, kind: str) ->
     number (13812345678 13912345678). A chunked phone number may be followed by a count or an hour
     (138 1234 5678 2 个) and a landline by its extension (0755-8888 6666-801), but nothing chunked starts in
     the middle of a run: 7123 0512 3456 7890 is one card-length number and 2005-11-08-5292769069 a date and an
-    order number, not landlines. Card and ID numbers are read to their end.
+    order number, not landlines. Card and ID numbers are read to their end, and no number ends where Arabic and
+    Chinese digits meet with nothing between them (a script switch inside one number, 130四七…75五), unless a
+    word goes on from there (13812345678一下).
     """
     if first:
         outside = block[first - 1]
@@ -238,9 +243,19 @@ def _piece_allowed(block: Sequence[_Group], first: int, last: int, kind: str) ->
         if not interjection and not _edge_allowed(outside, block[first], first != last, kind, 0):
             return False
     if last + 1 < len(block):
+        if _switch_inside(folded, block[last], block[last + 1]):
+            return False
         extension = 4 if kind == LANDLINE else 2
         return _edge_allowed(block[last + 1], block[last], first != last, kind, extension)
     return True
+
+
+def _switch_inside(folded: str, inside: _Group, outside: _Group) -> bool:
+    """Whether ``outside`` continues ``inside`` in the other script with nothing between them and no word after."""
+    if outside.start != inside.end:
+        return False
+    after = folded[outside.end] if outside.end < len(folded) else ""
+    return not (after.isalpha() and after not in _HANZI_DIGITS)
 
 
 def _edge_allowed(outside: _Group, inside: _Group, chunked: bool, kind: str, longest_outside: int) -> bool:
@@ -431,10 +446,12 @@ def _number_spans(text: str, folded: str) -> Iterator[PiiSpan]:
 
 
 def _blocks(run: Sequence[_Group]) -> Iterator[list[_Group]]:
-    """The run cut where its form changes (统一 + 13812345678): any number may end there."""
+    """The run cut where its form changes between spoken words and written digits: any number may end there.
+    Arabic and Chinese digits stay in one block, since recognisers switch between them within a number
+    (133七三八八拐七四四); a piece may still start at any group, so 统一 + 13812345678 is still found."""
     block = [run[0]]
     for left, right in zip(run, run[1:]):
-        if left.form != right.form:
+        if (left.form == WORD) != (right.form == WORD):
             yield block
             block = []
         block.append(right)
@@ -466,7 +483,7 @@ def _longest_piece(folded: str, block: Sequence[_Group], first: int) -> tuple[in
         prefixes.append(digits)
     for last in reversed(range(first, first + len(prefixes))):
         found = classify_number(prefixes[last - first], plus)
-        if found and _piece_allowed(block, first, last, found[0]):
+        if found and _piece_allowed(folded, block, first, last, found[0]):
             return last, found[0], found[1]
     return None
 
@@ -521,22 +538,50 @@ def redact_segments(segments: Iterable[Segment], mask: str = "*", tag: bool = Fa
     are; a segment without word timestamps gets times spread evenly over its characters.
     """
     _check_mask(mask)
+    segments = list(segments)
+    text_spans = _spans_with_neighbours([s.text for s in segments], segments, min_confidence)
+    word_spans = _spans_with_neighbours([_words_text(s) for s in segments], segments, min_confidence)
     redacted: list[Segment] = []
     mute: list[tuple[float, float]] = []
-    for segment in segments:
-        words, times = _redact_words(segment, mask, tag, min_confidence)
+    for segment, in_text, in_words in zip(segments, text_spans, word_spans):
+        words, times = _redact_words(segment, mask, tag, in_words)
         if not segment.words:
-            times = [_spread_time(segment, span) for span in find_pii(segment.text, min_confidence)]
-        redacted.append(replace(segment, text=redact_text(segment.text, mask, tag, min_confidence), words=words))
+            times = [_spread_time(segment, span) for span in in_text]
+        redacted.append(replace(segment, text=_apply(segment.text, in_text, mask, tag), words=words))
         mute.extend((max(segment.start, start - pad), min(segment.end, end + pad)) for start, end in times)
     return Redaction(redacted, merge_spans(mute))
 
 
+# Segments further apart than this are not one utterance, so a number is not read across them.
+_SPLIT_GAP_S = 2.0
+
+
+def _words_text(segment: Segment) -> str:
+    return "".join(word.text for word in segment.words)
+
+
+def _spans_with_neighbours(texts: list[str], segments: list[Segment],
+                           min_confidence: float) -> list[list[PiiSpan]]:
+    """Each text's findings, plus the parts of numbers that run on into the next segment of the same speaker
+    (or began in the previous one), as spans of each text."""
+    spans = [find_pii(text, min_confidence) for text in texts]
+    for index in range(len(texts) - 1):
+        first, second = segments[index], segments[index + 1]
+        if first.speaker != second.speaker or not 0 <= second.start - first.end <= _SPLIT_GAP_S:
+            continue
+        left, right = texts[index], texts[index + 1]
+        for span in find_pii(f"{left} {right}", min_confidence):
+            if span.start < len(left) < span.end - 1:
+                cut = span.end - len(left) - 1
+                spans[index].append(replace(span, end=len(left), text=left[span.start:]))
+                spans[index + 1].append(replace(span, start=0, end=cut, text=right[:cut]))
+    return [sorted(found, key=lambda span: (span.start, span.end)) for found in spans]
+
+
 def _redact_words(segment: Segment, mask: str, tag: bool,
-                  min_confidence: float) -> tuple[list[Word], list[tuple[float, float]]]:
+                  spans: list[PiiSpan]) -> tuple[list[Word], list[tuple[float, float]]]:
     """Masked words, and the time of the words behind each finding in the words joined as printed."""
     starts = list(accumulate((len(word.text) for word in segment.words), initial=0))
-    spans = find_pii("".join(word.text for word in segment.words), min_confidence)
     words: list[Word] = []
     for word, start in zip(segment.words, starts):
         hits = [span for span in spans if span.start < start + len(word.text) and start < span.end]
