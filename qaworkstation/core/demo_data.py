@@ -26,13 +26,14 @@ from pathlib import Path
 
 from .domain import (CONFIRMED, REJECTED, SUBMITTED, VIOLATION_CATEGORIES, Evaluation, Flag, Hearing, ItemScore,
                      PhraseRule, Rubric, RubricItem, Verdict)
-from .reports import Period, build_quality_report
+from .reports import DEFAULT_FORECAST_PERIODS, Period, build_quality_report
 from .rubric import bundled_rubrics_dir, load_rubric
 from .scorecard import accept_remaining, build_evaluation
 from .store import Store
 
 DEMO_SEED = 2026
 DEMO_MONTH = "2026-10"
+DEMO_RECORDINGS = "/calls"  # where save_to_store says the recordings are
 INSPECTORS = ("张敏", "李娜", "王磊")
 ZH_TEAMS = {
     "物流组": ("陈晓燕", "刘洋", "赵静", "孙浩"),
@@ -293,6 +294,14 @@ def _comment(rubric: Rubric, items: dict[str, ItemScore]) -> str:
 # ------------------------------------------------------------------------------------------ real libraries
 
 
+def history_months(period: Period, count: int = DEFAULT_FORECAST_PERIODS) -> list[str]:
+    """``count`` months ending with ``period``'s, oldest first: what the forecast page fits its line to."""
+    months = [period]
+    while len(months) < count:
+        months.insert(0, months[0].previous())
+    return [month.label for month in months]
+
+
 def save_to_store(store: Store, evaluation: Evaluation) -> Evaluation:
     """Put a generated evaluation into an inspector's library as the app's Save would: the recording (keyed by a
     hash made from the call id), its rule flags, then the scorecard as a draft with the flags it stands by and
@@ -302,7 +311,7 @@ def save_to_store(store: Store, evaluation: Evaluation) -> Evaluation:
     with :func:`~qaworkstation.core.lifecycle.submit`; the report tests keep some as drafts on purpose."""
     sha256 = uuid.uuid5(uuid.NAMESPACE_URL, f"{evaluation.call_id}/{evaluation.file_name}").hex * 2
     recording_id, _ = store.add_recording({
-        "sha256": sha256, "path": f"/calls/{evaluation.file_name}", "file_name": evaluation.file_name,
+        "sha256": sha256, "path": f"{DEMO_RECORDINGS}/{evaluation.file_name}", "file_name": evaluation.file_name,
         "duration": evaluation.hearing.duration_s or _CALL_SECONDS, "channels": 2, "samplerate": 8000,
         "agent": evaluation.agent,
         "team": evaluation.team, "call_id": evaluation.call_id, "call_time": evaluation.call_time,
@@ -312,15 +321,16 @@ def save_to_store(store: Store, evaluation: Evaluation) -> Evaluation:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Write the sample monthly report (previous month included for comparisons) into a folder."""
+    """Write the sample monthly report into a folder: the months before are generated too, for the comparison
+    and the forecast, and the recordings are linked where :func:`save_to_store` puts them."""
     from .report_charts import export_pdf  # matplotlib is loaded only when a report is made
 
     args = sys.argv[1:] if argv is None else argv
     out = Path(args[0] if args else "docs")
     period = Period.month(DEMO_MONTH)
-    months = [period.previous().start.strftime("%Y-%m"), DEMO_MONTH]
     rubrics = default_rubrics()
-    report = build_quality_report(generate_months(months, rubrics), period, rubrics)
+    report = build_quality_report(generate_months(history_months(period), rubrics), period, rubrics,
+                                  recordings_root=DEMO_RECORDINGS)
     out.mkdir(parents=True, exist_ok=True)
     export_pdf(report, out / "monthly-report.pdf")
     print(out / "monthly-report.pdf")

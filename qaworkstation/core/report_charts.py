@@ -34,14 +34,18 @@ from .calibration import EXPERT, CalibrationResult
 from .reports import (
     SEVERITIES,
     AgentTrend,
+    Forecast,
+    ListenedCall,
     DetailRow,
     QualityReport,
     Stats,
     export_csvs,
     export_xlsx,
     label,
+    minutes,
     report_tables,
     rule_precision_table,
+    training_table,
 )
 
 # In order of preference: Simplified Chinese faces on Linux, Windows and macOS, then any CJK face.
@@ -72,6 +76,15 @@ _FLAGS_WIDTH = 24
 _PRECISION_WIDTHS = (0.12, 0.09, 0.2, 0.19, 0.07, 0.07, 0.07, 0.08, 0.08)
 _PERCENT_TICKS = range(0, 101, 20)  # the axes run past 100% to leave room for labels; the ticks do not
 _LIST_WIDTH = 58  # half-width characters that fit beside an agent's name in the individual-problem list
+_TRAINING_WIDTHS = (0.06, 0.2, 0.08, 0.08, 0.18, 0.4)
+_TRAINING_AGENTS_WIDTH = 60
+_LISTENING_WIDTHS = (0.09, 0.06, 0.08, 0.08, 0.09, 0.07, 0.53)
+_WHY_WIDTH = 80  # half-width characters of the listening list's "why" column
+_CASE_WIDTH = 150  # half-width characters of an excerpt line on the case-analysis page
+_CASE_LINES = 34  # lines that fit the case-analysis page; the rest are in the cases table
+WITHIN = "#3a9d5d"
+SHORT = "#e9c46a"
+LONG = "#c0392b"
 
 
 def configure_fonts() -> list[str]:
@@ -110,6 +123,13 @@ def report_figures(report: QualityReport) -> list[ReportFigure]:
     pages.append(("flags", t("top_flags"), partial(_draw_flags, report=report)))
     for number, trends in enumerate(_chunks(report.trends, _TRENDS_PER_PAGE), start=1):
         pages.append((_numbered("trend", number), t("trend"), partial(_draw_trend, report=report, trends=trends)))
+    pages += [
+        ("listening", t("listening"), partial(_draw_listening, report=report)),
+        ("forecast", t("forecast"), partial(_draw_forecast, report=report)),
+        ("handle_time", t("handle_time"), partial(_draw_handle_time, report=report)),
+        ("complaints", f"{t('complaints')} · {t('time_of_day')}", partial(_draw_complaints, report=report)),
+        ("cases", t("cases"), partial(_draw_cases, report=report)),
+    ]
     figures = []
     for name, title, draw in pages:
         figure = _page()
@@ -500,6 +520,235 @@ def _draw_trend(figure: Figure, report: QualityReport, trends: Sequence[AgentTre
     figure.supylabel(f"{t('mean_score')} %", fontsize=10)
 
 
+# ---------------------------------------------------------------------------------------------- handbook pages
+
+
+def _draw_listening(figure: Figure, report: QualityReport) -> None:
+    """The best and failed recordings, each call id a link that plays the recording from the PDF."""
+    t = partial(label, report.language)
+    _heading(figure, report, t("listening"))
+    top, bottom = figure.subplots(2, 1)
+    for ax, kind in ((top, "best"), (bottom, "worst")):
+        calls = [c for c in report.listening if c.kind == kind]
+        ax.set_title(t(kind), loc="left", fontsize=13, fontweight="bold",
+                     color=GOOD if kind == "best" else BAD)
+        _listening_table(ax, calls, t)
+    figure.text(0.02, 0.005, t("listening_note"), fontsize=8, color="#555555")
+
+
+def _listening_table(ax: Axes, calls: Sequence[ListenedCall], t: Callable[[str], str]) -> None:
+    ax.set_axis_off()
+    if not calls:
+        ax.text(0.5, 0.5, t("no_data"), ha="center", va="center", fontsize=12, color="#888888",
+                transform=ax.transAxes)
+        return
+    columns = (t("call_id"), t("day"), t("agent"), t("team"), t("percent"), t("critical"), t("why"))
+    rows = [(c.call_id, f"{c.day[5:]} {c.call_time}", c.agent, c.team, f"{c.percent:g}",
+             t("yes") if c.critical_failed else "", _cut(c.why, _WHY_WIDTH) or "–") for c in calls]
+    table = _draw_table(ax, columns, rows, _LISTENING_WIDTHS, left=(6,), colour_last=False)
+    for index, call in enumerate(calls, start=1):
+        cell = table[index, 0].get_text()
+        cell.set_url(call.link)
+        cell.set_color(CURRENT)
+
+
+def _draw_forecast(figure: Figure, report: QualityReport) -> None:
+    """The pass rate of the last periods, the next one forecast with its band, and the threshold alerts."""
+    t = partial(label, report.language)
+    _heading(figure, report, t("forecast"))
+    left, right = figure.subplots(1, 2, width_ratios=(1.3, 1))
+    forecast = report.forecast
+    if forecast is None or forecast.periods_used == 0:
+        _no_data(left, report)
+    else:
+        points = [(x, 100 * r) for x, r in enumerate(forecast.pass_rates) if r is not None]
+        left.plot([x for x, _ in points], [y for _, y in points], marker="o", color=CURRENT, linewidth=2,
+                  label=t("actual"))
+        for x, y in points:
+            left.annotate(f"{y:.1f}%", (x, y), textcoords="offset points", xytext=(0, 8), ha="center", fontsize=9)
+        if forecast.value is not None:
+            _forecast_point(left, forecast, len(forecast.pass_rates), points[-1], t)
+        left.set_xticks(range(len(forecast.labels) + 1), [*forecast.labels, forecast.next_label], fontsize=9)
+        left.set_ylabel(f"{t('pass_rate')} %")
+        left.legend(loc="lower right", fontsize=9, frameon=False)
+        left.margins(y=0.25)
+        _tidy(left)
+    method = t("forecast_method").format(n=len(forecast.labels) if forecast else 0)
+    summary = (t("forecast_line").format(label=forecast.next_label, value=_pct(forecast.value),
+                                         low=_pct(forecast.low), high=_pct(forecast.high),
+                                         slope=f"{100 * forecast.slope:+.1f} pt")
+               if forecast and forecast.value is not None else t("no_forecast"))
+    left.set_title(summary, loc="left", fontsize=11, fontweight="bold")
+    _alert_list(right, report)
+    right.text(0.0, 0.0, _wrap(method, 70), fontsize=9, color="#555555", va="bottom", transform=right.transAxes,
+               bbox={"boxstyle": "round,pad=0.5", "facecolor": "#f3f6fa", "edgecolor": "#d5dde8"})
+
+
+def _forecast_point(ax: Axes, forecast: Forecast, x: int, last: tuple[int, float], t: Callable[[str], str]) -> None:
+    value, low, high = (100 * (v or 0.0) for v in (forecast.value, forecast.low, forecast.high))
+    ax.plot([last[0], x], [last[1], value], linestyle="--", color=CURRENT, linewidth=1.2)
+    ax.errorbar([x], [value], yerr=[[value - low], [high - value]], fmt="D", color=SEVERITY_COLOURS["B"],
+                capsize=6, label=t("predicted"))
+    ax.annotate(f"{value:.1f}%\n({low:.1f}–{high:.1f})", (x, value), textcoords="offset points", xytext=(10, 0),
+                va="center", fontsize=9, color=SEVERITY_COLOURS["B"])
+
+
+def _alert_list(ax: Axes, report: QualityReport) -> None:
+    """Who crossed which line, in words, with the lines themselves above."""
+    t = partial(label, report.language)
+    ax.set_axis_off()
+    lines = report.default_thresholds
+    ax.text(0.0, 1.0, t("alerts"), fontsize=13, fontweight="bold", va="top", transform=ax.transAxes)
+    rule = t("alert_rule").format(agent_rate=_pct(lines.agent_pass_rate), calls=lines.min_calls,
+                                  agent_critical=lines.agent_critical, team_rate=_pct(lines.team_pass_rate),
+                                  team_critical=lines.team_critical)
+    ax.text(0.0, 0.93, _wrap(rule, 62), fontsize=8.5, color="#555555", va="top", transform=ax.transAxes)
+    y = 0.8
+    for alert in report.alerts[:_CASE_LINES // 2]:
+        key = "alert_pass" if alert.measure == "pass_rate" else "alert_critical"
+        value = _pct(alert.value) if alert.measure == "pass_rate" else f"{alert.value:g}"
+        threshold = _pct(alert.threshold) if alert.measure == "pass_rate" else f"{alert.threshold:g}"
+        text = t(key).format(name=alert.name, team=alert.team, value=value, threshold=threshold)
+        marker = "▲" if alert.scope == "team" else "●"
+        ax.text(0.0, y, f"{marker} {text}", fontsize=10, va="top", transform=ax.transAxes,
+                color=BAD if alert.measure == "critical" else "#333333")
+        y -= 0.055
+    if not report.alerts:
+        ax.text(0.0, y, t("no_alerts"), fontsize=11, color=GOOD, va="top", transform=ax.transAxes)
+
+
+def _wrap(text: str, width: int) -> str:
+    """Lines of at most ``width`` half-width characters (CJK counting two), for text drawn on a page."""
+    lines, line = [], ""
+    for character in text:
+        if _display_width(line + character) > width:
+            lines.append(line)
+            line = ""
+        line += character
+    return "\n".join([*lines, line])
+
+
+def _draw_handle_time(figure: Figure, report: QualityReport) -> None:
+    """Per team: the share of calls too short, within limits and too long, with the mean and median length."""
+    t = partial(label, report.language)
+    _heading(figure, report, t("handle_time"))
+    ax = figure.add_subplot()
+    rows = [h for h in report.handle_times if h.calls][::-1]
+    if not rows:
+        _no_data(ax, report)
+        return
+    names = [h.name or t("all_calls") for h in rows]
+    short = [100 * h.too_short / h.calls for h in rows]
+    long = [100 * h.too_long / h.calls for h in rows]
+    within = [100 - a - b for a, b in zip(short, long, strict=True)]
+    low, high = report.handle_limits
+    ax.barh(names, short, color=SHORT, label=f"{t('too_short')} (< {minutes(low)})")
+    bars = ax.barh(names, within, left=short, color=WITHIN, label=t("compliance"))
+    ax.barh(names, long, left=[a + b for a, b in zip(short, within, strict=True)], color=LONG,
+            label=f"{t('too_long')} (> {minutes(high)})")
+    ax.bar_label(bars, labels=[f"{w:.1f}%" for w in within], label_type="center", color="white", fontsize=10,
+                 fontweight="bold")
+    for y, h in enumerate(rows):
+        ax.text(101, y, f"{t('mean_duration')} {minutes(h.mean_s)} · {t('median_duration')} {minutes(h.median_s)}"
+                f" · {h.calls}", va="center", fontsize=9)
+    ax.set_xlim(0, 145)
+    ax.set_xticks(_PERCENT_TICKS)
+    ax.set_xlabel("%")
+    ax.set_title(t("handle_rule").format(low=minutes(low), high=minutes(high)), loc="left", fontsize=11)
+    ax.legend(loc="upper right", fontsize=9, frameon=False, ncols=3, bbox_to_anchor=(1.0, 1.08))
+    _tidy(ax)
+
+
+def _draw_complaints(figure: Figure, report: QualityReport) -> None:
+    """Complaint calls beside all calls, per team; and quality by the hour the call was made."""
+    t = partial(label, report.language)
+    _heading(figure, report, f"{t('complaints')} · {t('time_of_day')}")
+    left, right = figure.subplots(1, 2, width_ratios=(1, 1.4))
+    complaints = {s.name: s for s in report.complaints}
+    names = [t("all_calls"), *(s.name for s in report.teams)]
+    overall = [report.summary.mean_percent, *(s.mean_percent for s in report.teams)]
+    complained = [_mean_of(complaints.get("")), *(_mean_of(complaints.get(s.name)) for s in report.teams)]
+    _paired_rates(left, names, overall, complained, (t("all_calls"), t("complaints")))
+    total = complaints[""].calls if "" in complaints else 0
+    share = total / report.summary.calls if report.summary.calls else 0.0
+    left.set_title(f"{t('complaints')}: {total} · {t('complaint_share')} {share:.0%} · {t('mean_score')} %",
+                   loc="left", fontsize=11, fontweight="bold")
+    hours = report.hours
+    if not hours:
+        _no_data(right, report)
+        return
+    xs = range(len(hours))
+    right.bar(xs, [h.calls for h in hours], color=PREVIOUS, label=t("calls"))
+    right.set_ylabel(t("calls"))
+    left.set_ylabel(f"{t('mean_score')} %")
+    twin = right.twinx()
+    twin.plot(xs, [h.mean_percent for h in hours], marker="o", color=CURRENT, label=t("mean_score"))
+    for x, h in zip(xs, hours, strict=True):
+        twin.annotate(_pct(h.pass_rate), (x, h.mean_percent), textcoords="offset points", xytext=(0, 7),
+                      ha="center", fontsize=7.5, color="#333333")
+    twin.set_ylabel(f"{t('mean_score')} %  ({t('pass_rate')} ↑)")
+    twin.margins(y=0.3)
+    right.set_xticks(list(xs), [h.name for h in hours], fontsize=8, rotation=45)
+    right.set_title(t("time_of_day"), loc="left", fontsize=11, fontweight="bold")
+    handles = [Patch(color=PREVIOUS, label=t("calls")), Line2D([], [], color=CURRENT, marker="o",
+                                                                 label=t("mean_score"))]
+    right.legend(handles=handles, loc="upper left", fontsize=9, frameon=False, ncols=2)
+    right.margins(y=0.15)
+
+
+def _mean_of(stats: Stats | None) -> float | None:
+    return stats.mean_percent if stats else None
+
+
+def _paired_rates(ax: Axes, names: Sequence[str], first: Sequence[float | None], second: Sequence[float | None],
+                  captions: tuple[str, str]) -> None:
+    width = 0.38
+    xs = range(len(names))
+    for offset, values, colour, caption in ((-width / 2, first, PREVIOUS, captions[0]),
+                                            (width / 2, second, SEVERITY_COLOURS["B"], captions[1])):
+        bars = ax.bar([x + offset for x in xs], [v or 0 for v in values], width, color=colour, label=caption)
+        ax.bar_label(bars, labels=[f"{v:.1f}" if v is not None else "–" for v in values], fontsize=8, padding=2)
+    low = min([v for v in (*first, *second) if v is not None] or [100.0])
+    ax.set_ylim(max(0.0, low - 10), 104)
+    ax.set_xticks(list(xs), names, fontsize=9)
+    ax.legend(loc="upper left", fontsize=9, frameon=False, ncols=2)
+    _tidy(ax)
+
+
+def _draw_cases(figure: Figure, report: QualityReport) -> None:
+    """Common cases, then individual ones: the problem, who had it, and what was said (excerpts)."""
+    t = partial(label, report.language)
+    _heading(figure, report, t("cases"))
+    ax = figure.add_subplot()
+    ax.set_axis_off()
+    lines: list[tuple[str, str]] = []  # (style, text)
+    separator = "、" if report.language == "zh" else ", "
+    for common in (True, False):
+        cases = [c for c in report.cases if c.problem.common == common]
+        if not cases:
+            continue
+        lines.append(("heading", t("common_cases") if common else t("individual_cases")))
+        for case in cases:
+            p = case.problem
+            agents = _fit(p.agents, separator, _CASE_WIDTH - 40)
+            lines.append(("case", t("case_line").format(title=p.title, severity=t(p.severity), calls=p.calls,
+                                                        agents=agents)))
+            lines += [("excerpt", _cut(f"{e.agent} · {e.call_id} · {minutes(e.start)}  “{e.text}”", _CASE_WIDTH))
+                      for e in case.excerpts]
+    if not lines:
+        _no_data(ax, report)
+        return
+    styles = {"heading": (13, "bold", "#222222", 0.0), "case": (10, "bold", "#333333", 0.02),
+              "excerpt": (9, "normal", "#555555", 0.05)}
+    if len(lines) > _CASE_LINES:
+        lines = [*lines[:_CASE_LINES - 1], ("case", f"… +{len(lines) - _CASE_LINES + 1}")]
+    step = min(0.04, 1.0 / len(lines))
+    for index, (style, text) in enumerate(lines):
+        size, weight, colour, indent = styles[style]
+        ax.text(indent, 1.0 - index * step, text, fontsize=size, fontweight=weight, color=colour, va="top",
+                transform=ax.transAxes)
+
+
 # ---------------------------------------------------------------------------------------------- daily detail
 
 
@@ -611,7 +860,12 @@ def _table_pages(report: QualityReport) -> list[ReportFigure]:
     table = next(table for table in report_tables(report) if table.name == "agents")
     title = f"{label(report.language, 'agent_table')}  ·  {report.period.label}"
     rules = rule_precision_table(report)
-    return [*_table_figures("agent_table", title, table.columns, table.rows, colour_last=True),
+    training = training_table(report)
+    training_rows = [(*row[:-1], _fit(row[-1].split("、"), "、", _TRAINING_AGENTS_WIDTH)) for row in training.rows]
+    return [*_table_figures(training.name, f"{training.title}  ·  {report.period.label}  ·  "
+                            f"{label(report.language, 'training_note')}", training.columns, training_rows,
+                            widths=_TRAINING_WIDTHS, left=(1, 4, 5)),
+            *_table_figures("agent_table", title, table.columns, table.rows, colour_last=True),
             *_table_figures(rules.name, f"{rules.title}  ·  {report.period.label}", rules.columns, rules.rows,
                             widths=_PRECISION_WIDTHS, left=(2, 3))]
 
@@ -632,7 +886,7 @@ def _table_figures(name: str, title: str, columns: Sequence[str], rows: Sequence
 
 
 def _draw_table(ax: Axes, columns: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequence[float] | None,
-                left: Sequence[int], colour_last: bool) -> None:
+                left: Sequence[int], colour_last: bool) -> Any:
     """A zebra-striped table; columns in ``left`` (long text) are left-aligned; with ``colour_last`` the last
     column is a change, green when up, red when down."""
     ax.set_axis_off()
@@ -655,6 +909,7 @@ def _draw_table(ax: Axes, columns: Sequence[str], rows: Sequence[Sequence[object
         if colour_last and row > 0 and column == len(columns) - 1 and cells[row - 1][column]:
             change = float(cells[row - 1][column])
             cell.get_text().set_color(GOOD if change > 0 else BAD if change < 0 else "#777777")
+    return table
 
 
 def _cell_text(value: object) -> str:
