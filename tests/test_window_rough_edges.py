@@ -202,3 +202,13 @@ def test_an_inspector_sees_the_calibration_calls_assigned_to_them(qtbot, store, 
     qtbot.waitUntil(window.calibration_label.isVisible, timeout=10000)
     assert "1" in window.calibration_label.text() and "CAL-9" in window.calibration_label.toolTip()
     assert "CAL-8" not in window.calibration_label.toolTip()
+
+
+def test_the_key_card_lists_the_scorecard_keys_too(qtbot, store, transcriber, rubrics,  # noqa: ANN001
+                                                   tmp_path: Path) -> None:
+    window = _window(qtbot, store, transcriber, rubrics,
+                     QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+    card = window.player.help.card.text()
+    for key, what in (("Ctrl+S", "Save the scorecard"), ("C", "Confirm the current suggestion"),
+                      ("X", "Reject the current suggestion"), ("N", "Next flag")):
+        assert f">{key}</td>" in card and what in card

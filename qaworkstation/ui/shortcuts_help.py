@@ -1,4 +1,5 @@
-"""The `?` overlay: every player key on one card over the window, so nobody has to hunt through menus."""
+"""The `?` overlay: every key of the window (player and scorecard) on one card, so nobody has to hunt
+through menus."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ class ShortcutsHelp(QWidget):
         rows = "".join(
             f"<tr><td style='padding:3px 18px 3px 0;font-family:monospace;font-weight:600'>{html.escape(keys)}</td>"
             f"<td style='padding:3px 0'>{html.escape(text)}</td></tr>" for keys, text in entries)
-        title = html.escape(self.tr("Player keyboard shortcuts"))
+        title = html.escape(self.tr("Keyboard shortcuts"))
         hint = html.escape(self.tr("Press any key to close"))
         return (f"<h3 style='margin:0 0 8px 0'>{title}</h3><table>{rows}</table>"
                 f"<p style='color:#5f6368;margin-top:10px'>{hint}</p>")

@@ -37,122 +37,208 @@
 <context>
     <name>CoachingWindow</name>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="43"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="50"/>
         <source>Coaching</source>
         <translation>辅导</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="62"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="69"/>
         <source>All dates</source>
         <translation>全部日期</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="66"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="73"/>
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="68"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="75"/>
         <source>Deducted item</source>
         <translation>扣分项</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="72"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="79"/>
         <source>All severities</source>
         <translation>全部等级</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="79"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="86"/>
         <source>Agent</source>
         <translation>坐席</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="81"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="88"/>
         <source>From</source>
         <translation>起始</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="82"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="89"/>
         <source>To</source>
         <translation>截止</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="83"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="90"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="84"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="91"/>
         <source>Severity</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="97"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="104"/>
         <source>What was agreed about this moment</source>
         <translation>针对此处商定的改进</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="103"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="110"/>
         <source>Note on this moment</source>
         <translation>本处辅导记录</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="106"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="113"/>
         <source>Action plan agreed with the agent</source>
         <translation>与坐席商定的改进计划</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="110"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="117"/>
         <source>The agent acknowledges this coaching</source>
         <translation>坐席已确认本次辅导</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="111"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="118"/>
         <source>Save session</source>
         <translation>保存辅导</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="113"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="120"/>
         <source>Export pack for the agent…</source>
         <translation>导出给坐席的辅导材料…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="118"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="125"/>
         <source>Action plan</source>
         <translation>改进计划</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="121"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="128"/>
         <source>Follow-up</source>
         <translation>跟进日期</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="142"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="145"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="211"/>
+        <source>Follow-up of the last session</source>
+        <translation>上次辅导的跟进</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="149"/>
+        <source>Not yet followed up</source>
+        <translation>尚未跟进</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="150"/>
+        <source>Improved</source>
+        <translation>已改进</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="150"/>
+        <source>Partly improved</source>
+        <translation>部分改进</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="151"/>
+        <source>Not improved</source>
+        <translation>未改进</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="155"/>
+        <source>What the follow-up found</source>
+        <translation>跟进结果（复听发现）</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="158"/>
+        <source>Training to request, if coaching is not enough</source>
+        <translation>辅导不足时申请的培训</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="159"/>
+        <source>Save follow-up</source>
+        <translation>保存跟进</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="163"/>
+        <source>Outcome</source>
+        <translation>辅导效果</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="164"/>
+        <source>Result</source>
+        <translation>跟进结果</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="165"/>
+        <source>Training request</source>
+        <translation>培训申请</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="177"/>
         <source>Follow-ups due: {0}</source>
         <translation>到期跟进：{0}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="164"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="213"/>
+        <source>Follow-up of the session of {0}</source>
+        <translation>{0} 辅导的跟进</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="223"/>
+        <source>no calls</source>
+        <translation>无通话</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="225"/>
+        <source>better</source>
+        <translation>有改进</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="225"/>
+        <source>not better</source>
+        <translation>未改进</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="226"/>
+        <source>{0}: lost on {1} before → {2} after {3}</source>
+        <translation>{0}：辅导前扣分 {1} → 辅导后 {2} {3}</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="238"/>
+        <source>Follow-up saved.</source>
+        <translation>跟进已保存。</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="245"/>
         <source>whole call</source>
         <translation>整通电话</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="171"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="252"/>
         <source>{0} moments</source>
         <translation>{0} 处</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="216"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="302"/>
         <source>Session saved.</source>
         <translation>辅导已保存。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="219"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="306"/>
         <source>Export coaching pack</source>
         <translation>导出辅导材料</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="227"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="314"/>
         <source>Pack written to {0}</source>
         <translation>辅导材料已写入 {0}</translation>
     </message>
@@ -337,27 +423,27 @@
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="145"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="147"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="150"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="152"/>
         <source>Submitted</source>
         <translation>已提交</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="150"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="152"/>
         <source>Draft — not submitted yet</source>
         <translation>草稿——尚未提交</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="151"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="153"/>
         <source>Disputed</source>
         <translation>申诉中</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="151"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="153"/>
         <source>Not scored</source>
         <translation>未评分</translation>
     </message>
@@ -463,238 +549,238 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="96"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="71"/>
         <source>QA Workstation</source>
         <translation>质检工作台</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="103"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="78"/>
         <source>No audio output — playback runs silently</source>
         <translation>无音频输出设备——静音播放</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="165"/>
-        <location filename="../../qaworkstation/ui/main_window.py" line="407"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="140"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="352"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="167"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="142"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="181"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="156"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="185"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="160"/>
         <source>Import files…</source>
         <translation>导入文件…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="186"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="161"/>
         <source>Import folder…</source>
         <translation>导入文件夹…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="190"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="165"/>
         <source>Sync to shared folder</source>
         <translation>同步到共享文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="219"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="194"/>
         <source>Team shared folder</source>
         <translation>班组共享文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="187"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="162"/>
         <source>Analyse all</source>
         <translation>全部分析</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="126"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="101"/>
         <source>Call details…</source>
         <translation>通话信息…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="127"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="102"/>
         <source>Agent, team, time and type of this call, for calls imported without metadata</source>
         <translation>为导入时没有元数据的通话填写坐席、班组、时间和类型</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="188"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="163"/>
         <source>Search…</source>
         <translation>搜索…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="189"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="164"/>
         <source>Sample…</source>
         <translation>抽样…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="191"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="166"/>
         <source>Coaching…</source>
         <translation>辅导…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="192"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="167"/>
         <source>Team…</source>
         <translation>班组…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="193"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="168"/>
         <source>Rules…</source>
         <translation>规则…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="194"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="169"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="202"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="177"/>
         <source>Confirm the current suggestion</source>
         <translation>确认当前建议</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="203"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="178"/>
         <source>Reject the current suggestion (asks for a reason)</source>
         <translation>驳回当前建议（可填写原因）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="204"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="179"/>
         <source>Save the scorecard as a draft</source>
         <translation>将评分表保存为草稿</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="232"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="207"/>
         <source>New analysis settings apply when the queue stops.</source>
         <translation>新的分析设置将在队列停止后生效。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="260"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="235"/>
         <source>Import recordings</source>
         <translation>导入录音</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="261"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="236"/>
         <source>Audio (*.wav *.flac *.mp3 *.ogg *.opus);;All files (*)</source>
         <translation>音频 (*.wav *.flac *.mp3 *.ogg *.opus);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="266"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="241"/>
         <source>Import a folder of recordings</source>
         <translation>导入录音文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="271"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="246"/>
         <source>Importing…</source>
         <translation>正在导入…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="275"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="250"/>
         <source>Imported {0}, already in library {1}, failed {2}</source>
         <translation>已导入 {0}，已存在 {1}，失败 {2}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="278"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="253"/>
         <source>; {0} files that are not recordings ignored</source>
         <translation>；已忽略 {0} 个非录音文件</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="282"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="257"/>
         <source>Some files could not be imported</source>
         <translation>部分文件无法导入</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="377"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="322"/>
         <source>Unsaved changes restored from the draft.</source>
         <translation>已从草稿恢复未保存的修改。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="379"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="324"/>
         <source>Saved {0} by {1}.</source>
         <translation>已于 {0} 由 {1} 保存。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="382"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="327"/>
         <source>Not scored yet — the rules&apos; suggestions are pre-filled; confirm or reject each and review every item.</source>
         <translation>尚未评分——已预填规则建议；请逐条确认或驳回，并逐项复核。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="407"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="352"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="423"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="368"/>
         <source>Paused, {0} calls waiting</source>
         <translation>已暂停，{0} 通待分析</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="429"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="374"/>
         <source>, about {0} left</source>
         <translation>，约剩 {0}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="430"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="375"/>
         <source>Analysed {0} of {1}{2} {3}</source>
         <translation>已分析 {0}/{1}{2} {3}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="434"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="379"/>
         <source>Connecting to the Dask scheduler at {0}…</source>
         <translation>正在连接 Dask 调度器 {0}…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="435"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="380"/>
         <source>Starting {0} worker processes and loading the model in each…</source>
         <translation>正在启动 {0} 个工作进程并在每个进程中加载模型…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="441"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="386"/>
         <source>&lt;a href=&quot;{0}&quot;&gt;Dask dashboard&lt;/a&gt;</source>
         <translation>&lt;a href=&quot;{0}&quot;&gt;Dask 监控面板&lt;/a&gt;</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="457"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="402"/>
         <source>Could not analyse {0}: {1}</source>
         <translation>无法分析 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="459"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="404"/>
         <source>Analysis stopped: {0}. The calls stay queued.</source>
         <translation>分析已停止：{0}。通话仍在队列中。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="528"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="473"/>
         <source>Editing — draft kept automatically.</source>
         <translation>编辑中——草稿已自动保存。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="553"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="498"/>
         <source>Evaluation saved: {0} / {1}</source>
         <translation>评分已保存：{0} / {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="603"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="548"/>
         <source>Reject suggestion</source>
         <translation>驳回建议</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="604"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="549"/>
         <source>Why is this suggestion wrong? (optional — it helps fix the rule)</source>
         <translation>这条建议错在哪里？（可不填——有助于改进规则）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="630"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="575"/>
         <source>Accept remaining items</source>
         <translation>接受其余细则</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="631"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="576"/>
         <source>Accept {0} items at the scores shown without reviewing them one by one?
 
 The evaluation and the audit log will say they were accepted, not judged.</source>
@@ -703,19 +789,19 @@ The evaluation and the audit log will say they were accepted, not judged.</sourc
 评分记录和审计日志将注明这些细则是“接受”而非逐项评判的。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="651"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="596"/>
         <source>
 … and {0} more</source>
         <translation>
 ……另有 {0} 项</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="653"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="598"/>
         <source>Items not reviewed yet</source>
         <translation>尚有细则未复核</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="654"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="599"/>
         <source>Submit needs every item judged. Not reviewed yet:
 {0}{1}
 
@@ -726,102 +812,102 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
 请逐项打分、标记为不适用或已复核，或使用“接受其余”。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="676"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="621"/>
         <source>{0} · version {1}</source>
         <translation>{0} · 第 {1} 版</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="678"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="623"/>
         <source>Saving starts version {0}.</source>
         <translation>保存将生成第 {0} 版。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="704"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="649"/>
         <source>Version {0} ({1}), saved {2} — read-only. Choose the latest version to edit.</source>
         <translation>第 {0} 版（{1}），保存于 {2}——只读。选择最新版本才能编辑。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="735"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="680"/>
         <source>Dispute recorded.</source>
         <translation>申诉已记录。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="748"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="693"/>
         <source>Ruling recorded.</source>
         <translation>裁定已记录。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="797"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="742"/>
         <source>{0} · {1}</source>
         <translation>{0} · {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="872"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="810"/>
         <source>Calibration: {0} call(s) to score</source>
         <translation>校准：{0} 通待评分</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="873"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="811"/>
         <source>Assigned to you on the shared folder: {0}</source>
         <translation>共享文件夹中分配给您的：{0}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="883"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="821"/>
         <source>Sync failed — nothing was lost locally.</source>
         <translation>同步失败——本地数据未丢失。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="884"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="822"/>
         <source>Sync failed</source>
         <translation>同步失败</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="890"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="828"/>
         <source>Sync is not set up: choose the team&apos;s shared folder and your inspector id in Settings.</source>
         <translation>尚未设置同步：请在“设置”中选择班组共享文件夹并填写质检员工号。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="892"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="830"/>
         <source>The shared folder was not found: check that the share is connected.</source>
         <translation>找不到共享文件夹：请检查网络共享是否已连接。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="893"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="831"/>
         <source>No permission to write to the shared folder (or one of its files is open in another program).</source>
         <translation>没有写入共享文件夹的权限（或其中的文件正被其他程序打开）。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="895"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="833"/>
         <source>The disk of the shared folder is full.</source>
         <translation>共享文件夹所在磁盘已满。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="896"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="834"/>
         <source>The team encryption key on this computer cannot be used.</source>
         <translation>本机的班组加密密钥无法使用。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="898"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="836"/>
         <source>The shared folder could not be written.</source>
         <translation>无法写入共享文件夹。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="899"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="837"/>
         <source>Nothing was lost on this computer.</source>
         <translation>本机数据没有任何丢失。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="905"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="843"/>
         <source>Synced {0} evaluations to {1} ({2} new or changed).</source>
         <translation>已同步 {0} 条评分到 {1}（新增或修改 {2} 条）。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="908"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="846"/>
         <source>Shared folder already up to date: {0} evaluations.</source>
         <translation>共享文件夹已是最新：共 {0} 条评分。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="910"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="848"/>
         <source>{0} drafts stay on this computer until submitted.</source>
         <translation>{0} 份草稿在提交前只保存在本机。</translation>
     </message>
@@ -1905,12 +1991,12 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
 <context>
     <name>ShortcutsHelp</name>
     <message>
-        <location filename="../../qaworkstation/ui/shortcuts_help.py" line="33"/>
-        <source>Player keyboard shortcuts</source>
-        <translation>播放器键盘快捷键</translation>
+        <location filename="../../qaworkstation/ui/shortcuts_help.py" line="34"/>
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/shortcuts_help.py" line="34"/>
+        <location filename="../../qaworkstation/ui/shortcuts_help.py" line="35"/>
         <source>Press any key to close</source>
         <translation>按任意键关闭</translation>
     </message>
