@@ -9,7 +9,7 @@ from PySide6.QtCore import QSettings
 
 from qaworkstation.core import lifecycle, roles
 from qaworkstation.core.analysis import analyse_recording
-from qaworkstation.core.coaching import sessions_for_agent
+from qaworkstation.core.coaching import CoachingSession, moments_for_agent, save_session, sessions_for_agent
 from qaworkstation.core.importer import import_paths
 from qaworkstation.core.scorecard import accept_remaining, build_evaluation, suggested_scores
 from qaworkstation.ui.coaching_window import CoachingWindow
@@ -57,4 +57,26 @@ def test_coaching_session_end_to_end(qtbot, store, rubrics, scored: str, tmp_pat
     qtbot.waitUntil(pack.exists, timeout=10000)
     page = pack.read_text(encoding="utf-8")
     assert "先报工号" in page and "data:audio/wav;base64," in page
+    window.close()
+
+
+def test_coaching_outcome_follow_up_in_the_window(qtbot, store, rubrics, scored: str, tmp_path: Path) -> None:
+    by_id = {r.id: r for r in rubrics.all()}
+    moments = moments_for_agent(store, by_id, "A1002")
+    save_session(store, CoachingSession("A1002", "coach-li", moments, created_at="2026-11-01T09:00:00Z"))
+    window = CoachingWindow(store, rubrics, "coach-li", QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat))
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.follow_up_box.isEnabled() and window.recheck_list.count() > 0, timeout=10000)
+
+    lines = [window.recheck_list.item(row).text() for row in range(window.recheck_list.count())]
+    assert len(lines) == len({m.item for m in moments})
+    assert all("1/1 (100%)" in line for line in lines)  # the one call after the session lost each item
+    window.outcome.setCurrentIndex(window.outcome.findData("not_improved"))
+    window.result.setPlainText("复听仍有禁语")
+    window.training.setText("服务禁语专项培训")
+    window.save_follow_up()
+    qtbot.waitUntil(lambda: sessions_for_agent(store, "A1002")[0].outcome == "not_improved", timeout=5000)
+
+    kept = sessions_for_agent(store, "A1002")[0]
+    assert (kept.follow_up_result, kept.training_request) == ("复听仍有禁语", "服务禁语专项培训")
     window.close()

@@ -4,6 +4,12 @@ A coach picks an agent and sees every flagged moment and deducted item across th
 records a note per moment, an action plan, a follow-up date and the agent's acknowledgement. Sessions live in
 the library (``coaching_sessions``, migration 6 of :mod:`store`) so follow-ups show up when due.
 
+The handbook's loop goes on past the session: problem → 1:1 coaching → improvement plan → follow-up result →
+training request → re-check. The session keeps its outcome, the follow-up result and a training request inside
+its ``moments`` JSON (an object ``{"moments": [...], "loop": {...}}``; older rows hold the bare list), so the
+loop needed no schema change. :func:`recheck` compares, for each coached item, how often the agent lost it on
+the calls before the session and on the calls after it.
+
 Coaching works from released scores only: an agent is coached on what was submitted to them, never on a draft
 the inspector may still change. A call whose latest version is a draft is shown as last released. And it works
 from what the evaluation stands by, never from the raw machine flags: a suggestion the inspector rejected, an
@@ -13,6 +19,7 @@ item restored to full marks, marked N/A or not applying to the call type gives n
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -45,6 +52,9 @@ class Moment:
         return f"{self.recording_id}:{self.category}:{self.item}:{self.start:.2f}"
 
 
+OUTCOMES = ("improved", "partly", "not_improved")  # the follow-up's verdict on the session, "" until then
+
+
 @dataclass
 class CoachingSession:
     agent: str
@@ -56,6 +66,47 @@ class CoachingSession:
     id: str = ""
     created_at: str = ""
     updated_at: str = ""
+    outcome: str = ""  # one of OUTCOMES once followed up
+    follow_up_result: str = ""  # what the follow-up found, in the coach's words
+    training_request: str = ""  # training asked for when coaching alone is not enough; "" for none
+
+    @property
+    def day(self) -> str:
+        """The day the session was held (its creation), which splits the agent's calls into before and after."""
+        return self.created_at[:10]
+
+    @property
+    def items(self) -> list[tuple[str, str]]:
+        """The coached items as (item id, title), in the order first discussed."""
+        return list(dict.fromkeys((m.item, m.item_title) for m in self.moments if m.item))
+
+
+@dataclass(frozen=True)
+class ItemRecheck:
+    """A coached item on the agent's calls before and after the session: calls it applied to, calls it lost
+    points on, and the rates. A rate is None without such calls (no call is not a zero)."""
+
+    item: str
+    title: str
+    calls_before: int
+    lost_before: int
+    calls_after: int
+    lost_after: int
+
+    @property
+    def rate_before(self) -> float | None:
+        return self.lost_before / self.calls_before if self.calls_before else None
+
+    @property
+    def rate_after(self) -> float | None:
+        return self.lost_after / self.calls_after if self.calls_after else None
+
+    @property
+    def improved(self) -> bool | None:
+        """Lost less often after than before; None until both sides have calls."""
+        if self.rate_before is None or self.rate_after is None:
+            return None
+        return self.rate_after < self.rate_before
 
 
 def released_evaluations(store: Store, recording_id: str = "") -> list[Evaluation]:
@@ -140,7 +191,36 @@ def _moment(evaluation: Evaluation, item: RubricItem, start: float, end: float, 
                   item.id, item.title, item.severity, deduction, text)
 
 
+def item_loss_rates(evaluations: Iterable[Evaluation], rubrics: Mapping[str, Rubric], agent: str,
+                    items: Iterable[tuple[str, str]], day: str) -> list[ItemRecheck]:
+    """For each (item id, title), the agent's calls it applied to and lost points on, before ``day`` and after
+    it. Calls on ``day`` itself count on neither side: whether they came before the talk is not known."""
+    wanted = list(items)
+    counts = {item: [0, 0, 0, 0] for item, _ in wanted}  # calls before, lost before, calls after, lost after
+    for evaluation in evaluations:
+        call_day = evaluation.call_time[:10]
+        rubric = rubrics.get(evaluation.rubric_id)
+        if evaluation.agent != agent or rubric is None or call_day == day:
+            continue
+        side = 0 if call_day < day else 2
+        for item_id, tally in counts.items():
+            item = next((i for i in rubric.items if i.id == item_id), None)
+            score = evaluation.items.get(item_id)
+            if item is None or not item.applies(evaluation.call_type) or score is None or score.na:
+                continue
+            tally[side] += 1
+            tally[side + 1] += _deducted(item, score, evaluation.call_type)
+    return [ItemRecheck(item, title, *counts[item]) for item, title in wanted]
+
+
+def recheck(store: Store, rubrics: Mapping[str, Rubric], session: CoachingSession) -> list[ItemRecheck]:
+    """The session's coached items re-checked on the agent's released calls, before and after the session."""
+    return item_loss_rates(released_evaluations(store), rubrics, session.agent, session.items, session.day)
+
+
 def save_session(store: Store, session: CoachingSession) -> CoachingSession:
+    if session.outcome not in ("", *OUTCOMES):
+        raise ValueError(f"unknown coaching outcome {session.outcome!r}; expected one of {', '.join(OUTCOMES)}")
     stamp = now_iso()
     session.id = session.id or new_id()
     session.created_at = session.created_at or stamp
@@ -149,7 +229,7 @@ def save_session(store: Store, session: CoachingSession) -> CoachingSession:
         db["coaching_sessions"].upsert({
             "id": session.id, "agent": session.agent, "coach": session.coach, "action_plan": session.action_plan,
             "follow_up": session.follow_up, "acknowledged_at": session.acknowledged_at,
-            "moments": json.dumps([asdict(m) for m in session.moments], ensure_ascii=False),
+            "moments": json.dumps(_payload(session), ensure_ascii=False),
             "created_at": session.created_at, "updated_at": session.updated_at,
         }, pk="id")
     return session
@@ -168,7 +248,19 @@ def due_follow_ups(store: Store, today: date | None = None) -> list[CoachingSess
     return [_session(row) for row in rows]
 
 
+def _payload(session: CoachingSession) -> dict[str, Any]:
+    """The ``moments`` column's JSON: the moments and the rest of the loop (outcome, result, training)."""
+    return {"moments": [asdict(m) for m in session.moments],
+            "loop": {"outcome": session.outcome, "follow_up_result": session.follow_up_result,
+                     "training_request": session.training_request}}
+
+
 def _session(row: dict[str, Any]) -> CoachingSession:
-    moments = [Moment(**m) for m in json.loads(row["moments"])]
-    return CoachingSession(row["agent"], row["coach"], moments, row["action_plan"], row["follow_up"],
-                           row["acknowledged_at"], row["id"], row["created_at"], row["updated_at"])
+    payload = json.loads(row["moments"])
+    if isinstance(payload, list):  # a session saved before the loop was kept
+        payload = {"moments": payload, "loop": {}}
+    loop = payload.get("loop", {})
+    return CoachingSession(row["agent"], row["coach"], [Moment(**m) for m in payload["moments"]],
+                           row["action_plan"], row["follow_up"], row["acknowledged_at"], row["id"],
+                           row["created_at"], row["updated_at"], loop.get("outcome", ""),
+                           loop.get("follow_up_result", ""), loop.get("training_request", ""))

@@ -3,6 +3,9 @@
 Pick an agent, filter the moments (period, category, severity), replay each one in the player with its
 transcript, note what was agreed, write the action plan and follow-up, record the agent's acknowledgement,
 save, and export a self-contained pack for the agent.
+
+The agent's last saved session is followed up in the same window: its coached items re-checked on the calls
+before and after it (how often each was lost), and its outcome, follow-up result and training request recorded.
 """
 
 from __future__ import annotations
@@ -10,14 +13,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QSettings, Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
-                               QListView, QListWidget, QListWidgetItem, QMainWindow, QPlainTextEdit, QPushButton,
-                               QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
+                               QLabel, QLineEdit, QListView, QListWidget, QListWidgetItem, QMainWindow,
+                               QPlainTextEdit, QPushButton, QSplitter, QVBoxLayout, QWidget)
 
 from ..core import roles
 from ..core.analysis import RubricLibrary
-from ..core.coaching import (CoachingSession, Moment, agents, due_follow_ups, moments_for_agent, save_session,
-                              standing_flags_of_call)
+from ..core.coaching import (OUTCOMES, CoachingSession, ItemRecheck, Moment, agents, due_follow_ups,
+                              moments_for_agent, recheck, save_session, sessions_for_agent, standing_flags_of_call)
 from ..core.coaching_pack import LEAD_S, export_pack
 from ..core.domain import Flag, Segment
 from ..core.opened_call import visible_transcript
@@ -42,6 +45,7 @@ class CoachingWindow(QMainWindow):
         self.runner = Runner(lambda message: report_failure(self, message), executor)
         self.playback = Playback()
         self.session: CoachingSession | None = None
+        self.previous: CoachingSession | None = None  # the agent's last saved session, to follow up
         self.moments: list[Moment] = []
         self.setWindowTitle(self.tr("Coaching"))
         self.resize(1300, 820)
@@ -129,11 +133,39 @@ class CoachingWindow(QMainWindow):
         buttons.addWidget(self.export_button)
         right_layout.addLayout(buttons)
         right_layout.addWidget(self.state)
+        right_layout.addWidget(self._build_follow_up())
         splitter = QSplitter(Qt.Horizontal)
         for widget in (left, centre, right):
             splitter.addWidget(widget)
         splitter.setSizes([360, 600, 340])
         self.setCentralWidget(splitter)
+
+    def _build_follow_up(self) -> QGroupBox:
+        """The previous session's follow-up: the re-check of its items, its outcome, result and training."""
+        self.follow_up_box = QGroupBox(self.tr("Follow-up of the last session"))
+        self.recheck_list = QListWidget()
+        self.recheck_list.setWordWrap(True)
+        self.outcome = QComboBox()
+        self.outcome.addItem(self.tr("Not yet followed up"), "")
+        names = {"improved": self.tr("Improved"), "partly": self.tr("Partly improved"),
+                 "not_improved": self.tr("Not improved")}
+        for code in OUTCOMES:
+            self.outcome.addItem(names[code], code)
+        self.result = QPlainTextEdit()
+        self.result.setPlaceholderText(self.tr("What the follow-up found"))
+        self.result.setMaximumHeight(70)
+        self.training = QLineEdit()
+        self.training.setPlaceholderText(self.tr("Training to request, if coaching is not enough"))
+        self.follow_up_button = QPushButton(self.tr("Save follow-up"))
+        self.follow_up_button.clicked.connect(self.save_follow_up)
+        layout = QFormLayout(self.follow_up_box)
+        layout.addRow(self.recheck_list)
+        layout.addRow(self.tr("Outcome"), self.outcome)
+        layout.addRow(self.tr("Result"), self.result)
+        layout.addRow(self.tr("Training request"), self.training)
+        layout.addRow(self.follow_up_button)
+        self.follow_up_box.setEnabled(False)
+        return self.follow_up_box
 
     def _show_agents(self, loaded: tuple[list[str], list[CoachingSession]]) -> None:
         names, due = loaded
@@ -158,6 +190,52 @@ class CoachingWindow(QMainWindow):
         rubrics = {r.id: r for r in self.rubrics.all()}
         self.runner.db(lambda: moments_for_agent(self.store, rubrics, agent, date_from, date_to, categories,
                                                  severities), self._show_moments)
+        self.load_follow_up()
+
+    def load_follow_up(self) -> None:
+        """The agent's last saved session and its items re-checked, read on the database thread."""
+        agent = self.agent.currentText()
+        rubrics = {r.id: r for r in self.rubrics.all()}
+
+        def load() -> tuple[CoachingSession | None, list[ItemRecheck]]:
+            sessions = sessions_for_agent(self.store, agent)
+            return (sessions[0], recheck(self.store, rubrics, sessions[0])) if sessions else (None, [])
+
+        self.runner.db(load, lambda loaded: self._show_follow_up(*loaded))
+
+    def _show_follow_up(self, session: CoachingSession | None, rechecked: list[ItemRecheck]) -> None:
+        self.previous = session
+        self.follow_up_box.setEnabled(session is not None)
+        self.recheck_list.clear()
+        if session is None:
+            self.follow_up_box.setTitle(self.tr("Follow-up of the last session"))
+            return
+        self.follow_up_box.setTitle(self.tr("Follow-up of the session of {0}").format(session.day))
+        for item in rechecked:
+            self.recheck_list.addItem(self._recheck_line(item))
+        self.outcome.setCurrentIndex(max(0, self.outcome.findData(session.outcome)))
+        self.result.setPlainText(session.follow_up_result)
+        self.training.setText(session.training_request)
+
+    def _recheck_line(self, item: ItemRecheck) -> str:
+        """"结束语: lost on 6/10 calls before → 2/9 after", so the coach sees whether the coaching held."""
+        def rate(lost: int, calls: int) -> str:
+            return f"{lost}/{calls} ({lost / calls:.0%})" if calls else self.tr("no calls")
+
+        verdict = {True: self.tr("better"), False: self.tr("not better"), None: ""}[item.improved]
+        return self.tr("{0}: lost on {1} before → {2} after {3}").format(
+            item.title, rate(item.lost_before, item.calls_before), rate(item.lost_after, item.calls_after),
+            verdict).strip()
+
+    def save_follow_up(self) -> None:
+        session = self.previous
+        if session is None:
+            return
+        session.outcome = self.outcome.currentData()
+        session.follow_up_result = self.result.toPlainText()
+        session.training_request = self.training.text().strip()
+        self.runner.db(lambda: save_session(self.store, session),
+                       lambda _saved: self.state.setText(self.tr("Follow-up saved.")))
 
     def _show_moments(self, moments: list[Moment]) -> None:
         self.moments = moments
@@ -222,6 +300,7 @@ class CoachingWindow(QMainWindow):
     def _saved(self, session: CoachingSession) -> None:
         self.session = session
         self.state.setText(self.tr("Session saved."))
+        self.load_follow_up()
 
     def choose_export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Export coaching pack"),

@@ -1,0 +1,110 @@
+"""The coaching loop closed: a session's outcome, follow-up result and training request kept with it, and the
+coached items re-checked on the agent's calls before and after the session, on a generated month pair."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+
+from qaworkstation.core import lifecycle, roles
+from qaworkstation.core.coaching import (
+    CoachingSession,
+    Moment,
+    item_loss_rates,
+    moments_for_agent,
+    recheck,
+    save_session,
+    sessions_for_agent,
+)
+from qaworkstation.core.demo_data import (
+    default_rubrics,
+    demo_agents,
+    generate_months,
+    save_to_store,
+)
+from qaworkstation.core.domain import Evaluation
+from qaworkstation.core.store import Store
+
+INSPECTOR = "质检员01"
+SESSION_DAY = "2026-10-01"
+
+
+@pytest.fixture(scope="module")
+def two_months() -> list[Evaluation]:
+    return generate_months(["2026-09", "2026-10"], default_rubrics())
+
+
+def weak_agent(rubrics) -> tuple[str, tuple[str, ...]]:
+    agent = demo_agents(rubrics)[0]
+    return agent.name, agent.weak_items
+
+
+def test_coaching_outcome_recheck_counts_calls_before_and_after(two_months: list[Evaluation]) -> None:
+    rubrics = {r.id: r for r in default_rubrics()}
+    name, weak = weak_agent(list(rubrics.values()))
+    rubric = rubrics["zh-monitoring"]
+    items = [(item, rubric.item(item).title) for item in weak]
+
+    rechecked = item_loss_rates(two_months, rubrics, name, items, SESSION_DAY)
+
+    mine = [ev for ev in two_months if ev.agent == name and ev.call_time[:10] != SESSION_DAY]
+    for result, (item, title) in zip(rechecked, items, strict=True):
+        def lost(ev: Evaluation, item: str = item) -> bool:
+            return ev.items[item].score < rubric.item(item).max_points
+
+        applies = [ev for ev in mine if not ev.items[item].na]
+        before = [ev for ev in applies if ev.call_time[:10] < SESSION_DAY]
+        after = [ev for ev in applies if ev.call_time[:10] > SESSION_DAY]
+        assert (result.item, result.title) == (item, title)
+        assert (result.calls_before, result.lost_before) == (len(before), sum(map(lost, before)))
+        assert (result.calls_after, result.lost_after) == (len(after), sum(map(lost, after)))
+        assert result.calls_before > 5 and result.calls_after > 5 and result.lost_before > 0
+        assert result.rate_before == pytest.approx(result.lost_before / result.calls_before)
+        assert result.improved == (result.rate_after < result.rate_before)
+
+
+def test_coaching_outcome_with_no_later_calls_is_not_judged(two_months: list[Evaluation]) -> None:
+    rubrics = {r.id: r for r in default_rubrics()}
+    name, weak = weak_agent(list(rubrics.values()))
+    [result] = item_loss_rates(two_months, rubrics, name, [(weak[0], "")], "2026-12-01")
+    assert result.calls_after == 0 and result.rate_after is None and result.improved is None
+
+
+def test_coaching_outcome_is_kept_and_rechecked_in_the_library(store: Store, two_months: list[Evaluation]) -> None:
+    rubrics = {r.id: r for r in default_rubrics()}
+    name, weak = weak_agent(list(rubrics.values()))
+    roles.ensure_user(store, INSPECTOR)
+    for ev in [ev for ev in two_months if ev.agent == name]:
+        saved = save_to_store(store, replace(ev, inspector=INSPECTOR))
+        lifecycle.submit(store, saved.id, INSPECTOR)
+    moments = [m for m in moments_for_agent(store, rubrics, name, date_to="2026-09-30") if m.item in weak]
+    assert moments
+    session = CoachingSession(name, "coach-li", moments, "复听三通", "2026-10-15", created_at=f"{SESSION_DAY}T09:00:00Z",
+                              outcome="partly", follow_up_result="开头语好转，结束语仍遗漏",
+                              training_request="结束语规范培训")
+
+    save_session(store, session)
+
+    [kept] = sessions_for_agent(store, name)
+    assert (kept.outcome, kept.follow_up_result, kept.training_request) == (
+        "partly", "开头语好转，结束语仍遗漏", "结束语规范培训")
+    assert [m.key for m in kept.moments] == [m.key for m in moments]
+    from_store = recheck(store, rubrics, kept)
+    assert from_store == item_loss_rates(two_months, rubrics, name, kept.items, SESSION_DAY)
+    with pytest.raises(ValueError, match="outcome"):
+        save_session(store, replace(kept, outcome="great"))
+
+
+def test_coaching_outcome_reads_sessions_saved_before_the_loop(store: Store) -> None:
+    moment = Moment("rec", "a.wav", "2026-10-02T10:00:00", 1.0, 2.0, "filler", "filler", "口头禅", "C", 0.5, "嗯")
+    store.db["coaching_sessions"].insert({
+        "id": "old", "agent": "A1", "coach": "c", "action_plan": "", "follow_up": "", "acknowledged_at": "",
+        "moments": json.dumps([moment.__dict__], ensure_ascii=False), "created_at": "2026-10-03T00:00:00Z",
+        "updated_at": "2026-10-03T00:00:00Z"})
+
+    [old] = sessions_for_agent(store, "A1")
+
+    assert old.moments == [moment] and (old.outcome, old.training_request) == ("", "")
+    assert old.items == [("filler", "口头禅")] and old.day == "2026-10-03"
