@@ -97,7 +97,7 @@ def test_failed_save_leaves_the_previous_evaluation_whole(store: Store, monkeypa
         raise sqlite3.OperationalError("database or disk is full")
 
     monkeypatch.setattr(type(store.db["item_scores"]), "insert_all", failing_insert_all)
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(StoreError, match="disk is full"):
         store.save_evaluation(broken)
     monkeypatch.undo()
     loaded = store.evaluation(recording_id, "r", "ins")

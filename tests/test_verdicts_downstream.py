@@ -26,6 +26,7 @@ from qaworkstation.core.scorecard import build_evaluation
 from qaworkstation.core.store import Store
 from qaworkstation.core.sync import (EVALUATION_COLUMNS, EVALUATIONS_CSV, _evaluation_record, journal_paths,
                                      read_synced_evaluations, sync_evaluations)
+from tests.share_files import list_in_manifest, write_listed_journal
 
 NOVEMBER = Period.month("2026-11")
 ZHANG, LI = "张敏", "李娜"
@@ -208,6 +209,7 @@ def test_verdicts_merged_again_are_not_counted_twice(libraries: dict[str, Store]
     zhang = share / ZHANG
     journal = journal_paths(zhang)[0]
     (zhang / "changes-29990101T000000000000Z.jsonl").write_bytes(journal.read_bytes())  # re-sent by hand
+    list_in_manifest(zhang, ZHANG)  # and listed, as a sync lists what it publishes
     again = aggregate(share, team)
     assert (again.journals_read, again.added) == (1, 0)  # the same version again replaces its row, never adds
     assert team.evaluation_count() == 2
@@ -297,11 +299,10 @@ BAD_REVIEW = {
 def test_malformed_verdicts_and_hearing_are_refused_per_line_with_a_reason(libraries: dict[str, Store],
                                                                           tmp_path: Path) -> None:
     good = _evaluation_record(libraries[ZHANG].evaluations()[0])
-    folder = tmp_path / "share" / "someone"
-    folder.mkdir(parents=True)
+    (tmp_path / "share").mkdir()
     records = [good, *({**good, "id": f"bad-{n}", **broken} for n, broken in enumerate(BAD_REVIEW.values()))]
-    (folder / "changes-20261102T000000000000Z.jsonl").write_text(
-        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    write_listed_journal(tmp_path / "share", good["inspector"], "20261102T000000000000Z",
+                         [json.dumps(r, ensure_ascii=False) for r in records])
 
     evaluations, problems = read_synced_evaluations(tmp_path / "share")
 
@@ -318,10 +319,9 @@ def test_a_journal_from_before_verdicts_reads_as_reviewed_items_and_no_verdicts(
         del record[name]
     for item in record["items"]:
         del item["reviewed"]
-    folder = tmp_path / "share" / "older-app"
-    folder.mkdir(parents=True)
-    (folder / "changes-20240101T000000000000Z.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\n",
-                                                                  encoding="utf-8")
+    (tmp_path / "share").mkdir()
+    write_listed_journal(tmp_path / "share", record["inspector"], "20240101T000000000000Z",
+                         [json.dumps(record, ensure_ascii=False)])
 
     [evaluation], problems = read_synced_evaluations(tmp_path / "share")
 
