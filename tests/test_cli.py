@@ -69,7 +69,7 @@ def test_analyze_finds_every_truth_event_the_transcript_contains(analysed: list[
                 continue
             hits = [f for f in result["flags"] if f["category"] == event["category"]
                     and f["start"] < event["end"] and f["end"] > event["start"]
-                    and f["speaker"] == (event["speaker"] if stereo else "unknown")]
+                    and f["speaker"] in ((event["speaker"],) if stereo else (event["speaker"], "unknown"))]
             found += bool(hits)
             if not hits:
                 missed.append((Path(result["file"]).name, event))
