@@ -77,6 +77,7 @@ _FALSE_ALARM_REASONS = {
 _UNJUDGED_CHANCE = 0.1  # a real hit left without a verdict of its own: the item was scored as a whole
 _ACCEPT_REMAINING_CHANCE = 0.1  # the rest of the scorecard released with "accept the remaining items"
 _HEARD_SHARE = (0.55, 1.0)
+_UNHEARD_PER_CALL = (6, 11)  # calls of the same agent and day not drawn for listening, per evaluated call
 
 
 @dataclass(frozen=True)
@@ -294,6 +295,20 @@ def _comment(rubric: Rubric, items: dict[str, ItemScore]) -> str:
 # ------------------------------------------------------------------------------------------ real libraries
 
 
+def handled_calls(evaluations: Sequence[Evaluation], seed: int = DEMO_SEED) -> list[dict[str, str]]:
+    """Every call the demo center took: each evaluated call and, beside it, the calls of the same agent that day
+    nobody listened to (a 10% plan checks about one in ten), as library rows for the coverage rate."""
+    rng = random.Random(f"{seed}-handled")
+    rows = []
+    for ev in evaluations:
+        rows.append({"team": ev.team, "agent": ev.agent, "call_id": ev.call_id, "file_name": ev.file_name,
+                     "call_time": ev.call_time})
+        for number in range(rng.randint(*_UNHEARD_PER_CALL)):
+            rows.append({"team": ev.team, "agent": ev.agent, "call_id": f"{ev.call_id}-{number}",
+                         "file_name": "", "call_time": ev.call_time})
+    return rows
+
+
 def history_months(period: Period, count: int = DEFAULT_FORECAST_PERIODS) -> list[str]:
     """``count`` months ending with ``period``'s, oldest first: what the forecast page fits its line to."""
     months = [period]
@@ -329,8 +344,9 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args[0] if args else "docs")
     period = Period.month(DEMO_MONTH)
     rubrics = default_rubrics()
-    report = build_quality_report(generate_months(history_months(period), rubrics), period, rubrics,
-                                  recordings_root=DEMO_RECORDINGS)
+    evaluations = generate_months(history_months(period), rubrics)
+    report = build_quality_report(evaluations, period, rubrics, recordings_root=DEMO_RECORDINGS,
+                                  handled=handled_calls(evaluations))
     out.mkdir(parents=True, exist_ok=True)
     export_pdf(report, out / "monthly-report.pdf")
     print(out / "monthly-report.pdf")

@@ -216,6 +216,8 @@ def _kpi_cards(ax: Axes, report: QualityReport) -> None:
         (t("critical"), f"{now.critical}", _delta(now.critical, before.critical, "", higher_is_better=False)),
         *((f"{t(s)}{t('problems')}", f"{now.severity[s]}",
            _delta(now.severity[s], before.severity[s], "", higher_is_better=False)) for s in SEVERITIES),
+        *([(t("coverage"), _pct(report.coverage[0].rate),
+            (f"{t('agent_coverage')} {_pct(report.coverage[0].agent_rate)}", "#555555"))] if report.coverage else []),
     ]
     ax.set_axis_off()
     width = 1.0 / len(cards)

@@ -97,7 +97,7 @@ LABELS: dict[str, dict[str, str]] = {
         "training_note": "按严重度 A/B/C 排列，A 类优先；同一类中扣分合计多者优先",
         "cases": "案例分析", "excerpt": "录音摘录", "at": "时间点", "no_excerpt": "（按整项评分，无命中短语摘录）",
         "common_cases": "共性案例", "individual_cases": "个性案例", "case_line": "{title}（{severity}）· {calls} 通 · {agents}",
-        "coverage": "覆盖率",
+        "coverage": "覆盖率", "handled": "受理通话量", "agents_on_duty": "接线坐席", "agent_coverage": "坐席覆盖率",
     },
     "en": {
         "month_report": "Monthly quality report", "week_report": "Weekly quality report",
@@ -158,6 +158,7 @@ LABELS: dict[str, dict[str, str]] = {
         "cases": "Case analysis", "excerpt": "Excerpt", "at": "At", "no_excerpt": "(scored as a whole, no flagged phrase)",
         "common_cases": "Common cases", "individual_cases": "Individual cases",
         "case_line": "{title} ({severity}) · {calls} calls · {agents}", "coverage": "Coverage",
+        "handled": "Calls handled", "agents_on_duty": "Agents on calls", "agent_coverage": "Agent coverage",
     },
 }
 
@@ -484,6 +485,26 @@ class Case:
     excerpts: tuple[Excerpt, ...]
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """The QA coverage rate (覆盖率) of a team, or everyone (``name`` empty): calls handled and evaluated, and
+    agents who took calls and had at least one evaluated."""
+
+    name: str
+    calls: int
+    covered: int
+    agents: int
+    agents_covered: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.covered / self.calls if self.calls else None
+
+    @property
+    def agent_rate(self) -> float | None:
+        return self.agents_covered / self.agents if self.agents else None
+
+
 @dataclass
 class QualityReport:
     """Everything the weekly/monthly report shows, computed once; charts, tables and exports only read it.
@@ -520,6 +541,7 @@ class QualityReport:
     alerts: list[Alert] = field(default_factory=list)
     training: list[TrainingNeed] = field(default_factory=list)
     cases: list[Case] = field(default_factory=list)
+    coverage: list[Coverage] = field(default_factory=list)  # everyone first, then each team; empty if not known
 
     @property
     def common_problems(self) -> list[ItemProblem]:
@@ -545,7 +567,8 @@ def build_quality_report(evaluations: Iterable[Evaluation], period: Period, rubr
                          handle_limits: tuple[float, float] = DEFAULT_HANDLE_LIMITS,
                          thresholds: Mapping[str, AlertThresholds] | None = None,
                          default_thresholds: AlertThresholds = AlertThresholds(),
-                         forecast_periods: int = DEFAULT_FORECAST_PERIODS) -> QualityReport:
+                         forecast_periods: int = DEFAULT_FORECAST_PERIODS,
+                         handled: Iterable[Mapping[str, Any]] | None = None) -> QualityReport:
     """The weekly/monthly quality report of ``period``, compared with the period before it.
 
     ``evaluations`` may span any dates (pass both periods for the comparison, and the periods before for the
@@ -553,6 +576,8 @@ def build_quality_report(evaluations: Iterable[Evaluation], period: Period, rubr
     rubric lost points on it. ``recordings_root`` is where the listening list's files can be played from;
     ``durations`` (call id or file name -> seconds, e.g. the library's recording lengths) fills in calls whose
     evaluation did not record one; ``thresholds`` are per team, ``default_thresholds`` for the others.
+    ``handled`` lists every call the center took (rows with team, agent, call_id or file_name, call_time, as
+    the library's recordings), for the coverage rate; without it the report has no coverage.
     """
     by_id = {rubric.id: rubric for rubric in rubrics}
     everything = list(evaluations)
@@ -593,6 +618,7 @@ def build_quality_report(evaluations: Iterable[Evaluation], period: Period, rubr
         alerts=threshold_alerts(teams, agents, thresholds or {}, default_thresholds),
         training=training_plan(problems, current, by_id),
         cases=case_analysis(problems, current, top),
+        coverage=coverage_rates(handled, current, period, language) if handled is not None else [],
     )
 
 
@@ -716,6 +742,25 @@ def _listened(kind: str, ev: Evaluation, rubrics: Mapping[str, Rubric], recordin
     return ListenedCall(kind, evaluation_day(ev), ev.call_time.replace("T", " ")[11:16], ev.agent,
                         ev.team or label(language, "other"), ev.call_id, ev.file_name, round(percent(ev), 1),
                         ev.critical_failed, why, recording_link(ev.file_name, recordings_root))
+
+
+def coverage_rates(handled: Iterable[Mapping[str, Any]], current: Sequence[Evaluation], period: Period,
+                   language: str = "zh") -> list[Coverage]:
+    """Coverage of the calls handled in ``period``: everyone, then each team in name order. A handled call is
+    covered when an evaluation of the period names it by call id or file name."""
+    evaluated = {key for ev in current for key in (ev.call_id, ev.file_name) if key}
+    calls: dict[str, list[bool]] = defaultdict(list)
+    agents: dict[str, dict[str, bool]] = defaultdict(dict)
+    for row in handled:
+        if not period.contains(str(row.get("call_time") or "")[:10]):
+            continue
+        team = str(row.get("team") or "") or label(language, "other")
+        hit = bool({row.get("call_id"), row.get("file_name")} & evaluated)
+        for name in ("", team):
+            calls[name].append(hit)
+            agents[name][row["agent"]] = agents[name].get(row["agent"], False) or hit
+    return [Coverage(name, len(calls[name]), sum(calls[name]), len(agents[name]), sum(agents[name].values()))
+            for name in sorted(calls)]
 
 
 def recording_link(file_name: str, recordings_root: str | Path | None) -> str:
@@ -945,6 +990,7 @@ def report_tables(report: QualityReport) -> list[Table]:
         alerts_table(report),
         training_table(report),
         cases_table(report),
+        coverage_table(report),
         detail_table(report.detail, report.language),
     ]
 
@@ -963,7 +1009,7 @@ def minutes(seconds: float | None) -> str:
     """``4:05`` for 245 seconds: how a supervisor reads a handle time."""
     if seconds is None:
         return ""
-    whole = int(round(seconds))
+    whole = round(seconds)
     return f"{whole // 60}:{whole % 60:02d}"
 
 
@@ -1023,6 +1069,15 @@ def training_table(report: QualityReport) -> Table:
              t["team_training"] if n.common else t["coaching_1to1"],
              "、".join(f"{agent}×{count}" for agent, count in n.agents)) for n in report.training]
     return Table("training_plan", t["training"], columns, rows)
+
+
+def coverage_table(report: QualityReport) -> Table:
+    t = LABELS.get(report.language, LABELS["en"])
+    columns = (t["team"], t["handled"], t["calls"], f"{t['coverage']}%", t["agents_on_duty"], t["agents_with"],
+               f"{t['agent_coverage']}%")
+    rows = [(c.name or t["all_calls"], c.calls, c.covered, _rate(c.rate), c.agents, c.agents_covered,
+             _rate(c.agent_rate)) for c in report.coverage]
+    return Table("coverage", t["coverage"], columns, rows)
 
 
 def cases_table(report: QualityReport) -> Table:
