@@ -1278,64 +1278,84 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
 <context>
     <name>SamplingDialog</name>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="21"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="23"/>
         <source>Sample calls</source>
         <translation>抽样</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="23"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="25"/>
         <source>Random share</source>
         <translation>随机抽取</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="23"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="25"/>
         <source>Same share from every agent</source>
         <translation>每名坐席按同比例抽取</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="24"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="26"/>
         <source>Same share from every team</source>
         <translation>每个班组按同比例抽取</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="25"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="27"/>
         <source>Targeted: agents or a keyword</source>
         <translation>定向：指定坐席或关键词</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="34"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="28"/>
+        <source>Coverage plan: daily share per team, weekly share of agents</source>
+        <translation>覆盖计划：每组每日抽检比例、每周坐席覆盖比例</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="37"/>
         <source>agent ids, comma separated (e.g. new agents)</source>
         <translation>坐席工号，用逗号分隔（如新员工）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="36"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="39"/>
         <source>a product or word heard in the call</source>
         <translation>通话中出现的产品或词语</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="39"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="51"/>
         <source>Mode</source>
         <translation>方式</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="40"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="52"/>
         <source>Share</source>
         <translation>比例</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="41"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="53"/>
         <source>Seed</source>
         <translation>随机种子</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="42"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="54"/>
         <source>Agents</source>
         <translation>坐席</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="43"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="55"/>
         <source>Keyword</source>
         <translation>关键词</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="56"/>
+        <source>Agents covered per week</source>
+        <translation>每周坐席覆盖率</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="57"/>
+        <source>Calls from</source>
+        <translation>通话起始日期</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="58"/>
+        <source>Calls to</source>
+        <translation>通话截止日期</translation>
     </message>
 </context>
 <context>

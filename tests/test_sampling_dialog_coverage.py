@@ -1,0 +1,35 @@
+"""The sampling dialog draws by a coverage plan (quota) from the library's calls within its date window."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDate
+
+from qaworkstation.core.demo_data import DEMO_MONTH, default_rubrics, generate_month, save_to_store
+from qaworkstation.core.sampling import CoveragePlan, quota_sample
+from qaworkstation.core.store import Store
+
+
+def test_coverage_plan_quota_drawn_from_the_dialog(qtbot, store: Store) -> None:  # noqa: ANN001
+    from qaworkstation.ui.sampling_dialog import PLAN, SamplingDialog
+    from qaworkstation.ui.tasks import Runner
+
+    for evaluation in generate_month(DEMO_MONTH, default_rubrics())[:60]:
+        save_to_store(store, evaluation)
+    dialog = SamplingDialog(store, Runner(lambda message: None))
+    qtbot.addWidget(dialog)
+    assert not dialog.agent_share.isEnabled()
+    dialog.mode.setCurrentIndex(dialog.mode.findData(PLAN))
+    assert dialog.agent_share.isEnabled() and dialog.date_from.isEnabled() and not dialog.agents.isEnabled()
+    dialog.percent.setValue(30)
+    dialog.agent_share.setValue(50)
+    dialog.date_from.setDate(QDate(2026, 10, 1))
+    dialog.date_to.setDate(QDate(2026, 10, 3))
+
+    dialog._draw()
+    qtbot.waitUntil(lambda: bool(dialog.chosen_ids), timeout=5000)
+
+    expected = quota_sample(store.list_recordings(), CoveragePlan(call_share=30, agent_share=50), "2026-10-01",
+                            "2026-10-03")
+    assert dialog.chosen_ids == expected
+    days = {store.recording(i)["call_time"][:10] for i in dialog.chosen_ids}
+    assert days <= {"2026-10-01", "2026-10-02", "2026-10-03"}
