@@ -54,12 +54,13 @@ def test_cached_transcript_is_reused(store: Store, transcriber: Transcriber, cor
     assert first == second
 
 
-def test_mono_call_has_one_unlabelled_speaker(store: Store, transcriber: Transcriber, rubrics, corpus: Path) -> None:
+def test_mono_call_is_attributed_to_agent_and_customer(store: Store, transcriber: Transcriber, rubrics,
+                                                        corpus: Path) -> None:
     report = import_paths(store, [corpus / "calls" / "en_rude_mono.wav"])
     result = analyse_recording(store, transcriber, rubrics, report.recording_ids[0])
     assert result.language == "en"
-    assert {s.speaker for s in result.segments} == {"unknown"}
-    assert "what do you want" in " ".join(s.text.lower() for s in result.segments)
+    assert {s.speaker for s in result.segments} == {"agent", "customer"}  # one channel, two voices told apart
+    assert "what do you want" in " ".join(s.text.lower() for s in result.segments if s.speaker == "agent")
 
 
 def test_cancel_stops_and_stores_nothing(store: Store, transcriber: Transcriber, corpus: Path) -> None:
