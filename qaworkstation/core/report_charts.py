@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import math
+import textwrap
 from functools import partial
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -611,6 +612,8 @@ def _alert_list(ax: Axes, report: QualityReport) -> None:
         value = _pct(alert.value) if alert.measure == "pass_rate" else f"{alert.value:g}"
         threshold = _pct(alert.threshold) if alert.measure == "pass_rate" else f"{alert.threshold:g}"
         text = t(key).format(name=alert.name, team=alert.team, value=value, threshold=threshold)
+        if alert.scope == "team":  # "售前组（售前组）" says the team twice
+            text = text.replace(f"（{alert.team}）", "").replace(f" ({alert.team})", "")
         marker = "▲" if alert.scope == "team" else "●"
         ax.text(0.0, y, f"{marker} {text}", fontsize=10, va="top", transform=ax.transAxes,
                 color=BAD if alert.measure == "critical" else "#333333")
@@ -620,7 +623,10 @@ def _alert_list(ax: Axes, report: QualityReport) -> None:
 
 
 def _wrap(text: str, width: int) -> str:
-    """Lines of at most ``width`` half-width characters (CJK counting two), for text drawn on a page."""
+    """Lines of at most ``width`` half-width characters (CJK counting two), for text drawn on a page; text
+    without CJK breaks between words."""
+    if _display_width(text) == len(text):
+        return textwrap.fill(text, width)
     lines, line = [], ""
     for character in text:
         if _display_width(line + character) > width:
