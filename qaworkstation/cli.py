@@ -7,7 +7,6 @@ nightly scripts where a clear line in a log is what someone reads.
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import os
 import sys
@@ -15,6 +14,8 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from .core.settings import default_inspector
 
 if TYPE_CHECKING:  # the window starts through here: each command imports what it uses when it runs
     from .core.analysis import AnalysisResult, RubricLibrary
@@ -33,10 +34,6 @@ EXIT_USAGE = 2
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line instead of usage + message
         self.exit(EXIT_USAGE, f"qaws: {message} (see qaws --help)\n")
-
-
-def default_inspector() -> str:
-    return os.environ.get("QAWS_INSPECTOR") or getpass.getuser()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,8 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
     export = _command(sub, "export", help="sync submitted evaluations to a (shared) folder")
     export.add_argument("--to", type=Path, required=True, help="destination folder")
     audit_log = _command(sub, "audit", help="check the library's audit log")
-    _command(audit_log.add_subparsers(dest="audit_command", required=True, parser_class=_Parser), "verify",
-             help="walk the hash chain; print OK, or the first broken row and exit 1")
+    verify = _command(audit_log.add_subparsers(dest="audit_command", required=True, parser_class=_Parser), "verify",
+                      help="walk the hash chain; print OK, or the first broken row and exit 1")
+    verify.add_argument("--share", type=Path, help="the team's shared folder: also check the chain still reaches "
+                                                   "the head the inspector's last sync recorded there")
     backup = _command(sub, "backup", help="copy the library safely (SQLite backup API), even while it is in use")
     backup.add_argument("--to", type=Path, required=True, help="the backup file to write (replaced when complete)")
     _command(sub, "encrypt", help="switch encryption on: create this workstation's database key (kept in the "
@@ -166,10 +165,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_app(db_path=args.db, rubric=args.rubric, model=args.model)
     from .core import keys
     from .core.audio import AudioError
+    from .core.i18n import language_from_environment, use_language
     from .core.models import ModelUnavailable
     from .core.rubric import RubricError
     from .core.store import StoreError
 
+    use_language(language_from_environment())
     try:
         return _COMMANDS[args.command](args)
     except (StoreError, RubricError, ModelUnavailable, AudioError, FileNotFoundError, ValueError,
@@ -179,6 +180,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("qaws: interrupted", file=sys.stderr)
         return EXIT_FAILURE
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: one line and a log, never a traceback
+        print(f"qaws: {type(exc).__name__}: {exc} (details in {_log_failure(args)})", file=sys.stderr)
+        return EXIT_FAILURE
+
+
+def _log_failure(args: argparse.Namespace) -> Path:
+    """Write the traceback of an unexpected failure to a log file for whoever fixes it, and say where."""
+    import traceback
+
+    from .core.models import cache_dir
+
+    log = cache_dir() / "logs" / f"qaws-{date.today().isoformat()}.log"
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as handle:
+            handle.write(f"--- qaws {' '.join(sys.argv[1:]) or args.command}\n{traceback.format_exc()}\n")
+    except OSError:
+        return Path("(the log could not be written either)")
+    return log
 
 
 def _store(args: argparse.Namespace) -> Store:
@@ -191,7 +211,7 @@ def _import(args: argparse.Namespace, store: Store) -> ImportReport:
     from .core.audio import AUDIO_EXTENSIONS
     from .core.importer import FilenamePattern, import_paths
 
-    missing = [str(p) for p in args.paths if not p.exists()]
+    missing = [str(p) for p in args.paths if not os.path.lexists(p)]  # a broken link gets its own status
     if missing:
         raise FileNotFoundError(f"no such file or folder: {', '.join(missing)}")
     pattern = FilenamePattern(args.pattern) if args.pattern else None
@@ -329,8 +349,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .core import lifecycle
     from .core.sync import sync_evaluations
 
+    from .core import audit
+
     store = _store(args)
-    result = sync_evaluations(args.to, args.inspector, lifecycle.versions_for_sync(store, args.inspector))
+    with store.transaction() as db:
+        head = audit.head(db)  # anchored on the share, so rows cut from the end of the chain are noticed
+    result = sync_evaluations(args.to, args.inspector, lifecycle.versions_for_sync(store, args.inspector),
+                              audit_head=head)
     print(result.message if result.ok else f"qaws: {result.message}", file=sys.stdout if result.ok else sys.stderr)
     return 0 if result.ok else EXIT_FAILURE
 
@@ -338,9 +363,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_audit(args: argparse.Namespace) -> int:
     """``audit verify``: a broken chain means someone edited or removed audit rows behind the app's back."""
     from .core import audit
+    from .core.sync import audit_anchor
 
+    anchor = audit_anchor(args.share, args.inspector) if args.share else None
     with _store(args).transaction() as db:
-        check = audit.verify(db)
+        check = audit.verify(db, anchor)
     print(check.describe())
     return 0 if check.ok else EXIT_FAILURE
 

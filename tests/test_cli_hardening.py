@@ -99,8 +99,6 @@ def test_encrypt_while_the_library_is_open_elsewhere_is_one_line(tmp_path: Path)
     assert "in use by another program" in one_line(result)
 
 
-@pytest.mark.xfail(strict=True, reason="cli.py checks the paths with Path.exists(), which follows the link: it "
-                                       "needs os.path.lexists (see the hardening report)")
 @pytest.mark.parametrize("kind", ["loop", "dangling"])
 def test_a_link_named_directly_gets_its_own_status(tmp_path: Path, kind: str) -> None:
     link = tmp_path / "call.wav"
@@ -109,3 +107,39 @@ def test_a_link_named_directly_gets_its_own_status(tmp_path: Path, kind: str) ->
     result = qaws("import", str(link), db=tmp_path / "library.sqlite3")
 
     assert {"loop": "symbolic link loop", "dangling": "broken symbolic link"}[kind] in result.stderr
+
+
+def test_an_unexpected_failure_is_one_line_and_a_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from qaworkstation import cli
+
+    def broken(_args: object) -> int:
+        raise AttributeError("'NoneType' object has no attribute 'hash'")
+
+    monkeypatch.setenv("QAWS_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setitem(cli._COMMANDS, "backup", broken)
+    assert cli.main(["backup", "--to", str(tmp_path / "copy.sqlite3")]) == cli.EXIT_FAILURE
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert "AttributeError" in err and "details in" in err
+    [log] = (tmp_path / "cache" / "logs").glob("qaws-*.log")
+    assert "Traceback" in log.read_text(encoding="utf-8") and "'hash'" in log.read_text(encoding="utf-8")
+
+
+def test_audit_verify_against_the_share_notices_rows_cut_from_the_end(tmp_path: Path) -> None:
+    db, share = tmp_path / "library.sqlite3", tmp_path / "share"
+    share.mkdir()
+    assert qaws("import", str(CALL), db=db).returncode == 0
+    store = Store(db)
+    from qaworkstation.core import roles
+
+    for n in range(4):  # audited changes: the chain grows
+        roles.ensure_user(store, f"user-{n}")
+    store.close()
+    assert qaws("export", "--to", str(share), db=db).returncode == 0  # the head is anchored on the share
+    with sqlite3.connect(db) as raw:  # someone with an SQLite browser removes the last rows
+        raw.execute("DROP TRIGGER audit_log_append_only_delete")
+        raw.execute("DELETE FROM audit_log WHERE seq > (SELECT MAX(seq) - 2 FROM audit_log)")
+    assert qaws("audit", "verify", db=db).returncode == 0  # the chain still links on its own...
+    cut = qaws("audit", "verify", "--share", str(share), db=db)
+    assert cut.returncode != 0  # ...but no longer reaches the head the share saw

@@ -14,10 +14,11 @@ import getpass
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
-from .cluster_settings import ClusterSettings, parse_path_maps
-from .transcribe import TranscribeSettings
+if TYPE_CHECKING:  # the command line reads the inspector's default at start-up: nothing heavy before it is asked
+    from .cluster_settings import ClusterSettings
+    from .transcribe import TranscribeSettings
 
 T = TypeVar("T")
 
@@ -50,18 +51,27 @@ def default_inspector() -> str:
     return os.environ.get("QAWS_INSPECTOR") or getpass.getuser()
 
 
-_TRANSCRIBE = TranscribeSettings()
+def _shipped(name: str) -> Callable[[], Any]:
+    """The shipped transcription default of ``name``, looked up when first needed."""
+    def default() -> Any:
+        from .transcribe import TranscribeSettings
+
+        return getattr(TranscribeSettings(), name)
+
+    return default
+
+
 RUN_HERE, RUN_LOCAL_WORKERS, RUN_SCHEDULER = "here", "workers", "scheduler"
 AUDIO_SENT, AUDIO_SHARED = "send", "shared"
 
 INSPECTOR = Setting("inspector", str, default_inspector)
 SYNC_FOLDER = Setting("sync_folder", str, "")
-MODEL = Setting("model", str, _TRANSCRIBE.model)
-COMPUTE_TYPE = Setting("compute_type", str, _TRANSCRIBE.compute_type)
-CPU_THREADS = Setting("cpu_threads", int, _TRANSCRIBE.cpu_threads)
-WORKERS = Setting("workers", int, _TRANSCRIBE.workers)
-LANGUAGE = Setting("language", str, _TRANSCRIBE.language)
-SCRIPT = Setting("script", str, _TRANSCRIBE.script)
+MODEL = Setting("model", str, _shipped("model"))
+COMPUTE_TYPE = Setting("compute_type", str, _shipped("compute_type"))
+CPU_THREADS = Setting("cpu_threads", int, _shipped("cpu_threads"))
+WORKERS = Setting("workers", int, _shipped("workers"))
+LANGUAGE = Setting("language", str, _shipped("language"))
+SCRIPT = Setting("script", str, _shipped("script"))
 RUN_ON = Setting("run_on", str, RUN_HERE)
 CLUSTER_WORKERS = Setting("cluster_workers", int, lambda: min(2, os.cpu_count() or 1))
 CLUSTER_THREADS = Setting("cluster_threads", int, 1)
@@ -98,6 +108,8 @@ def write(store: SettingsStore, setting: Setting[T], value: T) -> None:
 
 def transcribe_settings(store: SettingsStore) -> TranscribeSettings:
     """The transcription settings chosen on this workstation, with the shipped defaults for anything unset."""
+    from .transcribe import TranscribeSettings
+
     return TranscribeSettings(model=read(store, MODEL), compute_type=read(store, COMPUTE_TYPE),
                               cpu_threads=read(store, CPU_THREADS), workers=read(store, WORKERS),
                               language=read(store, LANGUAGE), script=read(store, SCRIPT))
@@ -105,6 +117,8 @@ def transcribe_settings(store: SettingsStore) -> TranscribeSettings:
 
 def cluster_settings(store: SettingsStore) -> ClusterSettings | None:
     """Where the queue runs, as chosen on this workstation; None to analyse in the window's own process."""
+    from .cluster_settings import ClusterSettings, parse_path_maps
+
     run_on = read(store, RUN_ON)
     if run_on == RUN_LOCAL_WORKERS:
         return ClusterSettings(workers=read(store, CLUSTER_WORKERS), threads_per_worker=read(store, CLUSTER_THREADS),
