@@ -75,7 +75,7 @@ def _window(qtbot, store, transcriber, rubrics, settings: QSettings) -> MainWind
     return window
 
 
-def test_dividers_stay_where_the_user_left_them_and_saving_moves_nothing(qtbot, store, transcriber, rubrics,
+def test_dividers_and_columns_stay_where_the_user_left_them_and_saving_moves_nothing(qtbot, store, transcriber, rubrics,
                                                                          corpus: Path, tmp_path: Path) -> None:
     settings = QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat)
     settings.setValue("inspector", "质检员01")
@@ -98,9 +98,11 @@ def test_dividers_stay_where_the_user_left_them_and_saving_moves_nothing(qtbot, 
     window.splitter.moveSplitter(target, 1)  # what dragging the first divider does
     chosen = window.splitter.sizes()
     assert chosen[0] == target
+    window.library.table.horizontalHeader().resizeSection(0, 133)  # a wider Call column
     window.close()
     again = _window(qtbot, store, transcriber, rubrics, settings)
     assert again.splitter.sizes() == chosen
+    assert again.library.table.horizontalHeader().sectionSize(0) == 133
     again.close()
 
 

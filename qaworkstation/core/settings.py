@@ -82,10 +82,11 @@ CLUSTER_PATH_MAP = Setting("cluster_path_map", str, "")
 LEAD_IN_S = Setting("player/lead_in_s", float, 2.0)
 OUTPUT_DEVICE = Setting("player/device", str, "")
 MAIN_SPLITTER = Setting("window/main_splitter", bytes, b"", since=2)
+LIBRARY_COLUMNS = Setting("window/library_columns", bytes, b"", since=2)
 
 SETTINGS = (INSPECTOR, SYNC_FOLDER, MODEL, COMPUTE_TYPE, CPU_THREADS, WORKERS, LANGUAGE, SCRIPT, RUN_ON,
             CLUSTER_WORKERS, CLUSTER_THREADS, CLUSTER_MEMORY, CLUSTER_SCHEDULER, CLUSTER_AUDIO, CLUSTER_PATH_MAP,
-            LEAD_IN_S, OUTPUT_DEVICE, MAIN_SPLITTER)
+            LEAD_IN_S, OUTPUT_DEVICE, MAIN_SPLITTER, LIBRARY_COLUMNS)
 VERSION_KEY = "settings_version"
 
 
@@ -130,7 +131,7 @@ def cluster_settings(store: SettingsStore) -> ClusterSettings | None:
     return None
 
 
-# The settings version this app writes: 2 added the remembered window dividers. A step is added here (version ->
+# The settings version this app writes: 2 added the remembered window dividers and library columns. A step is added here (version ->
 # function) when a key is renamed or a value changes meaning, and is never edited once released.
 SETTINGS_VERSION = 2
 UPGRADES: dict[int, Callable[[SettingsStore], None]] = {}

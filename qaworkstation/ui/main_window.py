@@ -131,6 +131,10 @@ class MainWindow(QMainWindow):
         self.splitter.restoreState(declared.read(self.settings, declared.MAIN_SPLITTER))  # as the user left them
         self.splitter.splitterMoved.connect(
             lambda *_: declared.write(self.settings, declared.MAIN_SPLITTER, self.splitter.saveState()))
+        columns = self.library.table.horizontalHeader()
+        columns.restoreState(declared.read(self.settings, declared.LIBRARY_COLUMNS))  # widths this user chose
+        columns.sectionResized.connect(
+            lambda *_: declared.write(self.settings, declared.LIBRARY_COLUMNS, columns.saveState()))
         self.setCentralWidget(self.splitter)
         self._build_toolbar()
         self.progress = QProgressBar()
