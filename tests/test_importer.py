@@ -86,3 +86,11 @@ def test_a_link_named_directly_gets_the_status_it_gets_inside_a_folder(tmp_path:
 
     assert directly.statuses == inside.statuses == {str(link): {"loop": "symbolic link loop",
                                                                   "dangling": "broken symbolic link"}[kind]}
+
+
+def test_an_import_cancelled_between_files_keeps_what_came_in(store: Store, calls_copy: Path) -> None:
+    seen: list[str] = []
+    report = import_paths(store, [calls_copy], progress=lambda done, total, name: seen.append(name),
+                          cancelled=lambda: len(seen) >= 2)
+    assert report.cancelled and len(seen) == 2
+    assert len(report.recording_ids) == 2 and len(store.list_recordings()) == 2

@@ -214,3 +214,16 @@ def test_the_key_card_lists_the_scorecard_keys_too(qtbot, store, transcriber, ru
     for key, what in (("Ctrl+S", "Save the scorecard"), ("C", "Confirm the current suggestion"),
                       ("X", "Reject the current suggestion"), ("N", "Next flag")):
         assert f">{key}</td>" in card and what in card
+
+
+def test_a_folder_import_shows_its_progress_and_closes_it(qtbot, store, transcriber, rubrics, calls_copy: Path,
+                                                          tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    settings = QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat)
+    window = _window(qtbot, store, transcriber, rubrics, settings)
+    monkeypatch.setattr(window, "enqueue", lambda ids, priority=0: None)  # the import, not the analysis
+    window.import_paths([str(calls_copy)])
+    labels: list[str] = []
+    window.import_progress.canceled.connect(lambda: labels.append("cancel"))
+    qtbot.waitUntil(lambda: window.import_progress.maximum() == 6, timeout=20000)  # six calls found
+    qtbot.waitUntil(lambda: "Imported 6" in window.statusBar().currentMessage(), timeout=60000)
+    assert not window.import_progress.isVisible() and labels == []

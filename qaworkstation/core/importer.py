@@ -38,6 +38,7 @@ class ImportReport:
     ignored: list[tuple[str, str]] = field(default_factory=list)  # (file, why): not audio, and not named as audio
     recording_ids: list[str] = field(default_factory=list)
     statuses: dict[str, str] = field(default_factory=dict)  # file -> AudioStatus of each error
+    cancelled: bool = False  # stopped by the person before every file was looked at
 
 
 class FilenamePattern:
@@ -121,8 +122,9 @@ def _walk(folder: Path) -> Iterator[Path]:
 def import_paths(store: Store, paths: Iterable[Path | str], pattern: FilenamePattern | None = None,
                  metadata_csv: Path | None = None,
                  progress: Callable[[int, int, str], None] | None = None,
-                 prober: ProbeWorker | None = None) -> ImportReport:
+                 prober: ProbeWorker | None = None, cancelled: Callable[[], bool] | None = None) -> ImportReport:
     """Import files and folders; ``prober`` lets a caller share or configure the decoding child process.
+    ``cancelled`` is asked between files: what came in before stays in, and the report says it was stopped.
 
     A file named as something other than audio that cannot be read as audio (the ``.json`` beside each call
     that a shell glob picks up, an empty ``done.flag``) is ignored rather than failed: it never claimed to be a
@@ -134,6 +136,9 @@ def import_paths(store: Store, paths: Iterable[Path | str], pattern: FilenamePat
     with ExitStack() as stack:
         prober = prober or stack.enter_context(ProbeWorker())
         for index, path in enumerate(files):
+            if cancelled and cancelled():
+                report.cancelled = True
+                break
             if progress:
                 progress(index, len(files), display_path(path.name))
             try:

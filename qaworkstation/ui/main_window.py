@@ -12,7 +12,7 @@ from typing import Any
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QInputDialog, QLabel, QMainWindow, QMessageBox, QProgressBar,
-                               QPushButton, QSplitter, QToolBar, QVBoxLayout, QWidget)
+                               QProgressDialog, QPushButton, QSplitter, QToolBar, QVBoxLayout, QWidget)
 
 from ..core import lifecycle, roles
 from ..core import settings as declared
@@ -41,7 +41,7 @@ from .queue_controller import QueueController
 from .sampling_dialog import SamplingDialog
 from .scorecard_view import ScorecardView, status_name
 from .settings_dialog import SettingsDialog, role_name
-from .tasks import Runner, report_failure
+from .tasks import JobContext, Runner, report_failure
 from .transcript_view import TranscriptView
 
 DRAFT_DELAY_MS = 1500
@@ -247,12 +247,36 @@ class MainWindow(QMainWindow):
             self.import_paths([folder])
 
     def import_paths(self, paths: list[str]) -> None:
+        """Import off the GUI thread with a progress dialog whose Cancel stops between files (what came in stays)."""
         self.statusBar().showMessage(self.tr("Importing…"))
-        self.runner.io(lambda: import_paths(self.store, paths), self._on_imported)
+        progress = QProgressDialog(self.tr("Looking for recordings…"), self.tr("Cancel"), 0, 0, self)
+        progress.setWindowTitle(self.tr("Importing"))
+        progress.setMinimumDuration(400)
+        self.import_progress = progress
+
+        def run(context: JobContext) -> ImportReport:
+            return import_paths(self.store, paths, progress=lambda done, total, name: context.emit((done, total, name)),
+                                cancelled=context.cancelled)
+
+        def step(item: tuple[int, int, str]) -> None:
+            done, total, name = item
+            progress.setMaximum(total)
+            progress.setValue(done)
+            progress.setLabelText(self.tr("Checking {0} of {1}: {2}").format(done + 1, total, name))
+
+        def finished(report: ImportReport) -> None:
+            progress.reset()
+            self._on_imported(report)
+
+        job = self.runner.long(run, finished, step)
+        progress.canceled.connect(job.cancel)
+        job.signals.failed.connect(lambda _message: progress.reset())
 
     def _on_imported(self, report: ImportReport) -> None:
         message = self.tr("Imported {0}, already in library {1}, failed {2}").format(
             len(report.imported), len(report.duplicates), len(report.errors))
+        if report.cancelled:
+            message += self.tr("; stopped before the rest, as asked")
         if report.ignored:
             message += self.tr("; {0} files that are not recordings ignored").format(len(report.ignored))
         self.statusBar().showMessage(message, 10000)

@@ -118,6 +118,14 @@ class Runner:
         """Run slow file or share work beside the database thread (the store serialises its own writes)."""
         return self._start(self.executor.io_pool, lambda _ctx: call(), success, failure or self.report)
 
+    def long(self, call: Callable[[JobContext], Any], success: Callable[[Any], None],
+             on_item: Callable[[Any], None]) -> Job:
+        """Slow work that reports progress (``context.emit``) and stops when asked (``context.cancelled``,
+        set by :meth:`Job.cancel`), on the I/O pool; its failure goes to the window's report."""
+        job = self._start(self.executor.io_pool, call, success, self.report)
+        job.signals.item.connect(on_item)
+        return job
+
     def _start(self, pool: QThreadPool, call: Callable[[JobContext], Any], success: Callable[[Any], None] | None,
                failure: Callable[[str], None]) -> Job:
         job = Job(call)

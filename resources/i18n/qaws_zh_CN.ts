@@ -269,7 +269,7 @@
 <context>
     <name>Failure</name>
     <message>
-        <location filename="../../qaworkstation/ui/tasks.py" line="152"/>
+        <location filename="../../qaworkstation/ui/tasks.py" line="160"/>
         <source>QA Workstation</source>
         <translation>质检工作台</translation>
     </message>
@@ -559,43 +559,44 @@
         <translation>无音频输出设备——静音播放</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="140"/>
-        <location filename="../../qaworkstation/ui/main_window.py" line="352"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="144"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="380"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="142"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="146"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="252"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="156"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="160"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="160"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="164"/>
         <source>Import files…</source>
         <translation>导入文件…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="161"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="165"/>
         <source>Import folder…</source>
         <translation>导入文件夹…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="165"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="169"/>
         <source>Sync to shared folder</source>
         <translation>同步到共享文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="194"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="198"/>
         <source>Team shared folder</source>
         <translation>班组共享文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="162"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="166"/>
         <source>Analyse all</source>
         <translation>全部分析</translation>
     </message>
@@ -610,177 +611,197 @@
         <translation>为导入时没有元数据的通话填写坐席、班组、时间和类型</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="163"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="167"/>
         <source>Search…</source>
         <translation>搜索…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="164"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="168"/>
         <source>Sample…</source>
         <translation>抽样…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="166"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="170"/>
         <source>Coaching…</source>
         <translation>辅导…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="167"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="171"/>
         <source>Team…</source>
         <translation>班组…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="168"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="172"/>
         <source>Rules…</source>
         <translation>规则…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="169"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="173"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="177"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="181"/>
         <source>Confirm the current suggestion</source>
         <translation>确认当前建议</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="178"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="182"/>
         <source>Reject the current suggestion (asks for a reason)</source>
         <translation>驳回当前建议（可填写原因）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="179"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="183"/>
         <source>Save the scorecard as a draft</source>
         <translation>将评分表保存为草稿</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="207"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="211"/>
         <source>New analysis settings apply when the queue stops.</source>
         <translation>新的分析设置将在队列停止后生效。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="235"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="239"/>
         <source>Import recordings</source>
         <translation>导入录音</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="236"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="240"/>
         <source>Audio (*.wav *.flac *.mp3 *.ogg *.opus);;All files (*)</source>
         <translation>音频 (*.wav *.flac *.mp3 *.ogg *.opus);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="241"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="245"/>
         <source>Import a folder of recordings</source>
         <translation>导入录音文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="246"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="251"/>
         <source>Importing…</source>
         <translation>正在导入…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="250"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="252"/>
+        <source>Looking for recordings…</source>
+        <translation>正在查找录音…</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="253"/>
+        <source>Importing</source>
+        <translation>导入中</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="265"/>
+        <source>Checking {0} of {1}: {2}</source>
+        <translation>正在检查第 {0}/{1} 个：{2}</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="276"/>
         <source>Imported {0}, already in library {1}, failed {2}</source>
         <translation>已导入 {0}，已存在 {1}，失败 {2}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="253"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="279"/>
+        <source>; stopped before the rest, as asked</source>
+        <translation>；已按要求停止，其余未导入</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="281"/>
         <source>; {0} files that are not recordings ignored</source>
         <translation>；已忽略 {0} 个非录音文件</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="257"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="285"/>
         <source>Some files could not be imported</source>
         <translation>部分文件无法导入</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="322"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="350"/>
         <source>Unsaved changes restored from the draft.</source>
         <translation>已从草稿恢复未保存的修改。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="324"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="352"/>
         <source>Saved {0} by {1}.</source>
         <translation>已于 {0} 由 {1} 保存。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="327"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="355"/>
         <source>Not scored yet — the rules&apos; suggestions are pre-filled; confirm or reject each and review every item.</source>
         <translation>尚未评分——已预填规则建议；请逐条确认或驳回，并逐项复核。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="352"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="380"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="368"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="396"/>
         <source>Paused, {0} calls waiting</source>
         <translation>已暂停，{0} 通待分析</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="374"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="402"/>
         <source>, about {0} left</source>
         <translation>，约剩 {0}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="375"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="403"/>
         <source>Analysed {0} of {1}{2} {3}</source>
         <translation>已分析 {0}/{1}{2} {3}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="379"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="407"/>
         <source>Connecting to the Dask scheduler at {0}…</source>
         <translation>正在连接 Dask 调度器 {0}…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="380"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="408"/>
         <source>Starting {0} worker processes and loading the model in each…</source>
         <translation>正在启动 {0} 个工作进程并在每个进程中加载模型…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="386"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="414"/>
         <source>&lt;a href=&quot;{0}&quot;&gt;Dask dashboard&lt;/a&gt;</source>
         <translation>&lt;a href=&quot;{0}&quot;&gt;Dask 监控面板&lt;/a&gt;</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="402"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="430"/>
         <source>Could not analyse {0}: {1}</source>
         <translation>无法分析 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="404"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="432"/>
         <source>Analysis stopped: {0}. The calls stay queued.</source>
         <translation>分析已停止：{0}。通话仍在队列中。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="473"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="501"/>
         <source>Editing — draft kept automatically.</source>
         <translation>编辑中——草稿已自动保存。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="498"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="526"/>
         <source>Evaluation saved: {0} / {1}</source>
         <translation>评分已保存：{0} / {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="548"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="576"/>
         <source>Reject suggestion</source>
         <translation>驳回建议</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="549"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="577"/>
         <source>Why is this suggestion wrong? (optional — it helps fix the rule)</source>
         <translation>这条建议错在哪里？（可不填——有助于改进规则）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="575"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="603"/>
         <source>Accept remaining items</source>
         <translation>接受其余细则</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="576"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="604"/>
         <source>Accept {0} items at the scores shown without reviewing them one by one?
 
 The evaluation and the audit log will say they were accepted, not judged.</source>
@@ -789,19 +810,19 @@ The evaluation and the audit log will say they were accepted, not judged.</sourc
 评分记录和审计日志将注明这些细则是“接受”而非逐项评判的。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="596"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="624"/>
         <source>
 … and {0} more</source>
         <translation>
 ……另有 {0} 项</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="598"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="626"/>
         <source>Items not reviewed yet</source>
         <translation>尚有细则未复核</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="599"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="627"/>
         <source>Submit needs every item judged. Not reviewed yet:
 {0}{1}
 
@@ -812,102 +833,102 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
 请逐项打分、标记为不适用或已复核，或使用“接受其余”。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="621"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="649"/>
         <source>{0} · version {1}</source>
         <translation>{0} · 第 {1} 版</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="623"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="651"/>
         <source>Saving starts version {0}.</source>
         <translation>保存将生成第 {0} 版。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="649"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="677"/>
         <source>Version {0} ({1}), saved {2} — read-only. Choose the latest version to edit.</source>
         <translation>第 {0} 版（{1}），保存于 {2}——只读。选择最新版本才能编辑。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="680"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="708"/>
         <source>Dispute recorded.</source>
         <translation>申诉已记录。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="693"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="721"/>
         <source>Ruling recorded.</source>
         <translation>裁定已记录。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="742"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="770"/>
         <source>{0} · {1}</source>
         <translation>{0} · {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="810"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="838"/>
         <source>Calibration: {0} call(s) to score</source>
         <translation>校准：{0} 通待评分</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="811"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="839"/>
         <source>Assigned to you on the shared folder: {0}</source>
         <translation>共享文件夹中分配给您的：{0}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="821"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="849"/>
         <source>Sync failed — nothing was lost locally.</source>
         <translation>同步失败——本地数据未丢失。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="822"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="850"/>
         <source>Sync failed</source>
         <translation>同步失败</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="828"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="856"/>
         <source>Sync is not set up: choose the team&apos;s shared folder and your inspector id in Settings.</source>
         <translation>尚未设置同步：请在“设置”中选择班组共享文件夹并填写质检员工号。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="830"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="858"/>
         <source>The shared folder was not found: check that the share is connected.</source>
         <translation>找不到共享文件夹：请检查网络共享是否已连接。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="831"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="859"/>
         <source>No permission to write to the shared folder (or one of its files is open in another program).</source>
         <translation>没有写入共享文件夹的权限（或其中的文件正被其他程序打开）。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="833"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="861"/>
         <source>The disk of the shared folder is full.</source>
         <translation>共享文件夹所在磁盘已满。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="834"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="862"/>
         <source>The team encryption key on this computer cannot be used.</source>
         <translation>本机的班组加密密钥无法使用。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="836"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="864"/>
         <source>The shared folder could not be written.</source>
         <translation>无法写入共享文件夹。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="837"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="865"/>
         <source>Nothing was lost on this computer.</source>
         <translation>本机数据没有任何丢失。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="843"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="871"/>
         <source>Synced {0} evaluations to {1} ({2} new or changed).</source>
         <translation>已同步 {0} 条评分到 {1}（新增或修改 {2} 条）。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="846"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="874"/>
         <source>Shared folder already up to date: {0} evaluations.</source>
         <translation>共享文件夹已是最新：共 {0} 条评分。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="848"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="876"/>
         <source>{0} drafts stay on this computer until submitted.</source>
         <translation>{0} 份草稿在提交前只保存在本机。</translation>
     </message>
