@@ -342,9 +342,10 @@ class ScorecardView(QWidget):
         self.overall.textChanged.connect(self._on_changed)
         self.total = QLabel()
         self.total.setStyleSheet("font-size: 18px; font-weight: 700;")
-        # The total's text changes with every score; its width must not push the window's dividers around.
+        # The total's text changes with every score; its width must not push the window's dividers around, and
+        # on a narrow panel it wraps rather than losing the verdict.
         self.total.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.total.setMinimumWidth(150)
+        self.total.setWordWrap(True)
         self.state = QLabel()
         self.state.setStyleSheet("color: #5f6368;")
         self.state.setWordWrap(True)  # a long status wraps instead of widening the panel
@@ -370,8 +371,8 @@ class ScorecardView(QWidget):
         review = QHBoxLayout()
         review.addWidget(self.progress, 1)
         review.addWidget(self.history)
-        footer = QHBoxLayout()
-        footer.addWidget(self.total, 1)
+        footer = QHBoxLayout()  # the total has a line of its own above: the verdict is never cut off
+        footer.addStretch(1)
         footer.addWidget(self.accept_button)
         footer.addWidget(self.save_button)
         footer.addWidget(self.submit_button)
@@ -381,6 +382,7 @@ class ScorecardView(QWidget):
         layout.addWidget(self.scroll, 1)
         layout.addWidget(self.overall)
         layout.addLayout(review)
+        layout.addWidget(self.total)
         layout.addLayout(footer)
         layout.addWidget(self.state)
         self.setEnabled(False)
