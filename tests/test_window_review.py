@@ -208,8 +208,10 @@ def test_review_hearing_log_counts_replays_once_and_never_a_seek() -> None:
     log = HearingLog(duration_s=60.0)
     for position in (0.0, 0.5, 1.0, 1.5, 2.0):  # two seconds played
         log.advance(position, playing=True)
-    log.advance(30.0, playing=True)  # a seek: not heard
+    log.advance(30.0, playing=True)  # a seek nobody announced (longer than any tick): not heard
     log.advance(30.5, playing=True)
+    log.jumped()  # a seek the player announced: the step after it is not heard either
+    log.advance(33.0, playing=True)
     for position in (1.0, 1.5, 2.0):  # a replay of what was heard counts once
         log.advance(position, playing=True)
     log.advance(2.4, playing=False)  # paused: nothing heard

@@ -1,9 +1,10 @@
 """How much of a call the inspector actually heard: the stretches played, merged, and the flags they covered.
 
-A score is only as good as the listening behind it. The player reports its position while it plays; a step
-forward no longer than :data:`MAX_STEP_S` is audio that went through the speakers, anything else (a seek, a
-jump to a flag, a pause) is not. Overlapping replays count once, so looping a phrase ten times does not make a
-call "heard".
+A score is only as good as the listening behind it. The player reports its position while it plays and says
+when it jumps (a seek, a jump to a flag, skipped silence): a step forward between two reports, with no jump in
+between, is audio that went through the speakers. A step longer than :data:`MAX_STEP_S` is taken for a jump
+nobody announced, never for listening. Overlapping replays count once, so looping a phrase ten times does not
+make a call "heard".
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from collections.abc import Iterable
 
 from .domain import Flag, Hearing
 
-# Ticks arrive every few tens of ms even at 2x; a longer step forward is a seek, not listening.
-MAX_STEP_S = 1.0
+# Ticks arrive every few tens of ms; even a window stalled for seconds reports more often than this.
+MAX_STEP_S = 5.0
 
 
 class HearingLog:
@@ -23,6 +24,10 @@ class HearingLog:
         self.duration_s = duration_s
         self._spans: list[tuple[float, float]] = []
         self._last: float | None = None
+
+    def jumped(self) -> None:
+        """The playhead moved without playing what lay between: the next step starts afresh."""
+        self._last = None
 
     def advance(self, position: float, playing: bool) -> None:
         """One tick of the player: while playing, the step from the last position was heard."""

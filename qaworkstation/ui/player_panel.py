@@ -243,6 +243,7 @@ class PlayerPanel(QWidget):
             self.playback.set_loop(*self._pending_loop)
         if self._pending_seek is not None:
             self.playback.seek(self._pending_seek)
+            self.hearing.jumped()
         if self._play_when_loaded:
             self.playback.play()
         # Asked for once, done once: left set, the button would read "Pause" for good after the call ended.
@@ -276,6 +277,7 @@ class PlayerPanel(QWidget):
         else:
             if not self.playback.playing and self.playback.position >= self.playback.duration - END_MARGIN_S:
                 self.playback.seek(0.0)
+                self.hearing.jumped()
             self.playback.toggle()
         self._on_tick()
 
@@ -283,6 +285,7 @@ class PlayerPanel(QWidget):
         if self._loading:
             self._pending_seek = seconds
         self.playback.seek(seconds)
+        self.hearing.jumped()
         self._on_tick()
 
     def seek_and_play(self, seconds: float) -> None:
@@ -387,6 +390,7 @@ class PlayerPanel(QWidget):
         if index < 0 or position >= self._gaps[index, 1]:
             return position
         self.playback.seek(self._gaps[index, 1])
+        self.hearing.jumped()
         return self.playback.position
 
     # scrollbar ---------------------------------------------------------------------------------------------
