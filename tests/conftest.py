@@ -72,11 +72,26 @@ def calls_copy(tmp_path: Path, corpus: Path) -> Path:
     return target
 
 
-@pytest.fixture
-def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Dialogs would block an unattended run; record what the user would have been told instead."""
+@pytest.fixture(autouse=True)
+def dialogs(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """A modal message box would block an unattended run for ever: every one is recorded instead, and a test
+    that did not ask for them (the ``warnings`` fixture) fails with what the person would have been told."""
     from PySide6.QtWidgets import QMessageBox
 
     shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, title, text, *a: shown.append(f"{title}: {text}"))
-    return shown
+
+    def record(_parent, title, text, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        shown.append(f"{title}: {text}")
+        return QMessageBox.StandardButton.Ok
+
+    for name in ("warning", "critical", "information"):
+        monkeypatch.setattr(QMessageBox, name, record)
+    yield shown
+    if shown and "warnings" not in request.fixturenames:
+        pytest.fail(f"the window told the person something unexpected: {shown}")
+
+
+@pytest.fixture
+def warnings(dialogs: list[str]) -> list[str]:
+    """What the person would have been told in message boxes, for tests that expect to tell them something."""
+    return dialogs

@@ -60,7 +60,8 @@ def test_coaching_session_end_to_end(qtbot, store, rubrics, scored: str, tmp_pat
     window.close()
 
 
-def test_coaching_outcome_follow_up_in_the_window(qtbot, store, rubrics, scored: str, tmp_path: Path) -> None:
+def test_coaching_outcome_follow_up_in_the_window(qtbot, store, rubrics, scored: str, tmp_path: Path,
+                                                  warnings: list[str]) -> None:
     by_id = {r.id: r for r in rubrics.all()}
     moments = moments_for_agent(store, by_id, "A1002")
     save_session(store, CoachingSession("A1002", "coach-li", moments, created_at="2026-11-01T09:00:00Z"))
@@ -79,4 +80,5 @@ def test_coaching_outcome_follow_up_in_the_window(qtbot, store, rubrics, scored:
 
     kept = sessions_for_agent(store, "A1002")[0]
     assert (kept.follow_up_result, kept.training_request) == ("复听仍有禁语", "服务禁语专项培训")
+    assert warnings == []
     window.close()

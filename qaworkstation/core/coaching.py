@@ -124,7 +124,7 @@ def released_evaluations(store: Store, recording_id: str = "") -> list[Evaluatio
 
 def agents(store: Store) -> list[str]:
     """The agents with at least one released evaluation to be coached on."""
-    rows = store.db.query("SELECT DISTINCT r.agent FROM recordings r JOIN evaluations e ON e.recording_id = r.id "
+    rows = store.query("SELECT DISTINCT r.agent FROM recordings r JOIN evaluations e ON e.recording_id = r.id "
                           "WHERE r.agent != '' AND e.status != ? ORDER BY r.agent", (DRAFT,))
     return [row["agent"] for row in rows]
 
@@ -236,14 +236,14 @@ def save_session(store: Store, session: CoachingSession) -> CoachingSession:
 
 
 def sessions_for_agent(store: Store, agent: str) -> list[CoachingSession]:
-    rows = store.db.query("SELECT * FROM coaching_sessions WHERE agent = ? ORDER BY created_at DESC", (agent,))
+    rows = store.query("SELECT * FROM coaching_sessions WHERE agent = ? ORDER BY created_at DESC", (agent,))
     return [_session(row) for row in rows]
 
 
 def due_follow_ups(store: Store, today: date | None = None) -> list[CoachingSession]:
     """Sessions whose follow-up date has come, so the coach sees them without searching."""
     day = (today or date.today()).isoformat()
-    rows = store.db.query("SELECT * FROM coaching_sessions WHERE follow_up != '' AND follow_up <= ? "
+    rows = store.query("SELECT * FROM coaching_sessions WHERE follow_up != '' AND follow_up <= ? "
                           "ORDER BY follow_up", (day,))
     return [_session(row) for row in rows]
 

@@ -62,7 +62,7 @@ def targeted_sample(store: Store, rows: list[Row], agents: Iterable[str] = (), k
 
 def _recordings_mentioning(store: Store, needle: str) -> set[str]:
     """Normalised matching, so 會員 finds 会员 and spacing or punctuation do not matter."""
-    rows = store.db.query(
+    rows = store.query(
         "SELECT t.recording_id, group_concat(s.text, ' ') AS text FROM transcripts t "
         "JOIN segments s ON s.transcript_id = t.id GROUP BY t.id")
     return {row["recording_id"] for row in rows if needle in normalize(row["text"] or "")}

@@ -475,6 +475,12 @@ class SqliteFile:
         with self._lock, self._outermost("BEGIN IMMEDIATE") as db:
             yield db
 
+    def query(self, sql: str, params: tuple | dict = ()) -> list[dict[str, Any]]:
+        """The rows of a read, taken under the connection's lock. Never read through ``self.db`` from another
+        thread without it: sqlite-utils commits after a statement it began outside a transaction, and on a shared
+        connection that can be another thread's transaction, committed half-way."""
+        return self._rows(sql, params)
+
     def _rows(self, sql: str, params: tuple | dict = ()) -> list[dict[str, Any]]:
         with self._lock:
             return list(self.db.query(sql, params))
