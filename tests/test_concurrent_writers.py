@@ -22,12 +22,14 @@ ROOT = Path(__file__).resolve().parents[1]
 RECORDINGS_EACH = 150
 
 # Each writer waits for the go file, then adds recordings one transaction at a time: read (is the hash known?)
-# then write, the pattern that failed with "database is locked" under a deferred BEGIN.
+# then write, the pattern that failed with "database is locked" under a deferred BEGIN. Given a hold file, it
+# keeps the library open after writing until that file appears, so a test knows the library is in use.
 WRITER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
     from qaworkstation.core.store import Store
     db, name, go, count = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3]), int(sys.argv[4])
+    hold = Path(sys.argv[5]) if len(sys.argv) > 5 else None
     store = Store(db, key=None)
     Path(f"{go}.{name}.ready").touch()
     while not go.exists():
@@ -35,15 +37,21 @@ WRITER = textwrap.dedent("""
     for n in range(count):
         store.add_recording({"sha256": f"{name}-{n:06d}".ljust(64, "0"), "path": f"/x/{name}{n}.wav",
                              "file_name": f"{name}{n}.wav", "duration": 1.0, "channels": 1, "samplerate": 8000})
+    while hold is not None and not hold.exists():
+        time.sleep(0.001)
     store.close()
 """)
 
 
-def writers(db: Path, tmp_path: Path, names: list[str], count: int) -> list[subprocess.Popen]:
-    """Start one writer process per name, and release them together once all have opened the library."""
+def writers(db: Path, tmp_path: Path, names: list[str], count: int,
+            hold: Path | None = None) -> list[subprocess.Popen]:
+    """Start one writer process per name, and release them together once all have opened the library; with
+    ``hold``, each keeps the library open after writing until that file exists."""
     go = tmp_path / "go"
-    started = [subprocess.Popen([sys.executable, "-c", WRITER, str(db), name, str(go), str(count)], cwd=ROOT,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for name in names]
+    extra = [str(hold)] if hold is not None else []
+    started = [subprocess.Popen([sys.executable, "-c", WRITER, str(db), name, str(go), str(count), *extra],
+                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+               for name in names]
     while not all(Path(f"{go}.{name}.ready").exists() or p.poll() is not None for name, p in zip(names, started)):
         pass
     go.touch()
@@ -70,11 +78,13 @@ def test_two_processes_adding_recordings_at_once_both_finish(library: Path, tmp_
 def test_encrypt_while_another_process_writes_refuses_in_one_line_and_the_writer_finishes(
     library: Path, tmp_path: Path
 ) -> None:
-    [writer] = writers(library, tmp_path, ["w"], RECORDINGS_EACH)
+    hold = tmp_path / "hold"
+    [writer] = writers(library, tmp_path, ["w"], RECORDINGS_EACH, hold)  # open, and writing or about to
     try:
         with pytest.raises(StoreError, match="in use by another program .* Nothing was changed"):
             encrypt_database(library, keys.new_key())
     finally:
+        hold.touch()
         code, err = writer.wait(timeout=300), writer.stderr.read()
     assert code == 0, err[-600:]
     store = Store(library, key=None)

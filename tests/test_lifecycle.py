@@ -13,7 +13,7 @@ import sqlite_utils
 from qaworkstation.core import audit, lifecycle, roles
 from qaworkstation.core.domain import (DISPUTED, DRAFT, FINAL, REJECTED, RESOLVED, SUBMITTED, UPHELD, Evaluation,
                                        Flag, ItemScore)
-from qaworkstation.core.store import MIGRATIONS, LifecycleError, Store
+from qaworkstation.core.store import MIGRATIONS, LifecycleError, Store, StoreError
 
 BOSS, INSPECTOR = "boss", "ins"
 
@@ -101,7 +101,7 @@ def test_submit_saves_and_releases_together_or_not_at_all(library: Store,
         raise sqlite3.OperationalError("disk I/O error")
 
     monkeypatch.setattr(library, "set_evaluation_status", refuse)
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(StoreError, match="the disk failed a write"):  # one line for the person, nothing kept
         lifecycle.save_and_submit(library, scorecard(recording_id), INSPECTOR)
     assert library.evaluation(recording_id, "r", INSPECTOR) is None
     assert [e.action for e in audit.entries(library.db)] == [audit.ROLE_CHANGE] * 3
