@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .domain import (ADVISORY_CATEGORIES, CONFIRMED, REJECTED, Check, Evaluation, Flag, Hearing, ItemScore, Rubric,
+from .domain import (ADVISORY_CATEGORIES, REJECTED, Check, Evaluation, Flag, Hearing, ItemScore, Rubric,
                      RubricItem, Verdict)
 from .rubric import score_evaluation
 
@@ -220,7 +220,3 @@ def items_from_draft(payload: dict[str, Any]) -> tuple[dict[str, ItemScore], str
     items = {k: ItemScore(k, v.get("score"), bool(v.get("na")), v.get("comment", ""), bool(v.get("reviewed")))
              for k, v in payload.get("items", {}).items()}
     return items, payload.get("comment", "")
-
-
-def is_confirmed(verdict: Verdict | None) -> bool:
-    return verdict is not None and verdict.decision == CONFIRMED
