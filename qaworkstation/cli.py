@@ -189,7 +189,7 @@ def _log_failure(args: argparse.Namespace) -> Path:
     """Write the traceback of an unexpected failure to a log file for whoever fixes it, and say where."""
     import traceback
 
-    from .core.models import cache_dir
+    from .core.cache import cache_dir
 
     log = cache_dir() / "logs" / f"qaws-{date.today().isoformat()}.log"
     try:

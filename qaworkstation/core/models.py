@@ -15,7 +15,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from platformdirs import user_cache_dir
+from .cache import cache_dir
 
 OFFLINE_BASE = "offline-base"
 OFFLINE_TINY_EN = "offline-tiny.en"
@@ -39,10 +39,6 @@ class ModelChoice:
     source: str
     english_only: bool
 
-
-def cache_dir() -> Path:
-    override = os.environ.get("QAWS_CACHE_DIR")
-    return Path(override) if override else Path(user_cache_dir("qaworkstation"))
 
 
 def resolve_model(spec: str = DEFAULT_MODEL) -> ModelChoice:

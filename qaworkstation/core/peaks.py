@@ -31,7 +31,7 @@ import soundfile as sf
 
 from .atomic import atomic_write_bytes
 from .audio import AudioError
-from .models import cache_dir
+from .cache import cache_dir
 
 BUCKET = 1024  # frames per entry of the finest level: 128 ms at 8 kHz
 LEVEL_FACTOR = 8
