@@ -49,13 +49,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from qaworkstation.core.atomic import atomic_write_bytes
-from qaworkstation.core.audit import AuditHead
-from qaworkstation.core.domain import (DRAFT, EVALUATION_STATUSES, SUBMITTED, VERDICTS, Dispute, Evaluation, Flag,
+from .atomic import atomic_write_bytes
+from .audit import AuditHead
+from .domain import (DRAFT, EVALUATION_STATUSES, SUBMITTED, VERDICTS, Dispute, Evaluation, Flag,
                                       Hearing, ItemScore, ScoreSummary, Verdict)
-from qaworkstation.core.encryption import DecryptionError, decrypt_bytes, encrypt_bytes, file_key_id
-from qaworkstation.core.i18n import N_, _
-from qaworkstation.core.keys import TEAM_KEY, WORKSTATION, KeyChoice, KeyUnavailable, key_id, resolve
+from .encryption import DecryptionError, decrypt_bytes, encrypt_bytes, file_key_id
+from .i18n import N_, _
+from .keys import TEAM_KEY, WORKSTATION, KeyChoice, KeyUnavailable, key_id, resolve
 
 FORMAT_VERSION = 1
 MANIFEST_NAME = "manifest.json"
