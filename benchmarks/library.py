@@ -73,8 +73,8 @@ QUERY_COUNT = 100
 
 def build_library(path: Path) -> None:
     """The 100,000-call library, written with bulk SQL on the schema the store creates."""
-    from qaworkstation.core.search import SEARCH_TABLE, fold, pairs, tag
-    from qaworkstation.core.store import Store
+    from qaworkstation.core.library.search import SEARCH_TABLE, fold, pairs, tag
+    from qaworkstation.core.library.store import Store
 
     Store(path).close()  # every migration: the real schema, indexes and triggers
     rng = random.Random(15)
@@ -135,7 +135,7 @@ def build_library(path: Path) -> None:
 
 def library_path(cache: Path) -> Path:
     """The generated library, rebuilt when the generator or the schema changes."""
-    from qaworkstation.core.store import SCHEMA_VERSION
+    from qaworkstation.core.library.store import SCHEMA_VERSION
 
     path = cache / f"library-{CALLS}-g{GENERATOR_VERSION}-s{SCHEMA_VERSION}.sqlite3"
     if not path.exists():
@@ -198,7 +198,7 @@ def filter_and_sort_ms(db: Path) -> tuple[float, float]:
     from PySide6.QtCore import QDate, Qt
     from PySide6.QtWidgets import QApplication
 
-    from qaworkstation.core.store import Store
+    from qaworkstation.core.library.store import Store
     from qaworkstation.ui.library_view import LibraryView
 
     app = QApplication.instance() or QApplication([])
@@ -244,8 +244,8 @@ def filter_and_sort_ms(db: Path) -> tuple[float, float]:
 
 
 def search_times_ms(db: Path) -> list[float]:
-    from qaworkstation.core.search import SearchFilters
-    from qaworkstation.core.store import Store
+    from qaworkstation.core.library.search import SearchFilters
+    from qaworkstation.core.library.store import Store
 
     rng = random.Random(7)
     queries = QUERIES_BASE + rng.sample(PRODUCTS, 40) + [rng.choice(PRODUCTS)[:2] for _ in range(10)] + \
@@ -274,11 +274,11 @@ def stall_ms(db: Path, seconds: float) -> float:
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from qaworkstation.core.analysis import RubricLibrary
-    from qaworkstation.core.importer import import_paths
-    from qaworkstation.core.store import Store
-    from qaworkstation.core.transcribe import TranscribeSettings, Transcriber
-    from qaworkstation.core.work_queue import WorkQueue
+    from qaworkstation.core.asr.transcribe import Transcriber, TranscribeSettings
+    from qaworkstation.core.library.importer import import_paths
+    from qaworkstation.core.library.store import Store
+    from qaworkstation.core.pipeline.analysis import RubricLibrary
+    from qaworkstation.core.pipeline.work_queue import WorkQueue
     from qaworkstation.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])

@@ -38,13 +38,13 @@ from pathlib import Path
 import numpy as np
 import soundfile
 
-from qaworkstation.core.analysis import AnalysisResult, RubricLibrary, analyse_recording
-from qaworkstation.core.audio import is_audio_file, read_samples
+from qaworkstation.core.asr.transcribe import Transcriber
+from qaworkstation.core.audio.reading import is_audio_file, read_samples
 from qaworkstation.core.domain import AGENT, CUSTOMER, PHRASE_CATEGORIES, UNKNOWN, Flag
-from qaworkstation.core.importer import import_paths
-from qaworkstation.core.store import Store
+from qaworkstation.core.library.importer import import_paths
+from qaworkstation.core.library.store import Store
+from qaworkstation.core.pipeline.analysis import AnalysisResult, RubricLibrary, analyse_recording
 from qaworkstation.core.textnorm import normalize
-from qaworkstation.core.transcribe import Transcriber
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 CALLS = CORPUS / "calls"

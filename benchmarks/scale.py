@@ -30,14 +30,14 @@ from pathlib import Path
 import psutil
 from distributed import Client
 
-from qaworkstation.core.analysis import RubricLibrary
-from qaworkstation.core.cluster import ClusterRunner, analyse_on_worker, connect
-from qaworkstation.core.cluster_settings import ClusterSettings
-from qaworkstation.core.execution import READ_TIMEOUT_S, CallSpec
-from qaworkstation.core.importer import import_paths
-from qaworkstation.core.store import Store
-from qaworkstation.core.transcribe import TranscribeSettings, Transcriber
-from qaworkstation.core.work_queue import QueueRunner, WorkQueue
+from qaworkstation.core.asr.transcribe import Transcriber, TranscribeSettings
+from qaworkstation.core.library.importer import import_paths
+from qaworkstation.core.library.store import Store
+from qaworkstation.core.pipeline.analysis import RubricLibrary
+from qaworkstation.core.pipeline.cluster import ClusterRunner, analyse_on_worker, connect
+from qaworkstation.core.pipeline.cluster_settings import ClusterSettings
+from qaworkstation.core.pipeline.execution import READ_TIMEOUT_S, CallSpec
+from qaworkstation.core.pipeline.work_queue import QueueRunner, WorkQueue
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "calls"
 DAY_S = 86400.0

@@ -24,10 +24,10 @@ from pathlib import Path
 import soundfile as sf
 from faster_whisper import WhisperModel, decode_audio
 
-from qaworkstation.core.importer import import_paths
-from qaworkstation.core.models import resolve_model
-from qaworkstation.core.store import Store
-from qaworkstation.core.transcribe import TranscribeSettings, Transcriber, cache_key
+from qaworkstation.core.asr.models import resolve_model
+from qaworkstation.core.asr.transcribe import Transcriber, TranscribeSettings, cache_key
+from qaworkstation.core.library.importer import import_paths
+from qaworkstation.core.library.store import Store
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "calls"
 

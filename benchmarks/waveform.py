@@ -68,7 +68,7 @@ def best_alternating(first, second, runs: int = RUNS) -> tuple[float, float]:  #
 
 
 def measure_peaks(path: Path) -> float:
-    from qaworkstation.core.peaks import compute_peaks
+    from qaworkstation.core.audio.peaks import compute_peaks
 
     read_s, peaks_s = best_alternating(lambda: sf.read(str(path), dtype="int16"), lambda: compute_peaks(path))
     print(f"decode (soundfile.read int16): {read_s * 1000:.1f} ms, peaks: {peaks_s * 1000:.1f} ms")
@@ -76,8 +76,8 @@ def measure_peaks(path: Path) -> float:
 
 
 def measure_open(path: Path, sha: str, turns: list[tuple[str, float, float]]) -> tuple[float, object]:
+    from qaworkstation.core.audio.peaks import cached_peaks
     from qaworkstation.core.domain import Flag, Segment
-    from qaworkstation.core.peaks import cached_peaks
     from qaworkstation.ui.waveform import WaveformView
 
     cached_peaks(path, sha)  # analysed once, as the app does on first open
@@ -135,7 +135,7 @@ def zoom_sweep(view, around: float, factor: float) -> list[tuple[float, float]]:
 def main() -> int:
     from PySide6.QtWidgets import QApplication
 
-    from qaworkstation.core.audio import content_hash
+    from qaworkstation.core.audio.reading import content_hash
 
     app = QApplication.instance() or QApplication(sys.argv)
     with tempfile.TemporaryDirectory(prefix="qaws-bench-") as folder:

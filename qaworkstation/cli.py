@@ -18,14 +18,14 @@ from typing import TYPE_CHECKING
 from .core.settings import default_inspector
 
 if TYPE_CHECKING:  # the window starts through here: each command imports what it uses when it runs
-    from .core.analysis import AnalysisResult, RubricLibrary
-    from .core.cluster_settings import ClusterSettings
-    from .core.execution import CallResult
-    from .core.importer import ImportReport
-    from .core.search import Moment
-    from .core.store import Store
-    from .core.transcribe import TranscribeSettings, Transcriber
-    from .core.work_queue import QueueStatus
+    from .core.asr.transcribe import Transcriber, TranscribeSettings
+    from .core.library.importer import ImportReport
+    from .core.library.search import Moment
+    from .core.library.store import Store
+    from .core.pipeline.analysis import AnalysisResult, RubricLibrary
+    from .core.pipeline.cluster_settings import ClusterSettings
+    from .core.pipeline.execution import CallResult
+    from .core.pipeline.work_queue import QueueStatus
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -163,12 +163,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .ui.app import run_app
 
         return run_app(db_path=args.db, rubric=args.rubric, model=args.model)
-    from .core import keys
-    from .core.audio import AudioError
+    from .core.asr.models import ModelUnavailable
+    from .core.audio.reading import AudioError
     from .core.i18n import language_from_environment, use_language
-    from .core.models import ModelUnavailable
-    from .core.rubric import RubricError
-    from .core.store import StoreError
+    from .core.library.store import StoreError
+    from .core.privacy import keys
+    from .core.scoring.rubric import RubricError
 
     use_language(language_from_environment())
     try:
@@ -202,14 +202,14 @@ def _log_failure(args: argparse.Namespace) -> Path:
 
 
 def _store(args: argparse.Namespace) -> Store:
-    from .core.store import Store, default_db_path
+    from .core.library.store import Store, default_db_path
 
     return Store(args.db or default_db_path())
 
 
 def _import(args: argparse.Namespace, store: Store) -> ImportReport:
-    from .core.audio import AUDIO_EXTENSIONS
-    from .core.importer import FilenamePattern, import_paths
+    from .core.audio.reading import AUDIO_EXTENSIONS
+    from .core.library.importer import FilenamePattern, import_paths
 
     missing = [str(p) for p in args.paths if not os.path.lexists(p)]  # a broken link gets its own status
     if missing:
@@ -235,15 +235,15 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _transcriber(args: argparse.Namespace) -> Transcriber:
-    from .core.models import DEFAULT_MODEL
-    from .core.transcribe import TranscribeSettings, Transcriber
+    from .core.asr.models import DEFAULT_MODEL
+    from .core.asr.transcribe import Transcriber, TranscribeSettings
 
     return Transcriber(TranscribeSettings(model=args.model or DEFAULT_MODEL, language=args.language,
                                           script=args.script))
 
 
 def _rubrics(args: argparse.Namespace) -> RubricLibrary:
-    from .core.analysis import RubricLibrary
+    from .core.pipeline.analysis import RubricLibrary
 
     return RubricLibrary(args.rubric) if args.rubric else RubricLibrary()
 
@@ -251,8 +251,8 @@ def _rubrics(args: argparse.Namespace) -> RubricLibrary:
 def cmd_analyze(args: argparse.Namespace) -> int:
     """Queue the calls, work through the queue (resumable after a crash) here or on a Dask cluster, then
     report each call."""
-    from .core.analysis import analyse_recording
-    from .core.work_queue import QueueRunner, WorkQueue
+    from .core.pipeline.analysis import analyse_recording
+    from .core.pipeline.work_queue import QueueRunner, WorkQueue
 
     cluster = _cluster_settings(args)
     store = _store(args)
@@ -277,7 +277,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 def _cluster_settings(args: argparse.Namespace) -> ClusterSettings | None:
     """The cluster the user asked for, or None to analyse in this process."""
-    from .core.cluster_settings import ClusterSettings, parse_path_map
+    from .core.pipeline.cluster_settings import ClusterSettings, parse_path_map
 
     if not (args.scheduler or args.workers):
         if args.path_map or args.send_audio:
@@ -295,8 +295,8 @@ def _cluster_settings(args: argparse.Namespace) -> ClusterSettings | None:
 def _run_on_cluster(store: Store, settings: TranscribeSettings, rubrics: RubricLibrary, cluster: ClusterSettings,
                     failed: dict[str, str]) -> None:
     """Analyse the queue on the cluster, one progress line per call on stderr as its result is stored."""
-    from .core.cluster import ClusterError, ClusterRunner, connect  # Dask adds a second to any command using it
-    from .core.work_queue import WorkQueue
+    from .core.pipeline.cluster import ClusterError, ClusterRunner, connect  # Dask adds a second to any command using it
+    from .core.pipeline.work_queue import WorkQueue
 
     if not WorkQueue(store).waiting():
         return  # every call already has its result: no cluster to start
@@ -314,7 +314,7 @@ def _run_on_cluster(store: Store, settings: TranscribeSettings, rubrics: RubricL
 
 
 def _print_call(file_name: str, result: CallResult, status: QueueStatus) -> None:
-    from .core.execution import FROM_CACHE
+    from .core.pipeline.execution import FROM_CACHE
 
     if not result.ok:
         outcome = "failed"
@@ -336,7 +336,7 @@ def _print_result(args: argparse.Namespace, result: AnalysisResult) -> None:
     if getattr(args, "json", False):
         print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)
         return
-    from .core.risk import describe_risk
+    from .core.rules.risk import describe_risk
 
     violations = sum(1 for f in result.flags if f.deduction > 0)
     print(f"{result.recording['file_name']}: {result.language}, {len(result.segments)} segments, "
@@ -346,10 +346,9 @@ def _print_result(args: argparse.Namespace, result: AnalysisResult) -> None:
 def cmd_export(args: argparse.Namespace) -> int:
     """Publish the inspector's released evaluations; drafts stay in the library. The release behind a draft
     correction is handed over too, so it reaches the share even if its own submission never did."""
-    from .core import lifecycle
-    from .core.sync import sync_evaluations
-
-    from .core import audit
+    from .core.library import audit
+    from .core.scoring import lifecycle
+    from .core.team.sync import sync_evaluations
 
     store = _store(args)
     with store.transaction() as db:
@@ -362,8 +361,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     """``audit verify``: a broken chain means someone edited or removed audit rows behind the app's back."""
-    from .core import audit
-    from .core.sync import audit_anchor
+    from .core.library import audit
+    from .core.team.sync import audit_anchor
 
     anchor = audit_anchor(args.share, args.inspector) if args.share else None
     with _store(args).transaction() as db:
@@ -388,9 +387,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_encrypt(args: argparse.Namespace) -> int:
     """Encryption is on once a database key exists; the library already on disk is converted to match, since a
     keyed workstation cannot open a plain file. Running it again is harmless."""
-    from .core import keys
-    from .core.sqlite_file import encrypt_database, is_plain_database
-    from .core.store import Store, default_db_path
+    from .core.library.sqlite_file import encrypt_database, is_plain_database
+    from .core.library.store import Store, default_db_path
+    from .core.privacy import keys
 
     path = Path(args.db or default_db_path())
     if not path.is_file():
@@ -409,7 +408,7 @@ def cmd_encrypt(args: argparse.Namespace) -> int:
 
 
 def cmd_key(args: argparse.Namespace) -> int:
-    from .core import keys
+    from .core.privacy import keys
 
     if args.key_command == "new-team":
         if keys.load_key(keys.TEAM_KEY) is not None:
@@ -432,7 +431,7 @@ def cmd_key(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     """Every moment the query was said, best first: one line each for people, one JSON object each for
     scripts. Nothing found is an answer, not a failure."""
-    from .core.search import SearchFilters
+    from .core.library.search import SearchFilters
 
     filters = SearchFilters(agent=args.agent, team=args.team, speaker=args.speaker, category=args.category,
                             call_type=args.call_type,

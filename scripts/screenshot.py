@@ -23,17 +23,17 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QLocale, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from qaworkstation.core import lifecycle, roles
-from qaworkstation.core.analysis import RubricLibrary
-from qaworkstation.core.demo_data import DEMO_MONTH, generate_months
-from qaworkstation.core.i18n import use_language
-from qaworkstation.core.reports import Period
-from qaworkstation.core.decisions import record_decision
+from qaworkstation.core.asr.transcribe import Transcriber
 from qaworkstation.core.domain import CONFIRMED, REJECTED
-from qaworkstation.core.scorecard import accept_remaining, build_evaluation, suggested_scores
-from qaworkstation.core.store import Store
-from qaworkstation.core.sync import sync_evaluations
-from qaworkstation.core.transcribe import Transcriber
+from qaworkstation.core.i18n import use_language
+from qaworkstation.core.library.store import Store
+from qaworkstation.core.pipeline.analysis import RubricLibrary
+from qaworkstation.core.scoring import lifecycle, roles
+from qaworkstation.core.scoring.decisions import record_decision
+from qaworkstation.core.scoring.scorecard import accept_remaining, build_evaluation, suggested_scores
+from qaworkstation.core.team.demo_data import DEMO_MONTH, generate_months
+from qaworkstation.core.team.reports import Period
+from qaworkstation.core.team.sync import sync_evaluations
 from qaworkstation.ui.app import install_translator
 from qaworkstation.ui.main_window import MainWindow
 

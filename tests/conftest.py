@@ -20,9 +20,9 @@ use_null_alsa_device(Path(tempfile.mkdtemp(prefix="qaws-home-")))
 
 import pytest  # noqa: E402
 
-from qaworkstation.core.analysis import RubricLibrary  # noqa: E402
-from qaworkstation.core.store import Store  # noqa: E402
-from qaworkstation.core.transcribe import TranscribeSettings, Transcriber  # noqa: E402
+from qaworkstation.core.asr.transcribe import Transcriber, TranscribeSettings  # noqa: E402
+from qaworkstation.core.library.store import Store  # noqa: E402
+from qaworkstation.core.pipeline.analysis import RubricLibrary  # noqa: E402
 
 CORPUS = Path(os.environ.get("QAWS_CORPUS", Path(__file__).resolve().parents[2] / "shared" / "corpus"))
 CALLS = CORPUS / "calls"
@@ -32,7 +32,7 @@ CALLS = CORPUS / "calls"
 def no_workstation_keys(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test starts with encryption off, whatever keys the machine running the tests holds; a test
     switches it on by passing a key or by saving one into this empty key folder."""
-    from qaworkstation.core import keys
+    from qaworkstation.core.privacy import keys
 
     monkeypatch.setenv(keys.KEY_DIR_ENV, str(tmp_path_factory.mktemp("keys")))
     for variable in keys.KEY_ENV.values():

@@ -10,7 +10,7 @@ import os
 from multiprocessing.synchronize import Event
 
 from qaworkstation.core.domain import Evaluation, ItemScore
-from qaworkstation.core.store import Store
+from qaworkstation.core.library.store import Store
 
 INSPECTOR = "crash-test"
 ITEMS = 8

@@ -7,7 +7,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from qaworkstation.core.sync import MANIFEST_NAME, inspector_folder_name
+from qaworkstation.core.team.sync import MANIFEST_NAME, inspector_folder_name
 
 
 def write_listed_journal(share: Path, inspector: str, name: str, lines: list[str]) -> Path:

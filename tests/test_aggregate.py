@@ -12,21 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from qaworkstation.core import lifecycle, roles
-from qaworkstation.core.aggregate import (
-    MIGRATIONS,
-    SCHEMA_VERSION,
-    TeamDatabase,
-    TeamDatabaseError,
-    aggregate,
-    evaluation_day,
-)
-from qaworkstation.core.calibration import new_session, save_session
-from qaworkstation.core.demo_data import INSPECTORS, default_rubrics, generate_month, save_to_store
 from qaworkstation.core.domain import DISPUTED, DRAFT, SUBMITTED, Evaluation, Flag, ItemScore
-from qaworkstation.core.reports import Period, team_quality_report
-from qaworkstation.core.store import Store
-from qaworkstation.core.sync import MANIFEST_NAME, _evaluation_record, read_synced_evaluations, sync_evaluations
+from qaworkstation.core.library.store import Store
+from qaworkstation.core.scoring import lifecycle, roles
+from qaworkstation.core.team.aggregate import (MIGRATIONS, SCHEMA_VERSION, TeamDatabase, TeamDatabaseError, aggregate,
+                                               evaluation_day)
+from qaworkstation.core.team.calibration import new_session, save_session
+from qaworkstation.core.team.demo_data import INSPECTORS, default_rubrics, generate_month, save_to_store
+from qaworkstation.core.team.reports import Period, team_quality_report
+from qaworkstation.core.team.sync import MANIFEST_NAME, _evaluation_record, read_synced_evaluations, sync_evaluations
 from tests.share_files import write_listed_journal
 
 MONTH = "2026-10"
@@ -257,7 +251,7 @@ def test_a_status_this_app_does_not_know_is_one_refused_line_not_a_failed_merge(
 
 
 def sync_record(evaluation: Evaluation) -> dict[str, object]:
-    from qaworkstation.core import sync
+    from qaworkstation.core.team import sync
 
     return sync._evaluation_record(evaluation)
 
@@ -305,7 +299,7 @@ def test_calibration_folder_and_hidden_folders_are_not_inspectors(share: Path, t
 
 
 def test_an_inspector_named_like_the_calibration_folder_still_counts(share: Path, team: TeamDatabase) -> None:
-    from qaworkstation.core.calibration import load_sessions
+    from qaworkstation.core.team.calibration import load_sessions
 
     calibration = new_session("zh-monitoring", "C1", ["calibration", "李娜"])
     save_session(share, calibration)

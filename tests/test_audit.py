@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from qaworkstation.core import audit, lifecycle, roles
 from qaworkstation.core.domain import Evaluation, ItemScore
-from qaworkstation.core.store import Store, StoreError
+from qaworkstation.core.library import audit
+from qaworkstation.core.library.store import Store, StoreError
+from qaworkstation.core.scoring import lifecycle, roles
 
 BOSS, INSPECTOR = "boss", "ins"
 
@@ -176,7 +177,7 @@ def test_rows_cut_from_the_end_are_detected_against_the_head_anchored_by_the_las
 ) -> None:
     """Deleting the newest rows leaves a chain that still links ("OK: 16 audit entries" after deleting 5); the
     head each sync records in the manifest on the share shows the log is shorter than the share saw."""
-    from qaworkstation.core.sync import audit_anchor, sync_evaluations
+    from qaworkstation.core.team.sync import audit_anchor, sync_evaluations
 
     path, share = copy_of(library_file, tmp_path), tmp_path / "share"
     share.mkdir()
@@ -208,7 +209,7 @@ def test_a_rewritten_tail_differs_from_the_anchored_head(library_file: Path, tmp
 
 
 def test_a_new_sync_records_the_head_even_when_no_evaluation_changed(tmp_path: Path) -> None:
-    from qaworkstation.core.sync import audit_anchor, sync_evaluations
+    from qaworkstation.core.team.sync import audit_anchor, sync_evaluations
 
     share = tmp_path / "share"
     share.mkdir()

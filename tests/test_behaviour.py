@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from qaworkstation.core.behaviour import CallAudio, behaviour_flags, frame_levels, measure_audio, speech_intervals
 from qaworkstation.core.domain import AGENT, CUSTOMER, UNKNOWN, BehaviourRule, Flag, Segment, Word
-from qaworkstation.core.spotting import CallText
+from qaworkstation.core.rules.behaviour import CallAudio, behaviour_flags, frame_levels, measure_audio, speech_intervals
+from qaworkstation.core.rules.spotting import CallText
 
 RATE = 8000
 SILENCE = BehaviourRule("silence", "hold", 2.0, min_s=10.0, hold_notice=("请您稍等", "please hold"),

@@ -9,21 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from qaworkstation.core.calibration import (
-    CONSENSUS,
-    EXPERT,
-    CalibrationSession,
-    calibrate,
-    load_sessions,
-    new_session,
-    results_visible_to,
-    save_session,
-    session_evaluations,
-    sessions_for,
-)
-from qaworkstation.core.demo_data import default_rubrics
 from qaworkstation.core.domain import DISPUTED, DRAFT, SUBMITTED, Evaluation, ItemScore, Rubric
-from qaworkstation.core.rubric import score_evaluation
+from qaworkstation.core.scoring.rubric import score_evaluation
+from qaworkstation.core.team.calibration import (CONSENSUS, EXPERT, CalibrationSession, calibrate, load_sessions,
+                                                 new_session, results_visible_to, save_session, session_evaluations,
+                                                 sessions_for)
+from qaworkstation.core.team.demo_data import default_rubrics
 
 
 @pytest.fixture(scope="module")
@@ -249,7 +240,7 @@ def test_the_calibration_chart_draws_chinese_names(rubric: Rubric, scorecards: l
     import io
     import warnings
 
-    from qaworkstation.core.report_charts import calibration_figure
+    from qaworkstation.core.team.report_charts import calibration_figure
 
     result = calibrate(new_session("zh-monitoring", "C1", ["A", "B", "C", "D"], "E", title="十月校准"), scorecards,
                        rubric)

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from qaworkstation.core import lifecycle, roles
 from qaworkstation.core.domain import SUBMITTED, Evaluation, ItemScore
-from qaworkstation.core.store import Store
-from qaworkstation.core.sync import read_synced_evaluations
+from qaworkstation.core.library.store import Store
+from qaworkstation.core.scoring import lifecycle, roles
+from qaworkstation.core.team.sync import read_synced_evaluations
 from qaworkstation.core.textnorm import normalize
 
 CHECKED = ("forbidden", "insult", "greeting", "closing")

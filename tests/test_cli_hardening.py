@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from qaworkstation.core.store import Store
+from qaworkstation.core.library.store import Store
 from tests.conftest import CALLS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -131,7 +131,7 @@ def test_audit_verify_against_the_share_notices_rows_cut_from_the_end(tmp_path: 
     share.mkdir()
     assert qaws("import", str(CALL), db=db).returncode == 0
     store = Store(db)
-    from qaworkstation.core import roles
+    from qaworkstation.core.scoring import roles
 
     for n in range(4):  # audited changes: the chain grows
         roles.ensure_user(store, f"user-{n}")

@@ -22,16 +22,16 @@ from pathlib import Path
 import dask
 import pytest
 
-from qaworkstation.core.analysis import RubricLibrary, analyse_recording
-from qaworkstation.core.cluster import ClusterRunner, connect, worker_settings
-from qaworkstation.core.cluster_settings import ClusterSettings, map_path, parse_path_map
-from qaworkstation.core.execution import (FROM_CACHE, CallResult, CallSpec, analyse_call, loaded_models,
-                                          store_result)
-from qaworkstation.core.importer import import_paths
-from qaworkstation.core.models import resolve_model
-from qaworkstation.core.store import Store
-from qaworkstation.core.transcribe import TranscribeSettings, Transcriber, cache_key
-from qaworkstation.core.work_queue import DONE, FAILED, WorkQueue
+from qaworkstation.core.asr.models import resolve_model
+from qaworkstation.core.asr.transcribe import Transcriber, TranscribeSettings, cache_key
+from qaworkstation.core.library.importer import import_paths
+from qaworkstation.core.library.store import Store
+from qaworkstation.core.pipeline.analysis import RubricLibrary, analyse_recording
+from qaworkstation.core.pipeline.cluster import ClusterRunner, connect, worker_settings
+from qaworkstation.core.pipeline.cluster_settings import ClusterSettings, map_path, parse_path_map
+from qaworkstation.core.pipeline.execution import (FROM_CACHE, CallResult, CallSpec, analyse_call, loaded_models,
+                                                   store_result)
+from qaworkstation.core.pipeline.work_queue import DONE, FAILED, WorkQueue
 
 CALLS = ("en_rude_mono.wav", "zh_forbidden_no_closing.wav")  # a mono and a stereo call: the shortest two
 

@@ -11,16 +11,16 @@ from pathlib import Path
 
 import soundfile as sf
 
-from qaworkstation.core import lifecycle, roles
-from qaworkstation.core.analysis import analyse_recording
-from qaworkstation.core.coaching import (CoachingSession, agents, due_follow_ups, moments_for_agent, save_session,
-                                         sessions_for_agent)
-from qaworkstation.core.coaching_pack import export_pack
-from qaworkstation.core.demo_data import default_rubrics
 from qaworkstation.core.domain import DRAFT, Flag, ItemScore
-from qaworkstation.core.store import Store
-from qaworkstation.core.importer import import_paths
-from qaworkstation.core.scorecard import accept_remaining, build_evaluation, suggested_scores
+from qaworkstation.core.library.importer import import_paths
+from qaworkstation.core.library.store import Store
+from qaworkstation.core.pipeline.analysis import analyse_recording
+from qaworkstation.core.scoring import lifecycle, roles
+from qaworkstation.core.scoring.scorecard import accept_remaining, build_evaluation, suggested_scores
+from qaworkstation.core.team.coaching import (CoachingSession, agents, due_follow_ups, moments_for_agent, save_session,
+                                              sessions_for_agent)
+from qaworkstation.core.team.coaching_pack import export_pack
+from qaworkstation.core.team.demo_data import default_rubrics
 
 
 def _scored_call(store, transcriber, rubrics, calls_copy: Path) -> tuple[str, object]:
@@ -65,8 +65,8 @@ def test_moments_session_follow_up_and_pack(store, transcriber, rubrics, calls_c
 
 def test_pack_masks_and_mutes_personal_data(store, calls_copy: Path, tmp_path: Path) -> None:
     """A customer's phone number said in a flagged moment is masked in the text and silent in the clip."""
-    from qaworkstation.core.coaching import Moment
     from qaworkstation.core.domain import Segment, Word
+    from qaworkstation.core.team.coaching import Moment
 
     recording_id = import_paths(store, [calls_copy / "zh_good_delivery.wav"]).recording_ids[0]
     digits = "13812345678"

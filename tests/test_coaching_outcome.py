@@ -8,24 +8,12 @@ from dataclasses import replace
 
 import pytest
 
-from qaworkstation.core import lifecycle, roles
-from qaworkstation.core.coaching import (
-    CoachingSession,
-    Moment,
-    item_loss_rates,
-    moments_for_agent,
-    recheck,
-    save_session,
-    sessions_for_agent,
-)
-from qaworkstation.core.demo_data import (
-    default_rubrics,
-    demo_agents,
-    generate_months,
-    save_to_store,
-)
 from qaworkstation.core.domain import Evaluation
-from qaworkstation.core.store import Store
+from qaworkstation.core.library.store import Store
+from qaworkstation.core.scoring import lifecycle, roles
+from qaworkstation.core.team.coaching import (CoachingSession, Moment, item_loss_rates, moments_for_agent, recheck,
+                                              save_session, sessions_for_agent)
+from qaworkstation.core.team.demo_data import default_rubrics, demo_agents, generate_months, save_to_store
 
 INSPECTOR = "质检员01"
 SESSION_DAY = "2026-10-01"

@@ -9,19 +9,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qaworkstation.core import lifecycle, roles
-from qaworkstation.core.aggregate import TeamDatabase, aggregate
-from qaworkstation.core.analysis import AnalysisResult, analyse_recording
-from qaworkstation.core.coaching import CoachingSession, Moment, moments_for_agent, standing_flags_of_call
-from qaworkstation.core.coaching_pack import export_pack
-from qaworkstation.core.decisions import decisions, record_decision
 from qaworkstation.core.domain import REJECTED, Evaluation, Hearing, ItemScore, Rubric, Verdict
-from qaworkstation.core.importer import import_paths
-from qaworkstation.core.report_charts import export_report
-from qaworkstation.core.reports import Period, QualityReport, team_quality_report
-from qaworkstation.core.scorecard import accept_remaining, build_evaluation, suggested_scores
-from qaworkstation.core.store import Store
-from qaworkstation.core.sync import sync_evaluations
+from qaworkstation.core.library.importer import import_paths
+from qaworkstation.core.library.store import Store
+from qaworkstation.core.pipeline.analysis import AnalysisResult, analyse_recording
+from qaworkstation.core.scoring import lifecycle, roles
+from qaworkstation.core.scoring.decisions import decisions, record_decision
+from qaworkstation.core.scoring.scorecard import accept_remaining, build_evaluation, suggested_scores
+from qaworkstation.core.team.aggregate import TeamDatabase, aggregate
+from qaworkstation.core.team.coaching import CoachingSession, Moment, moments_for_agent, standing_flags_of_call
+from qaworkstation.core.team.coaching_pack import export_pack
+from qaworkstation.core.team.report_charts import export_report
+from qaworkstation.core.team.reports import Period, QualityReport, team_quality_report
+from qaworkstation.core.team.sync import sync_evaluations
 
 INSPECTOR = "质检员01"
 NOVEMBER = Period.month("2026-11")

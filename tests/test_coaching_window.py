@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 
-from qaworkstation.core import lifecycle, roles
-from qaworkstation.core.analysis import analyse_recording
-from qaworkstation.core.coaching import CoachingSession, moments_for_agent, save_session, sessions_for_agent
-from qaworkstation.core.importer import import_paths
-from qaworkstation.core.scorecard import accept_remaining, build_evaluation, suggested_scores
+from qaworkstation.core.library.importer import import_paths
+from qaworkstation.core.pipeline.analysis import analyse_recording
+from qaworkstation.core.scoring import lifecycle, roles
+from qaworkstation.core.scoring.scorecard import accept_remaining, build_evaluation, suggested_scores
+from qaworkstation.core.team.coaching import CoachingSession, moments_for_agent, save_session, sessions_for_agent
 from qaworkstation.ui.coaching_window import CoachingWindow
 
 

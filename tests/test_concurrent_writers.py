@@ -14,9 +14,10 @@ from unittest import mock
 
 import pytest
 
-from qaworkstation.core import audit, keys
-from qaworkstation.core.sqlite_file import encrypt_database
-from qaworkstation.core.store import Store, StoreError
+from qaworkstation.core.library import audit
+from qaworkstation.core.library.sqlite_file import encrypt_database
+from qaworkstation.core.library.store import Store, StoreError
+from qaworkstation.core.privacy import keys
 
 ROOT = Path(__file__).resolve().parents[1]
 RECORDINGS_EACH = 150
@@ -27,7 +28,7 @@ RECORDINGS_EACH = 150
 WRITER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from qaworkstation.core.store import Store
+    from qaworkstation.core.library.store import Store
     db, name, go, count = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3]), int(sys.argv[4])
     hold = Path(sys.argv[5]) if len(sys.argv) > 5 else None
     store = Store(db, key=None)

@@ -10,19 +10,9 @@ from datetime import date
 
 import pytest
 
-from qaworkstation.core.demo_data import (
-    DEMO_MONTH,
-    default_rubrics,
-    generate_month,
-    handled_calls,
-)
-from qaworkstation.core.reports import Period, build_quality_report, report_tables
-from qaworkstation.core.sampling import (
-    CoveragePlan,
-    in_window,
-    plan_progress,
-    quota_sample,
-)
+from qaworkstation.core.team.demo_data import DEMO_MONTH, default_rubrics, generate_month, handled_calls
+from qaworkstation.core.team.reports import Period, build_quality_report, report_tables
+from qaworkstation.core.team.sampling import CoveragePlan, in_window, plan_progress, quota_sample
 
 WEEK = ("2026-10-05", "2026-10-11")
 

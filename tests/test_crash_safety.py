@@ -21,12 +21,13 @@ from pathlib import Path
 
 import pytest
 
-from qaworkstation.core import keys, sqlite_file
-from qaworkstation.core.aggregate import TeamDatabase
 from qaworkstation.core.domain import SUBMITTED, Evaluation, ItemScore
-from qaworkstation.core.sqlite_file import database_errors, network_location, open_connection
-from qaworkstation.core.store import Store, StoreError
-from qaworkstation.core.sync import MANIFEST_NAME, read_synced_evaluations, sync_evaluations
+from qaworkstation.core.library import sqlite_file
+from qaworkstation.core.library.sqlite_file import database_errors, network_location, open_connection
+from qaworkstation.core.library.store import Store, StoreError
+from qaworkstation.core.privacy import keys
+from qaworkstation.core.team.aggregate import TeamDatabase
+from qaworkstation.core.team.sync import MANIFEST_NAME, read_synced_evaluations, sync_evaluations
 from tests import crash_child
 
 SIGKILL_RUNS = 60

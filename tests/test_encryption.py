@@ -16,13 +16,14 @@ import sqlite_utils
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
-from qaworkstation.core import encryption, keys, lifecycle, roles
-from qaworkstation.core.aggregate import TeamDatabase, TeamDatabaseError, aggregate
 from qaworkstation.core.domain import SUBMITTED, Evaluation, Flag, ItemScore, Segment, Word
-from qaworkstation.core.encryption import CHUNK_SIZE, HEADER_SIZE, DecryptionError, decrypt_bytes, encrypt_bytes
-from qaworkstation.core.sqlite_file import encrypt_database, open_connection
-from qaworkstation.core.store import SCHEMA_VERSION, Store, StoreError
-from qaworkstation.core.sync import EVALUATIONS_CSV, MANIFEST_NAME, read_synced_evaluations, sync_evaluations
+from qaworkstation.core.library.sqlite_file import encrypt_database, open_connection
+from qaworkstation.core.library.store import SCHEMA_VERSION, Store, StoreError
+from qaworkstation.core.privacy import encryption, keys
+from qaworkstation.core.privacy.encryption import CHUNK_SIZE, HEADER_SIZE, DecryptionError, decrypt_bytes, encrypt_bytes
+from qaworkstation.core.scoring import lifecycle, roles
+from qaworkstation.core.team.aggregate import TeamDatabase, TeamDatabaseError, aggregate
+from qaworkstation.core.team.sync import EVALUATIONS_CSV, MANIFEST_NAME, read_synced_evaluations, sync_evaluations
 
 SEALED_CHUNK = CHUNK_SIZE + 16
 CANARY_PHONE = "13912345678"

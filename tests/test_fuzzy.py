@@ -5,15 +5,9 @@ from __future__ import annotations
 import pytest
 
 from qaworkstation.core.domain import EXACT, LOOSE, NORMAL, Segment, Word
-from qaworkstation.core.fuzzy import (
-    Syllable,
-    fuzzy_matches,
-    syllable_similarity,
-    units,
-    word_similarity,
-)
-from qaworkstation.core.rubric import bundled_rubrics_dir, load_rubric
-from qaworkstation.core.rules import find_flags
+from qaworkstation.core.rules.flags import find_flags
+from qaworkstation.core.rules.fuzzy import Syllable, fuzzy_matches, syllable_similarity, units, word_similarity
+from qaworkstation.core.scoring.rubric import bundled_rubrics_dir, load_rubric
 from qaworkstation.core.textnorm import build_stream, normalize
 
 

@@ -24,11 +24,11 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from qaworkstation.core.audio import MAX_FILE_BYTES, AudioError, AudioStatus, display_path, probe
-from qaworkstation.core.audio_headers import mpeg_frame_length
-from qaworkstation.core.importer import import_paths
-from qaworkstation.core.safe_probe import ProbeWorker, probe_file
-from qaworkstation.core.store import Store
+from qaworkstation.core.audio.headers import mpeg_frame_length
+from qaworkstation.core.audio.reading import MAX_FILE_BYTES, AudioError, AudioStatus, display_path, probe
+from qaworkstation.core.audio.safe_probe import ProbeWorker, probe_file
+from qaworkstation.core.library.importer import import_paths
+from qaworkstation.core.library.store import Store
 from tests.conftest import CALLS
 
 RATE = 8000
@@ -205,7 +205,7 @@ def test_reading_a_named_pipe_does_not_block(hostile: tuple[Path, dict[str, str]
 # A child that crashes on files named crash*, hangs on hang*, and probes everything else for real.
 _STAGED_CHILD = """
 import ctypes, os, time
-from qaworkstation.core import audio, safe_probe
+from qaworkstation.core.audio import reading as audio, safe_probe
 real = audio.probe
 def staged(path):
     name = os.path.basename(path)

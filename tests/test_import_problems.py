@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QLocale
 
-from qaworkstation.core.importer import import_paths
+from qaworkstation.core.library.importer import import_paths
 from qaworkstation.ui.app import install_translator
 from qaworkstation.ui.import_problems import problem_lines
 

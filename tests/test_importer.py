@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from qaworkstation.core.importer import FilenamePattern, import_paths, normalise_call_time
-from qaworkstation.core.store import Store
+from qaworkstation.core.library.importer import FilenamePattern, import_paths, normalise_call_time
+from qaworkstation.core.library.store import Store
 
 
 def test_folder_import_reads_every_format_and_csv_metadata(store: Store, calls_copy: Path) -> None:

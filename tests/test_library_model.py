@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, Qt
 
-from qaworkstation.core import lifecycle, roles
 from qaworkstation.core.domain import Evaluation, Flag, ItemScore, Segment
-from qaworkstation.core.library_query import NOT_SCORED, LibraryQuery, LibraryReader
-from qaworkstation.core.store import Store
+from qaworkstation.core.library.query import NOT_SCORED, LibraryQuery, LibraryReader
+from qaworkstation.core.library.store import Store
+from qaworkstation.core.scoring import lifecycle, roles
 from qaworkstation.ui.library_model import PAGE_SIZE
 from qaworkstation.ui.library_view import LibraryView
 from qaworkstation.ui.main_window import MainWindow

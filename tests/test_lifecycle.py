@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from qaworkstation.core import audit, lifecycle, roles
-from qaworkstation.core.domain import (DISPUTED, DRAFT, FINAL, REJECTED, RESOLVED, SUBMITTED, UPHELD, Evaluation,
-                                       Flag, ItemScore)
-from qaworkstation.core.store import MIGRATIONS, LifecycleError, Store, StoreError
+from qaworkstation.core.domain import (DISPUTED, DRAFT, FINAL, REJECTED, RESOLVED, SUBMITTED, UPHELD, Evaluation, Flag,
+                                       ItemScore)
+from qaworkstation.core.library import audit
+from qaworkstation.core.library.store import MIGRATIONS, LifecycleError, Store, StoreError
+from qaworkstation.core.scoring import lifecycle, roles
 
 BOSS, INSPECTOR = "boss", "ins"
 

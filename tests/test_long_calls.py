@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from qaworkstation.core import model_audio
-from qaworkstation.core.model_audio import SAMPLE_RATE, iter_chunks
-from qaworkstation.core.transcribe import Transcriber
+from qaworkstation.core.asr import model_audio
+from qaworkstation.core.asr.model_audio import SAMPLE_RATE, iter_chunks
+from qaworkstation.core.asr.transcribe import Transcriber
 
 
 def _long_call(path: Path, minutes: float, rate: int = 8000) -> Path:

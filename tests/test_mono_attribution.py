@@ -11,11 +11,11 @@ from pathlib import Path
 import numpy as np
 import soundfile
 
-from qaworkstation.core.attribution import as_heard
-from qaworkstation.core.audio import read_samples
+from qaworkstation.core.asr.attribution import as_heard
+from qaworkstation.core.asr.transcribe import Transcriber
+from qaworkstation.core.audio.reading import read_samples
 from qaworkstation.core.domain import AGENT, CUSTOMER, PHRASE_CATEGORIES, Segment
-from qaworkstation.core.rules import find_flags
-from qaworkstation.core.transcribe import Transcriber
+from qaworkstation.core.rules.flags import find_flags
 
 
 def _mixdown(source: Path, target: Path) -> Path:

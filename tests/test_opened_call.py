@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qaworkstation.core import audit, roles
-from qaworkstation.core.decisions import record_decision
 from qaworkstation.core.domain import REJECTED, Flag, Segment
+from qaworkstation.core.library import audit
+from qaworkstation.core.library.store import Store
 from qaworkstation.core.opened_call import open_call, view_context, visible_transcript
-from qaworkstation.core.scorecard import draft_payload
-from qaworkstation.core.store import Store
+from qaworkstation.core.scoring import roles
+from qaworkstation.core.scoring.decisions import record_decision
+from qaworkstation.core.scoring.scorecard import draft_payload
 
 PHONE = "13812345678"
 

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from qaworkstation.core import peaks as peaks_module
-from qaworkstation.core.audio import content_hash
-from qaworkstation.core.peaks import (BUCKET, LEVEL_FACTOR, Peaks, cached_peaks, compute_peaks, load_peaks,
-                                      PeaksCancelled, peaks_from_samples, peaks_path, silent_gaps)
+from qaworkstation.core.audio import peaks as peaks_module
+from qaworkstation.core.audio.peaks import (BUCKET, LEVEL_FACTOR, Peaks, PeaksCancelled, cached_peaks, compute_peaks,
+                                            load_peaks, peaks_from_samples, peaks_path, silent_gaps)
+from qaworkstation.core.audio.reading import content_hash
 
 CALLS = ("zh_good_delivery.wav", "zh_insult_escalation.wav", "zh_hold_fillers.mp3", "en_good_billing.flac",
          "en_rude_mono.wav")

@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 import sounddevice as sd
 
-from qaworkstation.core.audio import read_samples
-from qaworkstation.core.playback import SILENT_STATUS, Playback, mix_frames
+from qaworkstation.core.audio.playback import SILENT_STATUS, Playback, mix_frames
+from qaworkstation.core.audio.reading import read_samples
 
 CALL = "calls/zh_good_delivery.wav"
 TIMING_SLACK = 0.15  # seconds; generous for a loaded CI machine

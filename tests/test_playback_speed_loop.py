@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qaworkstation.core.audio import read_samples
-from qaworkstation.core.timestretch import Wsola
+from qaworkstation.core.audio.reading import read_samples
+from qaworkstation.core.audio.timestretch import Wsola
 from tests.test_playback import TIMING_SLACK, RecordingPlayback
 
 CALL = "calls/zh_good_delivery.wav"
@@ -133,7 +133,7 @@ def test_loop_at_half_speed(player: RecordingPlayback) -> None:
 
 
 def test_output_device_choice(player: RecordingPlayback) -> None:
-    from qaworkstation.core.playback import output_devices
+    from qaworkstation.core.audio.playback import output_devices
 
     devices = output_devices()
     assert devices and any(name == "default" for _index, name in devices)

@@ -13,9 +13,9 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QSettings, Qt
 from PySide6.QtGui import QMouseEvent, QWheelEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
 
-from qaworkstation.core.audio import content_hash
+from qaworkstation.core.audio.peaks import peaks_path
+from qaworkstation.core.audio.reading import content_hash
 from qaworkstation.core.domain import Flag
-from qaworkstation.core.peaks import peaks_path
 from qaworkstation.ui.player_panel import PlayerPanel
 from qaworkstation.ui.waveform import MARKER_HEIGHT, MIN_SPAN_S
 from tests.test_playback import TIMING_SLACK, RecordingPlayback

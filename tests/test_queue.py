@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from qaworkstation.core.domain import Check, Flag
-from qaworkstation.core.importer import import_paths
-from qaworkstation.core.risk import describe_risk, risk_score
-from qaworkstation.core.sampling import random_sample, stratified_sample, targeted_sample
-from qaworkstation.core.store import Store
-from qaworkstation.core.work_queue import CANCELLED, DONE, QUEUED, QueueRunner, WorkQueue
+from qaworkstation.core.library.importer import import_paths
+from qaworkstation.core.library.store import Store
+from qaworkstation.core.pipeline.work_queue import CANCELLED, DONE, QUEUED, QueueRunner, WorkQueue
+from qaworkstation.core.rules.risk import describe_risk, risk_score
+from qaworkstation.core.team.sampling import random_sample, stratified_sample, targeted_sample
 
 
 def _ids(store: Store, folder: Path) -> list[str]:

@@ -19,10 +19,8 @@ import numpy as np
 import pytest
 
 from qaworkstation.core.domain import Segment, Word
-from qaworkstation.core.redact import (
-    BANK_CARD, EMAIL, ID_CARD, KINDS, LANDLINE, MOBILE, find_pii, id_check_char, luhn_valid, mute_spans,
-    redact_segments, redact_text,
-)
+from qaworkstation.core.privacy.redact import (BANK_CARD, EMAIL, ID_CARD, KINDS, LANDLINE, MOBILE, find_pii,
+                                               id_check_char, luhn_valid, mute_spans, redact_segments, redact_text)
 
 PER_PATTERN = 60  # numbers (or addresses) generated per pattern and per kind of near-miss, each in every form
 MIN_PER_FORM = 50

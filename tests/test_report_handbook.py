@@ -9,28 +9,12 @@ from urllib.parse import unquote
 
 import pytest
 
-from qaworkstation.core.demo_data import (
-    DEMO_MONTH,
-    DEMO_RECORDINGS,
-    default_rubrics,
-    generate_months,
-    history_months,
-)
 from qaworkstation.core.domain import Evaluation, Hearing
-from qaworkstation.core.reports import (
-    AlertThresholds,
-    Period,
-    QualityReport,
-    Stats,
-    build_quality_report,
-    call_duration,
-    evaluation_day,
-    linear_forecast,
-    one_per_call,
-    percent,
-    report_tables,
-    threshold_alerts,
-)
+from qaworkstation.core.team.demo_data import (DEMO_MONTH, DEMO_RECORDINGS, default_rubrics, generate_months,
+                                               history_months)
+from qaworkstation.core.team.reports import (AlertThresholds, Period, QualityReport, Stats, build_quality_report,
+                                             call_duration, evaluation_day, linear_forecast, one_per_call, percent,
+                                             report_tables, threshold_alerts)
 
 OCTOBER = Period.month(DEMO_MONTH)
 

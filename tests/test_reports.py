@@ -11,43 +11,19 @@ from pathlib import Path
 
 import pytest
 
-from qaworkstation.core import lifecycle, roles
-from qaworkstation.core.aggregate import TeamDatabase, aggregate
-from qaworkstation.core.demo_data import (
-    DEMO_MONTH,
-    default_rubrics,
-    demo_agents,
-    generate_month,
-    generate_months,
-    main,
-    save_to_store,
-)
 from qaworkstation.core.domain import Evaluation, Flag, ItemScore, Rubric
-from qaworkstation.core.report_charts import (
-    configure_fonts,
-    export_detail_pdf,
-    export_pdf,
-    export_pngs,
-    export_report,
-    report_figures,
-)
-from qaworkstation.core.reports import (
-    Period,
-    QualityReport,
-    build_quality_report,
-    daily_detail,
-    deductions,
-    detail_table,
-    export_csv,
-    export_csvs,
-    export_xlsx,
-    one_per_call,
-    report_tables,
-    team_quality_report,
-)
-from qaworkstation.core.rubric import score_evaluation
-from qaworkstation.core.store import Store
-from qaworkstation.core.sync import sync_evaluations
+from qaworkstation.core.library.store import Store
+from qaworkstation.core.scoring import lifecycle, roles
+from qaworkstation.core.scoring.rubric import score_evaluation
+from qaworkstation.core.team.aggregate import TeamDatabase, aggregate
+from qaworkstation.core.team.demo_data import (DEMO_MONTH, default_rubrics, demo_agents, generate_month,
+                                               generate_months, main, save_to_store)
+from qaworkstation.core.team.report_charts import (configure_fonts, export_detail_pdf, export_pdf, export_pngs,
+                                                   export_report, report_figures)
+from qaworkstation.core.team.reports import (Period, QualityReport, build_quality_report, daily_detail, deductions,
+                                             detail_table, export_csv, export_csvs, export_xlsx, one_per_call,
+                                             report_tables, team_quality_report)
+from qaworkstation.core.team.sync import sync_evaluations
 
 OCTOBER = Period.month("2026-10")
 

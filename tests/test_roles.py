@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from qaworkstation.core import audit, lifecycle, roles
 from qaworkstation.core.domain import Evaluation, Flag, ItemScore, Segment
-from qaworkstation.core.roles import (AGGREGATE, COACH, COACH_AGENTS, DISPUTE, FINALISE, INSPECTOR, MANAGE_ROLES,
-                                      PERMISSIONS, RELEASE, RESOLVE_DISPUTE, ROLES, SCORE, SUPERVISOR, TRAINEE,
-                                      VIEW_UNREDACTED, PermissionDenied, RoleError)
-from qaworkstation.core.store import Store
+from qaworkstation.core.library import audit
+from qaworkstation.core.library.store import Store
+from qaworkstation.core.scoring import lifecycle, roles
+from qaworkstation.core.scoring.roles import (AGGREGATE, COACH, COACH_AGENTS, DISPUTE, FINALISE, INSPECTOR,
+                                              MANAGE_ROLES, PERMISSIONS, RELEASE, RESOLVE_DISPUTE, ROLES, SCORE,
+                                              SUPERVISOR, TRAINEE, VIEW_UNREDACTED, PermissionDenied, RoleError)
 
 PHONE = "13812345678"
 SAID = f"您好，我的手机是{PHONE}，麻烦回电"

@@ -6,23 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from qaworkstation.core.domain import (
-    ADVISORY_CATEGORIES,
-    BEHAVIOUR_CATEGORIES,
-    PHRASE_CATEGORIES,
-    ItemScore,
-    Rubric,
-    RubricItem,
-    RubricSection,
-)
-from qaworkstation.core.rubric import (
-    RubricError,
-    bundled_rubrics_dir,
-    default_item_scores,
-    list_rubrics,
-    load_rubric,
-    score_evaluation,
-)
+from qaworkstation.core.domain import (ADVISORY_CATEGORIES, BEHAVIOUR_CATEGORIES, PHRASE_CATEGORIES, ItemScore, Rubric,
+                                       RubricItem, RubricSection)
+from qaworkstation.core.scoring.rubric import (RubricError, bundled_rubrics_dir, default_item_scores, list_rubrics,
+                                               load_rubric, score_evaluation)
 
 # A small valid rubric; the malformed cases below each change one or two of its lines.
 VALID_LINES = [

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from qaworkstation.core.audio import probe
+from qaworkstation.core.asr.transcribe import Transcriber
+from qaworkstation.core.audio.reading import probe
 from qaworkstation.core.domain import AGENT, CUSTOMER, Flag, Rubric, Segment
-from qaworkstation.core.rubric import bundled_rubrics_dir, load_rubric
-from qaworkstation.core.rules import find_flags
-from qaworkstation.core.transcribe import Transcriber
+from qaworkstation.core.rules.flags import find_flags
+from qaworkstation.core.scoring.rubric import bundled_rubrics_dir, load_rubric
 
 RUBRIC_FILE = bundled_rubrics_dir() / "zh_monitoring.yaml"
 CENTRE_ADDITION = "（本中心补充）"

@@ -9,9 +9,9 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
-from qaworkstation.core.analysis import analyse_recording
-from qaworkstation.core.decisions import CONFIRMED, REJECTED, record_decision
-from qaworkstation.core.importer import import_paths
+from qaworkstation.core.library.importer import import_paths
+from qaworkstation.core.pipeline.analysis import analyse_recording
+from qaworkstation.core.scoring.decisions import CONFIRMED, REJECTED, record_decision
 from qaworkstation.ui.main_window import MainWindow
 from qaworkstation.ui.rule_workbench import RuleWorkbench
 

@@ -10,20 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from qaworkstation.core.domain import (
-    AGENT,
-    CUSTOMER,
-    EXACT,
-    UNKNOWN,
-    Flag,
-    PhraseRule,
-    Rubric,
-    RubricItem,
-    RubricSection,
-    Segment,
-    Word,
-)
-from qaworkstation.core.rules import accepts_speaker, exact_matches, find_flags
+from qaworkstation.core.domain import (AGENT, CUSTOMER, EXACT, UNKNOWN, Flag, PhraseRule, Rubric, RubricItem,
+                                       RubricSection, Segment, Word)
+from qaworkstation.core.rules.flags import accepts_speaker, exact_matches, find_flags
 from qaworkstation.core.textnorm import is_cjk, segment_stream, to_script
 
 CALLS = Path(os.environ.get("QAWS_CORPUS", Path(__file__).resolve().parents[2] / "shared" / "corpus")) / "calls"

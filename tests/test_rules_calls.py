@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from qaworkstation.core.analysis import AnalysisResult, RubricLibrary, analyse_recording
+from qaworkstation.core.asr.transcribe import Transcriber
 from qaworkstation.core.domain import AGENT, CUSTOMER, PHRASE_CATEGORIES, UNKNOWN, Flag
-from qaworkstation.core.importer import import_paths
-from qaworkstation.core.store import Store
+from qaworkstation.core.library.importer import import_paths
+from qaworkstation.core.library.store import Store
+from qaworkstation.core.pipeline.analysis import AnalysisResult, RubricLibrary, analyse_recording
 from qaworkstation.core.textnorm import normalize
-from qaworkstation.core.transcribe import Transcriber
 
 CALLS = Path(__file__).resolve().parent / "data" / "calls"
 CALL_IDS = sorted(path.name.removesuffix(".truth.json") for path in CALLS.glob("*.truth.json"))

@@ -8,9 +8,9 @@ from dataclasses import replace
 
 import pytest
 
-from qaworkstation.core.domain import (AGENT, CUSTOMER, UNKNOWN, Part, PhraseRule, Rubric, RubricItem,
-                                       RubricSection, Segment, Word)
-from qaworkstation.core.rules import find_flags
+from qaworkstation.core.domain import (AGENT, CUSTOMER, UNKNOWN, Part, PhraseRule, Rubric, RubricItem, RubricSection,
+                                       Segment, Word)
+from qaworkstation.core.rules.flags import find_flags
 
 ITEMS = (RubricItem("opening", "Opening", 5, "B"), RubricItem("closing", "Closing", 5, "B"),
          RubricItem("language", "Language", 10, "A"), RubricItem("abuse", "Abuse", 10, "A", critical=True))

@@ -7,19 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from qaworkstation.core.decisions import (
-    CONFIRMED,
-    REJECTED,
-    decision_for,
-    decisions,
-    forget_decision,
-    record_decision,
-    rule_hits,
-)
 from qaworkstation.core.domain import AGENT, CUSTOMER, BehaviourRule, Check, Flag, Segment, Word
-from qaworkstation.core.rubric import bundled_rubrics_dir, load_rubric
-from qaworkstation.core.rules import find_flags
-from qaworkstation.core.store import Store
+from qaworkstation.core.library.store import Store
+from qaworkstation.core.rules.flags import find_flags
+from qaworkstation.core.scoring.decisions import (CONFIRMED, REJECTED, decision_for, decisions, forget_decision,
+                                                  record_decision, rule_hits)
+from qaworkstation.core.scoring.rubric import bundled_rubrics_dir, load_rubric
 
 ZH = load_rubric(bundled_rubrics_dir() / "zh_monitoring.yaml")
 INSULT = next(rule for rule in ZH.rules if rule.category == "insult")

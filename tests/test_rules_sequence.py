@@ -8,19 +8,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from qaworkstation.core.domain import (
-    AGENT,
-    CUSTOMER,
-    UNKNOWN,
-    PhraseCue,
-    Rubric,
-    RubricItem,
-    RubricSection,
-    Segment,
-    SequenceRule,
-    Word,
-)
-from qaworkstation.core.rules import find_flags
+from qaworkstation.core.domain import (AGENT, CUSTOMER, UNKNOWN, PhraseCue, Rubric, RubricItem, RubricSection, Segment,
+                                       SequenceRule, Word)
+from qaworkstation.core.rules.flags import find_flags
 
 ITEMS = (RubricItem("apology", "Apology", 2, "C"), RubricItem("name", "Customer name", 2, "B"))
 APOLOGY_AFTER_COMPLAINT = SequenceRule(

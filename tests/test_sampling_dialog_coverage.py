@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QDate
 
-from qaworkstation.core.demo_data import DEMO_MONTH, default_rubrics, generate_month, save_to_store
-from qaworkstation.core.sampling import CoveragePlan, quota_sample
-from qaworkstation.core.store import Store
+from qaworkstation.core.library.store import Store
+from qaworkstation.core.team.demo_data import DEMO_MONTH, default_rubrics, generate_month, save_to_store
+from qaworkstation.core.team.sampling import CoveragePlan, quota_sample
 
 
 def test_coverage_plan_quota_drawn_from_the_dialog(qtbot, store: Store) -> None:  # noqa: ANN001

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from qaworkstation.core import lifecycle, roles
 from qaworkstation.core.domain import Evaluation, Flag, ItemScore, Segment
-from qaworkstation.core.search import SearchError, SearchFilters, fold, match_expression
-from qaworkstation.core.store import MIGRATIONS, Store
+from qaworkstation.core.library.search import SearchError, SearchFilters, fold, match_expression
+from qaworkstation.core.library.store import MIGRATIONS, Store
+from qaworkstation.core.scoring import lifecycle, roles
 
 BOSS, INSPECTOR = "boss", "ins"
 

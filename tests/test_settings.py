@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from qaworkstation.core import settings as declared
-from qaworkstation.core.models import OFFLINE_TINY_EN
-from qaworkstation.core.transcribe import TranscribeSettings
+from qaworkstation.core.asr.models import OFFLINE_TINY_EN
+from qaworkstation.core.asr.transcribe import TranscribeSettings
 
 
 @pytest.fixture

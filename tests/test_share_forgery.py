@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from qaworkstation.core.aggregate import TeamDatabase, aggregate
 from qaworkstation.core.domain import SUBMITTED, Evaluation, ItemScore
-from qaworkstation.core.sync import (MANIFEST_NAME, MAX_JOURNAL_BYTES, UNLISTED_FOLDER, _evaluation_record,
-                                     read_synced_evaluations, sync_evaluations)
+from qaworkstation.core.team.aggregate import TeamDatabase, aggregate
+from qaworkstation.core.team.sync import (MANIFEST_NAME, MAX_JOURNAL_BYTES, UNLISTED_FOLDER, _evaluation_record,
+                                          read_synced_evaluations, sync_evaluations)
 from tests.share_files import write_listed_journal
 
 REAL, FORGER = "张敏", "李娜"

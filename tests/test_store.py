@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from qaworkstation.core import keys
 from qaworkstation.core.domain import Evaluation, ItemScore, Segment, Word
-from qaworkstation.core.sqlite_file import MIGRATIONS_TABLE, Migration, encrypt_database
-from qaworkstation.core.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError
+from qaworkstation.core.library.sqlite_file import MIGRATIONS_TABLE, Migration, encrypt_database
+from qaworkstation.core.library.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError
+from qaworkstation.core.privacy import keys
 
 
 def _recording(store: Store, sha: str = "a" * 64) -> str:

@@ -14,25 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from qaworkstation.core import sync as sync_module
 from qaworkstation.core.atomic import atomic_write_bytes, atomic_write_text
 from qaworkstation.core.domain import SUBMITTED, Evaluation, ItemScore
+from qaworkstation.core.team import sync as sync_module
+from qaworkstation.core.team.sync import (EVALUATION_COLUMNS, EVALUATIONS_CSV, ITEM_SCORES_CSV, MANIFEST_NAME,
+                                          PROBLEM_DISK_FULL, PROBLEM_NO_PERMISSION, PROBLEM_NOT_FOUND,
+                                          PROBLEM_NOT_SET_UP, UNLISTED_FOLDER, inspector_folder_name,
+                                          read_synced_evaluations, sync_evaluations)
 from tests.share_files import write_listed_journal
-from qaworkstation.core.sync import (
-    EVALUATION_COLUMNS,
-    EVALUATIONS_CSV,
-    ITEM_SCORES_CSV,
-    MANIFEST_NAME,
-    PROBLEM_DISK_FULL,
-    PROBLEM_NO_PERMISSION,
-    PROBLEM_NOT_FOUND,
-    PROBLEM_NOT_SET_UP,
-    UNLISTED_FOLDER,
-    inspector_folder_name,
-    read_synced_evaluations,
-    sync_evaluations,
-)
-
 
 Synced = tuple[Path, list[Evaluation]]
 

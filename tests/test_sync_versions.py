@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from qaworkstation.core import keys, lifecycle, roles
-from qaworkstation.core import sync as sync_module
 from qaworkstation.core.domain import DISPUTED, DRAFT, SUBMITTED, Dispute, Evaluation, ItemScore
-from qaworkstation.core.store import Store
+from qaworkstation.core.library.store import Store
+from qaworkstation.core.privacy import keys
+from qaworkstation.core.scoring import lifecycle, roles
+from qaworkstation.core.team import sync as sync_module
+from qaworkstation.core.team.sync import EVALUATIONS_CSV, MANIFEST_NAME, read_synced_evaluations, sync_evaluations
 from tests.share_files import write_listed_journal
-from qaworkstation.core.sync import EVALUATIONS_CSV, MANIFEST_NAME, read_synced_evaluations, sync_evaluations
 
 INSPECTOR = "张三"
 

@@ -6,12 +6,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 
-from qaworkstation.core import lifecycle, roles
 from qaworkstation.core.domain import ItemScore
-from qaworkstation.core.importer import import_paths
-from qaworkstation.core.scorecard import build_evaluation
-from qaworkstation.core.store import Store
-from qaworkstation.core.sync import sync_evaluations
+from qaworkstation.core.library.importer import import_paths
+from qaworkstation.core.library.store import Store
+from qaworkstation.core.scoring import lifecycle, roles
+from qaworkstation.core.scoring.scorecard import build_evaluation
+from qaworkstation.core.team.sync import sync_evaluations
 from qaworkstation.ui.team_window import TeamWindow
 
 

@@ -7,11 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qaworkstation.core.analysis import analyse_recording, transcript_for
-from qaworkstation.core.importer import import_paths
-from qaworkstation.core.models import OFFLINE_BASE, ModelUnavailable, resolve_model
-from qaworkstation.core.store import Store
-from qaworkstation.core.transcribe import Cancelled, TranscribeSettings, Transcriber
+from qaworkstation.core.asr.models import OFFLINE_BASE, ModelUnavailable, resolve_model
+from qaworkstation.core.asr.transcribe import Cancelled, Transcriber, TranscribeSettings
+from qaworkstation.core.library.importer import import_paths
+from qaworkstation.core.library.store import Store
+from qaworkstation.core.pipeline.analysis import analyse_recording, transcript_for
 
 
 def test_offline_base_model_is_joined_and_verified() -> None:

@@ -23,14 +23,15 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from PySide6.QtCore import QLocale, QTranslator
 
-from qaworkstation.core import i18n, roles
-from qaworkstation.core.calibration import CONSENSUS, EXPERT, CalibrationResult
-from qaworkstation.core.coaching import CoachingSession, Moment
-from qaworkstation.core.coaching_pack import export_pack
+from qaworkstation.core import i18n
 from qaworkstation.core.domain import Segment
-from qaworkstation.core.lifecycle import PendingItems
-from qaworkstation.core.store import Store
-from qaworkstation.core.sync import sync_evaluations
+from qaworkstation.core.library.store import Store
+from qaworkstation.core.scoring import roles
+from qaworkstation.core.scoring.lifecycle import PendingItems
+from qaworkstation.core.team.calibration import CONSENSUS, EXPERT, CalibrationResult
+from qaworkstation.core.team.coaching import CoachingSession, Moment
+from qaworkstation.core.team.coaching_pack import export_pack
+from qaworkstation.core.team.sync import sync_evaluations
 from qaworkstation.ui.app import install_translator
 from qaworkstation.ui.rule_workbench import RuleWorkbench
 
@@ -167,7 +168,7 @@ def test_core_messages_in_chinese(core_in_chinese: None, store: Store, tmp_path:
 
 def test_coaching_pack_in_chinese(core_in_chinese: None, store: Store, calls_copy: Path, tmp_path: Path) -> None:
     """The pack an agent takes home: headings, the coach's line, speakers and verdict words all in Chinese."""
-    from qaworkstation.core.importer import import_paths
+    from qaworkstation.core.library.importer import import_paths
 
     recording_id = import_paths(store, [calls_copy / "zh_good_delivery.wav"]).recording_ids[0]
     store.save_transcript(recording_id, "k", "m", {}, "zh", [Segment("agent", 19.0, 22.0, "请稍等", [], "zh")])

@@ -15,17 +15,17 @@ from pathlib import Path
 
 import pytest
 
-from qaworkstation.core import lifecycle, roles
-from qaworkstation.core.aggregate import RuleKey, TeamDatabase, aggregate, rule_precision
-from qaworkstation.core.demo_data import default_rubrics
 from qaworkstation.core.domain import (CONFIRMED, REJECTED, SEQUENCE_CATEGORY, Check, Evaluation, Flag, Hearing,
                                        ItemScore, Rubric, Verdict)
-from qaworkstation.core.report_charts import export_report
-from qaworkstation.core.reports import Period, team_quality_report
-from qaworkstation.core.scorecard import build_evaluation
-from qaworkstation.core.store import Store
-from qaworkstation.core.sync import (EVALUATION_COLUMNS, EVALUATIONS_CSV, _evaluation_record, journal_paths,
-                                     read_synced_evaluations, sync_evaluations)
+from qaworkstation.core.library.store import Store
+from qaworkstation.core.scoring import lifecycle, roles
+from qaworkstation.core.scoring.scorecard import build_evaluation
+from qaworkstation.core.team.aggregate import RuleKey, TeamDatabase, aggregate, rule_precision
+from qaworkstation.core.team.demo_data import default_rubrics
+from qaworkstation.core.team.report_charts import export_report
+from qaworkstation.core.team.reports import Period, team_quality_report
+from qaworkstation.core.team.sync import (EVALUATION_COLUMNS, EVALUATIONS_CSV, _evaluation_record, journal_paths,
+                                          read_synced_evaluations, sync_evaluations)
 from tests.share_files import list_in_manifest, write_listed_journal
 
 NOVEMBER = Period.month("2026-11")
@@ -335,7 +335,7 @@ def test_a_team_database_from_before_verdicts_keeps_its_rows_and_merges_verdicts
         libraries: dict[str, Store], tmp_path: Path, rubric: Rubric, monkeypatch: pytest.MonkeyPatch) -> None:
     """Step 3 adds the review columns and the verdicts table: rows merged before read as they then meant (items
     judged as a whole, no verdicts), and journals merged afterwards bring their verdicts."""
-    from qaworkstation.core.aggregate import MIGRATIONS, SCHEMA_VERSION
+    from qaworkstation.core.team.aggregate import MIGRATIONS, SCHEMA_VERSION
 
     share = tmp_path / "share"
     share.mkdir()

@@ -14,11 +14,10 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, Qt  # noqa: E402
 from PySide6.QtGui import QHelpEvent, QImage, QWheelEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication, QToolTip  # noqa: E402
 
-from qaworkstation.core.audio import read_samples  # noqa: E402
+from qaworkstation.core.audio.peaks import FULL_SCALE, Peaks, peaks_from_samples  # noqa: E402
+from qaworkstation.core.audio.reading import read_samples  # noqa: E402
 from qaworkstation.core.domain import Flag, Segment  # noqa: E402
-from qaworkstation.core.peaks import FULL_SCALE, Peaks, peaks_from_samples  # noqa: E402
-from qaworkstation.ui.waveform import (MARKER_HEIGHT, MIN_SPAN_S, WaveformView, column_peaks,  # noqa: E402
-                                       format_time, tick_step)
+from qaworkstation.ui.waveform import MARKER_HEIGHT, MIN_SPAN_S, WaveformView, column_peaks, format_time, tick_step
 
 CALL = "calls/zh_good_delivery.wav"
 WIDTH, HEIGHT = 800, 180

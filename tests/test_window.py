@@ -11,10 +11,10 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
-from qaworkstation.core.analysis import analyse_recording
 from qaworkstation.core.domain import DRAFT, SUBMITTED
-from qaworkstation.core.importer import import_paths
-from qaworkstation.core.sync import MANIFEST_NAME, SyncResult, read_synced_evaluations, sync_evaluations
+from qaworkstation.core.library.importer import import_paths
+from qaworkstation.core.pipeline.analysis import analyse_recording
+from qaworkstation.core.team.sync import MANIFEST_NAME, SyncResult, read_synced_evaluations, sync_evaluations
 from qaworkstation.ui.main_window import MainWindow
 
 CALL = "zh_insult_escalation.wav"
@@ -136,10 +136,9 @@ def test_missing_share_is_reported_and_nothing_lost(qtbot, window: MainWindow, s
 def test_window_speaks_simplified_chinese_under_a_chinese_locale(qtbot, qapp, store, transcriber, rubrics,
                                                                  tmp_path: Path) -> None:
     from PySide6.QtCore import QLocale
+    from PySide6.QtWidgets import QDialogButtonBox
 
     from qaworkstation.ui.app import install_translator
-
-    from PySide6.QtWidgets import QDialogButtonBox
 
     assert install_translator(qapp, QLocale(QLocale.German, QLocale.Germany)) == []  # no German UI: all English
     translators = install_translator(qapp, QLocale(QLocale.Chinese, QLocale.China))

@@ -9,9 +9,10 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
-from qaworkstation.core import audit, roles
 from qaworkstation.core.domain import DISPUTED, DRAFT, RESOLVED, SUBMITTED, UPHELD, Segment
-from qaworkstation.core.store import Store
+from qaworkstation.core.library import audit
+from qaworkstation.core.library.store import Store
+from qaworkstation.core.scoring import roles
 from qaworkstation.ui.dispute_dialog import DisputeDialog, ResolveDialog
 from qaworkstation.ui.main_window import MainWindow
 from qaworkstation.ui.settings_dialog import SettingsDialog

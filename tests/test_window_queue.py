@@ -8,12 +8,11 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
-from qaworkstation.core.cluster_settings import ClusterSettings
-from qaworkstation.core.importer import import_paths
-from qaworkstation.core.work_queue import OPENED_PRIORITY, WorkQueue
+from qaworkstation.core.library.importer import import_paths
+from qaworkstation.core.pipeline.cluster_settings import ClusterSettings
+from qaworkstation.core.pipeline.work_queue import OPENED_PRIORITY, WorkQueue
+from qaworkstation.core.settings import AUDIO_SHARED, RUN_HERE, RUN_LOCAL_WORKERS, RUN_SCHEDULER, cluster_settings
 from qaworkstation.ui.main_window import MainWindow
-from qaworkstation.core.settings import (AUDIO_SHARED, RUN_HERE, RUN_LOCAL_WORKERS, RUN_SCHEDULER,
-                                         cluster_settings)
 from qaworkstation.ui.settings_dialog import SettingsDialog
 
 

@@ -11,14 +11,14 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
-from qaworkstation.core import audit
-from qaworkstation.core.analysis import analyse_recording
-from qaworkstation.core.decisions import decisions
 from qaworkstation.core.domain import CONFIRMED, DRAFT, REJECTED, SUBMITTED, Flag
-from qaworkstation.core.hearing import HearingLog
-from qaworkstation.core.importer import import_paths
-from qaworkstation.core.rubric import score_evaluation
-from qaworkstation.core.store import Store
+from qaworkstation.core.library import audit
+from qaworkstation.core.library.importer import import_paths
+from qaworkstation.core.library.store import Store
+from qaworkstation.core.pipeline.analysis import analyse_recording
+from qaworkstation.core.scoring.decisions import decisions
+from qaworkstation.core.scoring.hearing import HearingLog
+from qaworkstation.core.scoring.rubric import score_evaluation
 from qaworkstation.ui.main_window import MainWindow
 
 CALL = "zh_insult_escalation.wav"

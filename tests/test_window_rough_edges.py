@@ -11,7 +11,7 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from qaworkstation.core.domain import Segment
-from qaworkstation.core.roles import SCORE
+from qaworkstation.core.scoring.roles import SCORE
 from qaworkstation.ui.main_window import MainWindow
 from qaworkstation.ui.scorecard_view import ScorecardView
 from qaworkstation.ui.transcript_view import TranscriptView
@@ -191,7 +191,7 @@ def test_call_details_set_by_hand_reach_the_library_and_the_card(qtbot, store, t
 
 def test_an_inspector_sees_the_calibration_calls_assigned_to_them(qtbot, store, transcriber, rubrics,  # noqa: ANN001
                                                                   tmp_path: Path) -> None:
-    from qaworkstation.core.calibration import new_session, save_session
+    from qaworkstation.core.team.calibration import new_session, save_session
 
     share = tmp_path / "share"
     share.mkdir()

@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import roles
-from .analysis import RubricLibrary
-from .decisions import decisions
 from .domain import Check, Evaluation, Flag, ItemScore, Rubric, Segment, Verdict
-from .rules import find_flags
-from .scorecard import items_from_draft, suggested_scores
-from .store import Store
+from .library.store import Store
+from .pipeline.analysis import RubricLibrary
+from .rules.flags import find_flags
+from .scoring import roles
+from .scoring.decisions import decisions
+from .scoring.scorecard import items_from_draft, suggested_scores
 
 
 @dataclass

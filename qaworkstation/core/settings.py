@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 if TYPE_CHECKING:  # the command line reads the inspector's default at start-up: nothing heavy before it is asked
-    from .cluster_settings import ClusterSettings
-    from .transcribe import TranscribeSettings
+    from .asr.transcribe import TranscribeSettings
+    from .pipeline.cluster_settings import ClusterSettings
 
 T = TypeVar("T")
 
@@ -54,7 +54,7 @@ def default_inspector() -> str:
 def _shipped(name: str) -> Callable[[], Any]:
     """The shipped transcription default of ``name``, looked up when first needed."""
     def default() -> Any:
-        from .transcribe import TranscribeSettings
+        from .asr.transcribe import TranscribeSettings
 
         return getattr(TranscribeSettings(), name)
 
@@ -109,7 +109,7 @@ def write(store: SettingsStore, setting: Setting[T], value: T) -> None:
 
 def transcribe_settings(store: SettingsStore) -> TranscribeSettings:
     """The transcription settings chosen on this workstation, with the shipped defaults for anything unset."""
-    from .transcribe import TranscribeSettings
+    from .asr.transcribe import TranscribeSettings
 
     return TranscribeSettings(model=read(store, MODEL), compute_type=read(store, COMPUTE_TYPE),
                               cpu_threads=read(store, CPU_THREADS), workers=read(store, WORKERS),
@@ -118,7 +118,7 @@ def transcribe_settings(store: SettingsStore) -> TranscribeSettings:
 
 def cluster_settings(store: SettingsStore) -> ClusterSettings | None:
     """Where the queue runs, as chosen on this workstation; None to analyse in the window's own process."""
-    from .cluster_settings import ClusterSettings, parse_path_maps
+    from .pipeline.cluster_settings import ClusterSettings, parse_path_maps
 
     run_on = read(store, RUN_ON)
     if run_on == RUN_LOCAL_WORKERS:

@@ -14,7 +14,7 @@ from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QMessageBox, QWidget
 
 from ..core.i18n import use_language
-from ..core.store import Store
+from ..core.library.store import Store
 from .library_view import LibraryView
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parents[2] / "resources" / "i18n"
@@ -115,7 +115,7 @@ def run_app(db_path: Path | None = None, rubric: str | None = None, model: str |
     install_translator(app)
     use_language(QLocale.system().name())  # the core's refusals and messages in the window's language
     sys.excepthook = _excepthook
-    from ..core.store import StoreError, default_db_path
+    from ..core.library.store import StoreError, default_db_path
 
     try:
         store = Store(db_path or default_db_path())
@@ -131,10 +131,10 @@ def run_app(db_path: Path | None = None, rubric: str | None = None, model: str |
 
 
 def _open_window(app: QApplication, store: Store, first: FirstPaint, rubric: str | None, model: str | None) -> None:
-    from ..core.analysis import RubricLibrary
-    from ..core.models import DEFAULT_MODEL, ModelUnavailable
-    from ..core.rubric import RubricError
-    from ..core.transcribe import TranscribeSettings, Transcriber
+    from ..core.asr.models import DEFAULT_MODEL, ModelUnavailable
+    from ..core.asr.transcribe import Transcriber, TranscribeSettings
+    from ..core.pipeline.analysis import RubricLibrary
+    from ..core.scoring.rubric import RubricError
     from .main_window import MainWindow
 
     try:

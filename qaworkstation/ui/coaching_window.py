@@ -14,18 +14,18 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, QSettings, Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
-                               QLabel, QLineEdit, QListView, QListWidget, QListWidgetItem, QMainWindow,
-                               QPlainTextEdit, QPushButton, QSplitter, QVBoxLayout, QWidget)
+                               QLabel, QLineEdit, QListView, QListWidget, QListWidgetItem, QMainWindow, QPlainTextEdit,
+                               QPushButton, QSplitter, QVBoxLayout, QWidget)
 
-from ..core import roles
-from ..core.analysis import RubricLibrary
-from ..core.coaching import (OUTCOMES, CoachingSession, ItemRecheck, Moment, agents, due_follow_ups,
-                              moments_for_agent, recheck, save_session, sessions_for_agent, standing_flags_of_call)
-from ..core.coaching_pack import LEAD_S, export_pack
+from ..core.audio.playback import Playback
 from ..core.domain import Flag, Segment
+from ..core.library.store import Store, now_iso
 from ..core.opened_call import visible_transcript
-from ..core.playback import Playback
-from ..core.store import Store, now_iso
+from ..core.pipeline.analysis import RubricLibrary
+from ..core.scoring import roles
+from ..core.team.coaching import (OUTCOMES, CoachingSession, ItemRecheck, Moment, agents, due_follow_ups,
+                                  moments_for_agent, recheck, save_session, sessions_for_agent, standing_flags_of_call)
+from ..core.team.coaching_pack import LEAD_S, export_pack
 from .format import clock
 from .player_panel import PlayerPanel
 from .scorecard_view import category_name

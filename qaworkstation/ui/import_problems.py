@@ -1,6 +1,6 @@
 """The import report as the inspector reads it: each failed file with what is wrong in the window's language.
 
-The core names a file's problem with an :class:`~..core.audio.AudioStatus` (English, for logs and the command
+The core names a file's problem with an :class:`~..core.audio.reading.AudioStatus` (English, for logs and the command
 line) followed by technical detail; here the status is translated and the detail kept as it is, since it
 quotes headers and decoders.
 """
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from ..core.audio import AudioStatus
-from ..core.importer import METADATA_ERROR, ImportReport
+from ..core.audio.reading import AudioStatus
+from ..core.library.importer import METADATA_ERROR, ImportReport
 
 
 def status_name(status: str) -> str:

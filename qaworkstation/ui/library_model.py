@@ -1,7 +1,7 @@
 """The library list as a Qt model over the library file: it holds a count and the pages it has painted.
 
 A year of calls is 100,000 rows; building an item per cell took seconds and hundreds of megabytes. This model
-asks :class:`~qaworkstation.core.library_query.LibraryReader` for the number of matching calls and reads a page
+asks :class:`~qaworkstation.core.library.query.LibraryReader` for the number of matching calls and reads a page
 of rows only when the view paints one, so filtering, sorting and scrolling each cost an indexed query.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from ..core.library_query import (REVIEW_DISPUTED, REVIEW_DRAFT, REVIEW_SUBMITTED, ROW_COLUMNS, LibraryQuery,
+from ..core.library.query import (REVIEW_DISPUTED, REVIEW_DRAFT, REVIEW_SUBMITTED, ROW_COLUMNS, LibraryQuery,
                                   LibraryReader)
 from .format import clock
 

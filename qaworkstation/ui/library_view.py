@@ -11,10 +11,10 @@ from dataclasses import replace
 from typing import NamedTuple
 
 from PySide6.QtCore import QDate, QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QGridLayout, QHBoxLayout, QHeaderView,
-                               QLabel, QPushButton, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
+                               QPushButton, QTableView, QVBoxLayout, QWidget)
 
-from ..core.library_query import (NOT_SCORED, REVIEW_DISPUTED, REVIEW_DRAFT, REVIEW_SUBMITTED, LibraryQuery,
+from ..core.library.query import (NOT_SCORED, REVIEW_DISPUTED, REVIEW_DRAFT, REVIEW_SUBMITTED, LibraryQuery,
                                   LibraryReader)
 from .library_model import FLAGS_COLUMN, ID_ROLE, LibraryModel
 

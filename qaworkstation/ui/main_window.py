@@ -14,23 +14,23 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QInputDialog, QLabel, QMainWindow, QMessageBox, QProgressBar,
                                QProgressDialog, QPushButton, QSplitter, QToolBar, QVBoxLayout, QWidget)
 
-from ..core import lifecycle, roles
 from ..core import settings as declared
-from ..core.analysis import RubricLibrary
-from ..core.calibration import CalibrationSession, load_sessions, still_to_score
-from ..core.cluster_settings import ClusterSettings
-from ..core.decisions import forget_decision, record_decision
+from ..core.asr.transcribe import Transcriber, TranscribeSettings
+from ..core.audio.playback import Playback
 from ..core.domain import CONFIRMED, DRAFT, REJECTED, Evaluation, Flag, ItemScore, Segment, Verdict
-from ..core.importer import ImportReport, import_paths
+from ..core.library.importer import ImportReport, import_paths
+from ..core.library.store import Store
 from ..core.opened_call import OpenCall, open_call, view_context
-from ..core.playback import Playback
-from ..core.redact import redact_segments
-from ..core.scorecard import Suggestion, build_evaluation, draft_payload, items_from_draft, suggestions
-from ..core.store import Store
-from ..core.sync import (PROBLEM_DISK_FULL, PROBLEM_KEY, PROBLEM_NO_PERMISSION, PROBLEM_NOT_FOUND, PROBLEM_NOT_SET_UP,
-                         SyncResult, sync_evaluations)
-from ..core.transcribe import Transcriber, TranscribeSettings
-from ..core.work_queue import OPENED_PRIORITY, QueueStatus, WorkQueue
+from ..core.pipeline.analysis import RubricLibrary
+from ..core.pipeline.cluster_settings import ClusterSettings
+from ..core.pipeline.work_queue import OPENED_PRIORITY, QueueStatus, WorkQueue
+from ..core.privacy.redact import redact_segments
+from ..core.scoring import lifecycle, roles
+from ..core.scoring.decisions import forget_decision, record_decision
+from ..core.scoring.scorecard import Suggestion, build_evaluation, draft_payload, items_from_draft, suggestions
+from ..core.team.calibration import CalibrationSession, load_sessions, still_to_score
+from ..core.team.sync import (PROBLEM_DISK_FULL, PROBLEM_KEY, PROBLEM_NO_PERMISSION, PROBLEM_NOT_FOUND,
+                              PROBLEM_NOT_SET_UP, SyncResult, sync_evaluations)
 from .call_details_dialog import CallDetailsDialog
 from .dispute_dialog import DisputeDialog, ResolveDialog
 from .format import clock, when

@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QCheckBox, QCombo
                                QWidget)
 
 from ..core import settings as declared
-from ..core.audio import read_samples
+from ..core.audio.peaks import Peaks, cached_peaks, silent_gaps
+from ..core.audio.playback import Playback, output_devices
+from ..core.audio.reading import read_samples
 from ..core.domain import Flag, Segment
-from ..core.hearing import HearingLog
-from ..core.peaks import Peaks, cached_peaks, silent_gaps
-from ..core.playback import Playback, output_devices
+from ..core.scoring.hearing import HearingLog
 from .format import clock
 from .shortcuts_help import ShortcutsHelp
 from .tasks import Job, JobContext

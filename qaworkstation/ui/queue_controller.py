@@ -13,11 +13,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal
 
-from ..core.analysis import AnalysisResult, RubricLibrary
-from ..core.cluster_settings import ClusterSettings
-from ..core.store import Store
-from ..core.transcribe import Transcriber
-from ..core.work_queue import QueueRunner, QueueStatus, WorkQueue
+from ..core.asr.transcribe import Transcriber
+from ..core.library.store import Store
+from ..core.pipeline.analysis import AnalysisResult, RubricLibrary
+from ..core.pipeline.cluster_settings import ClusterSettings
+from ..core.pipeline.work_queue import QueueRunner, QueueStatus, WorkQueue
 
 
 class _QueueThread(QThread):
@@ -47,7 +47,7 @@ class _QueueThread(QThread):
 
     def _on_cluster(self, store: Store) -> QueueStatus | None:
         """Start or reach the cluster (seconds: worker processes load the model), then stream results back."""
-        from ..core.cluster import ClusterRunner, connect  # Dask loads only for a queue that uses it
+        from ..core.pipeline.cluster import ClusterRunner, connect  # Dask loads only for a queue that uses it
 
         controller, cluster = self.controller, self.controller.cluster
         if not WorkQueue(store).waiting():

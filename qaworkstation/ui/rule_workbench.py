@@ -12,15 +12,14 @@ from dataclasses import replace
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFormLayout, QHeaderView, QLabel,
-                               QMainWindow, QPlainTextEdit, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFormLayout, QHeaderView, QLabel, QMainWindow,
+                               QPlainTextEdit, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from ..core.aggregate import RulePrecision, rule_key, tally
-from ..core.analysis import RubricLibrary
-from ..core.decisions import Decision, WorkbenchHit, decision_for, decisions, rule_hits
 from ..core.domain import AGENT, CONFIRMED, CUSTOMER, EXACT, LOOSE, MATCH_MODES, NORMAL, REJECTED, PhraseRule, Rubric
-from ..core.store import Store
+from ..core.library.store import Store
+from ..core.pipeline.analysis import RubricLibrary
+from ..core.scoring.decisions import Decision, WorkbenchHit, decision_for, decisions, rule_hits
+from ..core.team.aggregate import RulePrecision, rule_key, tally
 from .format import clock
 from .scorecard_view import category_name
 from .tasks import Executor, Runner, report_failure

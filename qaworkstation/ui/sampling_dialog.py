@@ -7,8 +7,8 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel,
                                QLineEdit, QSpinBox, QVBoxLayout, QWidget)
 
-from ..core.sampling import CoveragePlan, quota_sample, random_sample, stratified_sample, targeted_sample
-from ..core.store import Store
+from ..core.library.store import Store
+from ..core.team.sampling import CoveragePlan, quota_sample, random_sample, stratified_sample, targeted_sample
 from .tasks import Runner
 
 RANDOM, BY_AGENT, BY_TEAM, TARGETED, PLAN = "random", "agent", "team", "targeted", "plan"

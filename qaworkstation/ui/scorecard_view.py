@@ -20,13 +20,13 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFrame, QGr
                                QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QSizePolicy, QToolButton,
                                QVBoxLayout, QWidget)
 
-from ..core.domain import (CONFIRMED, DISPUTED, DRAFT, FINAL, REJECTED, RESOLVED, SEQUENCE_CATEGORY, SUBMITTED,
-                           UPHELD, Dispute, Evaluation, Hearing, ItemScore, Rubric, RubricItem, Verdict)
-from ..core.lifecycle import DISPUTABLE
-from ..core.roles import DISPUTE, RELEASE, RESOLVE_DISPUTE, SCORE
-from ..core.rubric import score_evaluation
-from ..core.scorecard import (Suggestion, accept_remaining, for_call_type, judged_by_verdicts, pending, verdict_on,
-                              with_verdict)
+from ..core.domain import (CONFIRMED, DISPUTED, DRAFT, FINAL, REJECTED, RESOLVED, SEQUENCE_CATEGORY, SUBMITTED, UPHELD,
+                           Dispute, Evaluation, Hearing, ItemScore, Rubric, RubricItem, Verdict)
+from ..core.scoring.lifecycle import DISPUTABLE
+from ..core.scoring.roles import DISPUTE, RELEASE, RESOLVE_DISPUTE, SCORE
+from ..core.scoring.rubric import score_evaluation
+from ..core.scoring.scorecard import (Suggestion, accept_remaining, for_call_type, judged_by_verdicts, pending,
+                                      verdict_on, with_verdict)
 from .format import clock, points
 
 _SEVERITY_COLOURS = {"A": "#d93025", "B": "#e37400", "C": "#5f6368"}

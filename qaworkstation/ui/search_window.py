@@ -1,7 +1,7 @@
 """Transcript search: every moment a word or phrase was said, listed best first; a moment opens its call there.
 
 Typing searches after a short pause; the query runs on the window's database thread (see
-:mod:`qaworkstation.core.search`), and an answer to a query the user has already changed is dropped.
+:mod:`qaworkstation.core.library.search`), and an answer to a query the user has already changed is dropped.
 """
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ import html
 
 from PySide6.QtCore import QModelIndex, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QPalette, QTextDocument
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableWidget, QTableWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QStyle,
+                               QStyledItemDelegate, QStyleOptionViewItem, QTableWidget, QTableWidgetItem, QVBoxLayout,
+                               QWidget)
 
 from ..core.domain import AGENT, CUSTOMER
-from ..core.search import Moment, SearchFilters, searchable
-from ..core.store import Store
+from ..core.library.search import Moment, SearchFilters, searchable
+from ..core.library.store import Store
 from .format import clock
 from .tasks import Runner
 

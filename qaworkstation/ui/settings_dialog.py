@@ -13,14 +13,14 @@ from pathlib import Path
 from typing import TypeVar
 
 from PySide6.QtCore import QCoreApplication, QSettings, Qt
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGroupBox,
-                               QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
+                               QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
-from ..core import keys
 from ..core import settings as declared
-from ..core.cluster_settings import check_memory_limit, check_scheduler_address, parse_path_maps
-from ..core.models import OFFLINE_BASE, OFFLINE_TINY_EN, ModelUnavailable, resolve_model
-from ..core.roles import COACH, INSPECTOR, ROLES, SUPERVISOR, TRAINEE
+from ..core.asr.models import OFFLINE_BASE, OFFLINE_TINY_EN, ModelUnavailable, resolve_model
+from ..core.pipeline.cluster_settings import check_memory_limit, check_scheduler_address, parse_path_maps
+from ..core.privacy import keys
+from ..core.scoring.roles import COACH, INSPECTOR, ROLES, SUPERVISOR, TRAINEE
 from ..core.settings import AUDIO_SENT, AUDIO_SHARED, RUN_HERE, RUN_LOCAL_WORKERS, RUN_SCHEDULER
 
 T = TypeVar("T")

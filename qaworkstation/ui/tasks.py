@@ -17,8 +17,8 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 
-from ..core.roles import PermissionDenied, RoleError
-from ..core.store import LifecycleError
+from ..core.library.store import LifecycleError
+from ..core.scoring.roles import PermissionDenied, RoleError
 
 # The core refusing what the person asked (their role, an evaluation's state) is an answer, not a fault: it is
 # shown to them in their language, and a traceback on stderr would only hide the real faults among them.

@@ -10,17 +10,17 @@ from pathlib import Path
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from PySide6.QtCore import QDate, QLocale, QSettings, Qt
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView,
-                               QLabel, QLineEdit, QListWidget, QListWidgetItem, QMainWindow, QPushButton, QScrollArea,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
+                               QLineEdit, QListWidget, QListWidgetItem, QMainWindow, QPushButton, QScrollArea,
                                QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from ..core import settings as declared
-from ..core.aggregate import AggregateResult, TeamDatabase, aggregate, default_team_db_path
-from ..core.analysis import RubricLibrary
-from ..core.calibration import CalibrationResult, CalibrationSession, calibrate, load_sessions, new_session, \
-    save_session
-from ..core.report_charts import ReportFigure, export_pdf, export_pngs, report_figures
-from ..core.reports import Period, QualityReport, build_quality_report, export_csvs, export_xlsx, report_tables
+from ..core.pipeline.analysis import RubricLibrary
+from ..core.team.aggregate import AggregateResult, TeamDatabase, aggregate, default_team_db_path
+from ..core.team.calibration import (CalibrationResult, CalibrationSession, calibrate, load_sessions, new_session,
+                                     save_session)
+from ..core.team.report_charts import ReportFigure, export_pdf, export_pngs, report_figures
+from ..core.team.reports import Period, QualityReport, build_quality_report, export_csvs, export_xlsx, report_tables
 from .tasks import Runner, report_failure
 
 

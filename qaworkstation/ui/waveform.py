@@ -3,7 +3,7 @@
 Inspectors navigate a call by its shape — who is talking, where the silences are, where a flag fired — so
 this view has to stay fluid on hour-long recordings while the playhead moves many times a second. Hence:
 
-* it is drawn from a :class:`~qaworkstation.core.peaks.Peaks` pyramid (computed once per recording, off the
+* it is drawn from a :class:`~qaworkstation.core.audio.peaks.Peaks` pyramid (computed once per recording, off the
   GUI thread) at the coarsest level that still gives every pixel column its own entries, and from raw
   samples only when zoomed in far enough that they are few;
 * everything but the playhead is rendered into a cached pixmap that is rebuilt only when the data, the
@@ -24,8 +24,8 @@ from PySide6.QtGui import (QColor, QFont, QHelpEvent, QImage, QMouseEvent, QPain
                            QPolygonF, QResizeEvent, QWheelEvent)
 from PySide6.QtWidgets import QToolTip, QWidget
 
+from qaworkstation.core.audio.peaks import FULL_SCALE, Peaks, peaks_from_samples
 from qaworkstation.core.domain import AGENT, CUSTOMER, UNKNOWN, Flag, Segment
-from qaworkstation.core.peaks import FULL_SCALE, Peaks, peaks_from_samples
 from qaworkstation.ui.palette import CATEGORY_COLOURS, SPEAKER_COLOURS
 
 MIN_SPAN_S = 0.05  # deepest zoom: 50 ms across the widget

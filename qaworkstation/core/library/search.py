@@ -1,0 +1,197 @@
+"""Transcript search: every moment a word or phrase was said, across the whole library, in milliseconds.
+
+An SQLite FTS5 table holds each segment of each call's latest transcript as the *pairs* of its characters
+("我要退款" is indexed as 我要 要退 退款 款): a query of two or more characters is the phrase of its own pairs,
+which matches exactly where the query is a substring of the line, so 退款 is found inside 我要退款了 and a
+one-character query is a prefix query on the pairs. SQLite's own ``trigram`` tokenizer cannot find the
+two-character words Chinese is full of; splitting words would need a dictionary and miss new product names.
+Punctuation and spaces separate tokens, so a query also matches across them ("退款，" finds "退款。").
+
+Both the index and the query are folded the same way (simplified script, NFKC width, case), so 退款 finds
+退款 written in traditional script too. The lines shown are the stored ones, with the hit marked.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SEARCH_TABLE = "transcript_search"
+DEFAULT_LIMIT = 200
+
+CREATE_TABLE = (f"CREATE VIRTUAL TABLE {SEARCH_TABLE} USING fts5(pairs, tags, transcript UNINDEXED, "
+                "tokenize = 'unicode61 remove_diacritics 2')")
+# The filters as tokens of each line's ``tags``: agent, team, call type and speaker, each value hex-encoded so
+# that any name is one token. A filtered search is then one intersection inside the index (the agent's few
+# thousand lines against the word's), not a lookup per matching line. The expression reads ``r`` (the call's
+# recording) and ``:speaker``; :func:`tag` encodes a filter value the same way.
+_TAG_PREFIXES = {"agent": "ag", "team": "tm", "call_type": "ct", "speaker": "sp"}
+TAGS_SQL = ("'ag' || hex(r.agent) || ' tm' || hex(r.team) || ' ct' || hex(r.call_type) || ' sp' || "
+            "hex({speaker})")
+# A deleted segment (a transcript replaced, or its call's re-transcription) leaves the index with it; a call
+# given another agent, team or type has its lines' tags rewritten.
+TRIGGERS = (
+    f"CREATE TRIGGER segments_unindex AFTER DELETE ON segments BEGIN "
+    f"DELETE FROM {SEARCH_TABLE} WHERE rowid = OLD.id; END",
+    f"CREATE TRIGGER recordings_retag AFTER UPDATE OF agent, team, call_type ON recordings "
+    f"WHEN NEW.agent IS NOT OLD.agent OR NEW.team IS NOT OLD.team OR NEW.call_type IS NOT OLD.call_type BEGIN "
+    f"UPDATE {SEARCH_TABLE} SET tags = (SELECT {TAGS_SQL.format(speaker='s.speaker')} FROM recordings r, segments s "
+    f"WHERE r.id = NEW.id AND s.id = {SEARCH_TABLE}.rowid) WHERE rowid IN (SELECT s.id FROM segments s "
+    f"JOIN transcripts t ON t.id = s.transcript_id WHERE t.recording_id = NEW.id); END",
+)
+
+
+class SearchError(ValueError):
+    """The query cannot be searched (empty once folded); the message says why."""
+
+
+def fold(text: str) -> str:
+    """The text as the index holds it: simplified script, compatibility width (full-width letters and digits
+    become plain ones), case-folded. Imports OpenCC on first use, not when the library opens."""
+    from ..textnorm import SIMPLIFIED, to_script
+
+    return unicodedata.normalize("NFKC", to_script(text, SIMPLIFIED)).casefold()
+
+
+def pairs(folded: str) -> str:
+    """The indexed form of folded text: each character with the next, the last one alone."""
+    return " ".join(folded[index:index + 2] for index in range(len(folded)))
+
+
+def searchable(query: str) -> bool:
+    """Whether the query has something the index holds: punctuation and spaces only separate words."""
+    return any(char.isalnum() for char in query)
+
+
+def match_expression(query: str) -> str:
+    """The FTS5 expression for a user's query: the phrase of its pairs, or a prefix for one character."""
+    folded = fold(query).strip()
+    if not searchable(folded):
+        raise SearchError(f"nothing to search for in {query!r}: type a word or phrase")
+    if len(folded) == 1:
+        return f'"{_quoted(folded)}"*'
+    return '"' + " ".join(_quoted(folded[index:index + 2]) for index in range(len(folded) - 1)) + '"'
+
+
+def _quoted(text: str) -> str:
+    return text.replace('"', '""')
+
+
+def index_transcript(db: Any, recording_id: str, transcript_id: int) -> None:
+    """Make ``transcript_id`` the call's searchable transcript: its segments in, any older transcript's out.
+
+    Runs inside the transaction that saves the transcript, so search and library never disagree.
+    """
+    db.execute(f"DELETE FROM {SEARCH_TABLE} WHERE rowid IN (SELECT s.id FROM segments s JOIN transcripts t "
+               "ON t.id = s.transcript_id WHERE t.recording_id = ? AND t.id <> ?)", (recording_id, transcript_id))
+    rows = list(db.execute("SELECT id, speaker, text FROM segments WHERE transcript_id = ?", (transcript_id,)))
+    db.executemany(f"INSERT INTO {SEARCH_TABLE} (rowid, pairs, tags, transcript) SELECT :id, :pairs, "
+                   f"{TAGS_SQL.format(speaker=':speaker')}, :transcript FROM recordings r WHERE r.id = :recording",
+                   [{"id": segment_id, "pairs": pairs(fold(text)), "speaker": speaker, "transcript": transcript_id,
+                     "recording": recording_id} for segment_id, speaker, text in rows])
+
+
+def tag(name: str, value: str) -> str:
+    """The token :data:`TAGS_SQL` writes for the filter ``name`` with ``value`` (SQLite's ``hex`` of UTF-8)."""
+    return _TAG_PREFIXES[name] + value.encode("utf-8").hex()
+
+
+def index_library(db: Any) -> None:
+    """Index every call's latest transcript (step 8 of the library, for the transcripts saved before it)."""
+    latest = db.execute("SELECT t.recording_id, t.id FROM transcripts t WHERE t.id = (SELECT t2.id FROM "
+                        "transcripts t2 WHERE t2.recording_id = t.recording_id ORDER BY t2.created_at DESC, "
+                        "t2.id DESC LIMIT 1)").fetchall()
+    for recording_id, transcript_id in latest:
+        index_transcript(db, recording_id, transcript_id)
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Which calls and lines a search covers; empty strings do not filter, ``date_to`` is exclusive.
+    ``category`` keeps calls with a flag of that category, ``call_type`` calls of that type."""
+
+    agent: str = ""
+    team: str = ""
+    date_from: str = ""
+    date_to: str = ""
+    speaker: str = ""
+    category: str = ""
+    call_type: str = ""
+
+    def tags(self) -> list[str]:
+        """The tag tokens every line found must carry."""
+        return [tag(name, getattr(self, name)) for name in _TAG_PREFIXES if getattr(self, name)]
+
+    def calls(self) -> tuple[str, dict[str, Any]]:
+        """A condition on ``recordings r`` for the filters tags cannot answer (dates, flag category)."""
+        conditions, params = [], {}
+        if self.date_from:
+            conditions.append("r.call_time >= :date_from")
+            params["date_from"] = self.date_from
+        if self.date_to:
+            conditions.append("r.call_time < :date_to")
+            params["date_to"] = self.date_to
+        if self.category:
+            conditions.append("EXISTS (SELECT 1 FROM flags f WHERE f.recording_id = r.id AND f.category = :category)")
+            params["category"] = self.category
+        return " AND ".join(conditions), params
+
+
+@dataclass
+class Moment:
+    """One line where the query was said: which call, who, when, and where in the line the hit is."""
+
+    recording_id: str
+    call: str
+    agent: str
+    team: str
+    call_time: str
+    speaker: str
+    start: float
+    end: float
+    text: str
+    hits: list[tuple[int, int]] = field(default_factory=list)  # [start, end) character spans in ``text``
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def search(connection: Any, query: str, filters: SearchFilters = SearchFilters(),
+           limit: int = DEFAULT_LIMIT) -> list[Moment]:
+    """The best ``limit`` moments for ``query``, best first (BM25 over the pairs).
+
+    Agent, team, call type and speaker are tags inside the index; dates and flag category become the set of
+    transcripts the matches are checked against, before any ranking or join.
+    """
+    expression = "{pairs} : " + match_expression(query)
+    expression += "".join(f" AND {{tags}} : {token}" for token in filters.tags())
+    conditions, params = [f"{SEARCH_TABLE} MATCH :match"], {"match": expression, "limit": limit}
+    calls, call_params = filters.calls()
+    if calls:
+        conditions.append("transcript IN (SELECT t.id FROM transcripts t JOIN recordings r ON r.id = t.recording_id "
+                          f"WHERE {calls})")
+        params.update(call_params)
+    sql = f"""
+        WITH hits AS (SELECT rowid AS segment_id, rank FROM {SEARCH_TABLE} WHERE {' AND '.join(conditions)}
+                      ORDER BY rank LIMIT :limit)
+        SELECT r.id, COALESCE(NULLIF(r.call_id, ''), r.file_name), r.agent, r.team, r.call_time, s.speaker,
+               s.start, s."end", s.text
+        FROM hits JOIN segments s ON s.id = hits.segment_id JOIN transcripts t ON t.id = s.transcript_id
+             JOIN recordings r ON r.id = t.recording_id
+        ORDER BY hits.rank
+    """
+    folded = fold(query).strip()
+    return [Moment(*row, hits=highlights(row[-1], folded)) for row in connection.execute(sql, params)]
+
+
+def highlights(text: str, folded_query: str) -> list[tuple[int, int]]:
+    """Where the folded query occurs in the line. Folding keeps one character per character for Chinese and
+    most other text; where it does not, the spans are found in the line as written."""
+    folded = fold(text)
+    haystack = folded if len(folded) == len(text) else text.casefold()
+    spans, start = [], haystack.find(folded_query)
+    while folded_query and start >= 0:
+        spans.append((start, start + len(folded_query)))
+        start = haystack.find(folded_query, start + len(folded_query))
+    return spans

@@ -1,0 +1,742 @@
+"""The inspector's library: one local SQLite file, written through sqlite-utils.
+
+WAL mode lets the window read while a save commits; every multi-row change runs in one transaction so a crash
+leaves either the old or the new state, never half of one. Each step of :data:`MIGRATIONS` runs once, and the
+file records which have run (see :mod:`qaworkstation.core.library.sqlite_file`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+from platformdirs import user_data_dir
+
+from ..domain import DRAFT, FINAL, Check, Dispute, Evaluation, Flag, Hearing, ItemScore, Segment, Verdict, Word
+from ..i18n import _
+from . import audit, search
+from .query import INDEXES, LibraryQuery, LibraryReader
+from .sqlite_file import SqliteFile, StoreError, filter_clause, open_connection
+
+DB_ENV = "QAWS_DB"
+
+
+def default_db_path() -> Path:
+    """``$QAWS_DB`` if set, else ``library.sqlite3`` in the user's data directory."""
+    override = os.environ.get(DB_ENV)
+    return Path(override) if override else Path(user_data_dir("qaworkstation")) / "library.sqlite3"
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class LifecycleError(Exception):
+    """The evaluation's status forbids the change (amending a final one, disputing a draft); the message
+    says which evaluation and why."""
+
+
+def _migration_1(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE recordings (
+            id TEXT PRIMARY KEY, sha256 TEXT NOT NULL UNIQUE, path TEXT NOT NULL, file_name TEXT NOT NULL,
+            duration REAL NOT NULL, channels INTEGER NOT NULL, samplerate INTEGER NOT NULL, format TEXT,
+            agent TEXT NOT NULL DEFAULT '', team TEXT NOT NULL DEFAULT '', call_id TEXT NOT NULL DEFAULT '',
+            call_time TEXT NOT NULL DEFAULT '', status TEXT NOT NULL DEFAULT 'new', error TEXT NOT NULL DEFAULT '',
+            language TEXT NOT NULL DEFAULT '', imported_at TEXT NOT NULL, updated_at TEXT NOT NULL
+        );
+        CREATE TABLE transcripts (
+            id INTEGER PRIMARY KEY, recording_id TEXT NOT NULL REFERENCES recordings(id),
+            cache_key TEXT NOT NULL UNIQUE, model TEXT NOT NULL, settings TEXT NOT NULL,
+            language TEXT NOT NULL, created_at TEXT NOT NULL
+        );
+        CREATE TABLE segments (
+            id INTEGER PRIMARY KEY, transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+            idx INTEGER NOT NULL, speaker TEXT NOT NULL, start REAL NOT NULL, "end" REAL NOT NULL,
+            text TEXT NOT NULL, language TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX segments_transcript ON segments(transcript_id, idx);
+        CREATE TABLE words (
+            id INTEGER PRIMARY KEY, segment_id INTEGER NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+            start REAL NOT NULL, "end" REAL NOT NULL, text TEXT NOT NULL, probability REAL NOT NULL
+        );
+        CREATE INDEX words_segment ON words(segment_id);
+        CREATE TABLE flags (
+            id INTEGER PRIMARY KEY, recording_id TEXT NOT NULL REFERENCES recordings(id), rubric_id TEXT NOT NULL,
+            category TEXT NOT NULL, phrase TEXT NOT NULL, text TEXT NOT NULL, speaker TEXT NOT NULL,
+            start REAL NOT NULL, "end" REAL NOT NULL, item TEXT, deduction REAL NOT NULL
+        );
+        CREATE INDEX flags_recording ON flags(recording_id, rubric_id);
+        CREATE TABLE checks (
+            recording_id TEXT NOT NULL REFERENCES recordings(id), rubric_id TEXT NOT NULL, category TEXT NOT NULL,
+            present INTEGER NOT NULL, item TEXT, deduction REAL NOT NULL,
+            PRIMARY KEY (recording_id, rubric_id, category)
+        );
+        CREATE TABLE evaluations (
+            id TEXT PRIMARY KEY, recording_id TEXT NOT NULL REFERENCES recordings(id), rubric_id TEXT NOT NULL,
+            inspector TEXT NOT NULL, comment TEXT NOT NULL DEFAULT '', total REAL NOT NULL,
+            max_total REAL NOT NULL, passed INTEGER NOT NULL, critical_failed INTEGER NOT NULL,
+            created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+            UNIQUE (recording_id, rubric_id, inspector)
+        );
+        CREATE TABLE item_scores (
+            evaluation_id TEXT NOT NULL REFERENCES evaluations(id) ON DELETE CASCADE, item_id TEXT NOT NULL,
+            score REAL, na INTEGER NOT NULL DEFAULT 0, comment TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (evaluation_id, item_id)
+        );
+        CREATE TABLE drafts (
+            recording_id TEXT NOT NULL, rubric_id TEXT NOT NULL, inspector TEXT NOT NULL,
+            payload TEXT NOT NULL, updated_at TEXT NOT NULL,
+            PRIMARY KEY (recording_id, rubric_id, inspector)
+        );
+        """
+    )
+
+
+def _migration_2(db: sqlite_utils.Database) -> None:
+    """The persistent work queue and each call's risk score."""
+    db.executescript(
+        """
+        CREATE TABLE jobs (
+            id INTEGER PRIMARY KEY, recording_id TEXT NOT NULL UNIQUE REFERENCES recordings(id),
+            state TEXT NOT NULL DEFAULT 'queued', priority INTEGER NOT NULL DEFAULT 0,
+            attempts INTEGER NOT NULL DEFAULT 0, error TEXT NOT NULL DEFAULT '', enqueued_at TEXT NOT NULL,
+            started_at TEXT, finished_at TEXT
+        );
+        CREATE INDEX jobs_next ON jobs(state, priority DESC, id);
+        ALTER TABLE recordings ADD COLUMN risk REAL NOT NULL DEFAULT 0;
+        """
+    )
+
+
+def _migration_3(db: sqlite_utils.Database) -> None:
+    """How sure each flag is, and the inspectors' verdicts on suggestions: the data for tuning rules later."""
+    db.executescript(
+        """
+        ALTER TABLE flags ADD COLUMN similarity REAL NOT NULL DEFAULT 1.0;
+        CREATE TABLE suggestion_decisions (
+            id TEXT PRIMARY KEY, recording_id TEXT NOT NULL REFERENCES recordings(id), rubric_id TEXT NOT NULL,
+            inspector TEXT NOT NULL, category TEXT NOT NULL, phrase TEXT NOT NULL, start REAL, item TEXT,
+            text TEXT NOT NULL DEFAULT '', similarity REAL,
+            decision TEXT NOT NULL CHECK (decision IN ('confirmed', 'rejected')), decided_at TEXT NOT NULL
+        );
+        CREATE INDEX suggestion_decisions_recording ON suggestion_decisions(recording_id, rubric_id);
+        """
+    )
+
+
+def _migration_5(db: sqlite_utils.Database) -> None:
+    """Evaluation versions and lifecycle, disputes, users with roles, and the hash-chained audit log.
+
+    ``evaluations`` and ``item_scores`` are rebuilt keyed by (id, version); every existing evaluation becomes
+    version 1, submitted, because saving was the final act before there was a lifecycle and those scores may
+    already be on the team share. The triggers are the database's own guarantee, whatever code writes to it:
+    a released version's content never changes and is never deleted (its status only moves forward), a new
+    version follows the latest released one, and neither disputes nor the audit log can be rewritten.
+    """
+    db.executescript(
+        """
+        CREATE TABLE evaluations_v (
+            id TEXT NOT NULL, version INTEGER NOT NULL CHECK (version >= 1),
+            status TEXT NOT NULL DEFAULT 'draft'
+                CHECK (status IN ('draft', 'submitted', 'disputed', 'resolved', 'final')),
+            recording_id TEXT NOT NULL REFERENCES recordings(id), rubric_id TEXT NOT NULL, inspector TEXT NOT NULL,
+            comment TEXT NOT NULL DEFAULT '', total REAL NOT NULL, max_total REAL NOT NULL, passed INTEGER NOT NULL,
+            critical_failed INTEGER NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+            PRIMARY KEY (id, version), UNIQUE (recording_id, rubric_id, inspector, version)
+        );
+        INSERT INTO evaluations_v (id, version, status, recording_id, rubric_id, inspector, comment, total, max_total,
+                                   passed, critical_failed, created_at, updated_at)
+            SELECT id, 1, 'submitted', recording_id, rubric_id, inspector, comment, total, max_total, passed,
+                   critical_failed, created_at, updated_at FROM evaluations;
+        CREATE TABLE item_scores_v (
+            evaluation_id TEXT NOT NULL, version INTEGER NOT NULL, item_id TEXT NOT NULL, score REAL,
+            na INTEGER NOT NULL DEFAULT 0, comment TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (evaluation_id, version, item_id),
+            FOREIGN KEY (evaluation_id, version) REFERENCES evaluations_v(id, version) ON DELETE CASCADE
+        );
+        INSERT INTO item_scores_v SELECT evaluation_id, 1, item_id, score, na, comment FROM item_scores;
+        DROP TABLE item_scores;
+        DROP TABLE evaluations;
+        ALTER TABLE evaluations_v RENAME TO evaluations;
+        ALTER TABLE item_scores_v RENAME TO item_scores;
+        CREATE INDEX evaluations_recording ON evaluations(recording_id, rubric_id, inspector);
+
+        CREATE TRIGGER evaluations_new_version BEFORE INSERT ON evaluations
+        WHEN NEW.version <> COALESCE((SELECT MAX(version) FROM evaluations WHERE id = NEW.id), 0) + 1
+          OR EXISTS (SELECT 1 FROM evaluations WHERE id = NEW.id AND status = 'draft')
+        BEGIN SELECT RAISE(ABORT, 'a new evaluation version must follow the latest, released version'); END;
+        CREATE TRIGGER evaluations_released_frozen BEFORE UPDATE ON evaluations
+        WHEN OLD.status <> 'draft' AND (
+            NEW.id IS NOT OLD.id OR NEW.version IS NOT OLD.version OR NEW.recording_id IS NOT OLD.recording_id
+            OR NEW.rubric_id IS NOT OLD.rubric_id OR NEW.inspector IS NOT OLD.inspector
+            OR NEW.comment IS NOT OLD.comment OR NEW.total IS NOT OLD.total OR NEW.max_total IS NOT OLD.max_total
+            OR NEW.passed IS NOT OLD.passed OR NEW.critical_failed IS NOT OLD.critical_failed
+            OR NEW.created_at IS NOT OLD.created_at OR NEW.updated_at < OLD.updated_at)
+        BEGIN SELECT RAISE(ABORT, 'a released evaluation version is read-only; save a new version instead'); END;
+        CREATE TRIGGER evaluations_status_forward BEFORE UPDATE OF status ON evaluations
+        WHEN NEW.status IS NOT OLD.status AND OLD.status || '>' || NEW.status NOT IN (
+            'draft>submitted', 'submitted>disputed', 'resolved>disputed', 'disputed>resolved', 'submitted>final',
+            'resolved>final')
+        BEGIN SELECT RAISE(ABORT, 'evaluation status only moves draft > submitted > (disputed > resolved) > final');
+        END;
+        CREATE TRIGGER evaluations_released_kept BEFORE DELETE ON evaluations WHEN OLD.status <> 'draft'
+        BEGIN SELECT RAISE(ABORT, 'a released evaluation version cannot be deleted'); END;
+        CREATE TRIGGER item_scores_released_insert BEFORE INSERT ON item_scores
+        WHEN (SELECT status FROM evaluations WHERE id = NEW.evaluation_id AND version = NEW.version) <> 'draft'
+        BEGIN SELECT RAISE(ABORT, 'a released evaluation version is read-only; save a new version instead'); END;
+        CREATE TRIGGER item_scores_released_update BEFORE UPDATE ON item_scores
+        WHEN (SELECT status FROM evaluations WHERE id = OLD.evaluation_id AND version = OLD.version) <> 'draft'
+        BEGIN SELECT RAISE(ABORT, 'a released evaluation version is read-only; save a new version instead'); END;
+        CREATE TRIGGER item_scores_released_delete BEFORE DELETE ON item_scores
+        WHEN (SELECT status FROM evaluations WHERE id = OLD.evaluation_id AND version = OLD.version) <> 'draft'
+        BEGIN SELECT RAISE(ABORT, 'a released evaluation version cannot be deleted'); END;
+
+        CREATE TABLE disputes (
+            id TEXT PRIMARY KEY, evaluation_id TEXT NOT NULL, version INTEGER NOT NULL, item_id TEXT NOT NULL,
+            reason TEXT NOT NULL CHECK (reason <> ''), raised_by TEXT NOT NULL, raised_at TEXT NOT NULL,
+            ruling TEXT NOT NULL DEFAULT '' CHECK (ruling IN ('', 'upheld', 'rejected')),
+            ruling_comment TEXT NOT NULL DEFAULT '', ruled_by TEXT NOT NULL DEFAULT '',
+            ruled_at TEXT NOT NULL DEFAULT '',
+            FOREIGN KEY (evaluation_id, version) REFERENCES evaluations(id, version)
+        );
+        CREATE INDEX disputes_evaluation ON disputes(evaluation_id, version);
+        CREATE TRIGGER disputes_ruled_once BEFORE UPDATE ON disputes
+        WHEN OLD.ruling <> '' OR NEW.ruling = '' OR NEW.id IS NOT OLD.id
+          OR NEW.evaluation_id IS NOT OLD.evaluation_id OR NEW.version IS NOT OLD.version
+          OR NEW.item_id IS NOT OLD.item_id OR NEW.reason IS NOT OLD.reason OR NEW.raised_by IS NOT OLD.raised_by
+          OR NEW.raised_at IS NOT OLD.raised_at
+        BEGIN SELECT RAISE(ABORT, 'a dispute is only ever given its ruling, once'); END;
+        CREATE TRIGGER disputes_kept BEFORE DELETE ON disputes
+        BEGIN SELECT RAISE(ABORT, 'disputes cannot be deleted'); END;
+
+        CREATE TABLE users (
+            user_id TEXT PRIMARY KEY,
+            role TEXT NOT NULL CHECK (role IN ('inspector', 'coach', 'supervisor', 'trainee')),
+            changed_by TEXT NOT NULL, changed_at TEXT NOT NULL
+        );
+
+        CREATE TABLE audit_log (
+            seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, role TEXT NOT NULL DEFAULT '',
+            action TEXT NOT NULL, subject TEXT NOT NULL DEFAULT '', detail TEXT NOT NULL DEFAULT '{}',
+            prev_hash TEXT NOT NULL, hash TEXT NOT NULL UNIQUE
+        );
+        CREATE INDEX audit_log_subject ON audit_log(subject, seq);
+        CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE TRIGGER audit_log_chained BEFORE INSERT ON audit_log
+        WHEN NEW.prev_hash IS NOT COALESCE((SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1),
+                                           '0000000000000000000000000000000000000000000000000000000000000000')
+          OR NEW.seq <= COALESCE((SELECT MAX(seq) FROM audit_log), 0)
+        BEGIN SELECT RAISE(ABORT, 'an audit entry must extend the chain from its last row'); END;
+        """
+    )
+
+
+def _migration_6(db: sqlite_utils.Database) -> None:
+    """Coaching sessions; their moments are kept as JSON because they are only ever read whole."""
+    db.executescript(
+        """
+        CREATE TABLE coaching_sessions (
+            id TEXT PRIMARY KEY, agent TEXT NOT NULL, coach TEXT NOT NULL, action_plan TEXT NOT NULL DEFAULT '',
+            follow_up TEXT NOT NULL DEFAULT '', acknowledged_at TEXT NOT NULL DEFAULT '',
+            moments TEXT NOT NULL DEFAULT '[]', created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+        );
+        CREATE INDEX coaching_sessions_agent ON coaching_sessions(agent, created_at);
+        """
+    )
+
+
+# The columns a released evaluation version may never change; step 7 adds what an evaluation now carries.
+_FROZEN_EVALUATION_COLUMNS = (
+    "id", "version", "recording_id", "rubric_id", "inspector", "comment", "total", "max_total", "passed",
+    "critical_failed", "created_at", "call_type", "heard_s", "duration_s", "flags_visited", "flags_total",
+    "accepted_remaining", "flags", "verdicts",
+)
+
+
+def _migration_7(db: sqlite_utils.Database) -> None:
+    """The inspector's review is part of the evaluation: items reviewed or pending, the verdicts on the rules'
+    suggestions, the flags the version stands by, how much of the call was heard, and the call's type. A check
+    may concern one required part of a greeting or closing, so checks are keyed by their part too.
+
+    A version's flags and verdicts are kept with it (JSON, read whole) so a released score never changes with a
+    re-analysis. Versions saved before this step had every item judged as a whole (no pending state existed), so
+    their items count as reviewed, and they stand by the call's flags with a deduction on items that are not N/A.
+    """
+    db.executescript(
+        """
+        ALTER TABLE recordings ADD COLUMN call_type TEXT NOT NULL DEFAULT '';
+        CREATE TABLE checks_parts (
+            recording_id TEXT NOT NULL REFERENCES recordings(id), rubric_id TEXT NOT NULL, category TEXT NOT NULL,
+            present INTEGER NOT NULL, item TEXT, deduction REAL NOT NULL, part TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (recording_id, rubric_id, category, part)
+        );
+        INSERT INTO checks_parts (recording_id, rubric_id, category, present, item, deduction)
+            SELECT recording_id, rubric_id, category, present, item, deduction FROM checks;
+        DROP TABLE checks;
+        ALTER TABLE checks_parts RENAME TO checks;
+        ALTER TABLE suggestion_decisions ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+        ALTER TABLE item_scores ADD COLUMN reviewed INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE evaluations ADD COLUMN call_type TEXT NOT NULL DEFAULT '';
+        ALTER TABLE evaluations ADD COLUMN heard_s REAL NOT NULL DEFAULT 0;
+        ALTER TABLE evaluations ADD COLUMN duration_s REAL NOT NULL DEFAULT 0;
+        ALTER TABLE evaluations ADD COLUMN flags_visited INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE evaluations ADD COLUMN flags_total INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE evaluations ADD COLUMN accepted_remaining TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE evaluations ADD COLUMN flags TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE evaluations ADD COLUMN verdicts TEXT NOT NULL DEFAULT '[]';
+        DROP TRIGGER evaluations_released_frozen;
+        """
+    )
+    for row in list(db.query("SELECT id, version, recording_id, rubric_id FROM evaluations")):
+        flags = [dict(flag) for flag in db.query(
+            'SELECT f.category, f.phrase, f.text, f.speaker, f.start, f."end", f.item, f.deduction, f.similarity '
+            "FROM flags f WHERE f.recording_id = ? AND f.rubric_id = ? AND f.deduction > 0 AND NOT EXISTS ("
+            "  SELECT 1 FROM item_scores s WHERE s.evaluation_id = ? AND s.version = ? AND s.item_id = f.item"
+            "  AND s.na = 1) ORDER BY f.start",
+            (row["recording_id"], row["rubric_id"], row["id"], row["version"]))]
+        db.execute("UPDATE evaluations SET flags = ? WHERE id = ? AND version = ?",
+                   (json.dumps(flags, ensure_ascii=False), row["id"], row["version"]))
+    changed = " OR ".join(f"NEW.{name} IS NOT OLD.{name}" for name in _FROZEN_EVALUATION_COLUMNS)
+    db.executescript(
+        f"""
+        CREATE TRIGGER evaluations_released_frozen BEFORE UPDATE ON evaluations
+        WHEN OLD.status <> 'draft' AND ({changed} OR NEW.updated_at < OLD.updated_at)
+        BEGIN SELECT RAISE(ABORT, 'a released evaluation version is read-only; save a new version instead'); END;
+        """
+    )
+
+
+# A call's review state from its evaluations: the most pressing state among the latest version of each (an
+# open dispute, then unfinished work, then released), '' when nobody has scored it.
+_REVIEW_OF = """COALESCE((SELECT CASE MIN(CASE e.status WHEN 'disputed' THEN 0 WHEN 'draft' THEN 1 ELSE 2 END)
+    WHEN 0 THEN 'disputed' WHEN 1 THEN 'draft' WHEN 2 THEN 'submitted' END
+    FROM evaluations e WHERE e.recording_id = {call}
+    AND e.version = (SELECT MAX(v.version) FROM evaluations v WHERE v.id = e.id)), '')"""
+_EVALUATIONS_OF = "(SELECT COUNT(DISTINCT e.id) FROM evaluations e WHERE e.recording_id = {call})"
+
+
+def _review_update(call: str) -> str:
+    return (f"UPDATE recordings SET review = {_REVIEW_OF.format(call=call)}, "
+            f"evaluation_count = {_EVALUATIONS_OF.format(call=call)} WHERE id = {call};")
+
+
+def _migration_8(db: sqlite_utils.Database) -> None:
+    """A library of 100,000 calls: the counts the list shows kept on each recording by triggers as analyses
+    and evaluations are stored (no GROUP BY over every flag on each refresh), an index for each order and
+    common filter of the list, and the transcript search index (see :mod:`qaworkstation.core.library.search`).
+
+    ``flag_count`` counts flags with a deduction under any rubric; ``review`` is '' (not scored), 'draft',
+    'submitted' (any released status) or 'disputed'.
+    """
+    db.executescript(
+        f"""
+        ALTER TABLE recordings ADD COLUMN flag_count INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE recordings ADD COLUMN evaluation_count INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE recordings ADD COLUMN review TEXT NOT NULL DEFAULT '';
+        UPDATE recordings SET flag_count = (SELECT COUNT(*) FROM flags f WHERE f.recording_id = recordings.id
+                                            AND f.deduction > 0);
+        {_review_update("recordings.id").replace(" WHERE id = recordings.id", "")}
+        CREATE TRIGGER flags_counted AFTER INSERT ON flags WHEN NEW.deduction > 0
+        BEGIN UPDATE recordings SET flag_count = flag_count + 1 WHERE id = NEW.recording_id; END;
+        CREATE TRIGGER flags_uncounted AFTER DELETE ON flags WHEN OLD.deduction > 0
+        BEGIN UPDATE recordings SET flag_count = flag_count - 1 WHERE id = OLD.recording_id; END;
+        CREATE TRIGGER evaluations_review_insert AFTER INSERT ON evaluations
+        BEGIN {_review_update("NEW.recording_id")} END;
+        CREATE TRIGGER evaluations_review_update AFTER UPDATE OF status ON evaluations
+        BEGIN {_review_update("NEW.recording_id")} END;
+        CREATE TRIGGER evaluations_review_delete AFTER DELETE ON evaluations
+        BEGIN {_review_update("OLD.recording_id")} END;
+        CREATE INDEX transcripts_recording ON transcripts(recording_id, created_at);
+        CREATE INDEX flags_category ON flags(category, recording_id);
+        {search.CREATE_TABLE};
+        {";".join(search.TRIGGERS)};
+        """
+    )
+    for name, columns in INDEXES.items():
+        db.execute(f"CREATE INDEX {name} ON recordings{columns}")
+    search.index_library(db.conn)
+    db.execute("ANALYZE")
+
+
+# Schema version -> the step that brings the previous version to it. Steps are never edited once released;
+# a change is a new step.
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
+    1: _migration_1,
+    2: _migration_2,
+    3: _migration_3,
+    5: _migration_5,
+    6: _migration_6,
+    7: _migration_7,
+    8: _migration_8,
+}
+SCHEMA_VERSION = max(MIGRATIONS)
+# What each step leaves behind, for files from before steps were recorded: step 6 was numbered and released
+# before 3 and 5 existed, so a file of that time says version 6 without them.
+STEP_EVIDENCE: dict[int, Callable[[sqlite_utils.Database], bool]] = {
+    2: lambda db: db["jobs"].exists(),
+    3: lambda db: db["suggestion_decisions"].exists(),
+    5: lambda db: db["disputes"].exists(),
+    6: lambda db: db["coaching_sessions"].exists(),
+    7: lambda db: "verdicts" in db["evaluations"].columns_dict,
+    8: lambda db: db[search.SEARCH_TABLE].exists(),
+}
+
+_RECORDING_FIELDS = ("agent", "team", "call_id", "call_time")
+
+
+class Store(SqliteFile):
+    """All reads and writes of the library. One instance per connection; calls are serialised by a lock.
+
+    Opening, locking, migrating, encryption and backups are :class:`SqliteFile`'s.
+    """
+
+    noun = "library"
+    error = StoreError
+    migrations = MIGRATIONS
+    step_evidence = STEP_EVIDENCE
+
+    # recordings -------------------------------------------------------------------------------------------
+
+    def recording_by_hash(self, sha256: str) -> dict[str, Any] | None:
+        rows = self._rows("SELECT * FROM recordings WHERE sha256 = ?", (sha256,))
+        return rows[0] if rows else None
+
+    def recording(self, recording_id: str) -> dict[str, Any]:
+        rows = self._rows("SELECT * FROM recordings WHERE id = ?", (recording_id,))
+        if not rows:
+            raise KeyError(recording_id)
+        return rows[0]
+
+    def add_recording(self, fields: dict[str, Any]) -> tuple[str, bool]:
+        """Insert a recording unless its content hash is known; returns (id, whether it is new)."""
+        with self.transaction() as db:
+            existing = self.recording_by_hash(fields["sha256"])
+            if existing:
+                return existing["id"], False
+            stamp = now_iso()
+            row = {"id": new_id(), "imported_at": stamp, "updated_at": stamp, **fields}
+            db["recordings"].insert(row)
+            return row["id"], True
+
+    def update_recording(self, recording_id: str, **fields: Any) -> None:
+        with self.transaction() as db:
+            db["recordings"].update(recording_id, {**fields, "updated_at": now_iso()})
+
+    def list_recordings(self, agent: str = "", team: str = "", status: str = "", date_from: str = "",
+                        date_to: str = "", rubric_id: str = "") -> list[dict[str, Any]]:
+        """Every matching call, riskiest first, with its flag count (for one rubric, or every rubric's) and
+        how many evaluations it has. For scripts and small lists: the window pages through
+        :meth:`reader` instead of loading a year of calls."""
+        query = LibraryQuery(agent=agent, team=team, status=status, date_from=date_from, date_to=date_to)
+        condition, params = query.where()
+        rows = self._rows(f"SELECT r.* FROM recordings r WHERE {condition} ORDER BY {query.order_by()}", params)
+        if rubric_id:
+            counts = self._flag_counts(rubric_id)
+            rows = [{**row, "flag_count": counts.get(row["id"], 0)} for row in rows]
+        return rows
+
+    def _flag_counts(self, rubric_id: str) -> dict[str, int]:
+        rows = self._rows("SELECT recording_id, COUNT(*) AS n FROM flags WHERE rubric_id = ? AND deduction > 0 "
+                          "GROUP BY recording_id", (rubric_id,))
+        return {row["recording_id"]: row["n"] for row in rows}
+
+    def unanalysed_ids(self) -> list[str]:
+        """The calls "Analyse all" queues: every one without an analysis (new, or failed before)."""
+        return [row["id"] for row in self._rows("SELECT id FROM recordings WHERE status <> 'analysed'")]
+
+    def search_transcripts(self, query: str, filters: search.SearchFilters = search.SearchFilters(),
+                           limit: int = search.DEFAULT_LIMIT) -> list[search.Moment]:
+        """The moments where ``query`` was said (see :func:`qaworkstation.core.library.search.search`)."""
+        with self._lock:
+            return search.search(self.db.conn, query, filters, limit)
+
+    def reader(self) -> LibraryReader:
+        """A read-only connection of its own for the window's library list and search (see
+        :class:`LibraryReader`), encrypted with the library's key when it has one."""
+        return LibraryReader(open_connection(self.path, self._key))
+
+    # transcripts ------------------------------------------------------------------------------------------
+
+    def save_transcript(self, recording_id: str, cache_key: str, model: str, settings: dict[str, Any],
+                        language: str, segments: list[Segment]) -> int:
+        """Replace any transcript under the same cache key, segments and words included, atomically."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM transcripts WHERE cache_key = ?", (cache_key,))
+            transcript_id = db["transcripts"].insert({
+                "recording_id": recording_id, "cache_key": cache_key, "model": model,
+                "settings": json.dumps(settings, sort_keys=True), "language": language, "created_at": now_iso(),
+            }).last_pk
+            for index, segment in enumerate(segments):
+                self._insert_segment(db, transcript_id, index, segment)
+            search.index_transcript(db.conn, recording_id, transcript_id)
+            db["recordings"].update(recording_id, {"language": language, "updated_at": now_iso()})
+            return transcript_id
+
+    @staticmethod
+    def _insert_segment(db: sqlite_utils.Database, transcript_id: int, index: int, segment: Segment) -> None:
+        segment_id = db["segments"].insert({
+            "transcript_id": transcript_id, "idx": index, "speaker": segment.speaker, "start": segment.start,
+            "end": segment.end, "text": segment.text, "language": segment.language,
+        }).last_pk
+        db["words"].insert_all(
+            {"segment_id": segment_id, "start": w.start, "end": w.end, "text": w.text, "probability": w.probability}
+            for w in segment.words
+        )
+
+    def cached_segments(self, cache_key: str) -> tuple[list[Segment], str] | None:
+        rows = self._rows("SELECT id, language FROM transcripts WHERE cache_key = ?", (cache_key,))
+        return (self._segments(rows[0]["id"]), rows[0]["language"]) if rows else None
+
+    def latest_transcript(self, recording_id: str) -> tuple[list[Segment], str] | None:
+        rows = self._rows(
+            "SELECT id, language FROM transcripts WHERE recording_id = ? ORDER BY created_at DESC LIMIT 1",
+            (recording_id,),
+        )
+        return (self._segments(rows[0]["id"]), rows[0]["language"]) if rows else None
+
+    def _segments(self, transcript_id: int) -> list[Segment]:
+        segments: dict[int, Segment] = {}
+        for row in self._rows("SELECT * FROM segments WHERE transcript_id = ? ORDER BY idx", (transcript_id,)):
+            segments[row["id"]] = Segment(row["speaker"], row["start"], row["end"], row["text"], [], row["language"])
+        words = self._rows(
+            "SELECT w.* FROM words w JOIN segments s ON s.id = w.segment_id WHERE s.transcript_id = ? ORDER BY w.id",
+            (transcript_id,),
+        )
+        for row in words:
+            segments[row["segment_id"]].words.append(Word(row["start"], row["end"], row["text"], row["probability"]))
+        return list(segments.values())
+
+    # analysis ---------------------------------------------------------------------------------------------
+
+    def save_analysis(self, recording_id: str, rubric_id: str, flags: list[Flag], checks: list[Check],
+                      risk: float = 0.0) -> None:
+        with self.transaction() as db:
+            params = (recording_id, rubric_id)
+            db.execute("DELETE FROM flags WHERE recording_id = ? AND rubric_id = ?", params)
+            db.execute("DELETE FROM checks WHERE recording_id = ? AND rubric_id = ?", params)
+            db["flags"].insert_all({"recording_id": recording_id, "rubric_id": rubric_id, **asdict(f)} for f in flags)
+            db["checks"].insert_all(
+                {"recording_id": recording_id, "rubric_id": rubric_id, **asdict(c)} for c in checks
+            )
+            db["recordings"].update(recording_id, {"status": "analysed", "error": "", "risk": risk,
+                                                   "updated_at": now_iso()})
+
+    def flags(self, recording_id: str, rubric_id: str) -> list[Flag]:
+        rows = self._rows(
+            'SELECT category, phrase, text, speaker, start, "end", item, deduction, similarity FROM flags '
+            "WHERE recording_id = ? AND rubric_id = ? ORDER BY start",
+            (recording_id, rubric_id),
+        )
+        return [Flag(**row) for row in rows]
+
+    def checks(self, recording_id: str, rubric_id: str) -> list[Check]:
+        rows = self._rows(
+            "SELECT category, present, item, deduction, part FROM checks WHERE recording_id = ? AND rubric_id = ?",
+            (recording_id, rubric_id),
+        )
+        return [Check(row["category"], bool(row["present"]), row["item"], row["deduction"], row["part"])
+                for row in rows]
+
+    # drafts and evaluations -------------------------------------------------------------------------------
+
+    def save_draft(self, recording_id: str, rubric_id: str, inspector: str, payload: dict[str, Any]) -> None:
+        """Keep the unsaved scorecard so a crash loses at most the typing since the last autosave."""
+        with self.transaction() as db:
+            db["drafts"].upsert(
+                {"recording_id": recording_id, "rubric_id": rubric_id, "inspector": inspector,
+                 "payload": json.dumps(payload, ensure_ascii=False), "updated_at": now_iso()},
+                pk=("recording_id", "rubric_id", "inspector"),
+            )
+
+    def draft(self, recording_id: str, rubric_id: str, inspector: str) -> dict[str, Any] | None:
+        rows = self._rows(
+            "SELECT payload FROM drafts WHERE recording_id = ? AND rubric_id = ? AND inspector = ?",
+            (recording_id, rubric_id, inspector),
+        )
+        return json.loads(rows[0]["payload"]) if rows else None
+
+    def save_evaluation(self, evaluation: Evaluation, actor: str = "") -> Evaluation:
+        """Write the scorecard as the latest version of its evaluation and drop the draft, in one transaction.
+
+        A draft version is replaced in place. A released version is never touched again: the change becomes a
+        new draft version, unless nothing changed, in which case the released version is returned as it is.
+        Each save is audited with the scores it changed, by ``actor`` (default: the evaluation's inspector).
+        """
+        stamp = now_iso()
+        with self.transaction() as db:
+            latest = self._latest_version(evaluation.recording_id, evaluation.rubric_id, evaluation.inspector)
+            if latest and latest.status == FINAL:
+                raise LifecycleError(_("evaluation {id} is final (version {version}); it cannot be changed any "
+                                       "more").format(id=latest.id, version=latest.version))
+            if latest and latest.status != DRAFT and _same_scores(latest, evaluation):
+                self._drop_draft(db, evaluation)
+                return latest
+            in_place = bool(latest and latest.status == DRAFT)
+            evaluation.id = latest.id if latest else (evaluation.id or new_id())
+            evaluation.version = (latest.version + (0 if in_place else 1)) if latest else 1
+            evaluation.created_at = latest.created_at if latest else stamp
+            evaluation.updated_at, evaluation.status = stamp, DRAFT
+            self._write_version(db, evaluation, in_place)
+            audit.append(db, actor or evaluation.inspector, audit.SCORE, evaluation.id,
+                         _score_changes(latest, evaluation))
+            self._drop_draft(db, evaluation)
+        evaluation.disputes = self.disputes(evaluation.id)
+        return evaluation
+
+    @staticmethod
+    def _write_version(db: sqlite_utils.Database, evaluation: Evaluation, in_place: bool) -> None:
+        values = {"comment": evaluation.comment, "total": evaluation.total, "max_total": evaluation.max_total,
+                  "passed": int(evaluation.passed), "critical_failed": int(evaluation.critical_failed),
+                  "updated_at": evaluation.updated_at, **_review_columns(evaluation)}
+        key = (evaluation.id, evaluation.version)
+        if in_place:
+            assignments = ", ".join(f"{name} = :{name}" for name in values)
+            db.execute(f"UPDATE evaluations SET {assignments} WHERE id = :id AND version = :version",
+                       {**values, "id": evaluation.id, "version": evaluation.version})
+            db.execute("DELETE FROM item_scores WHERE evaluation_id = ? AND version = ?", key)
+        else:
+            db["evaluations"].insert({
+                "id": evaluation.id, "version": evaluation.version, "status": DRAFT,
+                "recording_id": evaluation.recording_id, "rubric_id": evaluation.rubric_id,
+                "inspector": evaluation.inspector, "created_at": evaluation.created_at, **values,
+            })
+        db["item_scores"].insert_all(
+            {"evaluation_id": evaluation.id, "version": evaluation.version, "item_id": s.item_id,
+             "score": s.score, "na": int(s.na), "comment": s.comment, "reviewed": int(s.reviewed)}
+            for s in evaluation.items.values()
+        )
+
+    @staticmethod
+    def _drop_draft(db: sqlite_utils.Database, evaluation: Evaluation) -> None:
+        db.execute("DELETE FROM drafts WHERE recording_id = ? AND rubric_id = ? AND inspector = ?",
+                   (evaluation.recording_id, evaluation.rubric_id, evaluation.inspector))
+
+    def set_evaluation_status(self, evaluation_id: str, version: int, status: str) -> None:
+        """Move one version along its lifecycle; the database refuses any move that is not forward."""
+        with self.transaction() as db:
+            db.execute("UPDATE evaluations SET status = ?, updated_at = ? WHERE id = ? AND version = ?",
+                       (status, now_iso(), evaluation_id, version))
+
+    def evaluation(self, recording_id: str, rubric_id: str, inspector: str) -> Evaluation | None:
+        """The latest version of the inspector's evaluation of the call under the rubric, if any."""
+        found = self.evaluations(recording_id=recording_id, rubric_id=rubric_id, inspector=inspector)
+        return found[0] if found else None
+
+    def evaluations(self, recording_id: str = "", rubric_id: str = "", inspector: str = "") -> list[Evaluation]:
+        """The latest version of every matching evaluation, with its disputes and the call's rule flags."""
+        condition, params = filter_clause({"e.recording_id": recording_id, "e.rubric_id": rubric_id,
+                                           "e.inspector": inspector})
+        rows = self._rows(f"{_SELECT_EVALUATIONS} WHERE {_LATEST_VERSION} AND {condition} ORDER BY e.updated_at",
+                          params)
+        return [self._evaluation(row) for row in rows]
+
+    def evaluation_versions(self, evaluation_id: str) -> list[Evaluation]:
+        """Every version of the evaluation, oldest first: the history a dispute or an audit reads."""
+        rows = self._rows(f"{_SELECT_EVALUATIONS} WHERE e.id = ? ORDER BY e.version", (evaluation_id,))
+        return [self._evaluation(row) for row in rows]
+
+    def evaluation_version(self, evaluation_id: str, version: int | None = None) -> Evaluation:
+        """One version of the evaluation, the latest when ``version`` is None; KeyError when there is none."""
+        condition = "e.version = ?" if version is not None else _LATEST_VERSION
+        params = (evaluation_id, version) if version is not None else (evaluation_id,)
+        rows = self._rows(f"{_SELECT_EVALUATIONS} WHERE e.id = ? AND {condition}", params)
+        if not rows:
+            raise KeyError(f"{evaluation_id} v{version}" if version is not None else evaluation_id)
+        return self._evaluation(rows[0])
+
+    def _latest_version(self, recording_id: str, rubric_id: str, inspector: str) -> Evaluation | None:
+        rows = self._rows(f"{_SELECT_EVALUATIONS} WHERE e.recording_id = ? AND e.rubric_id = ? AND e.inspector = ? "
+                          "ORDER BY e.version DESC LIMIT 1", (recording_id, rubric_id, inspector))
+        return self._evaluation(rows[0]) if rows else None
+
+    def disputes(self, evaluation_id: str) -> list[Dispute]:
+        """Every dispute on any version of the evaluation, in the order they were raised."""
+        rows = self._rows("SELECT * FROM disputes WHERE evaluation_id = ? ORDER BY raised_at, id", (evaluation_id,))
+        return [Dispute(**row) for row in rows]
+
+    def dispute(self, dispute_id: str) -> Dispute:
+        rows = self._rows("SELECT * FROM disputes WHERE id = ?", (dispute_id,))
+        if not rows:
+            raise KeyError(dispute_id)
+        return Dispute(**rows[0])
+
+    def _evaluation(self, row: dict[str, Any]) -> Evaluation:
+        items = {
+            s["item_id"]: ItemScore(s["item_id"], s["score"], bool(s["na"]), s["comment"], bool(s["reviewed"]))
+            for s in self._rows("SELECT * FROM item_scores WHERE evaluation_id = ? AND version = ?",
+                                (row["id"], row["version"]))
+        }
+        fields = {k: row[k] for k in ("id", "recording_id", "rubric_id", "inspector", "comment", "total",
+                                      "max_total", "created_at", "updated_at", *_RECORDING_FIELDS, "file_name",
+                                      "version", "status", "call_type")}
+        return Evaluation(items=items, passed=bool(row["passed"]), critical_failed=bool(row["critical_failed"]),
+                          disputes=self.disputes(row["id"]), **fields, **_review_fields(row))
+
+
+_SELECT_EVALUATIONS = ("SELECT e.*, r.agent, r.team, r.call_id, r.call_time, r.file_name FROM evaluations e "
+                       "JOIN recordings r ON r.id = e.recording_id")
+_LATEST_VERSION = "e.version = (SELECT MAX(v.version) FROM evaluations v WHERE v.id = e.id)"
+
+
+def _review_columns(evaluation: Evaluation) -> dict[str, Any]:
+    """The review an evaluation version carries, as its columns: hearing, call type, the flags it stands by
+    and the verdicts, the last three as JSON since they are only ever read whole with the version."""
+    hearing = evaluation.hearing
+    return {"call_type": evaluation.call_type, "heard_s": hearing.heard_s, "duration_s": hearing.duration_s,
+            "flags_visited": hearing.flags_visited, "flags_total": hearing.flags_total,
+            "accepted_remaining": json.dumps(evaluation.accepted_remaining, ensure_ascii=False),
+            "flags": json.dumps([asdict(flag) for flag in evaluation.flags], ensure_ascii=False),
+            "verdicts": json.dumps([asdict(verdict) for verdict in evaluation.verdicts], ensure_ascii=False)}
+
+
+def _review_fields(row: dict[str, Any]) -> dict[str, Any]:
+    """:func:`_review_columns` read back into the evaluation's fields."""
+    return {"hearing": Hearing(row["heard_s"], row["duration_s"], row["flags_visited"], row["flags_total"]),
+            "accepted_remaining": json.loads(row["accepted_remaining"]),
+            "flags": [Flag(**flag) for flag in json.loads(row["flags"])],
+            "verdicts": [Verdict(**verdict) for verdict in json.loads(row["verdicts"])]}
+
+
+def _same_scores(saved: Evaluation, changed: Evaluation) -> bool:
+    """Whether saving ``changed`` over the released ``saved`` would change what was judged (listening again
+    changes nothing that was released, so the hearing is left out)."""
+    def judged(ev: Evaluation) -> tuple[Any, ...]:
+        verdicts = sorted((v.category, v.phrase, v.item or "", v.start if v.start is not None else -1.0,
+                           v.decision, v.reason) for v in ev.verdicts)
+        return ev.items, ev.comment, ev.call_type, verdicts, sorted(ev.accepted_remaining)
+
+    return judged(saved) == judged(changed)
+
+
+def _score_changes(before: Evaluation | None, after: Evaluation) -> dict[str, Any]:
+    """What an audit reader needs about a save: which version, and each item score that moved (old, new).
+    Comments are left out: they are free text and may quote the customer."""
+    old_items = before.items if before else {}
+
+    def shown(score: ItemScore | None) -> float | str | None:
+        return "n/a" if score and score.na else (score.score if score else None)
+
+    changed = {item_id: [shown(old_items.get(item_id)), shown(score)] for item_id, score in after.items.items()
+               if shown(old_items.get(item_id)) != shown(score)}
+    detail = {"version": after.version, "total": [before.total if before else None, after.total], "items": changed}
+    if after.accepted_remaining:  # released as they stood, not judged one by one: the audit says which
+        detail["accepted_remaining"] = after.accepted_remaining
+    if after.call_type != (before.call_type if before else ""):
+        detail["call_type"] = after.call_type
+    return detail
