@@ -1,9 +1,10 @@
 """The background analysis queue as the window sees it: start, pause, cancel, progress, streamed segments.
 
-The queue runs on its own thread with its own connection to the library (SQLite's WAL lets the window read
-meanwhile) and the one loaded model, so opening calls and saving scores never wait for transcription. With
-cluster settings, the same thread is the client of Dask workers (processes started here, or an existing
-scheduler) and the library's single writer for the results they send back.
+Here the queue runs in a child process (:mod:`~qaworkstation.core.pipeline.queue_process`) with its own
+connection to the library (SQLite's WAL lets the window read meanwhile) and the one loaded model, so opening
+calls, saving scores and painting frames never wait for transcription; a thread of the window relays the
+child's events as signals. With cluster settings, that thread is instead the client of Dask workers (processes
+started here, or an existing scheduler) and the library's single writer for the results they send back.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from ..core.asr.transcribe import Transcriber
 from ..core.library.store import Store
 from ..core.pipeline.analysis import AnalysisResult, RubricLibrary
 from ..core.pipeline.cluster_settings import ClusterSettings
-from ..core.pipeline.work_queue import QueueRunner, QueueStatus, WorkQueue
+from ..core.pipeline.queue_process import ANALYSED, DONE, FAILED, SEGMENT, STATUS, QueueJob, QueueProcess
+from ..core.pipeline.work_queue import QueueStatus, WorkQueue
 
 
 class _QueueThread(QThread):
@@ -27,25 +29,37 @@ class _QueueThread(QThread):
 
     def run(self) -> None:
         controller = self.controller
-        store = Store(controller.db_path)
         try:
-            final = self._on_cluster(store) if controller.cluster else self._here(store)
+            final = self._on_cluster() if controller.cluster else self._here()
             if final is not None:
                 controller.statusChanged.emit(final)
         except Exception as exc:  # the thread must report, never die silently
             controller.failed.emit("", str(exc))
         finally:
             controller.dashboardChanged.emit("")
+
+    def _here(self) -> QueueStatus | None:
+        """The child process does the work; this thread only turns its events into signals."""
+        controller = self.controller
+        process = QueueProcess(QueueJob(controller.db_path, controller.transcriber.settings,
+                                        controller.rubrics.choice, controller.rubrics.folder))
+        process.start()
+        signals = {STATUS: controller.statusChanged, ANALYSED: controller.analysed,
+                   SEGMENT: controller.segmentReady, FAILED: controller.failed}
+        for kind, *arguments in process.events(stop=controller._stop.is_set):
+            if kind == DONE:
+                return arguments[0]
+            signals[kind].emit(*arguments)
+        return None
+
+    def _on_cluster(self) -> QueueStatus | None:
+        store = Store(self.controller.db_path)
+        try:
+            return self._cluster_run(store)
+        finally:
             store.close()
 
-    def _here(self, store: Store) -> QueueStatus:
-        controller = self.controller
-        runner = QueueRunner(store, controller.transcriber, controller.rubrics)
-        return runner.run(on_status=controller.statusChanged.emit, on_result=controller._emit_result,
-                          on_error=controller.failed.emit, stop=controller._stop.is_set,
-                          on_segment=controller.segmentReady.emit)
-
-    def _on_cluster(self, store: Store) -> QueueStatus | None:
+    def _cluster_run(self, store: Store) -> QueueStatus | None:
         """Start or reach the cluster (seconds: worker processes load the model), then stream results back."""
         from ..core.pipeline.cluster import ClusterRunner, connect  # Dask loads only for a queue that uses it
 

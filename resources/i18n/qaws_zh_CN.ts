@@ -937,7 +937,7 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
     <name>PlayerPanel</name>
     <message>
         <location filename="../../qaworkstation/ui/player_panel.py" line="112"/>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="367"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="370"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
@@ -1062,17 +1062,17 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
         <translation>显示或隐藏此列表</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="366"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="369"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="371"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="374"/>
         <source>Loop {0}–{1} (Esc clears)</source>
         <translation>循环 {0}–{1}（Esc 取消）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="373"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="376"/>
         <source>Shift+drag on the waveform to loop a region · ? for keys</source>
         <translation>在波形上 Shift+拖动可循环播放一段 · 按 ? 查看快捷键</translation>
     </message>
@@ -1141,157 +1141,157 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
 <context>
     <name>RuleWorkbench</name>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="62"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="61"/>
         <source>Rule workbench</source>
         <translation>规则工作台</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="71"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="70"/>
         <source>Exact: as written</source>
         <translation>严格：与原文一致</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="71"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="70"/>
         <source>Normal: by pronunciation</source>
         <translation>标准：按读音匹配</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="72"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="71"/>
         <source>Loose: by pronunciation, more slack</source>
         <translation>宽松：按读音匹配，容差更大</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="77"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="76"/>
         <source>One phrase per line</source>
         <translation>每行一个短语</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="83"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="82"/>
         <source>Rubric</source>
         <translation>评分标准</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="84"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="83"/>
         <source>Rule</source>
         <translation>规则</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="85"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="84"/>
         <source>Strictness</source>
         <translation>匹配严格度</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="89"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="88"/>
         <source>Phrases</source>
         <translation>短语</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="94"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="93"/>
         <source>Call</source>
         <translation>通话</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="94"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="93"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="94"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="93"/>
         <source>Speaker</source>
         <translation>说话人</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="95"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="94"/>
         <source>Heard</source>
         <translation>识别文本</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="95"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="94"/>
         <source>Similarity</source>
         <translation>相似度</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="95"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="94"/>
         <source>Verdict</source>
         <translation>判定</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="96"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="95"/>
         <source>Inspector</source>
         <translation>质检员</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="96"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="95"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="114"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="113"/>
         <source>Hits</source>
         <translation>命中</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="114"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="113"/>
         <source>Confirmed</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="114"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="113"/>
         <source>Rejected</source>
         <translation>驳回</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="115"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="114"/>
         <source>Not judged</source>
         <translation>未判定</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="115"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="114"/>
         <source>Precision</source>
         <translation>准确率</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="120"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="119"/>
         <source>Precision: confirmed hits over hits given a verdict, from the inspectors&apos; verdicts in this library</source>
         <translation>准确率：确认的命中数 ÷ 已判定的命中数，依据本库中质检员的判定</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="175"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="174"/>
         <source>Agent</source>
         <translation>坐席</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="175"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="174"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="178"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="177"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="190"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="189"/>
         <source>{0} hits in {1} calls.</source>
         <translation>{1} 通电话中命中 {0} 次。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="194"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="193"/>
         <source>not judged</source>
         <translation>未判定</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="195"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="194"/>
         <source>confirmed</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="195"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="194"/>
         <source>rejected</source>
         <translation>已驳回</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/rule_workbench.py" line="168"/>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="167"/>
         <source>Searching the library…</source>
         <translation>正在检索录音库…</translation>
     </message>
@@ -1562,17 +1562,17 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="562"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="564"/>
         <source>Not saved yet</source>
         <translation>尚未保存</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="632"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="634"/>
         <source>Reviewed {0} of {1} items · heard {2}% of the call · {3} of {4} flags heard</source>
         <translation>已复核 {0}/{1} 项 · 已听通话 {2}% · 已听问题点 {3}/{4}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="635"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="637"/>
         <source>Accept remaining ({0})…</source>
         <translation>接受其余（{0}）…</translation>
     </message>
@@ -1628,57 +1628,57 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
         <translation>给坐席的总体评语</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="351"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="352"/>
         <source>Save draft</source>
         <translation>保存草稿</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="352"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="353"/>
         <source>Keep these scores as a draft version that can still change; Submit releases it</source>
         <translation>将评分保存为仍可修改的草稿版本；点击“提交”才正式发布</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="356"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="357"/>
         <source>Submit</source>
         <translation>提交</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="357"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="358"/>
         <source>Release this version to the team and the agent; it can no longer be changed, only followed by a new version</source>
         <translation>向班组和坐席发布此版本；发布后不可再改，只能提交新版本</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="361"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="362"/>
         <source>Version history: older versions open read-only</source>
         <translation>版本历史：旧版本以只读方式打开</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="390"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="392"/>
         <source>pass mark {0}%</source>
         <translation>合格线 {0}%</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="394"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="396"/>
         <source>not set</source>
         <translation>未设置</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="557"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="559"/>
         <source>Version {0} · {1}</source>
         <translation>第 {0} 版 · {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="616"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="618"/>
         <source>FAIL — critical item</source>
         <translation>不合格——一票否决</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="618"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="620"/>
         <source>PASS</source>
         <translation>合格</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="620"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="622"/>
         <source>FAIL</source>
         <translation>不合格</translation>
     </message>
