@@ -13,6 +13,7 @@ from qaworkstation.core.domain import Evaluation, Flag, ItemScore, Segment
 from qaworkstation.core.library.query import NOT_SCORED, LibraryQuery, LibraryReader
 from qaworkstation.core.library.store import Store
 from qaworkstation.core.scoring import lifecycle, roles
+from qaworkstation.ui import library_model
 from qaworkstation.ui.library_model import PAGE_SIZE
 from qaworkstation.ui.library_view import LibraryView
 from qaworkstation.ui.main_window import MainWindow
@@ -209,3 +210,29 @@ def test_a_newly_analysed_call_appears_in_the_list_and_in_search_without_a_reloa
         assert window.library.selected_id() == recording_id
     finally:
         window.close()
+
+
+def test_a_long_list_paints_its_first_count_then_grows_to_the_exact_one(
+        qtbot, library: tuple[Store, list[str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(library_model, "FIRST_COUNT", 100)  # 450 calls stand for a library past the bound
+    store, _ids = library
+    view = LibraryView()
+    qtbot.addWidget(view)
+    view.set_reader(store.reader())
+    view.refresh()
+    assert view.table.rowCount() == 100 and not view.model.exact  # painted before the whole count
+    assert view.count_label.text() == "100+ calls (counting…)"
+    qtbot.waitUntil(lambda: view.model.exact)
+    assert view.table.rowCount() == CALLS and view.count_label.text() == f"{CALLS:,} calls"
+    far = view.model.row(420)["id"]  # beyond the first count: found by the counting thread
+    with qtbot.waitSignal(view.recordingSelected) as selected:
+        assert view.select(far)
+    assert selected.args == [far] and view.table.currentIndex().row() == 420
+    _add(store, CALLS, "A1", risk=0.0, flags=0)  # the least risky call: it joins the end of the list
+    view.refresh()
+    assert view.table.rowCount() == CALLS  # same rows, re-read in place: scroll and selection stay
+    qtbot.waitUntil(lambda: view.table.rowCount() == CALLS + 1)
+    assert view.table.currentIndex().row() == 420 and view.selected_id() == far
+    view.agent.setCurrentIndex(view.agent.findData("A1"))  # a short list again: counted at once
+    view.refresh()
+    assert view.model.exact and view.table.rowCount() == 1 + len([n for n in range(CALLS) if n % 7 == 1])

@@ -123,6 +123,7 @@ class LibraryView(QWidget):
         table.setSortingEnabled(True)
         table.selectionModel().currentRowChanged.connect(self._on_current)
         self.model.modelReset.connect(self._after_reset)
+        self.model.counted.connect(self._show_count)
         return table
 
     def _combo(self, values: list[tuple[str, str]] = ()) -> QComboBox:
@@ -202,20 +203,24 @@ class LibraryView(QWidget):
         self.filtersChanged.emit()
 
     def _show_count(self) -> None:
-        self.count_label.setText(self.tr("{0} calls").format(f"{self.model.rowCount():,}"))
+        count = f"{self.model.rowCount():,}"
+        self.count_label.setText(self.tr("{0} calls").format(count) if self.model.exact
+                                 else self.tr("{0}+ calls (counting…)").format(count))
 
     # selection --------------------------------------------------------------------------------------------
 
     def select(self, recording_id: str) -> bool:
-        """Select the call if the list shows it (reading only its position and its page); False if not."""
-        row = self.model.position(recording_id)
-        if row is None:
-            return False
+        """Select the call if the list shows it (reading only its position and its page; a call far down a long
+        list is selected when the model's counting thread has found its row); False if the filters leave it out."""
+        return self.model.locate(recording_id, self._select_row)
+
+    def _select_row(self, row: int) -> None:
+        if row >= self.model.rowCount():
+            return  # the list changed while its row was being found: the next refresh selects it again
         index = self.model.index(row, 0)
         self.table.selectionModel().setCurrentIndex(
             index, QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
         self.table.scrollTo(index)
-        return True
 
     def selected_id(self) -> str:
         return self._selected

@@ -393,57 +393,57 @@
 <context>
     <name>LibraryModel</name>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="46"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="63"/>
         <source>Call</source>
         <translation>通话</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="46"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="63"/>
         <source>Agent</source>
         <translation>坐席</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="46"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="63"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="46"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="63"/>
         <source>Flags</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="46"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="63"/>
         <source>Length</source>
         <translation>时长</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="47"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="64"/>
         <source>Scored</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="147"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="231"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="152"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="236"/>
         <source>Submitted</source>
         <translation>已提交</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="152"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="236"/>
         <source>Draft — not submitted yet</source>
         <translation>草稿——尚未提交</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="153"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="237"/>
         <source>Disputed</source>
         <translation>申诉中</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="153"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="237"/>
         <source>Not scored</source>
         <translation>未评分</translation>
     </message>
@@ -521,9 +521,14 @@
         <translation>截止</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="205"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="207"/>
         <source>{0} calls</source>
         <translation>{0} 通通话</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/library_view.py" line="208"/>
+        <source>{0}+ calls (counting…)</source>
+        <translation>{0}+ 通通话（正在统计…）</translation>
     </message>
     <message>
         <location filename="../../qaworkstation/ui/library_view.py" line="66"/>
@@ -531,17 +536,17 @@
         <translation>显示全部通话</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="130"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="131"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="142"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="143"/>
         <source>any</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="198"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="199"/>
         <source>Sample of {0} calls</source>
         <translation>抽样 {0} 通</translation>
     </message>

@@ -31,7 +31,6 @@ import errno
 import os
 import secrets
 import sqlite3
-import sys
 import threading
 import urllib.parse
 from collections.abc import Callable, Iterator, Mapping
@@ -45,6 +44,7 @@ import sqlite_utils
 from ..atomic import fsync_path
 from ..i18n import N_, _
 from ..privacy import keys
+from .drivers import database_errors
 
 Migration = Callable[[sqlite_utils.Database], None]
 
@@ -83,13 +83,6 @@ def _sqlcipher() -> Any:
     import sqlcipher3
 
     return sqlcipher3
-
-
-def database_errors() -> tuple[type[Exception], ...]:
-    """The DB-API errors of both drivers: SQLCipher's do not derive from :mod:`sqlite3`'s (and can only occur
-    once it has been imported)."""
-    sqlcipher = sys.modules.get("sqlcipher3")
-    return (sqlite3.DatabaseError,) if sqlcipher is None else (sqlite3.DatabaseError, sqlcipher.DatabaseError)
 
 
 def open_connection(path: Path, key: bytes | None, read_only: bool = False) -> Any:

@@ -368,9 +368,29 @@ def _migration_8(db: sqlite_utils.Database) -> None:
         {";".join(search.TRIGGERS)};
         """
     )
-    for name, columns in INDEXES.items():
+    for name, columns in _INDEXES_8.items():
         db.execute(f"CREATE INDEX {name} ON recordings{columns}")
     search.index_library(db.conn)
+    db.execute("ANALYZE")
+
+
+_RISK_ORDER_8 = "risk DESC, flag_count DESC, call_time DESC, file_name"
+_INDEXES_8 = {  # as step 8 released them; step 9 replaces them
+    "recordings_by_risk": f"({_RISK_ORDER_8})", "recordings_agent_risk": f"(agent, {_RISK_ORDER_8})",
+    "recordings_team_risk": f"(team, {_RISK_ORDER_8})", "recordings_review_risk": f"(review, {_RISK_ORDER_8})",
+    "recordings_status_risk": f"(status, {_RISK_ORDER_8})",
+    "recordings_call_type_risk": f"(call_type, {_RISK_ORDER_8})", "recordings_by_time": "(call_time DESC)",
+    "recordings_by_length": "(duration DESC)", "recordings_by_name": "(COALESCE(NULLIF(call_id, ''), file_name))",
+}
+
+
+def _migration_9(db: sqlite_utils.Database) -> None:
+    """The list's indexes carry every filter column, so any combination of filters is checked inside the index
+    it reads (see :data:`~qaworkstation.core.library.query.INDEXES`)."""
+    for name in _INDEXES_8:
+        db.execute(f"DROP INDEX IF EXISTS {name}")
+    for name, columns in INDEXES.items():
+        db.execute(f"CREATE INDEX {name} ON recordings{columns}")
     db.execute("ANALYZE")
 
 
@@ -384,6 +404,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     6: _migration_6,
     7: _migration_7,
     8: _migration_8,
+    9: _migration_9,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 # What each step leaves behind, for files from before steps were recorded: step 6 was numbered and released
@@ -469,7 +490,8 @@ class Store(SqliteFile):
     def reader(self) -> LibraryReader:
         """A read-only connection of its own for the window's library list and search (see
         :class:`LibraryReader`), encrypted with the library's key when it has one."""
-        return LibraryReader(open_connection(self.path, self._key))
+        path, key = self.path, self._key
+        return LibraryReader(open_connection(path, key), lambda: open_connection(path, key))
 
     # transcripts ------------------------------------------------------------------------------------------
 
