@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from qaworkstation.core.domain import Evaluation, Flag, ItemScore, Segment
+from qaworkstation.core.library import search
 from qaworkstation.core.library.search import SearchError, SearchFilters, fold, match_expression
 from qaworkstation.core.library.store import MIGRATIONS, Store
 from qaworkstation.core.scoring import lifecycle, roles
@@ -100,6 +101,24 @@ def test_a_new_transcript_replaces_the_old_one_in_the_index(library: Store) -> N
     assert said(library, "退订") == [] and said(library, "主意") == ["改主意了"]
 
 
+def test_other_scripts_are_found_by_word_and_the_last_word_by_its_beginning(library: Store) -> None:
+    assert said(library, "refund") == ["I have issued a REFUND for you"]
+    assert said(library, "Issued a refu") == ["I have issued a REFUND for you"]  # still being typed
+    assert said(library, "fund") == []  # inside a word is not a word
+    assert said(library, "thanks!") == ["Thanks!"]
+    add_call(library, "mixed", [("agent", "您的plan套餐已开通")])
+    assert said(library, "plan套餐") == ["您的plan套餐已开通"]
+    assert said(library, "的plan") == ["您的plan套餐已开通"]
+
+
+def test_the_best_moments_are_ranked_among_the_newest_matching_lines(library: Store,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    add_call(library, "later", [("customer", "退款退款")], call_time="2025-05-01T09:00:00")
+    assert said(library, "退款")[0] == "退款退款"  # the line saying it twice ranks first
+    monkeypatch.setattr(search, "RANKED_WINDOW", 2)
+    assert set(said(library, "退款")) == {"退款退款", "好的，我帮您办理退款。"}  # the two newest lines only
+
+
 def test_a_query_of_punctuation_only_is_refused_with_a_reason() -> None:
     with pytest.raises(SearchError, match="nothing to search for"):
         match_expression(" ，。")
@@ -126,6 +145,22 @@ def test_step_8_indexes_the_transcripts_of_a_library_from_before_it(tmp_path: Pa
     try:
         assert said(upgraded, "退款") == ["新的转写 退款"]  # the latest transcript only
         assert upgraded.recording(recording_id)["flag_count"] == 2
+    finally:
+        upgraded.close()
+
+
+def test_step_10_indexes_other_scripts_by_word(tmp_path: Path) -> None:
+    path = tmp_path / "step9.sqlite3"
+    nine = type("Step9Store", (Store,), {"migrations": {step: run for step, run in MIGRATIONS.items() if step < 10}})
+    older = nine(path)
+    add_call(older, "english", [("agent", "I have issued a REFUND")])
+    with older.transaction() as db:  # the lines as step 8 indexed them: letter pairs everywhere
+        db.execute(f"UPDATE {search.SEARCH_TABLE} SET pairs = ?",
+                   (" ".join(text[index:index + 2] for text in ["i have issued a refund"] for index in range(22)),))
+    older.close()
+    upgraded = Store(path)
+    try:
+        assert said(upgraded, "refund") == ["I have issued a REFUND"]
     finally:
         upgraded.close()
 

@@ -1,24 +1,34 @@
 """Transcript search: every moment a word or phrase was said, across the whole library, in milliseconds.
 
-An SQLite FTS5 table holds each segment of each call's latest transcript as the *pairs* of its characters
-("我要退款" is indexed as 我要 要退 退款 款): a query of two or more characters is the phrase of its own pairs,
-which matches exactly where the query is a substring of the line, so 退款 is found inside 我要退款了 and a
-one-character query is a prefix query on the pairs. SQLite's own ``trigram`` tokenizer cannot find the
-two-character words Chinese is full of; splitting words would need a dictionary and miss new product names.
-Punctuation and spaces separate tokens, so a query also matches across them ("退款，" finds "退款。").
+An SQLite FTS5 table holds each segment of each call's latest transcript. Chinese (and any script written
+without spaces: wide characters) is indexed as the *pairs* of its characters ("我要退款" as 我要 要退 退款 款): a
+query of two or more characters is the phrase of its own pairs, which matches exactly where the query is a
+substring of the line, so 退款 is found inside 我要退款了, and a one-character query is a prefix query on the
+pairs. SQLite's own ``trigram`` tokenizer cannot find the two-character words Chinese is full of; splitting
+words would need a dictionary and miss new product names. Other scripts are indexed by word, and the last word
+of a query is a prefix ("refun" finds "refunds"): letter pairs made every English word a phrase of common
+tokens. Punctuation and spaces separate tokens, so a query also matches across them ("退款，" finds "退款。").
 
 Both the index and the query are folded the same way (simplified script, NFKC width, case), so 退款 finds
 退款 written in traditional script too. The lines shown are the stored ones, with the hit marked.
+
+Ranking (BM25) reads every line it ranks, so a word said in a tenth of all calls would cost a tenth of a
+second per query; the best :data:`DEFAULT_LIMIT` moments are therefore chosen among the newest
+:data:`RANKED_WINDOW` lines that match, which the index yields in order without reading the rest.
 """
 
 from __future__ import annotations
 
+import itertools
+import re
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 SEARCH_TABLE = "transcript_search"
 DEFAULT_LIMIT = 200
+RANKED_WINDOW = 2_000  # newest matching lines ranked per query: bounded work however common the word
 
 CREATE_TABLE = (f"CREATE VIRTUAL TABLE {SEARCH_TABLE} USING fts5(pairs, tags, transcript UNINDEXED, "
                 "tokenize = 'unicode61 remove_diacritics 2')")
@@ -54,9 +64,24 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", to_script(text, SIMPLIFIED)).casefold()
 
 
+def _is_wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def _runs(folded: str) -> Iterator[tuple[bool, str]]:
+    """The runs of letters and digits in folded text, each marked wide (written without spaces) or not."""
+    for word in re.findall(r"[^\W_]+", folded):
+        for wide, chars in itertools.groupby(word, _is_wide):
+            yield wide, "".join(chars)
+
+
 def pairs(folded: str) -> str:
-    """The indexed form of folded text: each character with the next, the last one alone."""
-    return " ".join(folded[index:index + 2] for index in range(len(folded)))
+    """The indexed form of folded text: in a wide run each character with the next and the last one alone,
+    other runs as words."""
+    tokens: list[str] = []
+    for wide, run in _runs(folded):
+        tokens += [run[index:index + 2] for index in range(len(run))] if wide else [run]
+    return " ".join(tokens)
 
 
 def searchable(query: str) -> bool:
@@ -65,13 +90,22 @@ def searchable(query: str) -> bool:
 
 
 def match_expression(query: str) -> str:
-    """The FTS5 expression for a user's query: the phrase of its pairs, or a prefix for one character."""
-    folded = fold(query).strip()
-    if not searchable(folded):
+    """The FTS5 expression for a user's query: one phrase of the tokens the index holds for it, its last token
+    a prefix where the query may stop inside a token (a single wide character, or a word being typed)."""
+    runs = list(_runs(fold(query)))
+    if not runs:
         raise SearchError(f"nothing to search for in {query!r}: type a word or phrase")
-    if len(folded) == 1:
-        return f'"{_quoted(folded)}"*'
-    return '"' + " ".join(_quoted(folded[index:index + 2]) for index in range(len(folded) - 1)) + '"'
+    tokens: list[str] = []
+    for number, (wide, run) in enumerate(runs):
+        last = number == len(runs) - 1
+        if wide:
+            tokens += [run[index:index + 2] for index in range(len(run) - 1)]
+            if not last or len(run) == 1:
+                tokens.append(run[-1])  # where the run ends, the index holds its last character alone
+        else:
+            tokens.append(run)
+    prefix = not runs[-1][0] or len(runs[-1][1]) == 1
+    return '"' + " ".join(_quoted(token) for token in tokens) + '"' + ("*" if prefix else "")
 
 
 def _quoted(text: str) -> str:
@@ -159,27 +193,37 @@ class Moment:
 
 def search(connection: Any, query: str, filters: SearchFilters = SearchFilters(),
            limit: int = DEFAULT_LIMIT) -> list[Moment]:
-    """The best ``limit`` moments for ``query``, best first (BM25 over the pairs).
+    """The best ``limit`` moments for ``query``, best first (BM25), among the newest :data:`RANKED_WINDOW`
+    matching lines.
 
-    Agent, team, call type and speaker are tags inside the index; dates and flag category become the set of
-    transcripts the matches are checked against, before any ranking or join.
+    Agent, team and call type are tags inside the index (an agent's few thousand lines against the word's);
+    the speaker, half of every call, is checked on each candidate line instead, since intersecting with half
+    the index costs more than the lookups; dates and flag category become the set of transcripts the
+    candidates are checked against, before any ranking or join.
     """
     expression = "{pairs} : " + match_expression(query)
-    expression += "".join(f" AND {{tags}} : {token}" for token in filters.tags())
-    conditions, params = [f"{SEARCH_TABLE} MATCH :match"], {"match": expression, "limit": limit}
+    expression += "".join(f" AND {{tags}} : {token}" for token in replace(filters, speaker="").tags())
+    conditions = [f"{SEARCH_TABLE} MATCH :match"]
+    params: dict[str, Any] = {"match": expression, "limit": limit, "window": RANKED_WINDOW}
+    speaker = ""
+    if filters.speaker:
+        speaker = f"JOIN segments spoken ON spoken.id = {SEARCH_TABLE}.rowid AND spoken.speaker = :speaker"
+        params["speaker"] = filters.speaker
     calls, call_params = filters.calls()
     if calls:
         conditions.append("transcript IN (SELECT t.id FROM transcripts t JOIN recordings r ON r.id = t.recording_id "
                           f"WHERE {calls})")
         params.update(call_params)
     sql = f"""
-        WITH hits AS (SELECT rowid AS segment_id, rank FROM {SEARCH_TABLE} WHERE {' AND '.join(conditions)}
-                      ORDER BY rank LIMIT :limit)
+        WITH candidates AS (SELECT {SEARCH_TABLE}.rowid AS segment_id, bm25({SEARCH_TABLE}) AS score
+                            FROM {SEARCH_TABLE} {speaker} WHERE {' AND '.join(conditions)}
+                            ORDER BY {SEARCH_TABLE}.rowid DESC LIMIT :window),
+             hits AS (SELECT segment_id, score FROM candidates ORDER BY score LIMIT :limit)
         SELECT r.id, COALESCE(NULLIF(r.call_id, ''), r.file_name), r.agent, r.team, r.call_time, s.speaker,
                s.start, s."end", s.text
         FROM hits JOIN segments s ON s.id = hits.segment_id JOIN transcripts t ON t.id = s.transcript_id
              JOIN recordings r ON r.id = t.recording_id
-        ORDER BY hits.rank
+        ORDER BY hits.score
     """
     folded = fold(query).strip()
     return [Moment(*row, hits=highlights(row[-1], folded)) for row in connection.execute(sql, params)]
