@@ -202,7 +202,8 @@ def _log_failure(args: argparse.Namespace) -> Path:
 
 
 def _store(args: argparse.Namespace) -> Store:
-    from .core.library.store import Store, default_db_path
+    from .core.library.drivers import default_db_path
+    from .core.library.store import Store
 
     return Store(args.db or default_db_path())
 
@@ -295,7 +296,8 @@ def _cluster_settings(args: argparse.Namespace) -> ClusterSettings | None:
 def _run_on_cluster(store: Store, settings: TranscribeSettings, rubrics: RubricLibrary, cluster: ClusterSettings,
                     failed: dict[str, str]) -> None:
     """Analyse the queue on the cluster, one progress line per call on stderr as its result is stored."""
-    from .core.pipeline.cluster import ClusterError, ClusterRunner, connect  # Dask adds a second to any command using it
+    # Dask adds a second to any command using it: imported here
+    from .core.pipeline.cluster import ClusterError, ClusterRunner, connect
     from .core.pipeline.work_queue import WorkQueue
 
     if not WorkQueue(store).waiting():
@@ -387,8 +389,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_encrypt(args: argparse.Namespace) -> int:
     """Encryption is on once a database key exists; the library already on disk is converted to match, since a
     keyed workstation cannot open a plain file. Running it again is harmless."""
+    from .core.library.drivers import default_db_path
     from .core.library.sqlite_file import encrypt_database, is_plain_database
-    from .core.library.store import Store, default_db_path
+    from .core.library.store import Store
     from .core.privacy import keys
 
     path = Path(args.db or default_db_path())

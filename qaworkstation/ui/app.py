@@ -8,14 +8,20 @@ import threading
 import traceback
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QObject, Qt, QTimer, QTranslator, Signal
 from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QMessageBox, QWidget
 
 from ..core.i18n import use_language
-from ..core.library.store import Store
+from ..core.library.drivers import default_db_path
+from ..core.library.query import LibraryReader, quick_reader
+from ..core.privacy.keys import DATABASE_KEY, KeyUnavailable, load_key
 from .library_view import LibraryView
+
+if TYPE_CHECKING:
+    from ..core.library.store import Store
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parents[2] / "resources" / "i18n"
 
@@ -52,7 +58,7 @@ class FirstPaint(QWidget):
 
     painted = Signal()  # once, after the first paint: the window's imports start then, not before
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, reader: LibraryReader) -> None:
         super().__init__()
         self._painted = False
         self.setWindowTitle(self.tr("QA Workstation"))
@@ -60,7 +66,7 @@ class FirstPaint(QWidget):
         self.library = LibraryView()
         self.library.setFixedWidth(400)
         self.library.filtersChanged.connect(self.library.refresh)
-        self.library.set_reader(store.reader())
+        self.library.set_reader(reader)
         self.library.refresh()
         waiting = QLabel(self.tr("Opening the window…"))
         waiting.setAlignment(Qt.AlignCenter)
@@ -91,17 +97,29 @@ class FirstPaint(QWidget):
 
 
 class _WindowModules(QObject):
-    """Imports the window's modules on a thread of their own, so the first paint stays responsive."""
+    """Imports the window's modules, and opens the library in full (sqlite-utils, migrations) unless that was
+    needed before the first paint, on a thread of their own, so the first paint stays responsive."""
 
-    loaded = Signal()
+    loaded = Signal(object)  # the open Store
+    failed = Signal(str)  # why the library cannot be opened
+
+    def __init__(self, path: Path, store: Store | None) -> None:
+        super().__init__()
+        self.path, self.store = path, store
 
     def start(self) -> None:
         threading.Thread(target=self._load, name="window imports", daemon=True).start()
 
     def _load(self) -> None:
+        from ..core.library.store import Store, StoreError
         from . import main_window  # noqa: F401 - imported for its side effect: the modules are loaded
 
-        self.loaded.emit()
+        try:
+            store = self.store or Store(self.path)
+        except StoreError as exc:
+            self.failed.emit(str(exc))
+            return
+        self.loaded.emit(store)
 
 
 def run_app(db_path: Path | None = None, rubric: str | None = None, model: str | None = None) -> int:
@@ -115,16 +133,25 @@ def run_app(db_path: Path | None = None, rubric: str | None = None, model: str |
     install_translator(app)
     use_language(QLocale.system().name())  # the core's refusals and messages in the window's language
     sys.excepthook = _excepthook
-    from ..core.library.store import StoreError, default_db_path
-
+    path = Path(db_path or default_db_path())
+    store = None
     try:
-        store = Store(db_path or default_db_path())
-    except StoreError as exc:
-        QMessageBox.critical(None, "QA Workstation", str(exc))
-        return 1
-    first = FirstPaint(store)
-    modules = _WindowModules()
-    modules.loaded.connect(lambda: _open_window(app, store, first, rubric, model))
+        reader = quick_reader(path, load_key(DATABASE_KEY))
+    except KeyUnavailable:
+        reader = None  # opening the library in full below says what is wrong with the key
+    if reader is None:  # encrypted, new or from before the list's columns: open (and migrate) it first
+        from ..core.library.store import Store, StoreError
+
+        try:
+            store = Store(path)
+        except StoreError as exc:
+            QMessageBox.critical(None, "QA Workstation", str(exc))
+            return 1
+        reader = store.reader()
+    first = FirstPaint(reader)
+    modules = _WindowModules(path, store)
+    modules.loaded.connect(lambda opened: _open_window(app, opened, first, rubric, model))
+    modules.failed.connect(lambda message: (QMessageBox.critical(first, "QA Workstation", message), app.exit(1)))
     first.painted.connect(modules.start)
     first.show()
     return app.exec()

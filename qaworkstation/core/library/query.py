@@ -12,11 +12,13 @@ imported (see :mod:`qaworkstation.ui.app`).
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
-from .drivers import database_errors
+from .drivers import connect_plain, database_errors
 
 # Review states of a call: the most pressing of the latest versions of its evaluations (see step 8's triggers).
 NOT_SCORED = "none"
@@ -66,6 +68,7 @@ INDEXES = {
     "recordings_by_name": _covering("COALESCE(NULLIF(call_id, ''), file_name)"),
 }
 
+LIST_COLUMNS_STEP = 8  # the library step that added the last columns the list reads (its counts, review state)
 ROW_COLUMNS = ("id", "call_id", "file_name", "path", "agent", "team", "call_time", "duration", "status", "error",
                "risk", "flag_count", "review", "evaluation_count", "call_type", "language")
 
@@ -226,3 +229,22 @@ class LibraryReader:
         return {column: [row[0] for row in self.connection.execute(
                     f"SELECT DISTINCT {column} FROM recordings WHERE {column} <> '' ORDER BY {column}")]
                 for column in ("agent", "team", "call_type")}
+
+
+def quick_reader(path: Path, key: bytes | None) -> LibraryReader | None:
+    """A reader for the window's first paint that opens nothing but the file: no sqlite-utils, no migrations.
+
+    None when the library must be opened in full first: it is encrypted (``key``), missing, not a database, or
+    from before the list's columns existed (its migrations have to run). The later steps of an existing
+    library only add indexes and tables the list does not read, so it can be shown while they run.
+    """
+    if key is not None or not path.is_file():
+        return None
+    try:
+        connection = connect_plain(str(path))
+        if connection.execute("PRAGMA user_version").fetchone()[0] >= LIST_COLUMNS_STEP:
+            return LibraryReader(connection, lambda: connect_plain(str(path)))
+        connection.close()
+    except sqlite3.DatabaseError:
+        pass
+    return None

@@ -44,13 +44,12 @@ import sqlite_utils
 from ..atomic import fsync_path
 from ..i18n import N_, _
 from ..privacy import keys
-from .drivers import database_errors
+from .drivers import CONNECT_OPTIONS, connect_plain, database_errors
 
 Migration = Callable[[sqlite_utils.Database], None]
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
 MIGRATIONS_TABLE = "schema_migrations"
-_CONNECT = {"check_same_thread": False, "isolation_level": None, "timeout": 10}
 # BEGIN IMMEDIATE waits up to the busy timeout for the write lock; a long import in another process may hold it
 # for a while between its short transactions, so the wait is tried again before giving up.
 _BEGIN_ATTEMPTS = 6
@@ -92,9 +91,9 @@ def open_connection(path: Path, key: bytes | None, read_only: bool = False) -> A
     """
     target, uri = (_read_only_uri(path), True) if read_only else (str(path), False)
     if key is None:
-        return sqlite3.connect(target, uri=uri, **_CONNECT)
+        return connect_plain(target, uri)
     sqlcipher = _sqlcipher()
-    conn = sqlcipher.connect(target, uri=uri, **_CONNECT)
+    conn = sqlcipher.connect(target, uri=uri, **CONNECT_OPTIONS)
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")  # a wrong key is our error to word, not a log line
         conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")  # a raw 256-bit key: no passphrase stretching needed
@@ -361,11 +360,15 @@ class SqliteFile:
             raise translated from exc
 
     def _begin(self, statement: str) -> None:
+        """``statement`` until it takes the lock; a BEGIN that failed after taking effect (interrupted) is
+        rolled back, or its open transaction would swallow every later save."""
         for attempt in range(1, _BEGIN_ATTEMPTS + 1):
             try:
                 self.db.conn.execute(statement)
                 return
             except database_errors() as exc:
+                if self.db.conn.in_transaction:
+                    self.db.conn.execute("ROLLBACK")
                 if _error_kind(exc) != "busy" or attempt == _BEGIN_ATTEMPTS:
                     raise
 
@@ -402,8 +405,11 @@ class SqliteFile:
         self._refuse_newer(recorded or set())
         if recorded is None:
             recorded = self._bootstrap_record()
-        for version in sorted(self.migrations.keys() - recorded):
+        pending = sorted(self.migrations.keys() - recorded)
+        for version in pending:
             self._apply(version)
+        if pending:  # the steps' pages move into the file and the log shrinks: a new library is half the size
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def _recorded_steps(self) -> set[int] | None:
         """The steps ``schema_migrations`` lists, or None for a file from before the table."""
@@ -551,7 +557,7 @@ def encrypt_database(path: Path | str, key: bytes) -> None:
     """
     path = Path(path)
     temp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
-    plain = sqlite3.connect(str(path), isolation_level=None, timeout=_CONNECT["timeout"])
+    plain = sqlite3.connect(str(path), isolation_level=None, timeout=CONNECT_OPTIONS["timeout"])
     try:
         version = plain.execute("PRAGMA user_version").fetchone()[0]
         plain.execute("PRAGMA wal_checkpoint(TRUNCATE)")

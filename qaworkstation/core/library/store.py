@@ -8,16 +8,13 @@ file records which have run (see :mod:`qaworkstation.core.library.sqlite_file`).
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 import sqlite_utils
-from platformdirs import user_data_dir
 
 from ..domain import DRAFT, FINAL, Check, Dispute, Evaluation, Flag, Hearing, ItemScore, Segment, Verdict, Word
 from ..i18n import _
@@ -25,13 +22,6 @@ from . import audit, search
 from .query import INDEXES, LibraryQuery, LibraryReader
 from .sqlite_file import SqliteFile, StoreError, filter_clause, open_connection
 
-DB_ENV = "QAWS_DB"
-
-
-def default_db_path() -> Path:
-    """``$QAWS_DB`` if set, else ``library.sqlite3`` in the user's data directory."""
-    override = os.environ.get(DB_ENV)
-    return Path(override) if override else Path(user_data_dir("qaworkstation")) / "library.sqlite3"
 
 
 def now_iso() -> str:
