@@ -27,6 +27,9 @@ from .work_queue import QueueRunner, QueueStatus
 
 STATUS, ANALYSED, SEGMENT, FAILED, DONE = "status", "analysed", "segment", "failed", "done"
 _POLL_S = 0.1
+# Below the window in the scheduler's eyes: on two cores the decoders would otherwise take the window's core in
+# turns of several milliseconds whenever it has a frame to paint. Analysis loses nothing when nobody is waiting.
+BACKGROUND_NICENESS = 10
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,8 @@ def serve(job: QueueJob, events: Any, stop: Any, parent_pid: int) -> None:
     def stopped() -> bool:
         return stop.is_set() or os.getppid() != parent_pid
 
+    if hasattr(os, "nice"):
+        os.nice(BACKGROUND_NICENESS)
     store: Store | None = None
     final: QueueStatus | None = None
     try:
