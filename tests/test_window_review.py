@@ -222,3 +222,22 @@ def test_review_hearing_log_counts_replays_once_and_never_a_seek() -> None:
     assert hearing.heard_s == pytest.approx(2.5)
     assert (hearing.flags_visited, hearing.flags_total) == (1, 2)
     assert hearing.share == pytest.approx(2.5 / 60.0)
+
+
+def test_the_next_call_on_the_same_rubric_reuses_the_form_but_none_of_its_answers(
+        qtbot, window: MainWindow, library: Store, corpus: Path, tmp_path: Path) -> None:
+    view, rubric = window.scorecard, window.call.rubric
+    first_rows = dict(view._rows)
+    item = rubric.items[0]
+    view._rows[item.id].set_reviewed(True)  # a judgement on the first call, not saved
+    view.call_type_box.setCurrentIndex(view.call_type_box.findData("投诉"))
+    view.call_type_box.activated.emit(view.call_type_box.currentIndex())
+    shutil.copy(corpus / "calls" / "zh_good_delivery.wav", tmp_path / "second.wav")
+    second = import_paths(library, [tmp_path / "second.wav"]).recording_ids[0]
+    library.update_recording(second, language="zh")
+    window.open_recording(second)
+    qtbot.waitUntil(lambda: window.call is not None and window.call.recording["id"] == second, timeout=10000)
+    assert window.call.rubric is rubric and view._rows == first_rows  # the same form, not rebuilt
+    assert view.suggestions() == [] and view.call_type == ""
+    assert not view._rows[item.id].review.isChecked() and view._rows[item.id].is_pending
+    assert view.comment() == "" and view.scroll.verticalScrollBar().value() == 0

@@ -194,8 +194,11 @@ class LibraryModel(QAbstractTableModel):
         self._counter.submit(self._answer, generation, work, then)
 
     def _answer(self, generation: int, work: Callable[[LibraryReader], Any], then: Callable[[Any], None]) -> None:
-        """On the counting thread: a count is a convenience, so a failure (the library closed meanwhile) is
-        logged and the list keeps its first count."""
+        """On the counting thread: work asked for a list that has changed since is skipped, not done (filters
+        clicked through quickly queue several); a count is a convenience, so a failure (the library closed
+        meanwhile) is logged and the list keeps its first count."""
+        if generation != self._generation:
+            return
         try:
             self._answered.emit(generation, then, work(self._counting_reader))
         except Exception:  # noqa: BLE001 - see above: logged, never lost silently
