@@ -2,8 +2,8 @@
 
 The window never holds the whole list: it asks for the number of matching calls, then for the page it is
 about to paint (:meth:`LibraryReader.page`), so opening a year of calls costs one indexed ``LIMIT`` query.
-Every order ends with the row id, so pages never overlap or skip a call, and each order has an index whose
-columns and directions match it (created by the library's step 8), so a page never sorts the whole table.
+Every order ends with the call's id, so pages never overlap or skip a call, and each order has an index whose
+columns and directions match it (created by the library's step 9), so a page never sorts the whole table.
 
 No sqlite-utils and no Qt here: the window's first paint reads through a plain connection with nothing else
 imported (see :mod:`qaworkstation.ui.app`).
@@ -28,7 +28,7 @@ REVIEW_DISPUTED = "disputed"
 REVIEW_STATES = (NOT_SCORED, REVIEW_DRAFT, REVIEW_SUBMITTED, REVIEW_DISPUTED)
 
 # Sort keys: each is the columns of its order as (expression, descending) in the order's first direction, the
-# direction its index is built in. The row id breaks ties, ascending in that direction as in every index.
+# direction its index is built in. The call's id breaks ties, ascending, as it follows the order in every index.
 CALL_NAME = "COALESCE(NULLIF(r.call_id, ''), r.file_name)"
 _RISK = (("r.risk", True), ("r.flag_count", True), ("r.call_time", True), ("r.file_name", False))
 SORTS: dict[str, tuple[tuple[str, bool], ...]] = {
@@ -50,9 +50,10 @@ FILTER_COLUMNS = ("agent", "team", "review", "status", "call_type", "call_time")
 
 
 def _covering(*leading: str) -> str:
-    """An index's columns: ``leading``, then the filter columns it does not already hold."""
-    return "(" + ", ".join([*leading, *(column for column in FILTER_COLUMNS
-                                         if not any(part.split()[0] == column for part in leading))]) + ")"
+    """An index's columns: the order ``leading``, the call's id that ends every order (so a page is read off the
+    index, never sorted), then the filter columns it does not already hold."""
+    return "(" + ", ".join([*leading, "id", *(column for column in FILTER_COLUMNS
+                                               if not any(part.split()[0] == column for part in leading))]) + ")"
 
 
 _RISK_PARTS = tuple(_RISK_ORDER.split(", "))
@@ -122,11 +123,11 @@ class LibraryQuery:
         return " AND ".join(conditions), params
 
     def order_terms(self) -> list[tuple[str, bool]]:
-        """(expression, descending) for each column of the order, the row id last so the order is total."""
+        """(expression, descending) for each column of the order, the call's id last so the order is total."""
         if self.sort not in SORTS:
             raise ValueError(f"unknown library order {self.sort!r}; expected one of {', '.join(SORTS)}")
         flip = self.descending != SORTS[self.sort][0][1]
-        return [(expression, descending != flip) for expression, descending in (*SORTS[self.sort], ("r.rowid", False))]
+        return [(expression, descending != flip) for expression, descending in (*SORTS[self.sort], ("r.id", False))]
 
     def order_by(self) -> str:
         return ", ".join(f"{expression} {'DESC' if descending else 'ASC'}" for expression, descending in
@@ -151,18 +152,27 @@ def count_sql(query: LibraryQuery, at_most: int | None = None) -> tuple[str, dic
             {**params, "at_most": at_most})
 
 
+def _before(terms: list[tuple[str, bool]]) -> str:
+    """Rows that come before the anchor row ``k`` in the order: a keyset comparison, term by term."""
+    alternatives = []
+    for index, (expression, descending) in enumerate(terms):
+        equal = [f"{terms[j][0]} = k.k{j}" for j in range(index)]
+        alternatives.append("(" + " AND ".join([*equal, f"{expression} {'>' if descending else '<'} k.k{index}"]) + ")")
+    return "(" + " OR ".join(alternatives) + ")"
+
+
+def _anchor(terms: list[tuple[str, bool]]) -> str:
+    """The anchor row's order key, as ``k.k0``, ``k.k1`` ..."""
+    key = ", ".join(f"{expression} AS k{index}" for index, (expression, _desc) in enumerate(terms))
+    return f"(SELECT {key} FROM recordings r WHERE r.id = :id) k"
+
+
 def position_sql(query: LibraryQuery, at_most: int | None = None) -> tuple[str, dict[str, Any]]:
     """How many matching calls come before ``:id`` in the order: its row in the list (keyset comparison, so
     keeping the selected call never reads the pages above it); with ``at_most``, counting stops there."""
     condition, params = query.where()
     terms = query.order_terms()
-    key = ", ".join(f"{expression} AS k{index}" for index, (expression, _desc) in enumerate(terms))
-    before = []
-    for index, (expression, descending) in enumerate(terms):
-        equal = [f"{terms[j][0]} = k.k{j}" for j in range(index)]
-        before.append("(" + " AND ".join([*equal, f"{expression} {'>' if descending else '<'} k.k{index}"]) + ")")
-    sql = (f"SELECT 1 FROM recordings r, (SELECT {key} FROM recordings r WHERE r.id = :id) k "
-           f"WHERE {condition} AND ({' OR '.join(before)})")
+    sql = f"SELECT 1 FROM recordings r, {_anchor(terms)} WHERE {condition} AND {_before(terms)}"
     if at_most is None:
         return f"SELECT COUNT(*) FROM ({sql})", params
     return f"SELECT COUNT(*) FROM ({sql} LIMIT :at_most)", {**params, "at_most": at_most}
