@@ -9,18 +9,26 @@ both alike:
 * default — the app as shipped (agent and customer legs side by side, one thread each) against that same
   bare baseline with all threads on one decoder.
 
+* end to end — a 5-minute stereo call built from the corpus calls, ``qaws analyze`` as a whole process (start-up,
+  probe, decode, both rules passes, storing) against a bare faster-whisper script as a whole process (model
+  loading included; same model, int8, beam 5, VAD, word timestamps, all threads, language detected), each run
+  twice, alternated.
+
 The real-time factor is processing time / audio duration (lower is faster). The last line is
-``ratio=R rtf_app=X rtf_bare=Y`` for the default comparison.
+``ratio=R rtf_app=X rtf_bare=Y e2e_ratio=E`` (``--long-only``: ``e2e_ratio=E`` alone).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
 import soundfile as sf
 from faster_whisper import WhisperModel, decode_audio
 
@@ -30,6 +38,16 @@ from qaworkstation.core.library.importer import import_paths
 from qaworkstation.core.library.store import Store
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "calls"
+LONG_CALL_S = 300.0
+
+_BARE_SCRIPT = """
+import sys
+from faster_whisper import WhisperModel, decode_audio
+model = WhisperModel(sys.argv[1], device="cpu", compute_type="int8", cpu_threads=int(sys.argv[3]))
+for channel in decode_audio(sys.argv[2], split_stereo=True):
+    segments, _ = model.transcribe(channel, beam_size=5, word_timestamps=True, vad_filter=True)
+    print(sum(1 for _ in segments))
+"""
 
 
 def bare(model: WhisperModel, path: Path, beam_size: int) -> int:
@@ -74,13 +92,51 @@ def compare(label: str, transcriber: Transcriber, model: WhisperModel, store: St
     return ratio, rtf_app, rtf_bare
 
 
+def long_call(folder: Path, target: Path) -> Path:
+    """A 5-minute stereo call: the corpus's stereo calls (8 kHz PCM) one after another until long enough."""
+    parts = [sf.read(str(path), dtype="int16") for path in sorted(folder.glob("*.wav"))]
+    parts = [(audio, rate) for audio, rate in parts if audio.ndim == 2 and rate == 8000]
+    joined, length = [], 0
+    while length < LONG_CALL_S * 8000:
+        for audio, _rate in parts:
+            joined.append(audio)
+            length += len(audio)
+    sf.write(str(target), np.concatenate(joined)[:int(LONG_CALL_S * 8000)], 8000, subtype="PCM_16")
+    return target
+
+
+def end_to_end(folder: Path, tmp: Path, runs: int = 2) -> float:
+    """Whole-process ``qaws analyze`` over whole-process bare faster-whisper on the long call, alternated."""
+    call = long_call(folder, tmp / "long-call.wav")
+    source, cores = resolve_model().source, os.cpu_count() or 1
+    env = {**os.environ, "QAWS_CACHE_DIR": str(tmp / "cache")}
+    totals = {"app": 0.0, "bare": 0.0}
+    for run in range(runs):
+        for side in (("app", "bare") if run % 2 == 0 else ("bare", "app")):
+            command = ([sys.executable, "-m", "qaworkstation.cli", "analyze", str(call), "--db",
+                        str(tmp / f"e2e-{run}.sqlite3")] if side == "app"
+                       else [sys.executable, "-c", _BARE_SCRIPT, source, str(call), str(cores)])
+            started = time.perf_counter()
+            subprocess.run(command, env=env, check=True, capture_output=True)
+            totals[side] += time.perf_counter() - started
+    ratio = totals["app"] / totals["bare"]
+    print(f"end to end on a {LONG_CALL_S:.0f} s stereo call, {runs} runs each: qaws analyze {totals['app']:.1f} s, "
+          f"bare script {totals['bare']:.1f} s; e2e_ratio={ratio:.3f}", flush=True)
+    return ratio
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", nargs="?", type=Path, default=CORPUS)
     parser.add_argument("--beam-size", type=int, default=TranscribeSettings.beam_size)
+    parser.add_argument("--long-only", action="store_true", help="only the end-to-end comparison on a long call")
     args = parser.parse_args()
     cores = os.cpu_count() or 1
     source = resolve_model().source
+    if args.long_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            print(f"e2e_ratio={end_to_end(args.folder, Path(tmp)):.3f}")
+        return
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "bench.sqlite3")
         recordings = [store.recording(i) for i in import_paths(store, [args.folder]).recording_ids]
@@ -92,7 +148,8 @@ def main() -> None:
         ratio, rtf_app, rtf_bare = compare("default (legs side by side vs bare)", shipped, baseline, store,
                                            recordings, args.beam_size)
         store.close()
-    print(f"ratio={ratio:.3f} rtf_app={rtf_app:.4f} rtf_bare={rtf_bare:.4f}")
+        e2e = end_to_end(args.folder, Path(tmp))
+    print(f"ratio={ratio:.3f} rtf_app={rtf_app:.4f} rtf_bare={rtf_bare:.4f} e2e_ratio={e2e:.3f}")
 
 
 if __name__ == "__main__":
