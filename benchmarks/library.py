@@ -135,7 +135,7 @@ def build_library(path: Path) -> None:
 
 def library_path(cache: Path) -> Path:
     """The generated library, rebuilt when the generator or the schema changes."""
-    from qaworkstation.core.library.store import SCHEMA_VERSION
+    from qaworkstation.core.library.migrations import SCHEMA_VERSION
 
     path = cache / f"library-{CALLS}-g{GENERATOR_VERSION}-s{SCHEMA_VERSION}.sqlite3"
     if not path.exists():

@@ -17,8 +17,9 @@ from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
 from qaworkstation.core.domain import SUBMITTED, Evaluation, Flag, ItemScore, Segment, Word
+from qaworkstation.core.library.migrations import SCHEMA_VERSION
 from qaworkstation.core.library.sqlite_file import encrypt_database, open_connection
-from qaworkstation.core.library.store import SCHEMA_VERSION, Store, StoreError
+from qaworkstation.core.library.store import Store, StoreError
 from qaworkstation.core.privacy import encryption, keys
 from qaworkstation.core.privacy.encryption import CHUNK_SIZE, HEADER_SIZE, DecryptionError, decrypt_bytes, encrypt_bytes
 from qaworkstation.core.scoring import lifecycle, roles

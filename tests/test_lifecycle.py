@@ -13,7 +13,8 @@ import sqlite_utils
 from qaworkstation.core.domain import (DISPUTED, DRAFT, FINAL, REJECTED, RESOLVED, SUBMITTED, UPHELD, Evaluation, Flag,
                                        ItemScore)
 from qaworkstation.core.library import audit
-from qaworkstation.core.library.store import MIGRATIONS, LifecycleError, Store, StoreError
+from qaworkstation.core.library.migrations import MIGRATIONS
+from qaworkstation.core.library.store import LifecycleError, Store, StoreError
 from qaworkstation.core.scoring import lifecycle, roles
 
 BOSS, INSPECTOR = "boss", "ins"

@@ -11,8 +11,9 @@ import pytest
 
 from qaworkstation.core.domain import Evaluation, Flag, ItemScore, Segment
 from qaworkstation.core.library import search
+from qaworkstation.core.library.migrations import MIGRATIONS
 from qaworkstation.core.library.search import SearchError, SearchFilters, fold, match_expression
-from qaworkstation.core.library.store import MIGRATIONS, Store
+from qaworkstation.core.library.store import Store
 from qaworkstation.core.scoring import lifecycle, roles
 
 BOSS, INSPECTOR = "boss", "ins"

@@ -11,8 +11,9 @@ import pytest
 import sqlite_utils
 
 from qaworkstation.core.domain import Evaluation, ItemScore, Segment, Word
+from qaworkstation.core.library.migrations import MIGRATIONS, SCHEMA_VERSION
 from qaworkstation.core.library.sqlite_file import MIGRATIONS_TABLE, Migration, encrypt_database
-from qaworkstation.core.library.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError
+from qaworkstation.core.library.store import Store, StoreError
 from qaworkstation.core.privacy import keys
 
 
