@@ -97,8 +97,7 @@ class PlayerPanel(QWidget):
         bar.addStretch(1)
         bar.addWidget(self.help_button)
         second = QHBoxLayout()
-        second.addWidget(self.loop_label)
-        second.addStretch(1)
+        second.addWidget(self.loop_label, 1)  # the room the controls leave, on one line when it fits
         second.addWidget(self.skip_box)
         second.addWidget(QLabel(self.tr("Output")))
         second.addWidget(self.device_box)
@@ -134,6 +133,7 @@ class PlayerPanel(QWidget):
         self.skip_box.setToolTip(self.tr("Jump over pauses longer than 1.5 s where neither side speaks"))
         self.loop_label = QLabel()
         self.loop_label.setStyleSheet("color: #5f6368;")
+        self.loop_label.setWordWrap(True)  # a hint gives way on a small screen: two lines, not a wider window
         self.help_button = QPushButton("?")
         self.help_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.help_button.setFixedWidth(28)

@@ -134,6 +134,8 @@ class _ItemRow:
                             f"{html.escape(item.title)}{critical}{by_hand}")
         self.title.setToolTip(item.description or item.title)
         self.title.setWordWrap(True)
+        # About five wide characters: a name wraps between words, never a character per line, in a narrow panel.
+        self.title.setMinimumWidth(self.title.fontMetrics().horizontalAdvance("M") * 6)
         self.score = ScoreBox()
         self.score.setRange(0, item.max_points)
         self.score.setSingleStep(0.5)
@@ -148,7 +150,7 @@ class _ItemRow:
         self.review.setAutoRaise(True)
         self.comment = QLineEdit()
         self.comment.setPlaceholderText(QCoreApplication.translate("ScorecardView", "Comment"))
-        self.comment.setMinimumWidth(140)
+        self.comment.setMinimumWidth(60)  # gives way first: the comment is optional, the item's name is not
         self.hints = QLabel()
         self.hints.setWordWrap(True)
         self.hints.setTextFormat(Qt.RichText)

@@ -277,12 +277,12 @@
 <context>
     <name>FirstPaint</name>
     <message>
-        <location filename="../../qaworkstation/ui/app.py" line="58"/>
+        <location filename="../../qaworkstation/ui/app.py" line="64"/>
         <source>QA Workstation</source>
         <translation>质检工作台</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/app.py" line="65"/>
+        <location filename="../../qaworkstation/ui/app.py" line="71"/>
         <source>Opening the window…</source>
         <translation>正在打开窗口…</translation>
     </message>
@@ -393,57 +393,57 @@
 <context>
     <name>LibraryModel</name>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="63"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="64"/>
         <source>Call</source>
         <translation>通话</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="63"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="64"/>
         <source>Agent</source>
         <translation>坐席</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="63"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="64"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="63"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="64"/>
         <source>Flags</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="63"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="64"/>
         <source>Length</source>
         <translation>时长</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="64"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="65"/>
         <source>Scored</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="231"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="242"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="236"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="247"/>
         <source>Submitted</source>
         <translation>已提交</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="236"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="247"/>
         <source>Draft — not submitted yet</source>
         <translation>草稿——尚未提交</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="237"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="248"/>
         <source>Disputed</source>
         <translation>申诉中</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="237"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="248"/>
         <source>Not scored</source>
         <translation>未评分</translation>
     </message>
@@ -941,43 +941,43 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
 <context>
     <name>PlayerPanel</name>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="112"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="111"/>
         <location filename="../../qaworkstation/ui/player_panel.py" line="370"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="123"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="122"/>
         <source>Both speakers</source>
         <translation>双方</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="123"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="122"/>
         <source>Agent only</source>
         <translation>仅坐席</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="123"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="122"/>
         <source>Customer only</source>
         <translation>仅客户</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="127"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="126"/>
         <source>Lead-in: how much before a flag N, P or a marker click starts</source>
         <translation>提前量：N、P 或点击标记时从标记前多少秒开始播放</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="131"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="130"/>
         <source>Audio output device</source>
         <translation>音频输出设备</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="132"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="131"/>
         <source>Skip silence</source>
         <translation>跳过静音</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="134"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="133"/>
         <source>Jump over pauses longer than 1.5 s where neither side speaks</source>
         <translation>跳过双方都不说话且超过 1.5 秒的停顿</translation>
     </message>
@@ -992,7 +992,7 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
         <translation>提前量</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/player_panel.py" line="103"/>
+        <location filename="../../qaworkstation/ui/player_panel.py" line="102"/>
         <source>Output</source>
         <translation>输出</translation>
     </message>
@@ -1542,42 +1542,42 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
         <translation>人工判定</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="217"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="219"/>
         <source>Reviewed — click to set it pending again</source>
         <translation>已复核——点击改回待复核</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="218"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="220"/>
         <source>Pending — click when the score stands as judged (pending items block Submit)</source>
         <translation>待复核——确认分数无误后点击（有待复核细则时不能提交）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="263"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="265"/>
         <source>✓ Confirm</source>
         <translation>✓ 确认</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="263"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="265"/>
         <source>✗ Reject</source>
         <translation>✗ 驳回</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="266"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="268"/>
         <source>undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="564"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="577"/>
         <source>Not saved yet</source>
         <translation>尚未保存</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="634"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="647"/>
         <source>Reviewed {0} of {1} items · heard {2}% of the call · {3} of {4} flags heard</source>
         <translation>已复核 {0}/{1} 项 · 已听通话 {2}% · 已听问题点 {3}/{4}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="637"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="650"/>
         <source>Accept remaining ({0})…</source>
         <translation>接受其余（{0}）…</translation>
     </message>
@@ -1593,97 +1593,97 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
         <translation>——{1} 裁定{0}：“{2}”</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="144"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="146"/>
         <source>N/A</source>
         <translation>不适用</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="150"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="152"/>
         <source>Comment</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="287"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="289"/>
         <source>Dispute…</source>
         <translation>申诉…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="288"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="290"/>
         <source>Resolve…</source>
         <translation>裁定…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="325"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="327"/>
         <source>Call type: items of the handbook&apos;s flow that do not apply to it are N/A and the total is re-normalised over the rest</source>
         <translation>通话类型：标准流程中不适用于该类型的细则记为不适用，总分按其余细则重新折算</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="328"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="330"/>
         <source>Call type</source>
         <translation>通话类型</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="333"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="335"/>
         <source>Review every pending item at the score shown; recorded on the evaluation and in the audit log as accepted without review</source>
         <translation>按当前分数复核所有待复核细则；评分记录和审计日志将记为“未逐项复核而接受”</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="340"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="342"/>
         <source>Overall comment for the agent</source>
         <translation>给坐席的总体评语</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="352"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="354"/>
         <source>Save draft</source>
         <translation>保存草稿</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="353"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="355"/>
         <source>Keep these scores as a draft version that can still change; Submit releases it</source>
         <translation>将评分保存为仍可修改的草稿版本；点击“提交”才正式发布</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="357"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="359"/>
         <source>Submit</source>
         <translation>提交</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="358"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="360"/>
         <source>Release this version to the team and the agent; it can no longer be changed, only followed by a new version</source>
         <translation>向班组和坐席发布此版本；发布后不可再改，只能提交新版本</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="362"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="364"/>
         <source>Version history: older versions open read-only</source>
         <translation>版本历史：旧版本以只读方式打开</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="392"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="402"/>
         <source>pass mark {0}%</source>
         <translation>合格线 {0}%</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="396"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="430"/>
         <source>not set</source>
         <translation>未设置</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="559"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="572"/>
         <source>Version {0} · {1}</source>
         <translation>第 {0} 版 · {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="618"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="631"/>
         <source>FAIL — critical item</source>
         <translation>不合格——一票否决</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="620"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="633"/>
         <source>PASS</source>
         <translation>合格</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="622"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="635"/>
         <source>FAIL</source>
         <translation>不合格</translation>
     </message>
