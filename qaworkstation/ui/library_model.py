@@ -221,7 +221,6 @@ class LibraryModel(QAbstractTableModel):
             self._pages.move_to_end(page_number)
         return page[number % PAGE_SIZE] if number % PAGE_SIZE < len(page) else _GONE
 
-
     # cells ------------------------------------------------------------------------------------------------
 
     def _text(self, row: dict[str, Any], column: int) -> str:

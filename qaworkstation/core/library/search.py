@@ -23,7 +23,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 SEARCH_TABLE = "transcript_search"
@@ -34,8 +34,9 @@ CREATE_TABLE = (f"CREATE VIRTUAL TABLE {SEARCH_TABLE} USING fts5(pairs, tags, tr
                 "tokenize = 'unicode61 remove_diacritics 2')")
 # The filters as tokens of each line's ``tags``: agent, team, call type and speaker, each value hex-encoded so
 # that any name is one token. A filtered search is then one intersection inside the index (the agent's few
-# thousand lines against the word's), not a lookup per matching line. The expression reads ``r`` (the call's
-# recording) and ``:speaker``; :func:`tag` encodes a filter value the same way.
+# thousand lines against the word's), not a lookup per matching line; the speaker token is written but not
+# searched (see :func:`search`). The expression reads ``r`` (the call's recording) and ``:speaker``; :func:`tag`
+# encodes a filter value the same way.
 _TAG_PREFIXES = {"agent": "ag", "team": "tm", "call_type": "ct", "speaker": "sp"}
 TAGS_SQL = ("'ag' || hex(r.agent) || ' tm' || hex(r.team) || ' ct' || hex(r.call_type) || ' sp' || "
             "hex({speaker})")
@@ -154,8 +155,9 @@ class SearchFilters:
     call_type: str = ""
 
     def tags(self) -> list[str]:
-        """The tag tokens every line found must carry."""
-        return [tag(name, getattr(self, name)) for name in _TAG_PREFIXES if getattr(self, name)]
+        """The tag tokens every line found must carry: agent, team and call type (the speaker, half of every
+        call, is cheaper checked per candidate line than intersected with half the index)."""
+        return [tag(name, getattr(self, name)) for name in ("agent", "team", "call_type") if getattr(self, name)]
 
     def calls(self) -> tuple[str, dict[str, Any]]:
         """A condition on ``recordings r`` for the filters tags cannot answer (dates, flag category)."""
@@ -202,7 +204,7 @@ def search(connection: Any, query: str, filters: SearchFilters = SearchFilters()
     candidates are checked against, before any ranking or join.
     """
     expression = "{pairs} : " + match_expression(query)
-    expression += "".join(f" AND {{tags}} : {token}" for token in replace(filters, speaker="").tags())
+    expression += "".join(f" AND {{tags}} : {token}" for token in filters.tags())
     conditions = [f"{SEARCH_TABLE} MATCH :match"]
     params: dict[str, Any] = {"match": expression, "limit": limit, "window": RANKED_WINDOW}
     speaker = ""
