@@ -23,7 +23,7 @@ from ..audio.safe_probe import ProbeWorker
 from ..i18n import _
 from .store import Store
 
-METADATA_FIELDS = ("agent", "team", "call_id", "call_time", "call_type")
+METADATA_FIELDS = ("agent", "team", "call_id", "call_time", "call_type", "caller")  # caller: the ANI
 METADATA_ERROR = "invalid metadata"  # the status of a file whose CSV or name metadata cannot be read
 DEFAULT_METADATA_CSV = "metadata.csv"
 _TIME_FORMATS = ("%Y%m%dT%H%M%S", "%Y%m%d-%H%M%S", "%Y%m%d%H%M%S", "%Y%m%d%H%M", "%Y-%m-%d_%H-%M-%S",

@@ -369,6 +369,23 @@ def _migration_10(db: sqlite_utils.Database) -> None:
     search.index_library(db.conn)
 
 
+def _migration_11(db: sqlite_utils.Database) -> None:
+    """Two things the supervisor's month needs: the caller's number (ANI) from the call metadata, so a caller
+    who rings again within days is seen (first-call resolution), and the samples drawn under a coverage plan,
+    so a plan's progress (drawn, scored, remaining) outlives the window. A sample's calls are kept as a JSON
+    list: it is read and written whole, never queried by call."""
+    db.executescript(
+        """
+        ALTER TABLE recordings ADD COLUMN caller TEXT NOT NULL DEFAULT '';
+        CREATE TABLE samples (
+            id TEXT PRIMARY KEY, name TEXT NOT NULL, plan TEXT NOT NULL, date_from TEXT NOT NULL,
+            date_to TEXT NOT NULL, seed INTEGER NOT NULL, recording_ids TEXT NOT NULL, created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        """
+    )
+
+
 # Schema version -> the step that brings the previous version to it. Steps are never edited once released;
 # a change is a new step.
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
@@ -381,6 +398,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     8: _migration_8,
     9: _migration_9,
     10: _migration_10,
+    11: _migration_11,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 # What each step leaves behind, for files from before steps were recorded: step 6 was numbered and released
