@@ -19,6 +19,8 @@ import math
 import random
 import sys
 import uuid
+from bisect import bisect_left
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
@@ -78,6 +80,11 @@ _UNJUDGED_CHANCE = 0.1  # a real hit left without a verdict of its own: the item
 _ACCEPT_REMAINING_CHANCE = 0.1  # the rest of the scorecard released with "accept the remaining items"
 _HEARD_SHARE = (0.55, 1.0)
 _UNHEARD_PER_CALL = (6, 11)  # calls of the same agent and day not drawn for listening, per evaluated call
+_WORKDAY_MINUTES = (8 * 60 + 30, 21 * 60)  # when the hotline is open
+# A caller left unhelped rings the same team's hotline again within days, more often after a weaker agent:
+# the chance per handled call is this over the agent's skill, the callback up to _CALLBACK_HOURS later.
+_CALLBACK_CHANCE = 0.15
+_CALLBACK_HOURS = (1, 6 * 24)
 
 
 @dataclass(frozen=True)
@@ -297,15 +304,50 @@ def _comment(rubric: Rubric, items: dict[str, ItemScore]) -> str:
 
 def handled_calls(evaluations: Sequence[Evaluation], seed: int = DEMO_SEED) -> list[dict[str, str]]:
     """Every call the demo center took: each evaluated call and, beside it, the calls of the same agent that day
-    nobody listened to (a 10% plan checks about one in ten), as library rows for the coverage rate."""
+    nobody listened to (a 10% plan checks about one in ten), as library rows for the coverage rate, each with
+    its caller's number (see :func:`_with_callers`) for repeat calls."""
     rng = random.Random(f"{seed}-handled")
     rows = []
     for ev in evaluations:
         rows.append({"team": ev.team, "agent": ev.agent, "call_id": ev.call_id, "file_name": ev.file_name,
                      "call_time": ev.call_time})
         for number in range(rng.randint(*_UNHEARD_PER_CALL)):
-            rows.append({"team": ev.team, "agent": ev.agent, "call_id": f"{ev.call_id}-{number}",
-                         "file_name": "", "call_time": ev.call_time})
+            call_id = f"{ev.call_id}-{number}"
+            rows.append({"team": ev.team, "agent": ev.agent, "call_id": call_id, "file_name": "",
+                         "call_time": _same_day(ev.call_time, f"{seed}-{call_id}")})
+    return _with_callers(rows, seed)
+
+
+def _same_day(call_time: str, key: str) -> str:
+    """Another moment of the call's day in opening hours, from a stream of its own (the number of calls per day,
+    which the coverage figures rest on, stays what it was)."""
+    day = datetime.fromisoformat(call_time).replace(hour=0, minute=0, second=0)
+    minute = random.Random(key).randint(*_WORKDAY_MINUTES)
+    return (day + timedelta(minutes=minute)).isoformat(timespec="seconds")
+
+
+def _with_callers(rows: list[dict[str, str]], seed: int) -> list[dict[str, str]]:
+    """Every call gets a caller number of its own, then, in call order, a caller the agent did not help (chance
+    :data:`_CALLBACK_CHANCE` over the agent's skill) rings the team again up to six days later: the team's first
+    call at or after that moment takes the caller's number. Callbacks can chain, as they do."""
+    rng = random.Random(f"{seed}-callers")
+    skill = {agent.name: agent.skill for agent in demo_agents(default_rubrics(include_english=True), seed)}
+    ordered = sorted(rows, key=lambda row: (row["call_time"], row["call_id"]))
+    teams: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for number, row in enumerate(ordered):
+        row["caller"] = f"139{number:08d}"
+        teams[row["team"]].append(row)
+    times = {team: [row["call_time"] for row in members] for team, members in teams.items()}
+    called_back: set[str] = set()
+    for row in ordered:
+        if rng.random() >= _CALLBACK_CHANCE / skill.get(row["agent"], 1.0):
+            continue
+        later = datetime.fromisoformat(row["call_time"]) + timedelta(hours=rng.uniform(*_CALLBACK_HOURS))
+        start = bisect_left(times[row["team"]], later.isoformat(timespec="seconds"))
+        target = next((other for other in teams[row["team"]][start:] if other["call_id"] not in called_back), None)
+        if target is not None:
+            target["caller"] = row["caller"]
+            called_back.add(target["call_id"])
     return rows
 
 

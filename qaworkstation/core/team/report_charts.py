@@ -69,6 +69,8 @@ _LISTENING_WIDTHS = (0.09, 0.06, 0.08, 0.08, 0.09, 0.07, 0.53)
 _WHY_WIDTH = 80  # half-width characters of the listening list's "why" column
 _CASE_WIDTH = 150  # half-width characters of an excerpt line on the case-analysis page
 _CASE_LINES = 34  # lines that fit the case-analysis page; the rest are in the cases table
+_REPEAT_AGENTS = 16  # agents on the repeat-call page, lowest first-call resolution first; the rest in the table
+_REPEAT_MIN_CALLS = 10  # an agent with fewer calls with a caller id is not ranked on the page
 WITHIN = "#3a9d5d"
 SHORT = "#e9c46a"
 LONG = "#c0392b"
@@ -117,6 +119,8 @@ def report_figures(report: QualityReport) -> list[ReportFigure]:
         ("complaints", f"{t('complaints')} · {t('time_of_day')}", partial(_draw_complaints, report=report)),
         ("cases", t("cases"), partial(_draw_cases, report=report)),
     ]
+    if report.repeat_calls:  # only when the call metadata carries caller ids
+        pages.append(("repeat_calls", t("repeat_calls"), partial(_draw_repeat_calls, report=report)))
     figures = []
     for name, title, draw in pages:
         figure = _page()
@@ -688,6 +692,54 @@ def _draw_complaints(figure: Figure, report: QualityReport) -> None:
                                                                  label=t("mean_score"))]
     right.legend(handles=handles, loc="upper left", fontsize=9, frameon=False, ncols=2)
     right.margins(y=0.15)
+
+
+def _draw_repeat_calls(figure: Figure, report: QualityReport) -> None:
+    """First-call resolution per team (resolved and repeated shares of each team's calls) and the agents whose
+    callers most often rang again, with the rule in words at the foot of the page."""
+    t = partial(label, report.language)
+    _heading(figure, report, t("repeat_calls"))
+    figure.get_layout_engine().set(rect=(0, 0.05, 1, 0.95))  # room for the rule below the charts
+    left, right = figure.subplots(1, 2, width_ratios=(1, 1.2))
+    groups = [r for r in report.repeat_calls if r.scope != "agent" and r.calls][::-1]
+    names = [r.name or t("all_calls") for r in groups]
+    resolved = [100 * (r.fcr or 0.0) for r in groups]
+    bars = left.barh(names, resolved, color=GOOD, label=t("fcr"))
+    left.barh(names, [100 - v for v in resolved], left=resolved, color=BAD, label=t("repeat_rate"))
+    left.bar_label(bars, labels=[f"{v:.1f}%" for v in resolved], label_type="center", color="white", fontsize=10,
+                   fontweight="bold")
+    for y, r in enumerate(groups):
+        left.text(101, y, f"{r.repeated} / {r.calls}", va="center", fontsize=9)
+    left.set_xlim(0, 122)
+    left.set_xticks(_PERCENT_TICKS)
+    left.set_title(f"{t('fcr')} · {t('repeated')} / {t('with_caller')}", loc="left", fontsize=11,
+                   fontweight="bold")
+    left.legend(loc="upper left", fontsize=9, frameon=False, ncols=2, bbox_to_anchor=(0, 1.0))
+    left.margins(y=0.12)
+    _tidy(left)
+    _lowest_fcr(right, report)
+    rule = t("repeat_rule").format(days=report.repeat_days)
+    figure.text(0.02, 0.01, _wrap(rule, 190), fontsize=9, color="#555555")
+
+
+def _lowest_fcr(ax: Axes, report: QualityReport) -> None:
+    t = partial(label, report.language)
+    agents = sorted((r for r in report.repeat_calls if r.scope == "agent" and r.calls >= _REPEAT_MIN_CALLS),
+                    key=lambda r: (r.fcr or 0.0, r.name))[:_REPEAT_AGENTS][::-1]
+    ax.set_title(t("lowest_fcr").format(calls=_REPEAT_MIN_CALLS), loc="left", fontsize=11, fontweight="bold")
+    if not agents:
+        _no_data(ax, report)
+        return
+    colours = _team_colours(report)
+    values = [100 * (r.fcr or 0.0) for r in agents]
+    bars = ax.barh([f"{r.name} · {r.team}" for r in agents], values,
+                   color=[colours.get(r.team, CURRENT) for r in agents])
+    ax.bar_label(bars, labels=[f"{v:.1f}%  ({r.repeated}/{r.calls})" for v, r in zip(values, agents, strict=True)],
+                 fontsize=8, padding=2)
+    low = max(0.0, math.floor((min(values) - 10) / 10) * 10)
+    ax.set_xlim(low, 104)
+    ax.tick_params(axis="y", labelsize=9)
+    _tidy(ax)
 
 
 def _mean_of(stats: Stats | None) -> float | None:

@@ -44,6 +44,7 @@ DEFAULT_HANDLE_LIMITS = (60.0, 600.0)  # seconds: shorter is a call cut short, l
 DEFAULT_FORECAST_PERIODS = 6
 MIN_FORECAST_PERIODS = 3  # a straight line through two points has no error to state
 DEFAULT_EXCERPTS = 3
+DEFAULT_REPEAT_DAYS = 7  # a caller ringing again within a week was not helped the first time
 _EPSILON = 1e-9
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -98,6 +99,11 @@ LABELS: dict[str, dict[str, str]] = {
         "cases": "案例分析", "excerpt": "录音摘录", "at": "时间点", "no_excerpt": "（按整项评分，无命中短语摘录）",
         "common_cases": "共性案例", "individual_cases": "个性案例", "case_line": "{title}（{severity}）· {calls} 通 · {agents}",
         "coverage": "覆盖率", "handled": "受理通话量", "agents_on_duty": "接线坐席", "agent_coverage": "坐席覆盖率",
+        "repeat_calls": "重复来电与首次解决率", "fcr": "首次解决率", "repeat_rate": "重复来电率",
+        "repeated": "重复来电", "with_caller": "有来电号码的通话", "all": "全部",
+        "repeat_rule": "重复来电：同一来电号码 {days} 天内再次来电，计入首次接听的坐席；首次解决率 = 1 − 重复来电率。"
+                       "来电号码只用于计数，不在报告中显示。",
+        "lowest_fcr": "首次解决率最低的坐席（至少 {calls} 通）",
     },
     "en": {
         "month_report": "Monthly quality report", "week_report": "Weekly quality report",
@@ -159,6 +165,13 @@ LABELS: dict[str, dict[str, str]] = {
         "common_cases": "Common cases", "individual_cases": "Individual cases",
         "case_line": "{title} ({severity}) · {calls} calls · {agents}", "coverage": "Coverage",
         "handled": "Calls handled", "agents_on_duty": "Agents on calls", "agent_coverage": "Agent coverage",
+        "repeat_calls": "Repeat calls and first-call resolution", "fcr": "First-call resolution",
+        "repeat_rate": "Repeat-call rate", "repeated": "Repeat calls", "with_caller": "Calls with a caller id",
+        "all": "All",
+        "repeat_rule": "Repeat call: the same caller id rings again within {days} days, counted against the agent "
+                       "who took the first call; first-call resolution = 1 − repeat-call rate. Caller ids are only "
+                       "counted, never shown in the report.",
+        "lowest_fcr": "Lowest first-call resolution (at least {calls} calls)",
     },
 }
 
@@ -505,6 +518,27 @@ class Coverage:
         return self.agents_covered / self.agents if self.agents else None
 
 
+@dataclass(frozen=True)
+class RepeatCalls:
+    """First-call resolution (首次解决率) of everyone, a team or an agent: of the calls handled in the period
+    whose metadata names the caller, how many were followed by another call from the same caller within the
+    window. A repeat counts against the call that was not resolved (the earlier one), so against its agent."""
+
+    scope: str  # "all", "team" or "agent"
+    name: str
+    team: str
+    calls: int  # handled calls in the period with a caller id
+    repeated: int
+
+    @property
+    def repeat_rate(self) -> float | None:
+        return self.repeated / self.calls if self.calls else None
+
+    @property
+    def fcr(self) -> float | None:
+        return 1.0 - self.repeated / self.calls if self.calls else None
+
+
 @dataclass
 class QualityReport:
     """Everything the weekly/monthly report shows, computed once; charts, tables and exports only read it.
@@ -542,6 +576,8 @@ class QualityReport:
     training: list[TrainingNeed] = field(default_factory=list)
     cases: list[Case] = field(default_factory=list)
     coverage: list[Coverage] = field(default_factory=list)  # everyone first, then each team; empty if not known
+    repeat_days: int = DEFAULT_REPEAT_DAYS
+    repeat_calls: list[RepeatCalls] = field(default_factory=list)  # all, teams, agents; empty without caller ids
 
     @property
     def common_problems(self) -> list[ItemProblem]:
@@ -568,7 +604,8 @@ def build_quality_report(evaluations: Iterable[Evaluation], period: Period, rubr
                          thresholds: Mapping[str, AlertThresholds] | None = None,
                          default_thresholds: AlertThresholds = AlertThresholds(),
                          forecast_periods: int = DEFAULT_FORECAST_PERIODS,
-                         handled: Iterable[Mapping[str, Any]] | None = None) -> QualityReport:
+                         handled: Iterable[Mapping[str, Any]] | None = None,
+                         repeat_days: int = DEFAULT_REPEAT_DAYS) -> QualityReport:
     """The weekly/monthly quality report of ``period``, compared with the period before it.
 
     ``evaluations`` may span any dates (pass both periods for the comparison, and the periods before for the
@@ -577,10 +614,13 @@ def build_quality_report(evaluations: Iterable[Evaluation], period: Period, rubr
     ``durations`` (call id or file name -> seconds, e.g. the library's recording lengths) fills in calls whose
     evaluation did not record one; ``thresholds`` are per team, ``default_thresholds`` for the others.
     ``handled`` lists every call the center took (rows with team, agent, call_id or file_name, call_time, as
-    the library's recordings), for the coverage rate; without it the report has no coverage.
+    the library's recordings), for the coverage rate; without it the report has no coverage. Where those rows
+    carry a ``caller`` (the caller's number), the report has repeat calls within ``repeat_days`` days and
+    first-call resolution per team and agent.
     """
     by_id = {rubric.id: rubric for rubric in rubrics}
     everything = list(evaluations)
+    handled = list(handled) if handled is not None else None
     calls = [as_released(ev, by_id) for ev in one_per_call(everything)]
     previous_period = period.previous()
     current = [ev for ev in calls if period.contains(evaluation_day(ev))]
@@ -619,6 +659,8 @@ def build_quality_report(evaluations: Iterable[Evaluation], period: Period, rubr
         training=training_plan(problems, current, by_id),
         cases=case_analysis(problems, current, top),
         coverage=coverage_rates(handled, current, period, language) if handled is not None else [],
+        repeat_days=repeat_days,
+        repeat_calls=repeat_calls(handled or [], period, repeat_days, language),
     )
 
 
@@ -761,6 +803,55 @@ def coverage_rates(handled: Iterable[Mapping[str, Any]], current: Sequence[Evalu
             agents[name][row["agent"]] = agents[name].get(row["agent"], False) or hit
     return [Coverage(name, len(calls[name]), sum(calls[name]), len(agents[name]), sum(agents[name].values()))
             for name in sorted(calls)]
+
+
+def repeat_calls(handled: Iterable[Mapping[str, Any]], period: Period, days: int = DEFAULT_REPEAT_DAYS,
+                 language: str = "zh") -> list[RepeatCalls]:
+    """Repeat calls and first-call resolution of the calls handled in ``period``: everyone, each team (by name),
+    then each agent (by team, lowest resolution first). A call is repeated when the next call from the same
+    ``caller`` comes within ``days`` days after it, so pass the days after the period too: a call late in the
+    month is judged by the calls early in the next. Rows without a caller or a readable time are left out;
+    nothing at all when no row has a caller."""
+    if days < 1:
+        raise ValueError(f"the repeat-call window must be at least one day, not {days}")
+    repeated = _repeated_flags(handled, timedelta(days=days))
+    other = label(language, "other")
+    groups: dict[tuple[str, str], list[bool]] = defaultdict(list)
+    teams: dict[str, Counter[str]] = defaultdict(Counter)  # an agent's team is the one most calls were in
+    for row, again in repeated:
+        if period.contains(row["call_time"][:10]):
+            team, agent = str(row.get("team") or "") or other, str(row.get("agent") or "")
+            teams[agent][team] += 1
+            for key in (("all", ""), ("team", team), ("agent", agent)):
+                groups[key].append(again)
+    found = [RepeatCalls(scope, name, teams[name].most_common(1)[0][0] if scope == "agent" else name,
+                         len(flags), sum(flags)) for (scope, name), flags in groups.items()]
+    order = {"all": 0, "team": 1, "agent": 2}
+    return sorted(found, key=lambda r: (order[r.scope], r.team if r.scope == "agent" else "",
+                                        r.fcr if r.scope == "agent" else 0.0, r.name))
+
+
+def _repeated_flags(handled: Iterable[Mapping[str, Any]], window: timedelta
+                    ) -> list[tuple[Mapping[str, Any], bool]]:
+    """Each call with a caller and a time, and whether the same caller rang again within ``window`` after it."""
+    by_caller: dict[str, list[tuple[datetime, Mapping[str, Any]]]] = defaultdict(list)
+    for row in handled:
+        caller, when = str(row.get("caller") or "").strip(), _call_datetime(row)
+        if caller and when is not None:
+            by_caller[caller].append((when, row))
+    flagged = []
+    for calls in by_caller.values():
+        calls.sort(key=lambda call: (call[0], str(call[1].get("call_id") or call[1].get("file_name") or "")))
+        for (when, row), following in zip(calls, [*calls[1:], None], strict=True):
+            flagged.append((row, following is not None and following[0] - when <= window))
+    return flagged
+
+
+def _call_datetime(row: Mapping[str, Any]) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(row.get("call_time") or ""))
+    except ValueError:
+        return None
 
 
 def recording_link(file_name: str, recordings_root: str | Path | None) -> str:
@@ -991,6 +1082,7 @@ def report_tables(report: QualityReport) -> list[Table]:
         training_table(report),
         cases_table(report),
         coverage_table(report),
+        repeat_calls_table(report),
         detail_table(report.detail, report.language),
     ]
 
@@ -1078,6 +1170,16 @@ def coverage_table(report: QualityReport) -> Table:
     rows = [(c.name or t["all_calls"], c.calls, c.covered, _rate(c.rate), c.agents, c.agents_covered,
              _rate(c.agent_rate)) for c in report.coverage]
     return Table("coverage", t["coverage"], columns, rows)
+
+
+def repeat_calls_table(report: QualityReport) -> Table:
+    """Repeat calls and first-call resolution: everyone, the teams, then the agents."""
+    t = LABELS.get(report.language, LABELS["en"])
+    columns = (t["scope"], t["team"], t["agent"], t["with_caller"], t["repeated"], f"{t['repeat_rate']}%",
+               f"{t['fcr']}%")
+    rows = [(t[r.scope], r.team if r.scope != "all" else t["all_calls"], r.name if r.scope == "agent" else "",
+             r.calls, r.repeated, _rate(r.repeat_rate), _rate(r.fcr)) for r in report.repeat_calls]
+    return Table("repeat_calls", t["repeat_calls"], columns, rows)
 
 
 def cases_table(report: QualityReport) -> Table:
