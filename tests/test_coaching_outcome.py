@@ -11,6 +11,7 @@ import pytest
 from qaworkstation.core.domain import Evaluation
 from qaworkstation.core.library.store import Store
 from qaworkstation.core.scoring import lifecycle, roles
+from qaworkstation.core.team.coaching_pack import export_pack
 from qaworkstation.core.team.coaching import (CoachingSession, Moment, item_loss_rates, moments_for_agent, recheck,
                                               save_session, sessions_for_agent)
 from qaworkstation.core.team.demo_data import default_rubrics, demo_agents, generate_months, save_to_store
@@ -96,3 +97,36 @@ def test_coaching_outcome_reads_sessions_saved_before_the_loop(store: Store) -> 
 
     assert old.moments == [moment] and (old.outcome, old.training_request) == ("", "")
     assert old.items == [("filler", "口头禅")] and old.day == "2026-10-03"
+
+
+def test_coaching_outcome_in_the_pack(store: Store, two_months: list[Evaluation], tmp_path) -> None:
+    """The next session's pack carries the last follow-up: outcome, result, training request, and each coached
+    item's before/after figures as the re-check computes them from the library."""
+    rubrics = {r.id: r for r in default_rubrics()}
+    name, weak = weak_agent(list(rubrics.values()))
+    roles.ensure_user(store, INSPECTOR)
+    for ev in [ev for ev in two_months if ev.agent == name]:
+        lifecycle.submit(store, save_to_store(store, replace(ev, inspector=INSPECTOR)).id, INSPECTOR)
+    moments = [m for m in moments_for_agent(store, rubrics, name, date_to="2026-09-30") if m.item in weak]
+    followed = save_session(store, CoachingSession(
+        name, "coach-li", moments, "复听三通", created_at=f"{SESSION_DAY}T09:00:00Z", outcome="not_improved",
+        follow_up_result="结束语仍遗漏，客户电话 13812345678 已回访", training_request="结束语规范培训"))
+    plain = export_pack(store, CoachingSession(name, "coach-li", [], "再复听"), tmp_path / "plain.html")
+    assert "Follow-up of the coaching of 2026-10-01" in plain.read_text(encoding="utf-8")
+
+    pack = export_pack(store, save_session(store, CoachingSession(name, "coach-li", [], "再复听")),
+                       tmp_path / "pack.html", rubrics=rubrics).read_text(encoding="utf-8")
+
+    assert "Follow-up of the coaching of 2026-10-01" in pack and "not improved" in pack
+    assert "结束语规范培训" in pack and "13812345678" not in pack  # the result is masked like the moments
+    rows = item_loss_rates(two_months, rubrics, name, followed.items, SESSION_DAY)
+    assert len(rows) == len(weak)
+    for row in rows:
+        before = f"{row.lost_before}/{row.calls_before} ({row.lost_before / row.calls_before:.0%})"
+        after = f"{row.lost_after}/{row.calls_after} ({row.lost_after / row.calls_after:.0%})"
+        verdict = "better" if row.improved else "not better"
+        assert f"<td>{row.title}</td><td>{before}</td><td>{after}</td><td>{verdict}</td>" in pack
+    assert "<td>快速理解及时回答</td><td>5/9 (56%)</td><td>12/12 (100%)</td><td>not better</td>" in pack  # 陈晓燕
+    assert "<td>结束语</td><td>8/9 (89%)</td><td>11/12 (92%)</td><td>not better</td>" in pack
+    never_followed = export_pack(store, CoachingSession("nobody", "coach-li"), tmp_path / "x.html")
+    assert 'class="follow-up"' not in never_followed.read_text(encoding="utf-8")

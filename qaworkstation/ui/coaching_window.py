@@ -310,7 +310,8 @@ class CoachingWindow(QMainWindow):
 
     def export(self, path: Path) -> None:
         session = self._session_from_form()
-        self.runner.io(lambda: export_pack(self.store, save_session(self.store, session), path),
+        rubrics = {r.id: r for r in self.rubrics.all()}
+        self.runner.io(lambda: export_pack(self.store, save_session(self.store, session), path, rubrics=rubrics),
                        lambda written: self.state.setText(self.tr("Pack written to {0}").format(written)),
                        self.state.setText)
 
