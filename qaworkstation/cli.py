@@ -52,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_cluster_options(analyze)
     search = _command(sub, "search", help="find where a word or phrase was said, in every call's transcript")
     _add_search_options(search)
+    sample = _command(sub, "sample", help="draw calls by a coverage plan within a date window and keep the draw; "
+                                          "--list shows the kept draws and their progress")
+    _add_sample_options(sample)
     export = _command(sub, "export", help="sync submitted evaluations to a (shared) folder")
     export.add_argument("--to", type=Path, required=True, help="destination folder")
     audit_log = _command(sub, "audit", help="check the library's audit log")
@@ -115,6 +118,33 @@ def _add_search_options(parser: argparse.ArgumentParser) -> None:
                         help="only calls on or before this day")
     parser.add_argument("--limit", type=_positive_int, default=50, help="at most this many moments (default 50)")
     parser.add_argument("--json", action="store_true", help="print one JSON object per moment")
+
+
+def _add_sample_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--list", action="store_true", help="list the kept draws with drawn / scored / remaining")
+    parser.add_argument("--from", dest="date_from", type=_day, metavar="YYYY-MM-DD", help="first day of the window")
+    parser.add_argument("--to", dest="date_to", type=_day, metavar="YYYY-MM-DD", help="last day of the window")
+    parser.add_argument("--team", default="", help="draw this team's calls by its plan (default: every team)")
+    parser.add_argument("--call-share", type=_percent, default=10.0, metavar="PCT",
+                        help="share of each team's calls drawn per day (default 10)")
+    parser.add_argument("--agent-share", type=_percent, default=20.0, metavar="PCT",
+                        help="share of each team's agents covered per week (default 20)")
+    parser.add_argument("--inspector-daily", type=int, default=0, metavar="N",
+                        help="calls one inspector hears a day, to check the plan fits (default: not checked)")
+    parser.add_argument("--inspectors", type=_positive_int, default=1, metavar="N", help="inspectors sharing it")
+    parser.add_argument("--seed", type=int, default=0, help="the same seed draws the same calls (default 0)")
+    parser.add_argument("--name", default="", help="a name for the kept draw")
+    parser.add_argument("--json", action="store_true", help="print the draw as one JSON object")
+
+
+def _percent(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"expected a percentage from 0 to 100, got {text}")
+    return value
 
 
 def _day(text: str) -> date:
@@ -431,6 +461,43 @@ def cmd_key(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sample(args: argparse.Namespace) -> int:
+    """Draw by a coverage plan and keep the draw in the library, or list the kept draws with their progress."""
+    from .core.team.sampling import CoveragePlan, draw_plan, sample_progress, saved_samples
+
+    store = _store(args)
+    if args.list:
+        for kept in saved_samples(store):
+            progress = sample_progress(store, kept, args.inspectors)
+            print(f"{kept.name}\t{kept.date_from}…{kept.date_to}\tdrawn {progress.drawn}, scored {progress.scored}, "
+                  f"remaining {progress.remaining}")
+        return 0
+    if not (args.date_from and args.date_to):
+        raise ValueError("a draw needs its window: --from YYYY-MM-DD --to YYYY-MM-DD (or --list)")
+    plan = CoveragePlan(args.team, args.call_share, args.agent_share, max(0, args.inspector_daily))
+    kept = draw_plan(store, plan, args.date_from.isoformat(), args.date_to.isoformat(), args.seed, args.name,
+                     args.inspector)
+    progress = sample_progress(store, kept, args.inspectors)
+    calls = [store.recording(recording_id) for recording_id in kept.recording_ids]
+    if args.json:
+        print(json.dumps({"id": kept.id, "name": kept.name, "date_from": kept.date_from, "date_to": kept.date_to,
+                          "seed": kept.seed, "drawn": progress.drawn, "scored": progress.scored,
+                          "remaining": progress.remaining, "busiest_day": progress.busiest_day,
+                          "calls": [{key: call[key] for key in ("id", "file_name", "call_id", "agent", "team",
+                                                                "call_time")} for call in calls]},
+                         ensure_ascii=False))
+    else:
+        print(f"drew {progress.drawn} calls ({plan.call_share:g}% of each team's calls a day, {plan.agent_share:g}% "
+              f"of its agents a week), kept as {kept.name!r}: scored {progress.scored}, remaining "
+              f"{progress.remaining}")
+        for call in calls:
+            print(f"{call['call_time']}\t{call['team'] or '-'}\t{call['agent'] or '-'}\t{call['file_name']}")
+    if progress.over_capacity:
+        print(f"qaws: the busiest day draws {progress.busiest_day} calls, more than the inspectors' "
+              f"{progress.daily_capacity} a day", file=sys.stderr)
+    return 0
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     """Every moment the query was said, best first: one line each for people, one JSON object each for
     scripts. Nothing found is an answer, not a failure."""
@@ -461,7 +528,8 @@ def _moment_line(moment: Moment) -> str:
 
 
 _COMMANDS = {"import": cmd_import, "transcribe": cmd_analyze, "analyze": cmd_analyze, "search": cmd_search,
-             "export": cmd_export, "audit": cmd_audit, "backup": cmd_backup, "encrypt": cmd_encrypt, "key": cmd_key}
+             "sample": cmd_sample, "export": cmd_export, "audit": cmd_audit, "backup": cmd_backup,
+             "encrypt": cmd_encrypt, "key": cmd_key}
 
 
 if __name__ == "__main__":

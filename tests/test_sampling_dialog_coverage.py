@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from PySide6.QtCore import QDate
 
 from qaworkstation.core.library.store import Store
@@ -33,3 +35,38 @@ def test_coverage_plan_quota_drawn_from_the_dialog(qtbot, store: Store) -> None:
     assert dialog.chosen_ids == expected
     days = {store.recording(i)["call_time"][:10] for i in dialog.chosen_ids}
     assert days <= {"2026-10-01", "2026-10-02", "2026-10-03"}
+
+
+def test_coverage_draw_kept_and_reopened_from_the_dialog(qtbot, store: Store) -> None:  # noqa: ANN001
+    """A plan's draw is kept: a dialog opened later (after a restart) offers it with its progress and opens the
+    same calls, where drawing anew would not."""
+    from qaworkstation.core.scoring import lifecycle, roles
+    from qaworkstation.ui.sampling_dialog import KEPT, PLAN, SamplingDialog
+    from qaworkstation.ui.tasks import Runner
+
+    roles.ensure_user(store, "张敏")
+    saved = [save_to_store(store, evaluation) for evaluation in generate_month(DEMO_MONTH, default_rubrics())[:60]]
+    first = SamplingDialog(store, Runner(lambda message: None))
+    qtbot.addWidget(first)
+    first.mode.setCurrentIndex(first.mode.findData(PLAN))
+    first.percent.setValue(30)
+    first.inspector_daily.setValue(2)
+    first.date_from.setDate(QDate(2026, 10, 1))
+    first.date_to.setDate(QDate(2026, 10, 3))
+    first._draw()
+    qtbot.waitUntil(lambda: bool(first.chosen_ids), timeout=5000)
+    drawn = first.chosen_ids
+    submitted = next(ev for ev in saved if ev.recording_id == drawn[0])
+    lifecycle.submit(store, submitted.id, submitted.inspector)
+
+    later = SamplingDialog(store, Runner(lambda message: None))
+    qtbot.addWidget(later)
+    later.mode.setCurrentIndex(later.mode.findData(KEPT))
+    qtbot.waitUntil(lambda: later.kept.count() == 1, timeout=5000)
+    busiest = max(Counter(store.recording(i)["call_time"][:10] for i in drawn).values())
+    assert later.result.text().splitlines()[0] == f"Drawn {len(drawn)} · scored 1 · remaining {len(drawn) - 1}"
+    assert (f"The busiest day draws {busiest} calls, more than the inspectors' 2 a day." in later.result.text()) == (
+        busiest > 2)
+    assert not later.percent.isEnabled() and later.kept.isEnabled()
+    later._draw()
+    assert later.chosen_ids == drawn

@@ -238,7 +238,7 @@
         <translation>导出辅导材料</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/coaching_window.py" line="314"/>
+        <location filename="../../qaworkstation/ui/coaching_window.py" line="315"/>
         <source>Pack written to {0}</source>
         <translation>辅导材料已写入 {0}</translation>
     </message>
@@ -423,27 +423,27 @@
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="242"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="241"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="247"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="246"/>
         <source>Submitted</source>
         <translation>已提交</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="247"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="246"/>
         <source>Draft — not submitted yet</source>
         <translation>草稿——尚未提交</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="248"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="247"/>
         <source>Disputed</source>
         <translation>申诉中</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="248"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="247"/>
         <source>Not scored</source>
         <translation>未评分</translation>
     </message>
@@ -1304,84 +1304,124 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
 <context>
     <name>SamplingDialog</name>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="23"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="28"/>
         <source>Sample calls</source>
         <translation>抽样</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="25"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="30"/>
         <source>Random share</source>
         <translation>随机抽取</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="25"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="30"/>
         <source>Same share from every agent</source>
         <translation>每名坐席按同比例抽取</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="26"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="31"/>
         <source>Same share from every team</source>
         <translation>每个班组按同比例抽取</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="27"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="32"/>
         <source>Targeted: agents or a keyword</source>
         <translation>定向：指定坐席或关键词</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="28"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="33"/>
         <source>Coverage plan: daily share per team, weekly share of agents</source>
         <translation>覆盖计划：每组每日抽检比例、每周坐席覆盖比例</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="37"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="34"/>
+        <source>A kept coverage draw</source>
+        <translation>已保存的覆盖抽样</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="43"/>
         <source>agent ids, comma separated (e.g. new agents)</source>
         <translation>坐席工号，用逗号分隔（如新员工）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="39"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="45"/>
         <source>a product or word heard in the call</source>
         <translation>通话中出现的产品或词语</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="51"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="52"/>
+        <source>not set</source>
+        <translation>未设置</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="53"/>
+        <source>Calls one inspector hears in a day; the draw says when a day&apos;s quota is more</source>
+        <translation>每位质检员每天可监听的通话量；某天的配额超过时会提示</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="65"/>
         <source>Mode</source>
         <translation>方式</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="52"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="66"/>
         <source>Share</source>
         <translation>比例</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="53"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="67"/>
         <source>Seed</source>
         <translation>随机种子</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="54"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="68"/>
         <source>Agents</source>
         <translation>坐席</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="55"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="69"/>
         <source>Keyword</source>
         <translation>关键词</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="56"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="70"/>
         <source>Agents covered per week</source>
         <translation>每周坐席覆盖率</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="57"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="71"/>
+        <source>Calls per inspector a day</source>
+        <translation>每位质检员每日监听量</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="72"/>
         <source>Calls from</source>
         <translation>通话起始日期</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="58"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="73"/>
         <source>Calls to</source>
         <translation>通话截止日期</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="74"/>
+        <source>Kept draw</source>
+        <translation>已保存的抽样</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="98"/>
+        <source>No coverage draw kept yet.</source>
+        <translation>尚无已保存的覆盖抽样。</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="103"/>
+        <source>Drawn {0} · scored {1} · remaining {2}</source>
+        <translation>已抽取 {0} · 已评分 {1} · 剩余 {2}</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="106"/>
+        <source>The busiest day draws {0} calls, more than the inspectors&apos; {1} a day.</source>
+        <translation>最多的一天抽取了 {0} 通，超过质检员每日可监听的 {1} 通。</translation>
     </message>
 </context>
 <context>

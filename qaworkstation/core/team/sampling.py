@@ -7,20 +7,23 @@ Samples are reproducible from their seed, so a supervisor can show how a sample 
 A coverage plan is the monitoring plan's quota: each team checks a share of its calls every day, a share of its
 agents is covered every week, and each inspector has a daily listening amount. :func:`quota_sample` draws a
 date window by the plan; :func:`plan_progress` says how much of a draw is scored and what remains, and whether
-the daily quotas fit the inspectors' amount.
+the daily quotas fit the inspectors' amount. A draw is kept in the library (:func:`draw_plan`, table
+``samples`` of step 11) so its progress is there the next day, in the window and on the command line alike.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import random
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
-from ..library.store import Store
+from ..domain import DRAFT
+from ..library.store import Store, new_id, now_iso
 from ..textnorm import normalize
 
 Row = dict[str, Any]
@@ -166,3 +169,84 @@ def _day(row: Row) -> str:
 def _week(row: Row) -> tuple[int, int]:
     year, week, _ = date.fromisoformat(_day(row)).isocalendar()
     return year, week
+
+
+# ---------------------------------------------------------------------------------------------- saved draws
+
+
+@dataclass
+class SavedSample:
+    """A draw under a coverage plan as it was made: the plan, the window, the seed and the calls it chose. The
+    calls are kept, not re-drawn, since calls imported later would change a new draw of the same window."""
+
+    plan: CoveragePlan
+    date_from: str
+    date_to: str
+    seed: int
+    recording_ids: list[str] = field(default_factory=list)
+    name: str = ""
+    created_by: str = ""
+    id: str = ""
+    created_at: str = ""
+
+
+def draw_plan(store: Store, plan: CoveragePlan, date_from: str, date_to: str, seed: int = 0, name: str = "",
+              created_by: str = "") -> SavedSample:
+    """Draw the library's calls of the window (ISO days, both included) by ``plan`` and keep the draw; a plan
+    naming a team draws from that team's calls only."""
+    for day in (date_from, date_to):
+        _check_day(day)
+    if date_from > date_to:
+        raise ValueError(f"the window starts after it ends: {date_from} > {date_to}")
+    rows = store.list_recordings(team=plan.team, date_from=date_from, date_to=_day_after(date_to))
+    drawn = quota_sample(rows, plan, date_from, date_to, seed)
+    sample = SavedSample(plan, date_from, date_to, seed, drawn, name or f"{plan.team or '*'} {date_from}…{date_to}",
+                         created_by)
+    return save_sample(store, sample)
+
+
+def save_sample(store: Store, sample: SavedSample) -> SavedSample:
+    sample.id = sample.id or new_id()
+    sample.created_at = sample.created_at or now_iso()
+    with store.transaction() as db:
+        db["samples"].upsert({
+            "id": sample.id, "name": sample.name, "plan": json.dumps(asdict(sample.plan), ensure_ascii=False),
+            "date_from": sample.date_from, "date_to": sample.date_to, "seed": sample.seed,
+            "recording_ids": json.dumps(sample.recording_ids), "created_by": sample.created_by,
+            "created_at": sample.created_at,
+        }, pk="id")
+    return sample
+
+
+def saved_samples(store: Store) -> list[SavedSample]:
+    """Every kept draw, newest first."""
+    rows = store.query("SELECT * FROM samples ORDER BY created_at DESC, id")
+    return [SavedSample(CoveragePlan(**json.loads(row["plan"])), row["date_from"], row["date_to"], row["seed"],
+                        json.loads(row["recording_ids"]), row["name"], row["created_by"], row["id"],
+                        row["created_at"]) for row in rows]
+
+
+def sample_progress(store: Store, sample: SavedSample, inspectors: int = 1) -> PlanProgress:
+    """The kept draw against the library now: how many of its calls have a released evaluation (a draft is
+    not scored yet), and its busiest day against the inspectors' daily amount."""
+    wanted = set(sample.recording_ids)
+    window = store.list_recordings(date_from=sample.date_from, date_to=_day_after(sample.date_to))
+    drawn = [row for row in window if row["id"] in wanted]
+    return plan_progress(drawn, scored_recordings(store), sample.plan, inspectors)
+
+
+def scored_recordings(store: Store) -> set[str]:
+    """The calls with at least one released evaluation version (a later draft correction does not unscore)."""
+    rows = store.query("SELECT DISTINCT recording_id FROM evaluations WHERE status != ?", (DRAFT,))
+    return {row["recording_id"] for row in rows}
+
+
+def _check_day(day: str) -> None:
+    try:
+        date.fromisoformat(day)
+    except ValueError:
+        raise ValueError(f"not a day: {day!r}; expected YYYY-MM-DD") from None
+
+
+def _day_after(day: str) -> str:
+    return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
