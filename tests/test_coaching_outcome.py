@@ -130,3 +130,63 @@ def test_coaching_outcome_in_the_pack(store: Store, two_months: list[Evaluation]
     assert "<td>结束语</td><td>8/9 (89%)</td><td>11/12 (92%)</td><td>not better</td>" in pack
     never_followed = export_pack(store, CoachingSession("nobody", "coach-li"), tmp_path / "x.html")
     assert 'class="follow-up"' not in never_followed.read_text(encoding="utf-8")
+
+
+def test_coaching_outcome_in_the_agent_trend_of_the_team_report(tmp_path) -> None:
+    """Sessions kept in the coach's library, scores merged from the inspectors' shared files into a team
+    database: the monthly report re-checks each coached item before and after its session, marks the session
+    on the agent's trend and lists the figures in its own table."""
+    from qaworkstation.core.team.aggregate import TeamDatabase, aggregate
+    from qaworkstation.core.team.demo_data import DEMO_COACHING_DAY, DEMO_MONTH, coaching_sessions, history_months
+    from qaworkstation.core.team.report_charts import report_figures
+    from qaworkstation.core.team.reports import Period, report_tables, team_quality_report
+    from qaworkstation.core.team.sync import sync_evaluations
+
+    rubrics = default_rubrics()
+    half_year = generate_months(history_months(Period.month(DEMO_MONTH)), rubrics)  # as the docs' report
+    sessions = coaching_sessions(half_year, rubrics)
+    months = [ev for ev in half_year if ev.call_time[:7] in ("2026-09", "2026-10")]
+    coached = {session.agent for session in sessions}
+    assert coached == {"周婷", "林悦", "马超"}  # the lowest pass rates over the 30 days before 2026-10-12
+    share, team = tmp_path / "share", TeamDatabase(tmp_path / "team.sqlite3")
+    share.mkdir()
+    for inspector in {ev.inspector for ev in months}:
+        library = Store(tmp_path / f"{inspector}.sqlite3")
+        roles.ensure_user(library, inspector)
+        for ev in months:
+            if ev.inspector == inspector and ev.agent in coached:
+                lifecycle.submit(library, save_to_store(library, ev).id, inspector)
+        assert sync_evaluations(share, inspector, library.evaluations(inspector=inspector)).ok
+        library.close()
+    assert aggregate(share, team).ok
+    coach_library = Store(tmp_path / "coach.sqlite3")
+    for session in sessions:
+        save_session(coach_library, session)
+    kept = [s for agent in sorted(coached) for s in sessions_for_agent(coach_library, agent)]
+
+    report = team_quality_report(team, Period.month("2026-10"), rubrics, coaching=kept)
+
+    figures = {(r.agent, item.title): (item.lost_before, item.calls_before, item.lost_after, item.calls_after)
+               for r in report.rechecks for item in r.items}
+    assert figures == {("周婷", "热情亲切"): (6, 14, 1, 9), ("周婷", "语句婉转"): (4, 14, 3, 9),
+                       ("林悦", "静音等待规范（本中心补充）"): (1, 11, 1, 9), ("林悦", "语句婉转"): (4, 11, 1, 9),
+                       ("马超", "业务解答完整"): (2, 17, 2, 7), ("马超", "礼貌用语"): (2, 17, 0, 7)}
+    rubric = {r.id: r for r in rubrics}["zh-monitoring"]
+    for r in report.rechecks:  # counted again the plain way, from the generated scores
+        for item in r.items:
+            mine = [ev for ev in months if ev.agent == r.agent and not ev.items[item.item].na]
+            lost = [ev.items[item.item].score < rubric.item(item.item).max_points for ev in mine]
+            before = [x for ev, x in zip(mine, lost, strict=True) if ev.call_time[:10] < DEMO_COACHING_DAY]
+            after = [x for ev, x in zip(mine, lost, strict=True) if ev.call_time[:10] > DEMO_COACHING_DAY]
+            assert (item.calls_before, item.lost_before, item.calls_after, item.lost_after) == (
+                len(before), sum(before), len(after), sum(after))
+    assert {(r.agent, r.team, r.day, r.outcome) for r in report.rechecks} == {
+        ("周婷", "售前组", "2026-10-12", "partly"), ("林悦", "售后组", "2026-10-12", "partly"),
+        ("马超", "售后组", "2026-10-12", "partly")}
+    table = next(t for t in report_tables(report) if t.name == "coaching_recheck")
+    assert table.title == "辅导复查（坐席趋势）"
+    assert ("周婷", "售前组", "2026-10-12", "部分改善", "热情亲切", "6/14", 42.9, "1/9", 11.1, "有改善") in table.rows
+    names = [f.name for f in report_figures(report)]
+    assert names[names.index("trend") + 1] == "coaching_recheck"  # right after the trend it marks
+    coach_library.close()
+    team.close()

@@ -31,7 +31,8 @@ from ..domain import (CONFIRMED, REJECTED, SUBMITTED, VIOLATION_CATEGORIES, Eval
 from ..library.store import Store
 from ..scoring.rubric import bundled_rubrics_dir, load_rubric
 from ..scoring.scorecard import accept_remaining, build_evaluation
-from .reports import DEFAULT_FORECAST_PERIODS, Period, build_quality_report
+from .coaching import CoachingSession, Moment, item_loss_rates
+from .reports import DEFAULT_FORECAST_PERIODS, Period, build_quality_report, deductions
 
 DEMO_SEED = 2026
 DEMO_MONTH = "2026-10"
@@ -81,6 +82,8 @@ _ACCEPT_REMAINING_CHANCE = 0.1  # the rest of the scorecard released with "accep
 _HEARD_SHARE = (0.55, 1.0)
 _UNHEARD_PER_CALL = (6, 11)  # calls of the same agent and day not drawn for listening, per evaluated call
 _WORKDAY_MINUTES = (8 * 60 + 30, 21 * 60)  # when the hotline is open
+DEMO_COACHING_DAY = "2026-10-12"  # the month's 1:1 sessions, for the coaching re-check in the agent trend
+_COACHED_AGENTS = 3
 # A caller left unhelped rings the same team's hotline again within days, more often after a weaker agent:
 # the chance per handled call is this over the agent's skill, the callback up to _CALLBACK_HOURS later.
 _CALLBACK_CHANCE = 0.15
@@ -133,8 +136,10 @@ def common_items(rubric: Rubric, seed: int = DEMO_SEED) -> tuple[str, ...]:
 
 def _watched(rubric: Rubric) -> set[str]:
     """The items a rule watches: the everyday slips a team shares (greeting, fillers, talk-over), not rare
-    misconduct such as 抢单拉单, which a demo month would otherwise show as common as a missing greeting."""
-    return {rule.item for rule in (*rubric.rules, *rubric.behaviour_rules, *rubric.sequence_rules)}
+    misconduct such as 抢单拉单, which a demo month would otherwise show as common as a missing greeting. A rule
+    listening to the customer's side (an angry caller) watches no slip of the agent's, so it is left out."""
+    rules = (*rubric.rules, *rubric.behaviour_rules, *rubric.sequence_rules)
+    return {rule.item for rule in rules if getattr(rule, "speaker", "agent") != "customer"}
 
 
 def generate_month(month: str = DEMO_MONTH, rubrics: Sequence[Rubric] | None = None, seed: int = DEMO_SEED,
@@ -351,6 +356,49 @@ def _with_callers(rows: list[dict[str, str]], seed: int) -> list[dict[str, str]]
     return rows
 
 
+def coaching_sessions(evaluations: Sequence[Evaluation], rubrics: Sequence[Rubric], day: str = DEMO_COACHING_DAY,
+                      count: int = _COACHED_AGENTS, seed: int = DEMO_SEED) -> list[CoachingSession]:
+    """The 1:1 sessions a coach would hold on ``day``: the ``count`` agents with the lowest pass rate over the 30
+    days before it, each coached on their personal weak spots (one moment per item, from a call that lost it),
+    with the follow-up's outcome as the re-check over the month's report shows it (from the previous month's
+    start to the month's end)."""
+    by_id = {rubric.id: rubric for rubric in rubrics}
+    first = (date.fromisoformat(day) - timedelta(days=30)).isoformat()
+    before = [ev for ev in evaluations if first <= ev.call_time[:10] < day and ev.rubric_id in by_id]
+    rates = {agent: _pass_share([ev for ev in before if ev.agent == agent]) for agent in {ev.agent for ev in before}}
+    roster = {agent.name: agent for agent in demo_agents(rubrics, seed)}
+    month = Period.month(day[:7])
+    scope = [ev for ev in evaluations
+             if month.previous().start.isoformat() <= ev.call_time[:10] < month.end.isoformat()]
+    sessions = []
+    for agent in sorted(rates, key=lambda name: (rates[name], name))[:count]:
+        moments = _coaching_moments([ev for ev in before if ev.agent == agent], by_id, roster[agent].weak_items)
+        session = CoachingSession(agent, "coach", moments, "复听本人录音，逐项对照评分标准", created_at=f"{day}T10:00:00Z")
+        rechecked = item_loss_rates(scope, by_id, agent, session.items, day)
+        better = sum(bool(item.improved) for item in rechecked)
+        session.outcome = ("improved" if better == len(rechecked) else "partly" if better else "not_improved")
+        sessions.append(session)
+    return sessions
+
+
+def _pass_share(evaluations: Sequence[Evaluation]) -> float:
+    """The share of the calls that passed (1.0 for none: an agent without calls is not the weakest)."""
+    return sum(ev.passed for ev in evaluations) / len(evaluations) if evaluations else 1.0
+
+
+def _coaching_moments(evaluations: Sequence[Evaluation], rubrics: dict[str, Rubric],
+                      items: Sequence[str]) -> list[Moment]:
+    """The latest call that lost each item, as the moment to replay."""
+    moments = []
+    for item_id in items:
+        lost = [(ev, d) for ev in evaluations for d in deductions(ev, rubrics[ev.rubric_id]) if d.item.id == item_id]
+        if lost:
+            ev, deduction = lost[-1]
+            moments.append(Moment(ev.recording_id, ev.file_name, ev.call_time, 0.0, 0.0, "deducted", item_id,
+                                  deduction.item.title, deduction.item.severity, deduction.lost, ev.comment))
+    return moments
+
+
 def history_months(period: Period, count: int = DEFAULT_FORECAST_PERIODS) -> list[str]:
     """``count`` months ending with ``period``'s, oldest first: what the forecast page fits its line to."""
     months = [period]
@@ -388,7 +436,8 @@ def main(argv: list[str] | None = None) -> int:
     rubrics = default_rubrics()
     evaluations = generate_months(history_months(period), rubrics)
     report = build_quality_report(evaluations, period, rubrics, recordings_root=DEMO_RECORDINGS,
-                                  handled=handled_calls(evaluations))
+                                  handled=handled_calls(evaluations),
+                                  coaching=coaching_sessions(evaluations, rubrics))
     out.mkdir(parents=True, exist_ok=True)
     export_pdf(report, out / "monthly-report.pdf")
     print(out / "monthly-report.pdf")

@@ -33,7 +33,8 @@ from matplotlib.patches import FancyBboxPatch, Patch
 from ..atomic import atomic_write_bytes
 from .calibration import EXPERT, CalibrationResult
 from .reports import (SEVERITIES, AgentTrend, DetailRow, Forecast, ListenedCall, QualityReport, Stats, export_csvs,
-                      export_xlsx, label, minutes, report_tables, rule_precision_table, training_table)
+                      export_xlsx, label, minutes, recheck_table, report_tables, rule_precision_table,
+                      training_table)
 
 # In order of preference: Simplified Chinese faces on Linux, Windows and macOS, then any CJK face.
 CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "Hiragino Sans GB",
@@ -65,6 +66,8 @@ _PERCENT_TICKS = range(0, 101, 20)  # the axes run past 100% to leave room for l
 _LIST_WIDTH = 58  # half-width characters that fit beside an agent's name in the individual-problem list
 _TRAINING_WIDTHS = (0.06, 0.2, 0.08, 0.08, 0.18, 0.4)
 _TRAINING_AGENTS_WIDTH = 60
+_RECHECK_WIDTHS = (0.08, 0.07, 0.09, 0.08, 0.2, 0.09, 0.09, 0.09, 0.09, 0.08)
+_RECHECK_ROWS = 12
 _LISTENING_WIDTHS = (0.09, 0.06, 0.08, 0.08, 0.09, 0.07, 0.53)
 _WHY_WIDTH = 80  # half-width characters of the listening list's "why" column
 _CASE_WIDTH = 150  # half-width characters of an excerpt line on the case-analysis page
@@ -126,7 +129,41 @@ def report_figures(report: QualityReport) -> list[ReportFigure]:
         figure = _page()
         draw(figure)
         figures.append(ReportFigure(name, title, figure))
+        if name.startswith("trend") and name == _numbered("trend", len(_chunks(report.trends, _TRENDS_PER_PAGE))):
+            figures += _recheck_pages(report)  # the coaching re-check follows the trend it marks
     return figures + _table_pages(report)
+
+
+def _recheck_pages(report: QualityReport) -> list[ReportFigure]:
+    """Each coached item's loss rate before and after the session as paired bars over the table of counts,
+    when the report was given sessions; ``_RECHECK_ROWS`` items a page."""
+    table = recheck_table(report)
+    chunks = _chunks(table.rows, _RECHECK_ROWS) if table.rows else []
+    pages = []
+    for number, rows in enumerate(chunks, start=1):
+        title = f"{table.title}  ·  {report.period.label}" + (f"  ({number}/{len(chunks)})" if len(chunks) > 1 else "")
+        figure = _page()
+        figure.suptitle(title, fontsize=16, fontweight="bold", x=0.02, ha="left")
+        figure.get_layout_engine().set(rect=(0, 0.03, 1, 0.97))  # room for the note below
+        chart, below = figure.subplots(2, 1, height_ratios=(1.1, 1))
+        _recheck_bars(chart, rows, report)
+        _draw_table(below, table.columns, rows, _RECHECK_WIDTHS, left=(4,), colour_last=False)
+        figure.text(0.02, 0.005, label(report.language, "recheck_note"), fontsize=9, color="#555555")
+        pages.append(ReportFigure(_numbered(table.name, number), title, figure))
+    return pages
+
+
+def _recheck_bars(ax: Axes, rows: Sequence[Sequence[Any]], report: QualityReport) -> None:
+    """Loss rate before (light) and after (dark) per agent and item; lower after is better."""
+    t = partial(label, report.language)
+    names = [f"{row[0]}\n{_cut(str(row[4]), 22)}" for row in rows]
+    before = [row[6] if row[6] != "" else None for row in rows]
+    after = [row[8] if row[8] != "" else None for row in rows]
+    _paired_rates(ax, names, before, after, (t("lost_before"), t("lost_after")))
+    ax.set_ylim(0, 115)
+    ax.set_yticks(_PERCENT_TICKS)
+    ax.set_ylabel("%")
+    ax.tick_params(axis="x", labelsize=8)
 
 
 def _chunks(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
@@ -498,12 +535,17 @@ def _draw_trend(figure: Figure, report: QualityReport, trends: Sequence[AgentTre
     marks = sorted(set(report.pass_marks.values()))
     scores = [y for trend in trends for y in trend.points if y is not None]
     axes[0][0].set_ylim(min(50.0, *(y - 5 for y in scores)), 102)  # shared by every small chart
+    coached = _coaching_days(report)
     for ax, trend in zip(axes.flat, trends, strict=False):  # the grid may have spare cells
         points = [(x, y) for x, y in zip(xs, trend.points, strict=True) if y is not None]
         ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", color=colours[trend.team], linewidth=1.8)
         for mark in marks:
             ax.axhline(mark, color=BAD, linestyle="--", linewidth=0.8)
-        ax.set_title(f"{trend.agent} · {trend.team}", fontsize=10, loc="left")
+        days = coached.get(trend.agent, [])
+        for day in days:
+            _coaching_mark(ax, report, day)
+        ax.set_title(f"{trend.agent} · {trend.team}" + (f" · {t('coached')} {days[-1][5:]}" if days else ""),
+                     fontsize=10, loc="left", color=SEVERITY_COLOURS["B"] if days else "black")
         _tidy(ax)
     for ax in axes.flat[len(trends):]:
         ax.set_axis_off()
@@ -511,6 +553,22 @@ def _draw_trend(figure: Figure, report: QualityReport, trends: Sequence[AgentTre
         ax.set_xticks(xs, report.trend_labels, fontsize=8)
         ax.tick_params(axis="x", labelbottom=True)
     figure.supylabel(f"{t('mean_score')} %", fontsize=10)
+
+
+def _coaching_days(report: QualityReport) -> dict[str, list[str]]:
+    days: dict[str, list[str]] = {}
+    for recheck in report.rechecks:
+        days.setdefault(recheck.agent, []).append(recheck.day)
+    return days
+
+
+def _coaching_mark(ax: Axes, report: QualityReport, day: str) -> None:
+    """A dotted line where the session fell among the trend's points (its week, or its day of a week)."""
+    for index, bucket in enumerate(report.period.buckets()):
+        if bucket.contains(day):
+            span = (bucket.end - bucket.start).days
+            offset = (datetime.fromisoformat(day).date() - bucket.start).days / span if span > 1 else 0.5
+            ax.axvline(index - 0.5 + offset, color=SEVERITY_COLOURS["B"], linestyle=":", linewidth=1.6)
 
 
 # ---------------------------------------------------------------------------------------------- handbook pages

@@ -34,6 +34,7 @@ from ..atomic import atomic_write_bytes
 from ..domain import VIOLATION_CATEGORIES, Evaluation, Flag, Rubric, RubricItem
 from ..scoring.scorecard import standing_flags
 from .aggregate import RulePrecision, TeamDatabase, evaluation_day, rule_precision
+from .coaching import CoachingSession, ItemRecheck, item_loss_rates
 
 SEVERITIES = ("A", "B", "C")
 DEFAULT_COMMON_SHARE = 0.3
@@ -104,6 +105,12 @@ LABELS: dict[str, dict[str, str]] = {
         "repeat_rule": "重复来电：同一来电号码 {days} 天内再次来电，计入首次接听的坐席；首次解决率 = 1 − 重复来电率。"
                        "来电号码只用于计数，不在报告中显示。",
         "lowest_fcr": "首次解决率最低的坐席（至少 {calls} 通）",
+        "coaching_recheck": "辅导复查（坐席趋势）", "coached_on": "辅导日期", "outcome": "辅导效果",
+        "coached_item": "辅导项目", "lost_before": "辅导前扣分率", "lost_after": "辅导后扣分率",
+        "before_calls": "辅导前 扣分/通话", "after_calls": "辅导后 扣分/通话",
+        "verdict": "结论", "better": "有改善", "not_better": "未改善", "not_judged": "无法判断",
+        "improved": "已改善", "partly": "部分改善", "not_improved": "未改善", "coached": "辅导",
+        "recheck_note": "辅导前：上期初至辅导前一日的通话；辅导后：辅导次日至本期末（辅导当天不计）",
     },
     "en": {
         "month_report": "Monthly quality report", "week_report": "Weekly quality report",
@@ -172,6 +179,13 @@ LABELS: dict[str, dict[str, str]] = {
                        "who took the first call; first-call resolution = 1 − repeat-call rate. Caller ids are only "
                        "counted, never shown in the report.",
         "lowest_fcr": "Lowest first-call resolution (at least {calls} calls)",
+        "coaching_recheck": "Coaching re-check (agent trend)", "coached_on": "Coached on", "outcome": "Outcome",
+        "coached_item": "Coached item", "lost_before": "Lost before", "lost_after": "Lost after",
+        "before_calls": "Before: lost/calls", "after_calls": "After: lost/calls",
+        "verdict": "Verdict", "better": "better", "not_better": "not better", "not_judged": "not judged",
+        "improved": "improved", "partly": "partly improved", "not_improved": "not improved", "coached": "coached",
+        "recheck_note": "Before: calls from the start of the previous period to the day before the session; "
+                        "after: the day after it to the end of this period (the day itself counts on neither side)",
     },
 }
 
@@ -539,6 +553,18 @@ class RepeatCalls:
         return 1.0 - self.repeated / self.calls if self.calls else None
 
 
+@dataclass(frozen=True)
+class AgentRecheck:
+    """A coaching session of an agent in the report's trend: its day and outcome, and each coached item's loss
+    rate on the agent's calls before and after it, so the trend shows whether the coaching held."""
+
+    agent: str
+    team: str
+    day: str
+    outcome: str
+    items: tuple[ItemRecheck, ...]
+
+
 @dataclass
 class QualityReport:
     """Everything the weekly/monthly report shows, computed once; charts, tables and exports only read it.
@@ -578,6 +604,7 @@ class QualityReport:
     coverage: list[Coverage] = field(default_factory=list)  # everyone first, then each team; empty if not known
     repeat_days: int = DEFAULT_REPEAT_DAYS
     repeat_calls: list[RepeatCalls] = field(default_factory=list)  # all, teams, agents; empty without caller ids
+    rechecks: list[AgentRecheck] = field(default_factory=list)  # coaching sessions of the period's agents
 
     @property
     def common_problems(self) -> list[ItemProblem]:
@@ -605,7 +632,8 @@ def build_quality_report(evaluations: Iterable[Evaluation], period: Period, rubr
                          default_thresholds: AlertThresholds = AlertThresholds(),
                          forecast_periods: int = DEFAULT_FORECAST_PERIODS,
                          handled: Iterable[Mapping[str, Any]] | None = None,
-                         repeat_days: int = DEFAULT_REPEAT_DAYS) -> QualityReport:
+                         repeat_days: int = DEFAULT_REPEAT_DAYS,
+                         coaching: Iterable[CoachingSession] = ()) -> QualityReport:
     """The weekly/monthly quality report of ``period``, compared with the period before it.
 
     ``evaluations`` may span any dates (pass both periods for the comparison, and the periods before for the
@@ -616,7 +644,8 @@ def build_quality_report(evaluations: Iterable[Evaluation], period: Period, rubr
     ``handled`` lists every call the center took (rows with team, agent, call_id or file_name, call_time, as
     the library's recordings), for the coverage rate; without it the report has no coverage. Where those rows
     carry a ``caller`` (the caller's number), the report has repeat calls within ``repeat_days`` days and
-    first-call resolution per team and agent.
+    first-call resolution per team and agent. ``coaching`` sessions of the period's agents, held before it
+    ends, are re-checked on the report's calls (the agent trend's before/after figures).
     """
     by_id = {rubric.id: rubric for rubric in rubrics}
     everything = list(evaluations)
@@ -661,6 +690,7 @@ def build_quality_report(evaluations: Iterable[Evaluation], period: Period, rubr
         coverage=coverage_rates(handled, current, period, language) if handled is not None else [],
         repeat_days=repeat_days,
         repeat_calls=repeat_calls(handled or [], period, repeat_days, language),
+        rechecks=coaching_rechecks(coaching, calls, by_id, period, agents),
     )
 
 
@@ -669,6 +699,19 @@ def team_quality_report(team: TeamDatabase, period: Period, rubrics: Iterable[Ru
     evaluations only, so every count in it (calls listened, merged scorings) leaves drafts out alike."""
     evaluations = team.evaluations(day_from=period.previous().start.isoformat(), day_to=period.end.isoformat())
     return build_quality_report(evaluations, period, rubrics, **options)
+
+
+def coaching_rechecks(sessions: Iterable[CoachingSession], calls: Sequence[Evaluation],
+                      rubrics: Mapping[str, Rubric], period: Period, agents: Sequence[Stats]) -> list[AgentRecheck]:
+    """Each session of an agent scored in ``period`` and held before it ends, its items re-checked on the calls
+    from the previous period's start to this period's end (what the report reads), by team, agent and day."""
+    teams = {s.name: s.team for s in agents}
+    window = period.previous().start.isoformat(), period.end.isoformat()
+    scope = [ev for ev in calls if window[0] <= evaluation_day(ev) < window[1]]
+    found = [AgentRecheck(s.agent, teams[s.agent], s.day, s.outcome,
+                          tuple(item_loss_rates(scope, rubrics, s.agent, s.items, s.day)))
+             for s in sessions if s.agent in teams and s.day < window[1] and s.items]
+    return sorted(found, key=lambda r: (r.team, r.agent, r.day))
 
 
 def _team_of(language: str) -> Callable[[Evaluation], str]:
@@ -1083,6 +1126,7 @@ def report_tables(report: QualityReport) -> list[Table]:
         cases_table(report),
         coverage_table(report),
         repeat_calls_table(report),
+        recheck_table(report),
         detail_table(report.detail, report.language),
     ]
 
@@ -1180,6 +1224,19 @@ def repeat_calls_table(report: QualityReport) -> Table:
     rows = [(t[r.scope], r.team if r.scope != "all" else t["all_calls"], r.name if r.scope == "agent" else "",
              r.calls, r.repeated, _rate(r.repeat_rate), _rate(r.fcr)) for r in report.repeat_calls]
     return Table("repeat_calls", t["repeat_calls"], columns, rows)
+
+
+def recheck_table(report: QualityReport) -> Table:
+    """One row per coached item: the session, its outcome, and how often the item was lost before and after."""
+    t = LABELS.get(report.language, LABELS["en"])
+    columns = (t["agent"], t["team"], t["coached_on"], t["outcome"], t["coached_item"], t["before_calls"],
+               f"{t['lost_before']}%", t["after_calls"], f"{t['lost_after']}%", t["verdict"])
+    verdicts = {True: t["better"], False: t["not_better"], None: t["not_judged"]}
+    rows = [(r.agent, r.team, r.day, t[r.outcome] if r.outcome else "", item.title,
+             f"{item.lost_before}/{item.calls_before}", _rate(item.rate_before),
+             f"{item.lost_after}/{item.calls_after}", _rate(item.rate_after), verdicts[item.improved])
+            for r in report.rechecks for item in r.items]
+    return Table("coaching_recheck", t["coaching_recheck"], columns, rows)
 
 
 def cases_table(report: QualityReport) -> Table:
