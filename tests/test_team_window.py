@@ -12,6 +12,7 @@ from qaworkstation.core.library.store import Store
 from qaworkstation.core.scoring import lifecycle, roles
 from qaworkstation.core.scoring.scorecard import build_evaluation
 from qaworkstation.core.team.sync import sync_evaluations
+from qaworkstation.core.team.report_charts import report_figures
 from qaworkstation.ui.team_window import TeamWindow
 
 
@@ -66,3 +67,50 @@ def test_calibration_session_from_three_inspectors(qtbot, rubrics, calls_copy: P
     qtbot.waitUntil((tmp_path / "report.pdf").exists, timeout=30000)
     assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")
     window.close()
+
+
+def test_team_report_with_call_list_repeat_calls_and_coaching_recheck(qtbot, rubrics, calls_copy: Path,
+                                                                      tmp_path: Path) -> None:
+    """The call list brings every call handled with its caller (coverage rate, repeat calls / first-call
+    resolution); the workstation's library brings its coaching sessions (re-check in the agent's trend)."""
+    from qaworkstation.core.team.coaching import CoachingSession, Moment, save_session
+
+    (calls_copy / "metadata.csv").write_text("file,agent,team,call_id,call_time\nzh_good_delivery.wav,A1001,物流组,"
+                                             "CAL-1,2026-11-02 09:12\n", encoding="utf-8")
+    (tmp_path / "share").mkdir()
+    _inspector_scores(tmp_path, calls_copy, rubrics, "qa-wang", 3.0)
+    call_list = tmp_path / "calls.csv"
+    call_list.write_text("file,agent,team,call_id,call_time,caller\n"
+                         "zh_good_delivery.wav,A1001,物流组,CAL-1,2026-11-02 09:12,13800000001\n"
+                         "b.wav,A1001,物流组,C2,2026-11-04 10:00,13800000001\n"
+                         "c.wav,A1002,物流组,C3,2026-11-05 10:00,13800000002\n", encoding="utf-8-sig")
+    library = Store(tmp_path / "coach.sqlite3")
+    save_session(library, CoachingSession("A1001", "coach", [Moment("r", "a.wav", "2026-10-20T10:00:00", 0, 0,
+                                                                    "deducted", "greeting", "开头语", "C", 1, "")],
+                                          created_at="2026-11-01T09:00:00Z"))
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat)
+    settings.setValue("sync_folder", str(tmp_path / "share"))
+    window = TeamWindow(rubrics, settings, tmp_path / "team.sqlite3", store=library)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.team_db.evaluation_count() == 1, timeout=10000)
+    qtbot.waitUntil(lambda: window.period.currentText() == "2026-11", timeout=10000)
+
+    window.call_list.setText(str(tmp_path / "missing.csv"))
+    window.build_report()
+    qtbot.waitUntil(lambda: "missing.csv" in window.status.text(), timeout=30000)
+    assert window.report is None
+
+    window.call_list.setText(str(call_list))
+    window.build_report()
+    qtbot.waitUntil(lambda: window.report is not None, timeout=30000)
+    report = window.report
+    assert [(r.scope, r.name, r.calls, r.repeated) for r in report.repeat_calls] == [
+        ("all", "", 3, 1), ("team", "物流组", 3, 1), ("agent", "A1001", 2, 1), ("agent", "A1002", 1, 0)]
+    assert (report.coverage[0].calls, report.coverage[0].covered) == (3, 1)
+    [recheck] = report.rechecks
+    [greeting] = recheck.items
+    assert (recheck.agent, recheck.day, greeting.calls_before, greeting.calls_after) == ("A1001", "2026-11-01", 0, 1)
+    names = [f.name for f in report_figures(report)]
+    assert "repeat_calls" in names and "coaching_recheck" in names
+    window.close()
+    library.close()

@@ -2,6 +2,10 @@
 
 Everything is read from the shared folder into a team database on this computer; nothing here writes to an
 inspector's files. Reading the share and drawing charts run off the GUI thread.
+
+Two sources beside the share enrich the report: the recording system's call list (every call handled, with the
+caller's number), for the coverage rate and repeat calls; and the coaching sessions of this workstation's
+library, re-checked in the agents' trends.
 """
 
 from __future__ import annotations
@@ -17,18 +21,22 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFormL
 from ..core import settings as declared
 from ..core.pipeline.analysis import RubricLibrary
 from ..core.team.aggregate import AggregateResult, TeamDatabase, aggregate, default_team_db_path
+from ..core.library.store import Store
 from ..core.team.calibration import (CalibrationResult, CalibrationSession, calibrate, load_sessions, new_session,
                                      save_session)
 from ..core.team.report_charts import ReportFigure, export_pdf, export_pngs, report_figures
-from ..core.team.reports import Period, QualityReport, build_quality_report, export_csvs, export_xlsx, report_tables
+from ..core.team.coaching import all_sessions
+from ..core.team.reports import (Period, QualityReport, build_quality_report, export_csvs, export_xlsx, read_call_list,
+                                 report_tables)
 from .tasks import Runner, report_failure
 
 
 class TeamWindow(QMainWindow):
     def __init__(self, rubrics: RubricLibrary, settings: QSettings, team_db_path: Path | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, store: Store | None = None) -> None:
         super().__init__(parent)
         self.rubrics = rubrics
+        self.store = store  # this workstation's library, for its coaching sessions; None: no re-check
         self.settings = settings
         self.team_db = TeamDatabase(team_db_path or default_team_db_path())
         self.runner = Runner(lambda message: report_failure(self, message))
@@ -154,6 +162,13 @@ class TeamWindow(QMainWindow):
         self.language.addItem("English", "en")
         chinese = QLocale().language() == QLocale.Language.Chinese  # the report speaks the window's language
         self.language.setCurrentIndex(self.language.findData("zh" if chinese else "en"))
+        self.call_list = QLineEdit()
+        self.call_list.setPlaceholderText(self.tr("Call list (optional)"))
+        self.call_list.setToolTip(self.tr("The recording system's list of every call handled (CSV: file, agent, "
+                                          "team, call_id, call_time, caller), for the coverage rate and repeat "
+                                          "calls"))
+        choose_list = QPushButton(self.tr("Call list…"))
+        choose_list.clicked.connect(self._choose_call_list)
         build = QPushButton(self.tr("Build report"))
         build.clicked.connect(self.build_report)
         self.export_buttons = []
@@ -161,6 +176,8 @@ class TeamWindow(QMainWindow):
         row.addWidget(QLabel(self.tr("Period")))
         row.addWidget(self.period)
         row.addWidget(self.language)
+        row.addWidget(self.call_list, 1)
+        row.addWidget(choose_list)
         row.addWidget(build)
         row.addStretch(1)
         for text, slot in ((self.tr("PDF…"), self.export_pdf), (self.tr("PNG…"), self.export_png),
@@ -190,14 +207,21 @@ class TeamWindow(QMainWindow):
         language = self.language.currentData()
         rubrics = self.rubrics.all()
         earliest = period.previous().start.isoformat()
+        call_list = self.call_list.text().strip()
 
         def build() -> tuple[QualityReport, list[ReportFigure]]:
             report = build_quality_report(self.team_db.evaluations(day_from=earliest), period, rubrics,
-                                          language=language)
+                                          language=language, handled=read_call_list(call_list) if call_list else None,
+                                          coaching=all_sessions(self.store) if self.store else ())
             return report, report_figures(report)
 
         self.status.setText(self.tr("Building the report…"))
         self.runner.db(build, self._show_report, self.status.setText)
+
+    def _choose_call_list(self) -> None:
+        path = QFileDialog.getOpenFileName(self, self.tr("Call list"), self.call_list.text(), "CSV (*.csv)")[0]
+        if path:
+            self.call_list.setText(path)
 
     def _show_report(self, built: tuple[QualityReport, list[ReportFigure]]) -> None:
         self.report, figures = built

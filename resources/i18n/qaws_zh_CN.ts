@@ -2314,6 +2314,26 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
         <source>Within tolerance</source>
         <translation>容差内比例</translation>
     </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="0"/>
+        <source>Call list (optional)</source>
+        <translation>通话清单（可选）</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="0"/>
+        <source>The recording system&apos;s list of every call handled (CSV: file, agent, team, call_id, call_time, caller), for the coverage rate and repeat calls</source>
+        <translation>录音系统导出的全部受理通话清单（CSV：file、agent、team、call_id、call_time、caller），用于覆盖率和重复来电统计</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="0"/>
+        <source>Call list…</source>
+        <translation>通话清单…</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/team_window.py" line="0"/>
+        <source>Call list</source>
+        <translation>通话清单</translation>
+    </message>
 </context>
 <context>
     <name>TranscriptView</name>

@@ -235,6 +235,11 @@ def save_session(store: Store, session: CoachingSession) -> CoachingSession:
     return session
 
 
+def all_sessions(store: Store) -> list[CoachingSession]:
+    """Every session in the library, oldest first: what the team report re-checks in its agents' trends."""
+    return [_session(row) for row in store.query("SELECT * FROM coaching_sessions ORDER BY created_at, id")]
+
+
 def sessions_for_agent(store: Store, agent: str) -> list[CoachingSession]:
     rows = store.query("SELECT * FROM coaching_sessions WHERE agent = ? ORDER BY created_at DESC", (agent,))
     return [_session(row) for row in rows]

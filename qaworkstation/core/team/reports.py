@@ -32,6 +32,7 @@ from typing import Any
 
 from ..atomic import atomic_write_bytes
 from ..domain import VIOLATION_CATEGORIES, Evaluation, Flag, Rubric, RubricItem
+from ..library.importer import normalise_call_time, read_metadata_csv
 from ..scoring.scorecard import standing_flags
 from .aggregate import RulePrecision, TeamDatabase, evaluation_day, rule_precision
 from .coaching import CoachingSession, ItemRecheck, item_loss_rates
@@ -895,6 +896,17 @@ def _call_datetime(row: Mapping[str, Any]) -> datetime | None:
         return datetime.fromisoformat(str(row.get("call_time") or ""))
     except ValueError:
         return None
+
+
+def read_call_list(path: str | Path) -> list[dict[str, str]]:
+    """Every call the center handled, from the recording system's call list in the importer's ``metadata.csv``
+    form (``file`` plus ``agent``, ``team``, ``call_id``, ``call_time``, ``caller``): the ``handled`` rows of
+    the coverage rate and the repeat calls, for a supervisor whose own library does not hold every call."""
+    rows = []
+    for file_name, fields in read_metadata_csv(Path(path)).items():
+        rows.append({"file_name": file_name, **fields,
+                     "call_time": normalise_call_time(fields.get("call_time", ""))})
+    return rows
 
 
 def recording_link(file_name: str, recordings_root: str | Path | None) -> str:
