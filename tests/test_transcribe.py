@@ -6,9 +6,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from faster_whisper import decode_audio
 
 from qaworkstation.core.asr.models import OFFLINE_BASE, ModelUnavailable, resolve_model
-from qaworkstation.core.asr.transcribe import Cancelled, Transcriber, TranscribeSettings
+from qaworkstation.core.asr.model_audio import noise_floor, piece_bounds
+from qaworkstation.core.asr.transcribe import PIECE_S, Cancelled, Transcriber, TranscribeSettings
 from qaworkstation.core.library.importer import import_paths
 from qaworkstation.core.library.store import Store
 from qaworkstation.core.pipeline.analysis import analyse_recording, transcript_for
@@ -87,3 +89,24 @@ def test_a_pure_tone_gives_no_text(transcriber: Transcriber) -> None:
     t = np.arange(16000 * 30) / 16000
     tone = (0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
     assert transcriber.transcribe_channels([tone], 30.0).segments == []
+
+
+def test_long_leg_is_cut_into_pieces_at_pauses(corpus: Path) -> None:
+    agent = np.tile(decode_audio(str(corpus / "calls" / "zh_good_delivery.wav"), split_stereo=True)[0], 4)  # 171 s of one leg: two pieces and a tail
+    bounds = piece_bounds(agent, PIECE_S)
+    assert len(bounds) == 3 and bounds[0][0] == 0 and bounds[-1][1] == len(agent)
+    assert all(end == next_start for (_, end), (next_start, _) in zip(bounds, bounds[1:]))
+    floor = noise_floor(agent)
+    for _, cut in bounds[:-1]:
+        around = agent[cut - 800:cut + 800]  # the 100 ms around each cut
+        assert np.abs(around).mean() < 4 * floor, "a cut fell inside speech"
+
+
+def test_long_call_in_pieces_keeps_every_copy_at_its_time(transcriber: Transcriber, corpus: Path) -> None:
+    legs = [np.tile(leg, 3) for leg in decode_audio(str(corpus / "calls" / "zh_good_delivery.wav"), split_stereo=True)]
+    copy_s = len(legs[0]) / 3 / 16000
+    transcript = transcriber.transcribe_channels(legs, len(legs[0]) / 16000)
+    greetings = [s.start for s in transcript.segments if s.speaker == "agent" and "欢迎" in s.text]
+    assert len(greetings) == 3  # one per copy, the second one in the second piece
+    assert all(abs(start - (greetings[0] + copy * copy_s)) < 0.5 for copy, start in enumerate(greetings))
+    assert all(s.speaker == "customer" for s in transcript.segments if "上周买的" in s.text)

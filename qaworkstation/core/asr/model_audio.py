@@ -64,10 +64,47 @@ def iter_chunks(path: Path | str, channel_count: int, chunk_s: float | None = No
             yield _chunk(buffer, offset)
 
 
+def piece_bounds(channel: np.ndarray, piece_s: float) -> list[tuple[int, int]]:
+    """Sample ranges cutting one channel into pieces of about ``piece_s`` seconds, each cut at a pause.
+
+    The pieces of both legs are decoded as separate jobs so that two decoders share the work evenly even when
+    one side talks twice as much as the other. The cuts depend on the audio alone, never on the number of
+    decoders, so the words do not change with the layout. A channel under one and a half pieces stays whole.
+    """
+    size = int(piece_s * SAMPLE_RATE)
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    while len(channel) - start >= size * 3 // 2:
+        cut = start + _quiet_cut(channel[start:start + size], size)
+        bounds.append((start, cut))
+        start = cut
+    return [*bounds, (start, len(channel))]
+
+
+def speech_estimate(piece: np.ndarray, floor: float) -> int:
+    """How many 100 ms windows of ``piece`` are louder than four times the noise ``floor``: a cheap stand-in for
+    the amount of speech, used to decode the biggest pieces first."""
+    windows = len(piece) // _WINDOW
+    if windows == 0:
+        return 0
+    loudness = np.abs(piece[: windows * _WINDOW]).reshape(windows, _WINDOW).mean(axis=1)
+    return int(np.count_nonzero(loudness > 4 * floor))
+
+
+def noise_floor(channel: np.ndarray) -> float:
+    """The level of the quietest tenth of the channel's 100 ms windows (its line noise), with a small minimum."""
+    windows = len(channel) // _WINDOW
+    if windows == 0:
+        return 1e-4
+    loudness = np.abs(channel[: windows * _WINDOW]).reshape(windows, _WINDOW).mean(axis=1)
+    return max(float(np.percentile(loudness, 10)), 1e-4)
+
+
 def _quiet_cut(buffer: np.ndarray, limit: int) -> int:
-    """The start of the quietest 100 ms window in the last SEARCH_S seconds before ``limit``."""
+    """The start of the quietest 100 ms window in the last SEARCH_S seconds before ``limit``; ``buffer`` holds
+    samples by frame, one column per channel, or one channel."""
     start = max(0, limit - int(SEARCH_S * SAMPLE_RATE))
-    region = np.abs(buffer[start:limit].astype(np.int32)).sum(axis=1)
+    region = np.abs(buffer[start:limit].astype(np.float32)).reshape(limit - start, -1).sum(axis=1)
     windows = len(region) // _WINDOW
     if windows == 0:
         return limit
