@@ -26,8 +26,8 @@ from ..core.team.calibration import (CalibrationResult, CalibrationSession, cali
                                      save_session)
 from ..core.team.report_charts import ReportFigure, export_pdf, export_pngs, report_figures
 from ..core.team.coaching import all_sessions
-from ..core.team.reports import (Period, QualityReport, build_quality_report, export_csvs, export_xlsx, read_call_list,
-                                 report_tables)
+from ..core.team.reports import (Period, QualityReport, export_csvs, export_xlsx, read_call_list, report_tables,
+                                 team_quality_report)
 from .tasks import Runner, report_failure
 
 
@@ -206,13 +206,12 @@ class TeamWindow(QMainWindow):
             return
         language = self.language.currentData()
         rubrics = self.rubrics.all()
-        earliest = period.previous().start.isoformat()
         call_list = self.call_list.text().strip()
 
         def build() -> tuple[QualityReport, list[ReportFigure]]:
-            report = build_quality_report(self.team_db.evaluations(day_from=earliest), period, rubrics,
-                                          language=language, handled=read_call_list(call_list) if call_list else None,
-                                          coaching=all_sessions(self.store) if self.store else ())
+            report = team_quality_report(self.team_db, period, rubrics, language=language,
+                                         handled=read_call_list(call_list) if call_list else None,
+                                         coaching=all_sessions(self.store) if self.store else ())
             return report, report_figures(report)
 
         self.status.setText(self.tr("Building the report…"))

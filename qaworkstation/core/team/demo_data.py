@@ -158,13 +158,30 @@ def generate_month(month: str = DEMO_MONTH, rubrics: Sequence[Rubric] | None = N
         fade = _IMPROVEMENT_PER_MONTH ** months_of_coaching
         for _ in range(rng.randint(*_CALLS_PER_AGENT)):
             evaluations.append(_evaluation(rng, rubric, agent, rng.choice(days), common_items(rubric, seed), fade))
-    return sorted(evaluations, key=lambda ev: (ev.call_time, ev.id))
+    return _unique_call_ids(sorted(evaluations, key=lambda ev: (ev.call_time, ev.id)))
 
 
 def generate_months(months: Sequence[str], rubrics: Sequence[Rubric] | None = None,
                     seed: int = DEMO_SEED) -> list[Evaluation]:
     """Consecutive months with coaching taking effect, for month-over-month comparisons."""
-    return [ev for number, month in enumerate(months) for ev in generate_month(month, rubrics, seed, number)]
+    return _unique_call_ids([ev for number, month in enumerate(months)
+                             for ev in generate_month(month, rubrics, seed, number)])
+
+
+def _unique_call_ids(evaluations: list[Evaluation]) -> list[Evaluation]:
+    """A recording system never gives two calls one id, but five-digit random numbers do now and then, and a
+    report takes two evaluations with one call id for the same call scored twice. A later call drawing an id
+    already taken gets a letter after it (C77581B), in its file name too; the rest stay as drawn."""
+    taken: set[str] = set()
+    unique = []
+    for ev in evaluations:
+        call_id, letters = ev.call_id, iter("BCDEFGHJK")
+        while call_id in taken:
+            call_id = ev.call_id + next(letters)
+        taken.add(call_id)
+        unique.append(ev if call_id == ev.call_id else
+                      replace(ev, call_id=call_id, file_name=ev.file_name.replace(ev.call_id, call_id)))
+    return unique
 
 
 def _days_of(month: str) -> list[date]:

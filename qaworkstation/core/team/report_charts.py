@@ -246,6 +246,8 @@ def _kpi_cards(ax: Axes, report: QualityReport) -> None:
            _delta(now.severity[s], before.severity[s], "", higher_is_better=False)) for s in SEVERITIES),
         *([(t("coverage"), _pct(report.coverage[0].rate),
             (f"{t('agent_coverage')} {_pct(report.coverage[0].agent_rate)}", "#555555"))] if report.coverage else []),
+        *([(t("fcr_short"), _pct(report.repeat_calls[0].fcr),
+            (f"{t('repeated')} {report.repeat_calls[0].repeated}", "#555555"))] if report.repeat_calls else []),
     ]
     ax.set_axis_off()
     width = 1.0 / len(cards)
@@ -257,7 +259,8 @@ def _kpi_cards(ax: Axes, report: QualityReport) -> None:
         centre = left + width / 2
         ax.text(centre, 0.76, caption, ha="center", va="center", fontsize=11, color="#444444", transform=ax.transAxes)
         ax.text(centre, 0.47, value, ha="center", va="center", fontsize=22, fontweight="bold", transform=ax.transAxes)
-        ax.text(centre, 0.18, change, ha="center", va="center", fontsize=10, color=colour, transform=ax.transAxes)
+        ax.text(centre, 0.18, change, ha="center", va="center", fontsize=10 if len(cards) < 9 else 8, color=colour,
+                transform=ax.transAxes)
 
 
 def _delta(now: float | None, before: float | None, unit: str,

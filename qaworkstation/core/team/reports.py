@@ -102,7 +102,7 @@ LABELS: dict[str, dict[str, str]] = {
         "common_cases": "共性案例", "individual_cases": "个性案例", "case_line": "{title}（{severity}）· {calls} 通 · {agents}",
         "coverage": "覆盖率", "handled": "受理通话量", "agents_on_duty": "接线坐席", "agent_coverage": "坐席覆盖率",
         "repeat_calls": "重复来电与首次解决率", "fcr": "首次解决率", "repeat_rate": "重复来电率",
-        "repeated": "重复来电", "with_caller": "有来电号码的通话", "all": "全部",
+        "repeated": "重复来电", "with_caller": "有来电号码的通话", "all": "全部", "fcr_short": "首次解决率",
         "repeat_rule": "重复来电：同一来电号码 {days} 天内再次来电，计入首次接听的坐席；首次解决率 = 1 − 重复来电率。"
                        "来电号码只用于计数，不在报告中显示。",
         "lowest_fcr": "首次解决率最低的坐席（至少 {calls} 通）",
@@ -175,7 +175,7 @@ LABELS: dict[str, dict[str, str]] = {
         "handled": "Calls handled", "agents_on_duty": "Agents on calls", "agent_coverage": "Agent coverage",
         "repeat_calls": "Repeat calls and first-call resolution", "fcr": "First-call resolution",
         "repeat_rate": "Repeat-call rate", "repeated": "Repeat calls", "with_caller": "Calls with a caller id",
-        "all": "All",
+        "all": "All", "fcr_short": "FCR",
         "repeat_rule": "Repeat call: the same caller id rings again within {days} days, counted against the agent "
                        "who took the first call; first-call resolution = 1 − repeat-call rate. Caller ids are only "
                        "counted, never shown in the report.",
@@ -696,10 +696,21 @@ def build_quality_report(evaluations: Iterable[Evaluation], period: Period, rubr
 
 
 def team_quality_report(team: TeamDatabase, period: Period, rubrics: Iterable[Rubric], **options: Any) -> QualityReport:
-    """The report of ``period`` from the merged team database, reading only the days it compares: released
-    evaluations only, so every count in it (calls listened, merged scorings) leaves drafts out alike."""
-    evaluations = team.evaluations(day_from=period.previous().start.isoformat(), day_to=period.end.isoformat())
+    """The report of ``period`` from the merged team database, reading only the days it needs (the periods the
+    forecast fits its line to, which include the previous one it compares with): released evaluations only, so
+    every count in it (calls listened, merged scorings) leaves drafts out alike."""
+    first = history_start(period, options.get("forecast_periods", DEFAULT_FORECAST_PERIODS))
+    evaluations = team.evaluations(day_from=first.isoformat(), day_to=period.end.isoformat())
     return build_quality_report(evaluations, period, rubrics, **options)
+
+
+def history_start(period: Period, forecast_periods: int = DEFAULT_FORECAST_PERIODS) -> date:
+    """The first day a report of ``period`` reads: the start of the forecast's oldest period, or of the
+    previous period when the forecast looks back less far."""
+    oldest = period.previous()
+    for _ in range(forecast_periods - 2):
+        oldest = oldest.previous()
+    return oldest.start
 
 
 def coaching_rechecks(sessions: Iterable[CoachingSession], calls: Sequence[Evaluation],
