@@ -113,6 +113,9 @@ def test_quota_draw_of_one_team_with_the_weekly_agent_share(library: Path) -> No
         draw_plan(store, CoveragePlan(), "2026-10-05", "next week")
     with pytest.raises(ValueError, match="starts after it ends"):
         draw_plan(store, CoveragePlan(), WEEK[1], WEEK[0])
+    with pytest.raises(ValueError, match="no 投诉组's calls to draw between 2026-12-01 and 2026-12-07"):
+        draw_plan(store, CoveragePlan("投诉组"), "2026-12-01", "2026-12-07")
+    assert len(saved_samples(store)) == 1  # only the draw that drew something is kept
     store.close()
 
 
@@ -148,7 +151,8 @@ def test_quota_sample_command_refuses_bad_input_in_one_line(library: Path) -> No
                               (("sample", "--from", "5 Oct", "--to", WEEK[1]), 2, "YYYY-MM-DD"),
                               (("sample", "--from", WEEK[0], "--to", WEEK[1], "--call-share", "150"), 2,
                                "percentage from 0 to 100"),
-                              (("sample", "--from", WEEK[1], "--to", WEEK[0]), 1, "starts after it ends")):
+                              (("sample", "--from", WEEK[1], "--to", WEEK[0]), 1, "starts after it ends"),
+                              (("sample", "--from", "2027-01-04", "--to", "2027-01-10"), 1, "no calls to draw")):
         done = qaws(*args, db=library)
         assert done.returncode == code and len(done.stderr.splitlines()) == 1 and words in done.stderr, done.stderr
         assert "Traceback" not in done.stderr

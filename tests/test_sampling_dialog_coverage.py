@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 from PySide6.QtCore import QDate
 
@@ -45,7 +46,8 @@ def test_coverage_draw_kept_and_reopened_from_the_dialog(qtbot, store: Store) ->
     from qaworkstation.ui.tasks import Runner
 
     roles.ensure_user(store, "张敏")
-    saved = [save_to_store(store, evaluation) for evaluation in generate_month(DEMO_MONTH, default_rubrics())[:60]]
+    saved = [save_to_store(store, replace(evaluation, inspector="张敏"))
+             for evaluation in generate_month(DEMO_MONTH, default_rubrics())[:60]]
     first = SamplingDialog(store, Runner(lambda message: None))
     qtbot.addWidget(first)
     first.mode.setCurrentIndex(first.mode.findData(PLAN))

@@ -200,6 +200,9 @@ def draw_plan(store: Store, plan: CoveragePlan, date_from: str, date_to: str, se
         raise ValueError(f"the window starts after it ends: {date_from} > {date_to}")
     rows = store.list_recordings(team=plan.team, date_from=date_from, date_to=_day_after(date_to))
     drawn = quota_sample(rows, plan, date_from, date_to, seed)
+    if not drawn:  # an empty draw kept would show as a plan with nothing left to do
+        whose = f"{plan.team}'s " if plan.team else ""
+        raise ValueError(f"no {whose}calls to draw between {date_from} and {date_to} (or the plan's shares are 0)")
     sample = SavedSample(plan, date_from, date_to, seed, drawn, name or f"{plan.team or '*'} {date_from}…{date_to}",
                          created_by)
     return save_sample(store, sample)
