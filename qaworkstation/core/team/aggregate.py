@@ -16,7 +16,9 @@ work over a network filesystem) and is rebuilt from the journals incrementally:
 * what is read is what :func:`~qaworkstation.core.team.sync.inspector_shares` and
   :func:`~qaworkstation.core.team.sync.read_journal` trust: journals listed in the manifest of a folder named after
   its inspector, never through a link, records with finite numbers of that folder's own inspector; and an
-  evaluation merged from one inspector's folder is never replaced from another's.
+  evaluation id published from two inspectors' folders counts for nobody, whatever order they are merged in
+  (the rule :func:`~qaworkstation.core.team.sync.read_synced_evaluations` applies), until one folder is cleaned
+  up.
 
 Each evaluation brings the inspector's verdicts on the rules' suggestions, kept with its version and replaced
 with it, so a re-merge never counts a verdict twice; :func:`rule_precision` turns them into each rule's
@@ -53,14 +55,14 @@ from ..library.store import now_iso
 # The share's format has one reader: sync's own parsers, so a journal means the same thing everywhere.
 from ..privacy.keys import TEAM_KEY, WORKSTATION, KeyChoice, KeyUnavailable, resolve
 from ..scoring.scorecard import concerns
-from .sync import InspectorShare, Refusal, inspector_shares, read_journal
+from .sync import InspectorShare, Refusal, contested_refusal, inspector_folder_name, inspector_shares, read_journal
 
 TEAM_DB_ENV = "QAWS_TEAM_DB"
 
 ProgressCallback = Callable[[float], None]
 CancelCheck = Callable[[], bool]
 
-ADDED, UPDATED, UNCHANGED, LEFT_OUT, REFUSED = "added", "updated", "unchanged", "left out", "refused"
+ADDED, UPDATED, UNCHANGED, LEFT_OUT, CONTESTED = "added", "updated", "unchanged", "left out", "contested"
 
 
 def default_team_db_path() -> Path:
@@ -189,11 +191,25 @@ def _migration_3(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
+def _migration_4(db: sqlite_utils.Database) -> None:
+    """Which folder's journal published which evaluation id, so that an id two inspectors' folders publish
+    counts for nobody whatever order the journals are merged in (see :meth:`TeamDatabase.merge_journal`).
+    Journals merged before published ids nobody recorded: every journal is marked unread, so the next merge
+    reads the share again and records them (rows are keyed by id and version, so nothing counts twice)."""
+    db.execute("""CREATE TABLE claims (
+        folder TEXT NOT NULL, journal TEXT NOT NULL, evaluation_id TEXT NOT NULL, inspector TEXT NOT NULL,
+        PRIMARY KEY (folder, journal, evaluation_id)
+    )""")
+    db.execute("CREATE INDEX claims_evaluation ON claims(evaluation_id)")
+    db.execute("DELETE FROM journals")
+
+
 # Schema version -> the step that brings the previous version to it; as in store.py, steps are never edited.
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migration_1,
     2: _migration_2,
     3: _migration_3,
+    4: _migration_4,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 
@@ -238,8 +254,16 @@ class TeamDatabase(SqliteFile):
                       sha256: str | None) -> list[str]:
         """Merge one journal's evaluations in one transaction and, when ``sha256`` is given (the file was
         complete), remember the journal as ingested. Returns ADDED/UPDATED/UNCHANGED/LEFT_OUT (a draft) or
-        REFUSED (merged before from another inspector's folder, see :meth:`owner`) per evaluation."""
+        CONTESTED per evaluation.
+
+        Every id the journal publishes is recorded as claimed by its folder's inspector first; an id claimed by
+        two inspectors is contested and counts for nobody (its row is removed), the rule
+        :func:`~qaworkstation.core.team.sync.read_synced_evaluations` applies too, so neither merge order nor a
+        colleague publishing someone's id can take a score over."""
         with self.transaction() as db:
+            db["claims"].upsert_all(({"folder": folder, "journal": name, "evaluation_id": ev.id,
+                                      "inspector": inspector} for ev in evaluations),
+                                    pk=("folder", "journal", "evaluation_id"))
             outcomes = [self._merge_evaluation(db, ev, folder, name) for ev in evaluations]
             if sha256 is not None:
                 db["journals"].upsert({"folder": folder, "name": name, "sha256": sha256, "inspector": inspector,
@@ -253,8 +277,9 @@ class TeamDatabase(SqliteFile):
         rows = list(db.query("SELECT version, status, updated_at, source_folder, source_journal, inspector "
                              "FROM evaluations WHERE id = ?", (ev.id,)))
         stored = rows[0] if rows else None
-        if stored is not None and stored["inspector"] != ev.inspector:
-            return REFUSED
+        if _is_contested(db, ev.id):
+            db.execute("DELETE FROM evaluations WHERE id = ?", (ev.id,))
+            return CONTESTED
         if ev.status == DRAFT:
             _drop_if_merged_from(db, stored, ev, folder, journal)
             return LEFT_OUT
@@ -283,10 +308,35 @@ class TeamDatabase(SqliteFile):
         )
         return UPDATED if stored else ADDED
 
-    def owner(self, evaluation_id: str) -> str:
-        """The inspector whose folder an evaluation was merged from; the only one whose folder may change it."""
-        rows = self._rows("SELECT inspector FROM evaluations WHERE id = ?", (evaluation_id,))
-        return rows[0]["inspector"] if rows else ""
+    def contested(self) -> dict[str, list[str]]:
+        """Each contested evaluation id with the inspectors whose folders publish it, for the merge to report
+        every time (the evaluation stays out of every figure until one folder is cleaned up)."""
+        contested: dict[str, set[str]] = defaultdict(set)
+        for row in self._rows("SELECT DISTINCT evaluation_id, inspector FROM claims WHERE evaluation_id IN "
+                              "(SELECT evaluation_id FROM claims GROUP BY evaluation_id "
+                              "HAVING COUNT(DISTINCT inspector) > 1) ORDER BY evaluation_id"):
+            contested[row["evaluation_id"]].add(row["inspector"])
+        return {ev_id: sorted(names) for ev_id, names in contested.items()}
+
+    def forget_journals_gone(self, present: set[tuple[str, str]]) -> None:
+        """Drop the claims of journals no longer published (a forged journal removed, a folder cleaned up or
+        refused), and mark unread the journals that claim an id this leaves uncontested, so its owner's records
+        are merged again: cleaning up the share is how a contested evaluation comes back. A gone journal is
+        marked unread too, so its claims are back if it reappears (a manifest unreadable only for a moment)."""
+        with self.transaction() as db:
+            before = set(self._contested_ids(db))
+            gone = [(row[0], row[1]) for row in db.execute("SELECT DISTINCT folder, journal FROM claims")
+                    if (row[0], row[1]) not in present]
+            db.conn.executemany("DELETE FROM claims WHERE folder = ? AND journal = ?", gone)
+            db.conn.executemany("DELETE FROM journals WHERE folder = ? AND name = ?", gone)
+            freed = sorted(before - set(self._contested_ids(db)))
+            db.conn.executemany("DELETE FROM journals WHERE (folder, name) IN (SELECT folder, journal FROM claims "
+                                "WHERE evaluation_id = ?)", [(ev_id,) for ev_id in freed])
+
+    @staticmethod
+    def _contested_ids(db: sqlite_utils.Database) -> list[str]:
+        return [row[0] for row in db.execute("SELECT evaluation_id FROM claims GROUP BY evaluation_id "
+                                             "HAVING COUNT(DISTINCT inspector) > 1")]
 
     # reading ----------------------------------------------------------------------------------------------
 
@@ -347,6 +397,11 @@ class TeamDatabase(SqliteFile):
         )
 
 
+def _is_contested(db: sqlite_utils.Database, evaluation_id: str) -> bool:
+    row = db.execute("SELECT COUNT(DISTINCT inspector) FROM claims WHERE evaluation_id = ?", (evaluation_id,))
+    return row.fetchone()[0] > 1
+
+
 def _supersedes(ev: Evaluation, folder: str, journal: str, stored: dict[str, Any]) -> bool:
     """Whether a released record replaces the stored row. A row of unknown status (merged before statuses
     were kept) gives way to any released record of its evaluation: its journals are all read again after the
@@ -386,6 +441,9 @@ def aggregate(share: str | os.PathLike[str], team_db: TeamDatabase, progress: Pr
     result = AggregateResult()
     team_key = _team_key(key, result.problems)
     folders = _inspector_folders(Path(share), result.problems)
+    if folders is not None:
+        team_db.forget_journals_gone({(f.folder.name, j.name) for f in folders for j in f.journals})
+    folders = folders or []
     ingested = team_db.ingested_journals()
     pending = [(f, j) for f in folders for j in f.journals
                if _needs_reading(ingested.get((f.folder.name, j.name)), f.files.get(j.name))]
@@ -397,7 +455,15 @@ def aggregate(share: str | os.PathLike[str], team_db: TeamDatabase, progress: Pr
         _merge_journal(team_db, inspector_folder, journal, result, team_key)
         if progress is not None:
             progress((done + 1) / len(pending))
+    result.problems.extend(_contested_problems(Path(share), team_db))
     return result
+
+
+def _contested_problems(share: Path, team_db: TeamDatabase) -> list[Problem]:
+    """Every contested id, against each folder publishing it, on every merge: it is out of the figures until
+    someone cleans up, and a merge that reads nothing new must still say so."""
+    return [_problem(contested_refusal(share / inspector_folder_name(name), name, ev_id, names))
+            for ev_id, names in team_db.contested().items() for name in names]
 
 
 def _team_key(key: KeyChoice, problems: list[Problem]) -> bytes | None:
@@ -417,18 +483,19 @@ def _needs_reading(ingested_sha256: str | None, manifest_sha256: str | None) -> 
     return manifest_sha256 is not None and manifest_sha256 != ingested_sha256
 
 
-def _inspector_folders(share: Path, problems: list[Problem]) -> list[InspectorShare]:
+def _inspector_folders(share: Path, problems: list[Problem]) -> list[InspectorShare] | None:
     """The inspectors' folders a merge may trust (see :func:`~qaworkstation.core.team.sync.inspector_shares`); an
-    unreadable share, and every folder or journal refused, is a problem."""
+    unreadable share, and every folder or journal refused, is a problem. None when the share could not be
+    listed at all, so that an unmounted share is not taken for one whose journals were all removed."""
     try:
         if not share.is_dir():
             reason = "the shared folder was not found or is not a folder; check that the share is mounted"
             problems.append(Problem("", str(share), reason))
-            return []
+            return None
         folders, refusals = inspector_shares(share)
     except OSError as err:
         problems.append(Problem("", str(share), f"could not list the folder ({err.strerror or err})"))
-        return []
+        return None
     problems.extend(map(_problem, refusals))
     return folders
 
@@ -453,11 +520,6 @@ def _merge_journal(team_db: TeamDatabase, source: InspectorShare, journal: Path,
     result.updated += outcomes.count(UPDATED)
     result.unchanged += outcomes.count(UNCHANGED)
     result.drafts += outcomes.count(LEFT_OUT)
-    for ev, outcome in zip(read.evaluations, outcomes):
-        if outcome == REFUSED:
-            result.problems.append(Problem(source.inspector, str(journal), f"evaluation {ev.id} was merged from "
-                                           f"{team_db.owner(ev.id)}'s folder; another inspector's folder may not "
-                                           "replace it, so this record is not merged"))
 
 
 # ---------------------------------------------------------------------------------------------- precision

@@ -103,6 +103,7 @@ _FLAG_NUMBERS = ("start", "end", "deduction", "similarity")
 # Bounds a reader holds every record to (see _is_version and _check_scores): far beyond any real call.
 MAX_VERSION = 2**31 - 1
 MAX_MAGNITUDE = 1e9
+_SCORE_TOLERANCE = 1e-6  # totals are sums of floats: a hair over the maximum is rounding, not forgery
 # Journals written before evaluations had a lifecycle hold what was then the final act of scoring.
 _PRE_LIFECYCLE = {"version": 1, "status": SUBMITTED}
 # Items of journals written before items had a review state were judged as a whole when released.
@@ -741,6 +742,23 @@ def _check_scores(evaluation: Evaluation) -> None:
     flags = [evaluation.passed, evaluation.critical_failed, *(s.na for s in evaluation.items.values())]
     if not all(isinstance(value, bool) for value in flags):
         raise ValueError("passed, critical_failed or an item's na is not true or false")
+    _check_ranges(evaluation)
+
+
+def _check_ranges(evaluation: Evaluation) -> None:
+    """Finite is not enough: a total of 1e9 out of 100, a negative score or a pass with a critical failure is no
+    score the app can give, yet would move every pass rate and average it lands in. The item's own maximum is in
+    the rubric, not the record, so an item is held to the evaluation's maximum."""
+    if evaluation.max_total <= 0:
+        raise ValueError(f"max_total {evaluation.max_total:g} is not above 0")
+    if not 0 <= evaluation.total <= evaluation.max_total + _SCORE_TOLERANCE:
+        raise ValueError(f"total {evaluation.total:g} is outside 0..{evaluation.max_total:g} (max_total)")
+    outside = [s.item_id for s in evaluation.items.values()
+               if s.score is not None and not 0 <= s.score <= evaluation.max_total + _SCORE_TOLERANCE]
+    if outside:
+        raise ValueError(f"item {', '.join(map(repr, outside))} score is outside 0..{evaluation.max_total:g}")
+    if evaluation.passed and evaluation.critical_failed:
+        raise ValueError("passed is true although critical_failed is true (a critical failure never passes)")
 
 
 def _is_finite(value: object) -> bool:
@@ -912,7 +930,35 @@ def inspector_shares(root: Path) -> tuple[list[InspectorShare], list[Refusal]]:
         share = _inspector_share(entry, refusals)
         if share is not None:
             shares.append(share)
-    return shares, refusals
+    return _without_look_alikes(shares, refusals), refusals
+
+
+def folded_name(inspector: str) -> str:
+    """An inspector's name as a person reads it: compatibility forms folded (full-width ``ｉｎｓ`` is ``ins``) and
+    invisible format characters (zero-width space, joiners, direction marks: Unicode category Cf) removed."""
+    return "".join(char for char in unicodedata.normalize("NFKC", inspector) if unicodedata.category(char) != "Cf")
+
+
+def _without_look_alikes(shares: list[InspectorShare], refusals: list[Refusal]) -> list[InspectorShare]:
+    """Two folders whose inspectors look the same on screen would show one person as two, and let a colleague
+    publish under a look-alike of someone's name. Of such a group only the folder whose name is already in its
+    plain form (the name people type) is read; every look-alike is refused, so a look-alike can never push
+    the plain name out. A group without a plain name is refused whole: nobody can tell which is genuine."""
+    groups: dict[str, list[InspectorShare]] = {}
+    for share in shares:
+        groups.setdefault(folded_name(share.inspector), []).append(share)
+    kept = []
+    for plain, group in groups.items():
+        for share in group:
+            if len(group) == 1 or share.inspector == plain:
+                kept.append(share)
+                continue
+            others = ", ".join(repr(other.inspector) for other in group if other is not share)
+            refusals.append(Refusal(share.folder, _("inspector {inspector!r} looks the same as {others} (it differs "
+                                                    "only in invisible or full-width characters), so nothing in it "
+                                                    "is read; the inspector should sync under the plain name").format(
+                inspector=share.inspector, others=others), share.inspector))
+    return sorted(kept, key=lambda share: share.folder)
 
 
 def _leads_out(entry: Path, real_root: Path) -> bool:
@@ -1036,10 +1082,17 @@ def _uncontested(root: Path, evaluations: list[Evaluation], refusals: list[Refus
         owners.setdefault(ev.id, set()).add(ev.inspector)
     contested = {ev_id: sorted(names) for ev_id, names in owners.items() if len(names) > 1}
     for ev_id, names in sorted(contested.items()):
-        refusals.append(Refusal(root, _("evaluation {id} is published from the folders of {inspectors}; it belongs "
-                                        "to one inspector, so it is not counted until the other folder is cleaned "
-                                        "up").format(id=ev_id, inspectors=", ".join(names))))
+        refusals.extend(contested_refusal(root / inspector_folder_name(name), name, ev_id, names) for name in names)
     return [ev for ev in evaluations if ev.id not in contested]
+
+
+def contested_refusal(folder: Path, inspector: str, evaluation_id: str, inspectors: list[str]) -> Refusal:
+    """The one rule for an evaluation id that two inspectors' folders publish, said against each of them: it
+    counts for nobody, whichever folder was read first, so that no colleague can take a score over by
+    publishing its id, and the supervisor sees both folders to clean up."""
+    return Refusal(folder, _("evaluation {id} is published from the folders of {inspectors}; it belongs to one "
+                             "inspector, so it counts for nobody until the other folder is cleaned up").format(
+        id=evaluation_id, inspectors=", ".join(inspectors)), inspector)
 
 
 def _read_share_file(path: Path, limit: int) -> bytes:
