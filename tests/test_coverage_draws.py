@@ -113,7 +113,7 @@ def test_quota_draw_of_one_team_with_the_weekly_agent_share(library: Path) -> No
         draw_plan(store, CoveragePlan(), "2026-10-05", "next week")
     with pytest.raises(ValueError, match="starts after it ends"):
         draw_plan(store, CoveragePlan(), WEEK[1], WEEK[0])
-    with pytest.raises(ValueError, match="no 投诉组's calls to draw between 2026-12-01 and 2026-12-07"):
+    with pytest.raises(ValueError, match="no calls of 投诉组 to draw between 2026-12-01 and 2026-12-07"):
         draw_plan(store, CoveragePlan("投诉组"), "2026-12-01", "2026-12-07")
     assert len(saved_samples(store)) == 1  # only the draw that drew something is kept
     store.close()

@@ -23,6 +23,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from ..domain import DRAFT
+from ..i18n import _
 from ..library.store import Store, new_id, now_iso
 from ..textnorm import normalize
 
@@ -197,12 +198,13 @@ def draw_plan(store: Store, plan: CoveragePlan, date_from: str, date_to: str, se
     for day in (date_from, date_to):
         _check_day(day)
     if date_from > date_to:
-        raise ValueError(f"the window starts after it ends: {date_from} > {date_to}")
+        raise ValueError(_("the window starts after it ends: {first} > {last}").format(first=date_from, last=date_to))
     rows = store.list_recordings(team=plan.team, date_from=date_from, date_to=_day_after(date_to))
     drawn = quota_sample(rows, plan, date_from, date_to, seed)
     if not drawn:  # an empty draw kept would show as a plan with nothing left to do
-        whose = f"{plan.team}'s " if plan.team else ""
-        raise ValueError(f"no {whose}calls to draw between {date_from} and {date_to} (or the plan's shares are 0)")
+        message = (_("no calls of {team} to draw between {first} and {last} (or the plan's shares are 0)") if plan.team
+                   else _("no calls to draw between {first} and {last} (or the plan's shares are 0)"))
+        raise ValueError(message.format(team=plan.team, first=date_from, last=date_to))
     sample = SavedSample(plan, date_from, date_to, seed, drawn, name or f"{plan.team or '*'} {date_from}…{date_to}",
                          created_by)
     return save_sample(store, sample)
@@ -248,7 +250,7 @@ def _check_day(day: str) -> None:
     try:
         date.fromisoformat(day)
     except ValueError:
-        raise ValueError(f"not a day: {day!r}; expected YYYY-MM-DD") from None
+        raise ValueError(_("not a day: {day!r}; expected YYYY-MM-DD").format(day=day)) from None
 
 
 def _day_after(day: str) -> str:
