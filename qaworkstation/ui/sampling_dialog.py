@@ -24,7 +24,6 @@ class SamplingDialog(QDialog):
         self.store = store
         self.runner = runner
         self.chosen_ids: list[str] = []
-        self.kept_sample: SavedSample | None = None  # the draw this dialog kept, under a coverage plan
         self.setWindowTitle(self.tr("Sample calls"))
         self.mode = QComboBox()
         for label, value in ((self.tr("Random share"), RANDOM), (self.tr("Same share from every agent"), BY_AGENT),
@@ -134,7 +133,8 @@ class SamplingDialog(QDialog):
                 self._drawn(self.kept_samples[row][0].recording_ids)
             return
         if mode == PLAN:
-            self.runner.db(lambda: draw_plan(self.store, plan, *window, seed), self._kept_drawn, self.result.setText)
+            self.runner.db(lambda: draw_plan(self.store, plan, *window, seed).recording_ids, self._drawn,
+                           self.result.setText)
             return
 
         def draw() -> list[str]:
@@ -146,10 +146,6 @@ class SamplingDialog(QDialog):
             return targeted_sample(self.store, rows, agents, keyword)
 
         self.runner.db(draw, self._drawn, self.result.setText)
-
-    def _kept_drawn(self, sample: SavedSample) -> None:
-        self.kept_sample = sample
-        self._drawn(sample.recording_ids)
 
     def _drawn(self, ids: list[str]) -> None:
         self.chosen_ids = ids

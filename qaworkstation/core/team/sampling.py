@@ -211,6 +211,7 @@ def draw_plan(store: Store, plan: CoveragePlan, date_from: str, date_to: str, se
 
 
 def save_sample(store: Store, sample: SavedSample) -> SavedSample:
+    """Keep (or rename) a draw; its id and time are given on first save, so saving again updates it."""
     sample.id = sample.id or new_id()
     sample.created_at = sample.created_at or now_iso()
     with store.transaction() as db:
