@@ -139,7 +139,7 @@ def test_coaching_outcome_in_the_agent_trend_of_the_team_report(tmp_path) -> Non
     from qaworkstation.core.team.aggregate import TeamDatabase, aggregate
     from qaworkstation.core.team.demo_data import DEMO_COACHING_DAY, DEMO_MONTH, coaching_sessions, history_months
     from qaworkstation.core.team.report_charts import report_figures
-    from qaworkstation.core.team.reports import Period, report_tables, team_quality_report
+    from qaworkstation.core.team.reports import Period, export_csvs, report_tables, team_quality_report
     from qaworkstation.core.team.sync import sync_evaluations
 
     rubrics = default_rubrics()
@@ -188,5 +188,7 @@ def test_coaching_outcome_in_the_agent_trend_of_the_team_report(tmp_path) -> Non
     assert ("周婷", "售前组", "2026-10-12", "部分改善", "热情亲切", "6/14", 42.9, "1/9", 11.1, "有改善") in table.rows
     names = [f.name for f in report_figures(report)]
     assert names[names.index("trend") + 1] == "coaching_recheck"  # right after the trend it marks
+    [written] = export_csvs([table], tmp_path)
+    assert written.read_text(encoding="utf-8-sig").splitlines()[1] == "周婷,售前组,2026-10-12,部分改善,热情亲切,6/14,42.9,1/9,11.1,有改善"
     coach_library.close()
     team.close()

@@ -9,13 +9,15 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from qaworkstation.core.library.importer import FilenamePattern, import_paths
 from qaworkstation.core.library.store import Store
 from qaworkstation.core.team.demo_data import (DEMO_MONTH, default_rubrics, generate_months, handled_calls,
                                                history_months)
 from qaworkstation.core.team.report_charts import report_figures
-from qaworkstation.core.team.reports import Period, build_quality_report, repeat_calls, report_tables
+from qaworkstation.core.team.reports import (Period, build_quality_report, export_csvs, export_xlsx, repeat_calls,
+                                             report_tables)
 
 OCTOBER = Period.month("2026-10")
 
@@ -106,7 +108,7 @@ def test_repeat_call_rates_of_the_generated_month(half_year) -> None:
     assert (weakest.name, weakest.calls, weakest.repeated) == ("黄蕾", 79, 17)  # 78.5%
 
 
-def test_repeat_call_table_and_page_in_both_languages(half_year) -> None:
+def test_repeat_call_table_and_page_in_both_languages(half_year, tmp_path: Path) -> None:
     evaluations, handled = half_year
     for language, title, everyone in (("zh", "重复来电与首次解决率", "全部通话"),
                                       ("en", "Repeat calls and first-call resolution", "All calls")):
@@ -118,6 +120,11 @@ def test_repeat_call_table_and_page_in_both_languages(half_year) -> None:
         callers = {row["caller"] for row in handled}
         assert not any(str(cell) in callers for row in table.rows for cell in row)  # numbers never shown
         assert "repeat_calls" in [f.name for f in report_figures(report)]
+        [written] = export_csvs([table], tmp_path, prefix=f"{language}-")
+        text = written.read_bytes().decode("utf-8")
+        assert text.startswith("\ufeff") and text.splitlines()[1].endswith(",1799,223,12.4,87.6")
+        sheet = load_workbook(export_xlsx(report_tables(report), tmp_path / f"{language}.xlsx"))[table.title[:28]]
+        assert [cell.value for cell in sheet[2]][3:] == [1799, 223, 12.4, 87.6]
     bare = build_quality_report(evaluations, Period.month(DEMO_MONTH), default_rubrics())
     assert bare.repeat_calls == [] and "repeat_calls" not in [f.name for f in report_figures(bare)]
 
