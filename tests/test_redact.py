@@ -614,3 +614,160 @@ def test_a_number_split_across_two_segments_is_masked_and_muted_in_both() -> Non
     assert [w.text for w in result.segments[1].words] == ["****", " 谢谢"]
     assert result.mute == [(1.0, 2.4), (2.6, 3.3)]
     assert redact_segments([first, other_speaker]).segments[1] == other_speaker
+
+
+# ------------------------------------------------------------------ numerals, hesitations, dots and context
+
+_FINANCIAL = {"simplified": dict(zip("0123456789", "零壹贰叁肆伍陆柒捌玖")),
+              "traditional": dict(zip("0123456789", "零壹貳參肆伍陸柒捌玖"))}
+_ZH_FILLERS = ("嗯", "呃", "啊", "那个", "就是", "然后", "对")
+_EN_FILLERS = ("um", "uh", "er", "you know", "like")
+
+
+def _convert(digits: str, table: dict[str, str]) -> str:
+    return "".join(table.get(digit, digit) for digit in digits)
+
+
+@pytest.mark.parametrize("script", sorted(_FINANCIAL))
+def test_financial_numerals_are_digits(script: str) -> None:
+    """大写数字 (壹贰叁 / 壹貳參) spell numbers on receipts and in some recognisers' output; 兩 is traditional 两."""
+    rng = random.Random(88)
+    table = _FINANCIAL[script]
+    texts = []
+    for _ in range(60):
+        number, _sizes = resident_id(rng)
+        texts += [(f"手机号{_convert(_valid_mobile(rng), table)}", MOBILE),
+                  (f"身份证{_convert(number, table).replace('X', '叉')}谢谢", ID_CARD),
+                  (f"手機{_convert(_valid_mobile(rng), _HANZI_DIGITS_TRADITIONAL)}", MOBILE)]
+    missed = [text for text, kind in texts if [span.kind for span in find_pii(text)] != [kind]]
+    assert not missed, f"{len(missed)} of {len(texts)} missed, e.g. {missed[:3]}"
+    assert redact_text("手機一三八兩兩三四五六七八") == "手機＊＊＊＊＊＊＊＊＊＊＊"
+
+
+_HANZI_DIGITS_TRADITIONAL = dict(zip("0123456789", "零一兩三四五六七八九"))
+
+
+def _hesitant(rng: random.Random, chunks: list[str], spoken: Callable[[str], str], fillers: tuple[str, ...]) -> str:
+    """The chunks read out with a filler (and maybe commas) between some of them."""
+    out = [spoken(chunks[0])]
+    for chunk in chunks[1:]:
+        filler = rng.choice(fillers)
+        out.append(rng.choice([f", {filler}, ", f" {filler} ", f"，{filler}，", filler if not filler.isascii() else
+                               f" {filler} ", " "]))
+        out.append(spoken(chunk))
+    return "".join(out)
+
+
+def test_numbers_read_out_with_hesitations_are_found() -> None:
+    """嗯 / 那个 / um / you know between the groups of a mobile, ID or card, in every script."""
+    rng = random.Random(2026)
+    english = {d: w[0] for d, w in _WORDS.items()}
+    missed, total = [], 0
+    for _ in range(60):
+        for kind, (digits, sizes) in ((MOBILE, (_valid_mobile(rng), (3, 4, 4))),
+                                      (ID_CARD, (resident_id(rng)[0], (6, 8, 4))),
+                                      (BANK_CARD, (_with_luhn("6222" + _digits(rng, 14)), (4, 4, 4, 4, 3)))):
+            chunks = _chunks(digits, sizes)
+            for text in (_hesitant(rng, chunks, lambda c: c, _ZH_FILLERS),
+                         "号码是" + _hesitant(rng, chunks, lambda c: _convert(c, {**CN_DIGITS, "X": "叉"}),
+                                           _ZH_FILLERS),
+                         "it's " + _hesitant(rng, chunks, lambda c: " ".join(english[d] for d in c), _EN_FILLERS)):
+                total += 1
+                if [span.kind for span in find_pii(text)] != [kind]:
+                    missed.append(text)
+    assert not missed, f"{len(missed)} of {total} missed, e.g. {missed[:3]}"
+
+
+CN_DIGITS = dict(zip("0123456789", "零一二三四五六七八九"))
+
+HESITANT_NEAR = [
+    "三个，嗯，两个", "第1步 呃 第3步 嗯 第8步", "9点 嗯 10点 11点", "分别是138元，嗯，1234元，5678元",
+    "一共3件，那个，12个月", "one, um, two, uh, three", "138 嗯 1234", "it's twelve, um, thirty",
+]
+
+
+@pytest.mark.parametrize("text", HESITANT_NEAR)
+def test_hesitations_do_not_make_numbers(text: str) -> None:
+    assert find_pii(text) == []
+
+
+@pytest.mark.parametrize(("text", "kind"), [("138.1234.5678", MOBILE), ("电话0755.8888.6666", LANDLINE),
+                                            ("卡号 6222.0212.3456.7890.128", BANK_CARD),
+                                            ("号码是138.1234.5678。", MOBILE)])
+def test_dots_between_groups_separate_them(text: str, kind: str) -> None:
+    assert [span.kind for span in find_pii(text)] == [kind]
+
+
+@pytest.mark.parametrize("text", ["版本号1.3.8.12345678", "192.168.100.200", "2026.11.23", "一共1388.50元",
+                                  "13.812.345.678", "10.138.123.45"])
+def test_dots_in_decimals_dates_versions_and_addresses_stay(text: str) -> None:
+    assert find_pii(text) == []
+
+
+def _amounts(rng: random.Random) -> list[str]:
+    """Prices and amounts that happen to look like phone numbers: a unit after them or a price label before."""
+    shaped = _valid_mobile(rng)
+    chunked = " ".join(_chunks(shaped, (3, 4, 4)))
+    return [f"欠款{shaped}元", f"一共{shaped}块", f"{chunked} 元", f"¥{shaped}", f"价格 {chunked} 三档",
+            f"售价是{shaped}", f"余额 {shaped}", f"it costs {shaped} dollars", f"the price is {chunked}",
+            f"{_convert(shaped, CN_DIGITS)}块钱", f"涨了{shaped}%"]
+
+
+def _order_numbers(rng: random.Random) -> list[str]:
+    """Order, invoice and tracking numbers of every length: an ID, card or landline reading of them is chance."""
+    card = _with_luhn("6222" + _digits(rng, 14))
+    return [f"订单号{_digits(rng, 18)}", f"订单号码 {' '.join(_chunks(_digits(rng, 16), (4, 4, 4, 4)))}",
+            f"发票号码 {' '.join(_chunks('0' + _digits(rng, 11), (4, 4, 4)))}", f"运单号{card}",
+            f"invoice number {_digits(rng, rng.randrange(12, 20))}", f"tracking number is {card}",
+            f"快递单号是{_digits(rng, 19)}", f"工单号 {resident_id(rng)[0][:17]}{rng.choice('0123456789')}"]
+
+
+def test_amounts_and_order_numbers_are_not_personal_data() -> None:
+    rng = random.Random(404)
+    texts = [text for _ in range(150) for text in _amounts(rng) + _order_numbers(rng)]
+    wrong = [(text, find_pii(text)) for text in texts if find_pii(text)]
+    assert len(texts) >= 2500
+    assert len(wrong) <= 3, wrong[:5]
+
+
+def test_random_order_numbers_are_never_read_as_ids_or_cards() -> None:
+    rng = random.Random(1)
+    masked = [number for number in (_digits(rng, 18) for _ in range(5000)) if find_pii(f"订单号{number}")]
+    assert masked == []
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("订单号是多少？我的卡号6222021234567890128", BANK_CARD),
+    ("订单上的身份证号11010519491231002X", ID_CARD),
+    ("余额不足，请拨打13812345678", MOBILE),
+    ("价格的事您打13812345678问", MOBILE),
+])
+def test_a_personal_label_or_a_new_sentence_ends_the_order_or_price_context(text: str, kind: str) -> None:
+    assert [span.kind for span in find_pii(text)] == [kind]
+
+
+def _plain(speaker: str, start: float, end: float, text: str) -> Segment:
+    return Segment(speaker, start, end, text, [])
+
+
+def test_a_number_split_over_three_segments_is_masked_and_muted_in_each() -> None:
+    card = _with_luhn("622202" + "123456789012")
+    for texts in (["号码138", "1234", "5678"], [card[:6], card[6:12], card[12:]], ["幺三八", "一二三四", "五六七八好的"]):
+        segments = [_plain("customer", 2.0 * i, 2.0 * i + 1.5, text) for i, text in enumerate(texts)]
+        result = redact_segments(segments, pad=0.0)
+        assert all("*" in s.text or "＊" in s.text for s in result.segments), [s.text for s in result.segments]
+        assert len(result.mute) == 3
+
+
+def test_the_other_partys_backchannel_does_not_end_a_number() -> None:
+    segments = [_plain("customer", 0.0, 2.0, "是138 1234"), _plain("agent", 2.1, 2.4, "嗯"),
+                _plain("customer", 2.5, 4.0, "5678")]
+    result = redact_segments(segments, pad=0.0)
+    assert [s.text for s in result.segments] == ["是*** ****", "嗯", "****"]
+    assert result.mute == [(pytest.approx(2 / 9), 2.0), (2.5, 4.0)]
+
+
+def test_the_other_party_taking_the_turn_ends_a_number() -> None:
+    segments = [_plain("customer", 0.0, 2.0, "是138 1234"), _plain("agent", 2.1, 3.5, "请您再说一遍好吗"),
+                _plain("customer", 3.6, 4.0, "5678")]
+    assert redact_segments(segments).segments == segments

@@ -3,8 +3,9 @@
 Customers read out phone numbers, resident ID numbers and bank cards; a trainee's view and every export must not
 show them. Generic recognisers (Presidio and the like) expect numbers written the way people type them. The
 recogniser prints them the way people say them: digits glued to Chinese characters (so ``\\b`` never fires),
-full-width digits, spoken digits (幺三八, 两两洞, "one three eight", "double five") split by spaces or 杠, and
-mixtures of all of these. So numbers are read here in three steps:
+full-width digits, spoken digits (幺三八, 两两洞, 兩, financial 壹贰叁 / 壹貳參, "one three eight", "double five")
+split by spaces, dots, 杠 or hesitations (嗯, 那个, "um", "you know"), and mixtures of all of these. So numbers
+are read here in three steps:
 
 1. the text is folded to half width one character for one character, so every offset found points into the
    original text;
@@ -12,10 +13,13 @@ mixtures of all of these. So numbers are read here in three steps:
    chunks the speaker or recogniser made (``138 1234 5678`` has three);
 3. each run is cut, only at group boundaries that can end a number, into the longest pieces that validate as a
    mobile, landline, ID or card number. Validation is strict (prefixes, birth date, check digit, Luhn), because a
-   transcript is full of order numbers, prices, dates and times that must stay readable.
+   transcript is full of order numbers, prices, dates and times that must stay readable; and the words around a
+   number overrule a chance validation: a currency after it or a price label before it make it an amount, an
+   order or invoice label an order number (not an ID, card or landline).
 
-A number said across two recognised segments (``…是138 1234`` / ``5678 谢谢``) is found by reading the end of
-one segment and the start of the next of the same speaker together, and masked and muted in both.
+A number said across several recognised segments (``…是138 1234`` / ``5678 谢谢``, or one group per segment with
+the other party's "嗯" between) is found by reading a speaker's consecutive segments together, and masked and
+muted in each.
 
 Redaction keeps the text's length by default (one mask character per character), so character offsets held by
 highlights and flags stay valid; ``tag=True`` writes ``[手机号]``-style tags instead, for exports read by people.
@@ -73,8 +77,11 @@ _WIDTH_FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000:
 
 _HANZI_DIGITS = {
     "零": "0", "〇": "0", "○": "0", "洞": "0",
-    "一": "1", "幺": "1", "二": "2", "两": "2", "三": "3", "四": "4", "五": "5", "六": "6",
+    "一": "1", "幺": "1", "二": "2", "两": "2", "兩": "2", "三": "3", "四": "4", "五": "5", "六": "6",
     "七": "7", "拐": "7", "八": "8", "九": "9", "勾": "9",
+} | {  # the financial numerals (大写数字) of cheques and receipts, in simplified and traditional script
+    "壹": "1", "贰": "2", "貳": "2", "叁": "3", "參": "3", "叄": "3", "肆": "4", "伍": "5", "陆": "6", "陸": "6",
+    "柒": "7", "捌": "8", "玖": "9",
 }
 _WORD_DIGITS = {
     "zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
@@ -87,6 +94,15 @@ _SEPARATORS = frozenset(" \t\u00a0-\u2010\u2011\u2012\u2013\u2014\u2015\u2212杠
 # Commas and 、 separate spoken digits ("one three eight, one two ...") but group Arabic thousands (1,380,000).
 _SPOKEN_SEPARATORS = frozenset(",，、")
 _MAX_GAP = 3
+# Hesitations people put between the groups of a number they read out (幺三八，嗯，一二三四; "one three eight,
+# um, one two ..."). A gap holding one may also hold commas, whatever the digits' form: nobody writes thousands
+# with a filler between them.
+_FILLER = re.compile(
+    r"嗯+|呃+|额|啊|哦|噢|喔|唔|诶|欸|哎|呀|那个|这个|就是说|就是|然后|对对|对|是吧|对吧|我看看|我想想|等一下|稍等"
+    r"|(?<![A-Za-z])(?:u+m+|u+h+|e+r+m*|a+h+|e+h|h+m+|m+h*m+|you know|i mean|like|let me see|sorry|okay|ok|so)"
+    r"(?![A-Za-z])", re.IGNORECASE)
+_MAX_FILLERS = 2
+_MAX_FILLER_GAP = 14
 # Arabic digits glued to these, with a digit on their other side, belong to a decimal, time, date or fraction.
 _NUMBER_JOINERS = frozenset(".,:/")
 
@@ -212,17 +228,30 @@ def _runs(folded: str) -> Iterator[list[_Group]]:
 
 def _next_token(folded: str, index: int, previous: _Token) -> tuple[_Token, bool] | None:
     """The token continuing a run after ``index`` and whether it is glued to the previous one."""
-    probe = index
-    while probe < len(folded) and probe - index <= _MAX_GAP:
-        token = _token_at(folded, probe)
-        if token is not None:
-            if probe == index or _gap_allows(folded[index:probe], previous, token):
-                return token, probe == index
-            return None
-        if folded[probe] not in _SEPARATORS and folded[probe] not in _SPOKEN_SEPARATORS:
-            return None
-        probe += 1
-    return None
+    probe, fillers = _gap_end(folded, index)
+    token = _token_at(folded, probe) if probe < len(folded) else None
+    if token is None:
+        return None
+    if probe == index:
+        return token, True
+    if fillers:
+        allowed = fillers <= _MAX_FILLERS and probe - index <= _MAX_FILLER_GAP
+    else:
+        allowed = _gap_allows(folded[index:probe], previous, token)
+    return (token, False) if allowed else None
+
+
+def _gap_end(folded: str, index: int) -> tuple[int, int]:
+    """Where the separators and fillers after ``index`` end, and how many fillers there were."""
+    start, fillers = index, 0
+    while index < len(folded) and index - start <= _MAX_FILLER_GAP:
+        if folded[index] in _SEPARATORS or folded[index] in _SPOKEN_SEPARATORS:
+            index += 1
+        elif match := _FILLER.match(folded, index):
+            index, fillers = match.end(), fillers + 1
+        else:
+            break
+    return index, fillers
 
 
 def _piece_allowed(folded: str, block: Sequence[_Group], first: int, last: int, kind: str) -> bool:
@@ -380,19 +409,65 @@ def _classify_id(digits: str) -> tuple[str, float] | None:
     return None
 
 
-# Words just before a number that make it an order or ticket number (lower) or a card number (higher).
-_ORDER_CONTEXT = ("订单", "单号", "运单", "快递", "工单", "流水号", "order", "tracking", "ticket", "invoice")
+# What the words just before a number call it. The nearest label in the same sentence wins: 订单号 makes a number
+# an order number (an ID or card reading of it is chance: random 18-digit numbers pass one in 75), 价格 or 欠款
+# right before it an amount, and 手机, 身份证 or 拨打 a person's number again (订单号是多少？我的手机…).
+_ORDER_LABEL, _AMOUNT_LABEL, _PERSONAL_LABEL = "order", "amount", "personal"
+_LABEL_WORDS = {
+    _ORDER_LABEL: ("订单", "单号", "运单", "快递", "工单", "流水号", "发票", "票号", "合同号", "order", "tracking",
+                  "ticket", "invoice", "reference", "parcel"),
+    _AMOUNT_LABEL: ("价格", "价钱", "售价", "单价", "总价", "原价", "报价", "金额", "欠款", "欠费", "余额", "费用",
+                   "话费", "资费", "月租", "price", "cost", "amount", "balance", "fee"),
+    _PERSONAL_LABEL: ("手机", "电话", "座机", "身份证", "证件", "卡号", "卡是", "银行卡", "信用卡", "储蓄卡", "拨打", "联系",
+                     "phone", "mobile", "cell", "call", "card", "id"),
+}
+_LABEL = re.compile("|".join(
+    f"(?P<{label}>" + "|".join(rf"(?<![a-z]){word}(?![a-z])" if word.isascii() else word for word in words) + ")"
+    for label, words in _LABEL_WORDS.items()))
 _CARD_CONTEXT = ("卡号", "银行卡", "信用卡", "储蓄卡", "card")
-_CONTEXT_CHARS = 12
+_CONTEXT_CHARS = 20  # "the tracking number is " names the number 19 characters after it starts
+_SENTENCE_END = re.compile(r"[。？！?!；;]")
+# Only these may stand between an amount label and the number it names (价格是 138 …, the balance is …).
+_AMOUNT_GAP = re.compile(r"(?:[\s:：,，]|是|为|有|共|一共|总共|大概|大约|约|合计|总计|is|was|of|about)*", re.IGNORECASE)
+# A currency or unit right after a number, or a currency sign before it, makes it an amount or a measure.
+_UNIT_AFTER = re.compile(r"\s*(?:元|块|圆|角|毛|万|亿|美元|美金|港币|港元|欧元|日元|人民币|%|‰|秒|分钟|毫秒|小时"
+                         r"|(?:dollars?|yuan|rmb|usd|bucks|percent|cents?)(?![a-z]))", re.IGNORECASE)
+_CURRENCY_BEFORE = re.compile(r"(?:[¥￥$]|rmb|usd|cny)\s*$", re.IGNORECASE)
 
 
-def _context_adjustment(folded: str, start: int, kind: str) -> float:
-    """What the words just before a number add to (or take from) its confidence."""
-    before = folded[max(0, start - _CONTEXT_CHARS):start].lower()
-    adjustment = -0.3 if any(word in before for word in _ORDER_CONTEXT) else 0.0
+def _context_adjustment(folded: str, start: int, end: int, kind: str) -> float | None:
+    """What the words around a number add to (or take from) its confidence; None when they say it is not
+    personal data at all (an amount, or an order number read as an ID, card or landline)."""
+    before = _SENTENCE_END.split(folded[max(0, start - _CONTEXT_CHARS):start])[-1].lower()
+    if _UNIT_AFTER.match(folded, end) or _CURRENCY_BEFORE.search(before):
+        return None
+    label, label_end = _nearest_label(before)
+    if label == _AMOUNT_LABEL and _AMOUNT_GAP.fullmatch(before, label_end):
+        return None
+    if label == _ORDER_LABEL and kind != MOBILE:
+        return None
+    adjustment = -0.3 if label == _ORDER_LABEL else 0.0
     if kind == BANK_CARD and any(word in before for word in _CARD_CONTEXT):
         adjustment += 0.2
     return adjustment
+
+
+def _nearest_label(before: str) -> tuple[str | None, int]:
+    """The kind of the last label word in ``before`` and where it ends."""
+    last = None
+    for last in _LABEL.finditer(before):
+        pass
+    return (last.lastgroup, last.end()) if last else (None, 0)
+
+
+# Dots between groups of three or more digits (138.1234.5678) separate the groups of one number; a dot with a
+# shorter group beside it is a decimal point, a date or a version (1388.50, 2026.11.23, 1.3.8.12345678).
+_DOTTED = re.compile(r"(?<!\d)(?<!\d\.)\d{3,}(?:\.\d{3,}){2,}(?!\d)(?!\.\d)")
+
+
+def _dots_as_spaces(folded: str) -> str:
+    """``folded`` with the dots of dotted numbers read as spaces; offsets do not move."""
+    return _DOTTED.sub(lambda match: match.group().replace(".", " "), folded)
 
 
 # --- Finding -------------------------------------------------------------------------------------------------
@@ -417,7 +492,8 @@ def find_pii(text: str, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> list[
     """Every span of personal or payment data in ``text``, in order, not overlapping."""
     folded = fold_width(text)
     emails = _email_spans(text, folded)
-    numbers = [span for span in _number_spans(text, folded) if not any(_overlaps(span, e) for e in emails)]
+    numbers = [span for span in _number_spans(text, _dots_as_spaces(folded))
+               if not any(_overlaps(span, e) for e in emails)]
     return sorted((s for s in emails + numbers if s.confidence >= min_confidence), key=lambda s: s.start)
 
 
@@ -441,7 +517,10 @@ def _number_spans(text: str, folded: str) -> Iterator[PiiSpan]:
             start, end = first.start, last.end
             if start and folded[start - 1] == "+":
                 start -= 1
-            confidence += _context_adjustment(folded, start, kind)
+            adjustment = _context_adjustment(folded, start, end, kind)
+            if adjustment is None:
+                continue
+            confidence += adjustment
             yield PiiSpan(kind, start, end, text[start:end], round(min(confidence, 1.0), 2))
 
 
@@ -552,8 +631,12 @@ def redact_segments(segments: Iterable[Segment], mask: str = "*", tag: bool = Fa
     return Redaction(redacted, merge_spans(mute))
 
 
-# Segments further apart than this are not one utterance, so a number is not read across them.
+# Segments of one speaker further apart than this are not one utterance, so a number is not read across them.
 _SPLIT_GAP_S = 2.0
+# The other party's "嗯", "对", "okay" while a number is read out does not end it: a backchannel is a segment this
+# short with no digit in it.
+_BACKCHANNEL_MAX_S = 1.5
+_BACKCHANNEL_MAX_CHARS = 4
 
 
 def _words_text(segment: Segment) -> str:
@@ -562,20 +645,45 @@ def _words_text(segment: Segment) -> str:
 
 def _spans_with_neighbours(texts: list[str], segments: list[Segment],
                            min_confidence: float) -> list[list[PiiSpan]]:
-    """Each text's findings, plus the parts of numbers that run on into the next segment of the same speaker
-    (or began in the previous one), as spans of each text."""
+    """Each text's findings, plus the parts of numbers that run on across segments of one speaker, as spans of
+    each text: the speaker's consecutive segments (see :func:`_utterances`) are read joined by spaces."""
     spans = [find_pii(text, min_confidence) for text in texts]
-    for index in range(len(texts) - 1):
-        first, second = segments[index], segments[index + 1]
-        if first.speaker != second.speaker or not 0 <= second.start - first.end <= _SPLIT_GAP_S:
-            continue
-        left, right = texts[index], texts[index + 1]
-        for span in find_pii(f"{left} {right}", min_confidence):
-            if span.start < len(left) < span.end - 1:
-                cut = span.end - len(left) - 1
-                spans[index].append(replace(span, end=len(left), text=left[span.start:]))
-                spans[index + 1].append(replace(span, start=0, end=cut, text=right[:cut]))
+    for chain in _utterances(texts, segments):
+        offsets = list(accumulate((len(texts[index]) + 1 for index in chain), initial=0))
+        for span in find_pii(" ".join(texts[index] for index in chain), min_confidence):
+            parts = [(index, max(span.start, offset) - offset, min(span.end, offset + len(texts[index])) - offset)
+                     for index, offset in zip(chain, offsets)
+                     if offset < span.end and span.start < offset + len(texts[index])]
+            if len(parts) > 1:
+                for index, part_start, part_end in parts:
+                    spans[index].append(replace(span, start=part_start, end=part_end,
+                                                text=texts[index][part_start:part_end]))
     return [sorted(found, key=lambda span: (span.start, span.end)) for found in spans]
+
+
+def _utterances(texts: list[str], segments: list[Segment]) -> Iterator[list[int]]:
+    """Indexes of runs of two or more segments of one speaker, each under :data:`_SPLIT_GAP_S` after the last,
+    with only the other party's backchannels between them."""
+    chain: list[int] = []
+    for index, segment in enumerate(segments):
+        if chain and segment.speaker != segments[chain[-1]].speaker and _backchannel(texts[index], segment):
+            continue
+        if chain and (segment.speaker != segments[chain[-1]].speaker
+                      or not 0 <= segment.start - segments[chain[-1]].end <= _SPLIT_GAP_S):
+            if len(chain) > 1:
+                yield chain
+            chain = []
+        chain.append(index)
+    if len(chain) > 1:
+        yield chain
+
+
+def _backchannel(text: str, segment: Segment) -> bool:
+    """A short segment with no digit in it: someone acknowledging, not taking the turn."""
+    folded = fold_width(text)
+    return (segment.end - segment.start <= _BACKCHANNEL_MAX_S
+            and sum(char.isalnum() for char in folded) <= _BACKCHANNEL_MAX_CHARS
+            and not any(_token_at(folded, index) for index in range(len(folded))))
 
 
 def _redact_words(segment: Segment, mask: str, tag: bool,
