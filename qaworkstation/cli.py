@@ -380,13 +380,21 @@ def cmd_export(args: argparse.Namespace) -> int:
     correction is handed over too, so it reaches the share even if its own submission never did."""
     from .core.library import audit
     from .core.scoring import lifecycle
-    from .core.team.sync import sync_evaluations
+    from .core.team.sync import audit_anchor, sync_evaluations
 
     store = _store(args)
-    with store.transaction() as db:
+    anchor = audit_anchor(args.to, args.inspector)
+    with store.reading() as db:
         head = audit.head(db)  # anchored on the share, so rows cut from the end of the chain are noticed
-    result = sync_evaluations(args.to, args.inspector, lifecycle.versions_for_sync(store, args.inspector),
-                              audit_head=head)
+        check = audit.verify(db, anchor) if anchor is not None else None
+        versions = lifecycle.versions_for_sync(store, args.inspector)
+    if check is not None and not check.ok:
+        print(f"qaws: not exported: this library's audit log does not continue the head the share recorded for "
+              f"{args.inspector} at the last sync ({check.describe()}). The share keeps its files and its anchor "
+              f"({anchor.rows} entries, head {anchor.hash[:16]}); see 'qaws audit verify --share {args.to}'",
+              file=sys.stderr)
+        return EXIT_FAILURE
+    result = sync_evaluations(args.to, args.inspector, versions, audit_head=head)
     print(result.message if result.ok else f"qaws: {result.message}", file=sys.stdout if result.ok else sys.stderr)
     return 0 if result.ok else EXIT_FAILURE
 
@@ -394,11 +402,16 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_audit(args: argparse.Namespace) -> int:
     """``audit verify``: a broken chain means someone edited or removed audit rows behind the app's back."""
     from .core.library import audit
-    from .core.team.sync import audit_anchor
+    from .core.team.sync import audit_anchor, missing_anchor_reason
 
     anchor = audit_anchor(args.share, args.inspector) if args.share else None
-    with _store(args).transaction() as db:
+    with _store(args).reading() as db:
         check = audit.verify(db, anchor)
+    if check.ok and args.share and anchor is None:  # an intact chain, but the check asked for was not made
+        print(f"qaws: the share holds no audit anchor for inspector {args.inspector}: "
+              f"{missing_anchor_reason(args.share, args.inspector)}. The chain itself is intact ({check.rows} "
+              f"entries), but without the anchor, entries cut from its end cannot be noticed", file=sys.stderr)
+        return EXIT_FAILURE
     print(check.describe())
     return 0 if check.ok else EXIT_FAILURE
 

@@ -187,17 +187,20 @@ def test_edited_evaluation_goes_alone_into_a_new_journal(synced: Synced) -> None
     assert set(manifest["files"]) == {EVALUATIONS_CSV, ITEM_SCORES_CSV, first_journal.name, new_journal.name}
 
 
-def test_removed_evaluation_leaves_the_snapshot_without_a_journal(synced: Synced) -> None:
+def test_a_library_missing_synced_evaluations_is_refused(synced: Synced) -> None:
+    """A library never deletes an evaluation, so one without an evaluation the share lists is another library
+    (an empty new one) or an older copy: syncing it would empty the inspector's spreadsheets on the share."""
     share, evaluations = synced
     folder = share / "张三"
+    before = {path.name: path.read_bytes() for path in folder.iterdir()}
 
-    result = sync_evaluations(share, "张三", evaluations[:2])
+    for others in (evaluations[:2], []):
+        result = sync_evaluations(share, "张三", others)
 
-    assert result.ok and result.changed_count == 0
-    assert len(journals(folder)) == 1
-    rows = read_csv(folder / EVALUATIONS_CSV)
-    assert [row["evaluation_id"] for row in rows] == [ev.id for ev in evaluations[:2]]
-    assert sync_evaluations(share, "张三", evaluations[:2]).written == []
+        assert not result.ok and result.written == []
+        assert f"holds {len(evaluations) - len(others)} evaluations of this inspector that this library does " \
+               "not have" in result.message
+    assert {path.name: path.read_bytes() for path in folder.iterdir()} == before
 
 
 def test_a_deleted_snapshot_is_restored_without_a_new_journal(synced: Synced) -> None:

@@ -340,6 +340,18 @@ class SqliteFile:
                 yield db
 
     @contextmanager
+    def reading(self) -> Iterator[sqlite_utils.Database]:
+        """One consistent state for a command that only reads (verify, export's read, search). A deferred
+        ``BEGIN`` takes no write lock, so a reader neither waits behind nor is refused by another process's
+        long write transaction: under WAL it reads the last committed state."""
+        with self._lock:
+            if self.db.conn.in_transaction:
+                yield self.db
+                return
+            with self._outermost("BEGIN") as db:
+                yield db
+
+    @contextmanager
     def _outermost(self, begin: str) -> Iterator[sqlite_utils.Database]:
         """``begin`` (retried while another process holds the write lock), the body, COMMIT; rolled back on any
         failure, commit included. A full disk, a read-only file or a lock never released becomes one

@@ -264,6 +264,7 @@ def _sync_into(
     exported, or one put there by hand) is never vouched for, and is set aside once the manifest is published."""
     previous = _load_manifest(target)
     _check_ownership(target, inspector, previous)
+    _check_same_library(target, evaluations, previous, audit_head)
     evaluations, drafts = _shareable(target, inspector, evaluations, previous, key)
     current_key_id = key_id(key) if key else None
     exported_before = previous.exported if previous.key_id == current_key_id else {}
@@ -433,6 +434,27 @@ def _check_ownership(target: Path, inspector: str, previous: _Previous) -> None:
         )
 
 
+def _check_same_library(target: Path, evaluations: list[Evaluation], previous: _Previous,
+                        audit_head: AuditHead | None) -> None:
+    """Refuse a sync from a library that cannot be the one the share last heard from: evaluations are never
+    deleted and the audit log only grows, so a library missing evaluations the share lists, or with fewer audit
+    entries than it recorded, is another (an empty new one, a colleague's) or an old backup. Publishing it would
+    empty the inspector's spreadsheets and move the audit anchor backwards, hiding entries cut from the log."""
+    if not previous.trusted:
+        return
+    missing = sorted(previous.exported.keys() - {ev.id for ev in evaluations})
+    if missing:
+        raise _SyncRefused(_("{folder} holds {count} evaluations of this inspector that this library does not have "
+                             "(such as {example}): it is another library, or an older copy of it. Nothing was "
+                             "written; sync from the library that scored them, or restore it from a backup").format(
+            folder=target, count=len(missing), example=missing[0]))
+    if audit_head is not None and previous.audit is not None and audit_head.rows < previous.audit.rows:
+        raise _SyncRefused(_("this library's audit log has {rows} entries, but {folder} recorded {anchored} at the "
+                             "last sync: entries were removed from its end, or this is another library. Nothing was "
+                             "written and the share keeps the recorded head; run 'qaws audit verify --share'").format(
+            rows=audit_head.rows, folder=target, anchored=previous.audit.rows))
+
+
 def _success_message(
     target: Path, evaluations: list[Evaluation], changed: list[Evaluation], previous: _Previous
 ) -> str:
@@ -584,13 +606,35 @@ def _parse_audit_head(data: object) -> AuditHead | None:
 
 def audit_anchor(folder: str | os.PathLike[str], inspector: str) -> AuditHead | None:
     """The audit head that ``inspector``'s last sync to the share ``folder`` recorded, or None (no share, no
-    manifest, or one from before anchoring). Checked by :func:`~qaworkstation.core.library.audit.verify`: rows removed
-    from the end of the library's audit log leave a chain that still links, but shorter than the share saw."""
-    target = Path(folder) / inspector_folder_name(inspector)
-    if not os.fspath(folder).strip() or _leads_out(target, Path(os.path.realpath(folder))):
-        return None
+    manifest, or one from before anchoring; :func:`missing_anchor_reason` says which). Checked by
+    :func:`~qaworkstation.core.library.audit.verify`: rows removed from the end of the library's audit log leave a
+    chain that still links, but shorter than the share saw."""
+    return _anchor_lookup(folder, inspector)[0]
+
+
+def missing_anchor_reason(folder: str | os.PathLike[str], inspector: str) -> str:
+    """Why the share holds no audit anchor for ``inspector`` (empty when it holds one): verifying "against the
+    share" without one checks nothing, and must say so rather than pass."""
+    return _anchor_lookup(folder, inspector)[1]
+
+
+def _anchor_lookup(folder: str | os.PathLike[str], inspector: str) -> tuple[AuditHead | None, str]:
+    root = Path(folder)
+    target = root / inspector_folder_name(inspector)
+    if not os.fspath(folder).strip() or not root.is_dir():
+        return None, _("the shared folder {folder} was not found").format(folder=folder)
+    if _leads_out(target, Path(os.path.realpath(root))) or not target.is_dir():
+        return None, _("{folder} has no folder of inspector {inspector!r} (check --inspector)").format(
+            folder=root, inspector=inspector)
     previous = _load_manifest(target)
-    return previous.audit if previous.inspector == inspector else None
+    if previous.inspector != inspector:
+        return None, _("{folder} has no readable {manifest} of inspector {inspector!r}{problem}").format(
+            folder=target, manifest=MANIFEST_NAME, inspector=inspector,
+            problem=f" ({previous.problem})" if previous.problem else "")
+    if previous.audit is None:
+        return None, _("{file} records no audit head (written before anchoring, or by a sync not given the "
+                       "library's audit log)").format(file=target / MANIFEST_NAME)
+    return previous.audit, ""
 
 
 def _os_error_problem(err: OSError) -> str:
