@@ -233,3 +233,43 @@ def test_a_steady_voice_and_a_loud_customer_are_not_the_agent_shouting(tmp_path:
 
 def test_loudness_needs_the_audio() -> None:
     assert run(LOUD, [words(AGENT, 1.0, "您好")]) == []
+
+
+# --- the caller's anger -----------------------------------------------------------------------------------------
+
+ANGER = BehaviourRule("customer_anger", "empathy", 0.0, speaker=CUSTOMER, min_s=0.5, high=10.0,
+                      phrases=("我要投诉", "make a complaint"))
+
+
+def test_anger_of_a_caller_who_shouts_is_a_moment_to_listen_to(tmp_path: Path) -> None:
+    turns = [(0, 1.0, 4.0, -24.0), (1, 6.0, 3.0, -28.0), (1, 10.0, 2.0, -12.0), (1, 13.0, 3.0, -28.0)]
+    [flag] = run(ANGER, [], measure_audio(recording(tmp_path, 18.0, turns)), 18.0)
+    assert (flag.category, flag.speaker, flag.deduction) == ("customer_anger", CUSTOMER, 0.0)
+    assert 9.8 <= flag.start <= 10.3 and 11.7 <= flag.end <= 12.2
+    assert flag.text == "+16 dB"
+
+
+def test_anger_in_so_many_words_needs_no_audio_and_never_counts_the_agent() -> None:
+    segments = [words(AGENT, 1.0, "您好请问有什么可以帮您"), words(CUSTOMER, 4.0, "我要投诉你们"),
+                words(AGENT, 7.0, "我要投诉谁呢")]
+    [flag] = run(ANGER, segments)
+    assert (flag.speaker, round(flag.start, 2)) == (CUSTOMER, 4.0) and "我要投诉" in flag.text
+
+
+def test_anger_is_not_a_calm_caller_or_a_loud_agent(tmp_path: Path) -> None:
+    turns = [(0, 1.0, 3.0, -26.0), (0, 5.0, 2.0, -8.0), (1, 8.0, 3.0, -28.0), (1, 12.0, 3.0, -27.0)]
+    segments = [words(CUSTOMER, 8.0, "我想问一下订单"), words(CUSTOMER, 12.0, "好的谢谢")]
+    assert run(ANGER, segments, measure_audio(recording(tmp_path, 16.0, turns)), 16.0) == []
+
+
+def test_anger_from_a_fast_caller_counts_only_with_a_raised_voice(tmp_path: Path) -> None:
+    calm = [words(CUSTOMER, 2.0, "我想问一下我的订单", 0.25), words(CUSTOMER, 6.0, "什么时候能到呢", 0.25),
+            words(CUSTOMER, 10.0, "好的那我再等等", 0.25)]
+    fast = words(CUSTOMER, 14.0, "你们到底什么时候给我送过来啊", 0.1)
+    raised = [(1, 2.0, 2.3, -28.0), (1, 6.0, 1.8, -28.0), (1, 10.0, 1.8, -28.0), (1, 14.0, 1.5, -22.0)]
+    level = [(1, 2.0, 2.3, -28.0), (1, 6.0, 1.8, -28.0), (1, 10.0, 1.8, -28.0), (1, 14.0, 1.5, -28.0)]
+    audio_raised = measure_audio(recording(tmp_path, 17.0, raised))
+    [flag] = run(ANGER, [*calm, fast], audio_raised, 17.0)
+    assert flag.start == pytest.approx(14.0, abs=0.3) and "×" in flag.text
+    (tmp_path / "level").mkdir()
+    assert run(ANGER, [*calm, fast], measure_audio(recording(tmp_path / "level", 17.0, level)), 17.0) == []

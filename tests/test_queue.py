@@ -15,7 +15,7 @@ import pytest
 from qaworkstation.core.domain import Check, Flag
 from qaworkstation.core.library.importer import import_paths
 from qaworkstation.core.library.store import Store
-from qaworkstation.core.pipeline.work_queue import CANCELLED, DONE, QUEUED, QueueRunner, WorkQueue
+from qaworkstation.core.pipeline.work_queue import CANCELLED, DONE, QueueRunner, WorkQueue
 from qaworkstation.core.rules.risk import describe_risk, risk_score
 from qaworkstation.core.team.sampling import random_sample, stratified_sample, targeted_sample
 
@@ -195,3 +195,15 @@ def test_targeted_sample_finds_new_agents_and_keywords_across_scripts(store: Sto
     assert targeted_sample(store, rows, keyword="internet") == [ids[1]]
     assert targeted_sample(store, rows, agents=["N001"]) == [ids[1]]
     assert sorted(targeted_sample(store, rows, agents=["N001"], keyword="优惠")) == sorted(ids)
+
+
+def test_customer_anger_orders_calls_after_every_rule_hit(rubrics) -> None:
+    rubric = _rubric(rubrics)
+    c_item = next(i for i in rubric.items if i.severity == "C")
+    angry = [Flag("customer_anger", "+10 dB", "“我要投诉”", "customer", k, k + 1, "empathy", 0.0) for k in range(3)]
+    one_c = [Flag("forbidden", "x", "x", "agent", 0, 1, c_item.id, 1.0)]
+    calm, heated = risk_score(rubric, [], []), risk_score(rubric, angry, [])
+    assert risk_score(rubric, one_c, []) > heated > calm == 0
+    assert risk_score(rubric, one_c + angry, []) > risk_score(rubric, one_c, [])
+    assert describe_risk(risk_score(rubric, one_c + angry, [])) == "1 C, 3 angry caller moments"
+    assert describe_risk(risk_score(rubric, angry * 40, [])) == "99 angry caller moments"  # capped below a C hit

@@ -199,7 +199,11 @@ EXTRA_RULES = {
                       "    expect: {speaker: agent, phrases: [name]}", "    position: sideways"], 29, "'position' must be one of after, before, got 'sideways'"),
     "unknown rule category": (["  - category: silense", "    item: greeting", "    deduction: 1"], 23,
                               "rule 2: 'category' must be one of greeting, closing, apology, forbidden, insult, "
-                              "filler, polite_form, silence, dead_air, overtalk, speech_rate, talk_ratio, loudness, sequence"),
+                              "filler, polite_form, silence, dead_air, overtalk, speech_rate, talk_ratio, loudness, "
+                              "customer_anger, sequence"),
+    "anger as a deduction": (["  - category: customer_anger", "    item: greeting", "    deduction: 1"], 25,
+                             "the caller's anger is a reason to listen, never a deduction from the agent; set "
+                             "'deduction: 0'"),
 }
 
 

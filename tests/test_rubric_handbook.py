@@ -143,7 +143,7 @@ def test_on_real_speech_the_seeds_lists_charge_only_what_the_truth_holds(
     forbidden = [flag for flag in flags if flag.category == "forbidden"]
     assert len(forbidden) == len(events)
     assert all(any(flag.start <= end + 0.3 and start <= flag.end + 0.3 for start, end in events) for flag in forbidden)
-    assert not [flag for flag in flags if flag.speaker == CUSTOMER]
+    assert not [flag for flag in flags if flag.speaker == CUSTOMER and flag.deduction > 0]  # anger is no charge
     assert sum(flag.deduction > 0 for flag in flags if flag.category == "filler") <= 1
 
 

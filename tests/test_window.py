@@ -48,7 +48,8 @@ def test_inspector_loop_end_to_end(qtbot, window: MainWindow, store, transcriber
 
     _open(qtbot, window, recording_id)
     assert "你这话什么意思" in window.transcript.toPlainText()
-    assert window.call.flags and all(f.speaker == "agent" for f in window.call.flags)
+    assert window.call.flags and all(f.speaker == "agent" for f in window.call.flags if f.deduction > 0)
+    assert [f.speaker for f in window.call.flags if f.category == "customer_anger"] == ["customer"]  # 我要投诉你
     forbidden_row = window.scorecard._rows["forbidden"]
     assert not forbidden_row.hints.isHidden() and forbidden_row.score.value() < forbidden_row.item.max_points
 

@@ -18,7 +18,7 @@ EXPECTED_CATEGORIES = ("greeting", "closing", "apology")
 VIOLATION_CATEGORIES = ("forbidden", "insult", "filler")
 PHRASE_CATEGORIES = EXPECTED_CATEGORIES + VIOLATION_CATEGORIES
 # Rules over timing and audio rather than words, and rules over the order of what was said.
-BEHAVIOUR_CATEGORIES = ("silence", "dead_air", "overtalk", "speech_rate", "talk_ratio", "loudness")
+BEHAVIOUR_CATEGORIES = ("silence", "dead_air", "overtalk", "speech_rate", "talk_ratio", "loudness", "customer_anger")
 SEQUENCE_CATEGORY = "sequence"
 # Hits the recogniser cannot settle on its own (您 heard as 你): shown to the inspector to judge, never deducted
 # automatically (their deduction is 0, and the item stays pending until the inspector looks).
@@ -160,6 +160,8 @@ class BehaviourRule:
     - ``speech_rate``: ``speaker``'s characters (Chinese) or words (English) per minute outside ``low``..``high``.
     - ``talk_ratio``: ``speaker``'s share of the talk time outside ``low``..``high`` (0..1).
     - ``loudness``: ``speaker`` gets louder than ``high`` dB above their own usual level for over ``min_s``.
+    - ``customer_anger``: the caller (``speaker``, the customer by default) sounds angry — says one of
+      ``phrases``, is ``high`` dB above their usual level, or fast and raised together; never a deduction.
     """
 
     category: str
@@ -171,6 +173,7 @@ class BehaviourRule:
     high: float | None = None
     hold_notice: tuple[str, ...] = ()
     notice_deduction: float | None = None
+    phrases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from ..core.team.coaching import (OUTCOMES, CoachingSession, ItemRecheck, Moment
 from ..core.team.coaching_pack import LEAD_S, export_pack
 from .format import clock
 from .player_panel import PlayerPanel
-from .scorecard_view import category_name
+from .format import category_name
 from .tasks import Executor, Runner, report_failure
 from .transcript_view import TranscriptView
 

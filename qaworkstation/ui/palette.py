@@ -7,6 +7,7 @@ CATEGORY_COLOURS = {
     "greeting": "#188038",
     "closing": "#188038",
     "apology": "#1a73e8",
+    "customer_anger": "#9334e6",
 }
 
 SPEAKER_COLOURS = {"agent": "#1a73e8", "customer": "#188038", "unknown": "#5f6368"}
@@ -19,4 +20,5 @@ CATEGORY_TINTS = {
     "greeting": "#e6f4ea",
     "closing": "#e6f4ea",
     "apology": "#e8f0fe",
+    "customer_anger": "#f3e8fd",
 }

@@ -21,7 +21,7 @@ from ..core.pipeline.analysis import RubricLibrary
 from ..core.scoring.decisions import Decision, WorkbenchHit, decision_for, decisions, rule_hits
 from ..core.team.aggregate import RulePrecision, rule_key, tally
 from .format import clock
-from .scorecard_view import category_name
+from .format import category_name
 from .tasks import Executor, Runner, report_failure
 
 EDIT_DELAY_MS = 400

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QToolTip, QWidget
 from qaworkstation.core.audio.peaks import FULL_SCALE, Peaks, peaks_from_samples
 from qaworkstation.core.domain import AGENT, CUSTOMER, UNKNOWN, Flag, Segment
 from qaworkstation.ui.palette import CATEGORY_COLOURS, SPEAKER_COLOURS
+from qaworkstation.ui.format import category_name
 
 MIN_SPAN_S = 0.05  # deepest zoom: 50 ms across the widget
 ZOOM_PER_NOTCH = 0.8
@@ -341,19 +342,8 @@ class WaveformView(QWidget):
 
     def _flag_tooltip(self, flag: Flag) -> str:
         speaker = {AGENT: self.tr("Agent"), CUSTOMER: self.tr("Customer")}.get(flag.speaker, self.tr("Unknown"))
-        return (f"<b>{html.escape(self._category_label(flag.category))}</b> · {format_time(flag.start, 0.1)}"
+        return (f"<b>{html.escape(category_name(flag.category))}</b> · {format_time(flag.start, 0.1)}"
                 f" · {html.escape(speaker)}<br>{html.escape(flag.text)}")
-
-    def _category_label(self, category: str) -> str:
-        labels = {
-            "forbidden": self.tr("Forbidden phrase"),
-            "insult": self.tr("Insult"),
-            "filler": self.tr("Filler word"),
-            "greeting": self.tr("Greeting"),
-            "closing": self.tr("Closing"),
-            "apology": self.tr("Apology"),
-        }
-        return labels.get(category, category)
 
     # --- painting ----------------------------------------------------------------------------------------
 

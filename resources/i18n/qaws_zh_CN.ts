@@ -564,249 +564,249 @@
         <translation>无音频输出设备——静音播放</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="144"/>
-        <location filename="../../qaworkstation/ui/main_window.py" line="380"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="150"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="386"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="146"/>
-        <location filename="../../qaworkstation/ui/main_window.py" line="252"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="152"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="258"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="160"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="166"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="164"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="170"/>
         <source>Import files…</source>
         <translation>导入文件…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="165"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="171"/>
         <source>Import folder…</source>
         <translation>导入文件夹…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="169"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="175"/>
         <source>Sync to shared folder</source>
         <translation>同步到共享文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="198"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="204"/>
         <source>Team shared folder</source>
         <translation>班组共享文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="166"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="172"/>
         <source>Analyse all</source>
         <translation>全部分析</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="101"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="107"/>
         <source>Call details…</source>
         <translation>通话信息…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="102"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="108"/>
         <source>Agent, team, time and type of this call, for calls imported without metadata</source>
         <translation>为导入时没有元数据的通话填写坐席、班组、时间和类型</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="167"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="173"/>
         <source>Search…</source>
         <translation>搜索…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="168"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="174"/>
         <source>Sample…</source>
         <translation>抽样…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="170"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="176"/>
         <source>Coaching…</source>
         <translation>辅导…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="171"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="177"/>
         <source>Team…</source>
         <translation>班组…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="172"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="178"/>
         <source>Rules…</source>
         <translation>规则…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="173"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="179"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="181"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="187"/>
         <source>Confirm the current suggestion</source>
         <translation>确认当前建议</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="182"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="188"/>
         <source>Reject the current suggestion (asks for a reason)</source>
         <translation>驳回当前建议（可填写原因）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="183"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="189"/>
         <source>Save the scorecard as a draft</source>
         <translation>将评分表保存为草稿</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="211"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="217"/>
         <source>New analysis settings apply when the queue stops.</source>
         <translation>新的分析设置将在队列停止后生效。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="239"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="245"/>
         <source>Import recordings</source>
         <translation>导入录音</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="240"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="246"/>
         <source>Audio (*.wav *.flac *.mp3 *.ogg *.opus);;All files (*)</source>
         <translation>音频 (*.wav *.flac *.mp3 *.ogg *.opus);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="245"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="251"/>
         <source>Import a folder of recordings</source>
         <translation>导入录音文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="251"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="257"/>
         <source>Importing…</source>
         <translation>正在导入…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="252"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="258"/>
         <source>Looking for recordings…</source>
         <translation>正在查找录音…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="253"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="259"/>
         <source>Importing</source>
         <translation>导入中</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="265"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="271"/>
         <source>Checking {0} of {1}: {2}</source>
         <translation>正在检查第 {0}/{1} 个：{2}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="276"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="282"/>
         <source>Imported {0}, already in library {1}, failed {2}</source>
         <translation>已导入 {0}，已存在 {1}，失败 {2}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="279"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="285"/>
         <source>; stopped before the rest, as asked</source>
         <translation>；已按要求停止，其余未导入</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="281"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="287"/>
         <source>; {0} files that are not recordings ignored</source>
         <translation>；已忽略 {0} 个非录音文件</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="285"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="291"/>
         <source>Some files could not be imported</source>
         <translation>部分文件无法导入</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="350"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="356"/>
         <source>Unsaved changes restored from the draft.</source>
         <translation>已从草稿恢复未保存的修改。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="352"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="358"/>
         <source>Saved {0} by {1}.</source>
         <translation>已于 {0} 由 {1} 保存。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="355"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="361"/>
         <source>Not scored yet — the rules&apos; suggestions are pre-filled; confirm or reject each and review every item.</source>
         <translation>尚未评分——已预填规则建议；请逐条确认或驳回，并逐项复核。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="380"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="386"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="396"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="402"/>
         <source>Paused, {0} calls waiting</source>
         <translation>已暂停，{0} 通待分析</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="402"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="408"/>
         <source>, about {0} left</source>
         <translation>，约剩 {0}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="403"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="409"/>
         <source>Analysed {0} of {1}{2} {3}</source>
         <translation>已分析 {0}/{1}{2} {3}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="407"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="413"/>
         <source>Connecting to the Dask scheduler at {0}…</source>
         <translation>正在连接 Dask 调度器 {0}…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="408"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="414"/>
         <source>Starting {0} worker processes and loading the model in each…</source>
         <translation>正在启动 {0} 个工作进程并在每个进程中加载模型…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="414"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="420"/>
         <source>&lt;a href=&quot;{0}&quot;&gt;Dask dashboard&lt;/a&gt;</source>
         <translation>&lt;a href=&quot;{0}&quot;&gt;Dask 监控面板&lt;/a&gt;</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="430"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="436"/>
         <source>Could not analyse {0}: {1}</source>
         <translation>无法分析 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="432"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="438"/>
         <source>Analysis stopped: {0}. The calls stay queued.</source>
         <translation>分析已停止：{0}。通话仍在队列中。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="501"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="507"/>
         <source>Editing — draft kept automatically.</source>
         <translation>编辑中——草稿已自动保存。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="526"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="532"/>
         <source>Evaluation saved: {0} / {1}</source>
         <translation>评分已保存：{0} / {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="576"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="582"/>
         <source>Reject suggestion</source>
         <translation>驳回建议</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="577"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="583"/>
         <source>Why is this suggestion wrong? (optional — it helps fix the rule)</source>
         <translation>这条建议错在哪里？（可不填——有助于改进规则）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="603"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="609"/>
         <source>Accept remaining items</source>
         <translation>接受其余细则</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="604"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="610"/>
         <source>Accept {0} items at the scores shown without reviewing them one by one?
 
 The evaluation and the audit log will say they were accepted, not judged.</source>
@@ -815,19 +815,19 @@ The evaluation and the audit log will say they were accepted, not judged.</sourc
 评分记录和审计日志将注明这些细则是“接受”而非逐项评判的。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="624"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="630"/>
         <source>
 … and {0} more</source>
         <translation>
 ……另有 {0} 项</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="626"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="632"/>
         <source>Items not reviewed yet</source>
         <translation>尚有细则未复核</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="627"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="633"/>
         <source>Submit needs every item judged. Not reviewed yet:
 {0}{1}
 
@@ -838,102 +838,102 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
 请逐项打分、标记为不适用或已复核，或使用“接受其余”。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="649"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="655"/>
         <source>{0} · version {1}</source>
         <translation>{0} · 第 {1} 版</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="651"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="657"/>
         <source>Saving starts version {0}.</source>
         <translation>保存将生成第 {0} 版。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="677"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="683"/>
         <source>Version {0} ({1}), saved {2} — read-only. Choose the latest version to edit.</source>
         <translation>第 {0} 版（{1}），保存于 {2}——只读。选择最新版本才能编辑。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="708"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="714"/>
         <source>Dispute recorded.</source>
         <translation>申诉已记录。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="721"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="727"/>
         <source>Ruling recorded.</source>
         <translation>裁定已记录。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="770"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="776"/>
         <source>{0} · {1}</source>
         <translation>{0} · {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="838"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="844"/>
         <source>Calibration: {0} call(s) to score</source>
         <translation>校准：{0} 通待评分</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="839"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="845"/>
         <source>Assigned to you on the shared folder: {0}</source>
         <translation>共享文件夹中分配给您的：{0}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="849"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="855"/>
         <source>Sync failed — nothing was lost locally.</source>
         <translation>同步失败——本地数据未丢失。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="850"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="856"/>
         <source>Sync failed</source>
         <translation>同步失败</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="856"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="862"/>
         <source>Sync is not set up: choose the team&apos;s shared folder and your inspector id in Settings.</source>
         <translation>尚未设置同步：请在“设置”中选择班组共享文件夹并填写质检员工号。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="858"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="864"/>
         <source>The shared folder was not found: check that the share is connected.</source>
         <translation>找不到共享文件夹：请检查网络共享是否已连接。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="859"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="865"/>
         <source>No permission to write to the shared folder (or one of its files is open in another program).</source>
         <translation>没有写入共享文件夹的权限（或其中的文件正被其他程序打开）。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="861"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="867"/>
         <source>The disk of the shared folder is full.</source>
         <translation>共享文件夹所在磁盘已满。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="862"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="868"/>
         <source>The team encryption key on this computer cannot be used.</source>
         <translation>本机的班组加密密钥无法使用。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="864"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="870"/>
         <source>The shared folder could not be written.</source>
         <translation>无法写入共享文件夹。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="865"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="871"/>
         <source>Nothing was lost on this computer.</source>
         <translation>本机数据没有任何丢失。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="871"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="877"/>
         <source>Synced {0} evaluations to {1} ({2} new or changed).</source>
         <translation>已同步 {0} 条评分到 {1}（新增或修改 {2} 条）。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="874"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="880"/>
         <source>Shared folder already up to date: {0} evaluations.</source>
         <translation>共享文件夹已是最新：共 {0} 条评分。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="876"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="882"/>
         <source>{0} drafts stay on this computer until submitted.</source>
         <translation>{0} 份草稿在提交前只保存在本机。</translation>
     </message>
@@ -1304,122 +1304,122 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
 <context>
     <name>SamplingDialog</name>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="28"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="27"/>
         <source>Sample calls</source>
         <translation>抽样</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="30"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="29"/>
         <source>Random share</source>
         <translation>随机抽取</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="30"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="29"/>
         <source>Same share from every agent</source>
         <translation>每名坐席按同比例抽取</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="31"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="30"/>
         <source>Same share from every team</source>
         <translation>每个班组按同比例抽取</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="32"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="31"/>
         <source>Targeted: agents or a keyword</source>
         <translation>定向：指定坐席或关键词</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="33"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="32"/>
         <source>Coverage plan: daily share per team, weekly share of agents</source>
         <translation>覆盖计划：每组每日抽检比例、每周坐席覆盖比例</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="34"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="33"/>
         <source>A kept coverage draw</source>
         <translation>已保存的覆盖抽样</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="43"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="42"/>
         <source>agent ids, comma separated (e.g. new agents)</source>
         <translation>坐席工号，用逗号分隔（如新员工）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="45"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="44"/>
         <source>a product or word heard in the call</source>
         <translation>通话中出现的产品或词语</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="52"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="51"/>
         <source>not set</source>
         <translation>未设置</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="53"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="52"/>
         <source>Calls one inspector hears in a day; the draw says when a day&apos;s quota is more</source>
         <translation>每位质检员每天可监听的通话量；某天的配额超过时会提示</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="65"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="64"/>
         <source>Mode</source>
         <translation>方式</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="66"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="65"/>
         <source>Share</source>
         <translation>比例</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="67"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="66"/>
         <source>Seed</source>
         <translation>随机种子</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="68"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="67"/>
         <source>Agents</source>
         <translation>坐席</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="69"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="68"/>
         <source>Keyword</source>
         <translation>关键词</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="70"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="69"/>
         <source>Agents covered per week</source>
         <translation>每周坐席覆盖率</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="71"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="70"/>
         <source>Calls per inspector a day</source>
         <translation>每位质检员每日监听量</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="72"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="71"/>
         <source>Calls from</source>
         <translation>通话起始日期</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="73"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="72"/>
         <source>Calls to</source>
         <translation>通话截止日期</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="74"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="73"/>
         <source>Kept draw</source>
         <translation>已保存的抽样</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="98"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="97"/>
         <source>No coverage draw kept yet.</source>
         <translation>尚无已保存的覆盖抽样。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="103"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="102"/>
         <source>Drawn {0} · scored {1} · remaining {2}</source>
         <translation>已抽取 {0} · 已评分 {1} · 剩余 {2}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="106"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="105"/>
         <source>The busiest day draws {0} calls, more than the inspectors&apos; {1} a day.</source>
         <translation>最多的一天抽取了 {0} 通，超过质检员每日可监听的 {1} 通。</translation>
     </message>
@@ -1427,303 +1427,308 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
 <context>
     <name>ScorecardView</name>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="40"/>
+        <location filename="../../qaworkstation/ui/format.py" line="37"/>
         <source>Greeting</source>
         <translation>开头语</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="40"/>
+        <location filename="../../qaworkstation/ui/format.py" line="37"/>
         <source>Closing</source>
         <translation>结束语</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="41"/>
+        <location filename="../../qaworkstation/ui/format.py" line="38"/>
         <source>Apology</source>
         <translation>致歉</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="42"/>
+        <location filename="../../qaworkstation/ui/format.py" line="39"/>
         <source>Forbidden phrase</source>
         <translation>服务禁语</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="43"/>
+        <location filename="../../qaworkstation/ui/format.py" line="40"/>
         <source>Insult</source>
         <translation>侮辱</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="43"/>
+        <location filename="../../qaworkstation/ui/format.py" line="40"/>
         <source>Filler word</source>
         <translation>口头禅</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="44"/>
+        <location filename="../../qaworkstation/ui/format.py" line="41"/>
         <source>Long silence</source>
         <translation>长时间静音</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="44"/>
+        <location filename="../../qaworkstation/ui/format.py" line="41"/>
         <source>Dead air</source>
         <translation>开场无声</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="45"/>
+        <location filename="../../qaworkstation/ui/format.py" line="42"/>
         <source>Talk-over</source>
         <translation>抢话</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="46"/>
+        <location filename="../../qaworkstation/ui/format.py" line="43"/>
         <source>Speech rate</source>
         <translation>语速</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="47"/>
+        <location filename="../../qaworkstation/ui/format.py" line="44"/>
         <source>Talk ratio</source>
         <translation>说话占比</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="47"/>
+        <location filename="../../qaworkstation/ui/format.py" line="44"/>
         <source>Loudness</source>
         <translation>音量突增</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="48"/>
+        <location filename="../../qaworkstation/ui/format.py" line="45"/>
         <source>Order of steps</source>
         <translation>流程顺序</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="49"/>
+        <location filename="../../qaworkstation/ui/format.py" line="46"/>
         <source>您 or 你? Check by ear</source>
         <translation>“您”还是“你”？请听音判断</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="57"/>
+        <location filename="../../qaworkstation/ui/format.py" line="47"/>
+        <source>Angry caller</source>
+        <translation>客户情绪激动</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="42"/>
         <source>{0}: “{1}” missing</source>
         <translation>{0}：缺少“{1}”</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="60"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="45"/>
         <source>{0} missing</source>
         <translation>缺少{0}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="61"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="46"/>
         <source>Agent</source>
         <translation>坐席</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="61"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="46"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="62"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="47"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="72"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="57"/>
         <source>pending</source>
         <translation>待判定</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="74"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="59"/>
         <source>confirmed</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="76"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="61"/>
         <source>rejected: {0}</source>
         <translation>已驳回：{0}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="82"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="67"/>
         <source>Draft</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="82"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="67"/>
         <source>Submitted</source>
         <translation>已提交</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="83"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="68"/>
         <source>Disputed</source>
         <translation>申诉中</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="83"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="68"/>
         <source>Resolved</source>
         <translation>已裁定</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="84"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="69"/>
         <source>Final</source>
         <translation>已定稿</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="91"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="76"/>
         <source>Disputed by {0}: “{1}”</source>
         <translation>{0} 记录申诉：“{1}”</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="93"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="78"/>
         <source> — awaiting a ruling</source>
         <translation>——待裁定</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="94"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="79"/>
         <source>upheld</source>
         <translation>申诉成立</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="130"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="122"/>
         <source>judged by hand</source>
         <translation>人工判定</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="219"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="216"/>
         <source>Reviewed — click to set it pending again</source>
         <translation>已复核——点击改回待复核</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="220"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="217"/>
         <source>Pending — click when the score stands as judged (pending items block Submit)</source>
         <translation>待复核——确认分数无误后点击（有待复核细则时不能提交）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="265"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="262"/>
         <source>✓ Confirm</source>
         <translation>✓ 确认</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="265"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="262"/>
         <source>✗ Reject</source>
         <translation>✗ 驳回</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="268"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="265"/>
         <source>undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="577"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="629"/>
         <source>Not saved yet</source>
         <translation>尚未保存</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="647"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="699"/>
         <source>Reviewed {0} of {1} items · heard {2}% of the call · {3} of {4} flags heard</source>
         <translation>已复核 {0}/{1} 项 · 已听通话 {2}% · 已听问题点 {3}/{4}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="650"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="702"/>
         <source>Accept remaining ({0})…</source>
         <translation>接受其余（{0}）…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="77"/>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="94"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="62"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="79"/>
         <source>rejected</source>
         <translation>驳回</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="95"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="80"/>
         <source> — {0} by {1}: “{2}”</source>
         <translation>——{1} 裁定{0}：“{2}”</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="146"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="138"/>
         <source>N/A</source>
         <translation>不适用</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="152"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="144"/>
         <source>Comment</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="289"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="286"/>
         <source>Dispute…</source>
         <translation>申诉…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="290"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="287"/>
         <source>Resolve…</source>
         <translation>裁定…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="327"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="371"/>
         <source>Call type: items of the handbook&apos;s flow that do not apply to it are N/A and the total is re-normalised over the rest</source>
         <translation>通话类型：标准流程中不适用于该类型的细则记为不适用，总分按其余细则重新折算</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="330"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="374"/>
         <source>Call type</source>
         <translation>通话类型</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="335"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="379"/>
         <source>Review every pending item at the score shown; recorded on the evaluation and in the audit log as accepted without review</source>
         <translation>按当前分数复核所有待复核细则；评分记录和审计日志将记为“未逐项复核而接受”</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="342"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="386"/>
         <source>Overall comment for the agent</source>
         <translation>给坐席的总体评语</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="354"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="398"/>
         <source>Save draft</source>
         <translation>保存草稿</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="355"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="399"/>
         <source>Keep these scores as a draft version that can still change; Submit releases it</source>
         <translation>将评分保存为仍可修改的草稿版本；点击“提交”才正式发布</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="359"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="403"/>
         <source>Submit</source>
         <translation>提交</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="360"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="404"/>
         <source>Release this version to the team and the agent; it can no longer be changed, only followed by a new version</source>
         <translation>向班组和坐席发布此版本；发布后不可再改，只能提交新版本</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="364"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="408"/>
         <source>Version history: older versions open read-only</source>
         <translation>版本历史：旧版本以只读方式打开</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="402"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="453"/>
         <source>pass mark {0}%</source>
         <translation>合格线 {0}%</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="430"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="482"/>
         <source>not set</source>
         <translation>未设置</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="572"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="624"/>
         <source>Version {0} · {1}</source>
         <translation>第 {0} 版 · {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="631"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="683"/>
         <source>FAIL — critical item</source>
         <translation>不合格——一票否决</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="633"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="685"/>
         <source>PASS</source>
         <translation>合格</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="635"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="687"/>
         <source>FAIL</source>
         <translation>不合格</translation>
     </message>
@@ -2090,247 +2095,247 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
 <context>
     <name>TeamWindow</name>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="37"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="45"/>
         <source>Team quality</source>
         <translation>班组质量</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="40"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="48"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="42"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="50"/>
         <source>Merge from shared folder</source>
         <translation>从共享文件夹汇总</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="49"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="57"/>
         <source>Shared folder</source>
         <translation>共享文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="54"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="62"/>
         <source>Quality report</source>
         <translation>质量报表</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="55"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="63"/>
         <source>Calibration</source>
         <translation>校准</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="73"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="81"/>
         <source>{0} evaluations in the team database. Choose the team&apos;s shared folder and merge to add the latest.</source>
         <translation>团队数据库中有 {0} 条评分。选择团队的共享文件夹并合并，即可加入最新数据。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="96"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="104"/>
         <source>none: the participants&apos; consensus</source>
         <translation>无：以参与者的多数意见为准</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="121"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="129"/>
         <source>Team shared folder</source>
         <translation>班组共享文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="127"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="135"/>
         <source>Merging…</source>
         <translation>正在汇总…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="134"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="142"/>
         <source>{0} evaluations in the team database; {1} new, {2} updated.</source>
         <translation>班组库共 {0} 条评分；新增 {1}，更新 {2}。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="157"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="172"/>
         <source>Build report</source>
         <translation>生成报表</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="161"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="176"/>
         <source>Period</source>
         <translation>周期</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="166"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="183"/>
         <source>PDF…</source>
         <translation>PDF…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="166"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="183"/>
         <source>PNG…</source>
         <translation>PNG…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="167"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="184"/>
         <source>CSV…</source>
         <translation>CSV…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="167"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="184"/>
         <source>Excel…</source>
         <translation>Excel…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="199"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="217"/>
         <source>Building the report…</source>
         <translation>正在生成报表…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="217"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="240"/>
         <source>Exported to {0}</source>
         <translation>已导出到 {0}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="221"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="244"/>
         <source>Export PDF</source>
         <translation>导出 PDF</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="226"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="249"/>
         <source>Folder for the charts</source>
         <translation>图表保存位置</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="231"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="254"/>
         <source>Folder for the tables</source>
         <translation>表格保存位置</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="236"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="259"/>
         <source>Export Excel</source>
         <translation>导出 Excel</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="150"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="158"/>
         <source>The months with scores are listed; type 2026-W45 for a week or 2026-11-03 for a day</source>
         <translation>列出的是有评分的月份；输入 2026-W45 表示一周，输入 2026-11-03 表示一天</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="247"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="270"/>
         <source>A call already scored by someone on the team</source>
         <translation>团队中已有人评过分的通话</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="250"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="273"/>
         <source>Tick the inspectors who score the call</source>
         <translation>勾选为该通话评分的质检员</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="253"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="276"/>
         <source>Whose scorecard is the reference; without one, the participants&apos; consensus is</source>
         <translation>以谁的评分为基准；不选则以参与者的多数意见为基准</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="258"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="281"/>
         <source>Create session</source>
         <translation>创建校准</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="261"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="284"/>
         <source>Call id</source>
         <translation>通话编号</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="262"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="285"/>
         <source>Rubric</source>
         <translation>评分标准</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="263"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="286"/>
         <source>Inspectors</source>
         <translation>质检员</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="264"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="287"/>
         <source>Expert</source>
         <translation>专家</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="297"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="320"/>
         <source>Choose a scored call and tick at least one inspector.</source>
         <translation>请选择一通已评分的通话，并至少勾选一名质检员。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="328"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="351"/>
         <source>Reference ({0}): {1:g} points, {2}. Pass/fail agreement: {3}. Not scored yet: {4}</source>
         <translation>基准（{0}）：{1:g} 分，{2}。合格判定一致率：{3}。尚未评分：{4}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="331"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="354"/>
         <source>pass</source>
         <translation>合格</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="331"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="354"/>
         <source>fail</source>
         <translation>不合格</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="333"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="356"/>
         <source>Inspector</source>
         <translation>质检员</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="333"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="356"/>
         <source>Total</source>
         <translation>总分</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="333"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="356"/>
         <source>Deviation</source>
         <translation>偏差</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="334"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="357"/>
         <source>Items off</source>
         <translation>偏离项</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="334"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="357"/>
         <source>Same verdict</source>
         <translation>判定一致</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="338"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="361"/>
         <source>Item</source>
         <translation>评分项</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="338"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="361"/>
         <source>Reference</source>
         <translation>基准</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="338"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="361"/>
         <source>Spread</source>
         <translation>极差</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="339"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="362"/>
         <source>Within tolerance</source>
         <translation>容差内比例</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="0"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="166"/>
         <source>Call list (optional)</source>
         <translation>通话清单（可选）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="0"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="167"/>
         <source>The recording system&apos;s list of every call handled (CSV: file, agent, team, call_id, call_time, caller), for the coverage rate and repeat calls</source>
         <translation>录音系统导出的全部受理通话清单（CSV：file、agent、team、call_id、call_time、caller），用于覆盖率和重复来电统计</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="0"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="170"/>
         <source>Call list…</source>
         <translation>通话清单…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/team_window.py" line="0"/>
+        <location filename="../../qaworkstation/ui/team_window.py" line="221"/>
         <source>Call list</source>
         <translation>通话清单</translation>
     </message>
@@ -2361,59 +2366,29 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
 <context>
     <name>WaveformView</name>
     <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="343"/>
-        <location filename="../../qaworkstation/ui/waveform.py" line="544"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="344"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="534"/>
         <source>Agent</source>
         <translation>坐席</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="343"/>
-        <location filename="../../qaworkstation/ui/waveform.py" line="544"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="344"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="534"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="343"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="344"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="349"/>
-        <source>Forbidden phrase</source>
-        <translation>服务禁语</translation>
-    </message>
-    <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="350"/>
-        <source>Insult</source>
-        <translation>侮辱</translation>
-    </message>
-    <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="351"/>
-        <source>Filler word</source>
-        <translation>口头禅</translation>
-    </message>
-    <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="352"/>
-        <source>Greeting</source>
-        <translation>开头语</translation>
-    </message>
-    <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="353"/>
-        <source>Closing</source>
-        <translation>结束语</translation>
-    </message>
-    <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="354"/>
-        <source>Apology</source>
-        <translation>致歉</translation>
-    </message>
-    <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="396"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="386"/>
         <source>No recording loaded</source>
         <translation>未打开录音</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="542"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="532"/>
         <source>Mono</source>
         <translation>单声道</translation>
     </message>

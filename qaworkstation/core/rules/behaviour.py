@@ -1,7 +1,8 @@
 """Behaviour rules: what the call sounds like rather than what was said.
 
 Long silences and holds, dead air when the call opens, the agent talking over the customer, speaking too fast
-or too slow, hogging the conversation, and sudden loudness (a shouting proxy) are the acoustic half of QA.
+or too slow, hogging the conversation, and sudden loudness (a shouting proxy) are the acoustic half of QA; the
+caller's anger (loud, fast, or in so many words) is measured the same way, as a reason to listen.
 They are measured from the recording — per-channel speech activity from frame energy against that channel's
 own noise floor, so a noisy mobile leg is judged by its own standard — and checked against the transcript,
 whose word timestamps catch quiet speech the energy misses. Without the recording, word timestamps alone
@@ -43,7 +44,9 @@ _SPEECH_RATE_MIN_TALK_S = 10.0  # a rate needs this much speech to mean anything
 _RATE_PAUSE_S = 0.5  # pauses longer than this are not counted as speaking time
 _LOUD_WINDOW_S = 0.5
 _DEFAULT_RISE_DB = 10.0
-_DEFAULT_MIN_S = {"silence": 10.0, "dead_air": 5.0, "overtalk": 0.5, "loudness": 0.5}
+_DEFAULT_MIN_S = {"silence": 10.0, "dead_air": 5.0, "overtalk": 0.5, "loudness": 0.5, "customer_anger": 0.5}
+_FAST_RATIO = 1.4  # a caller this much faster than their own usual pace is agitated, if their voice is raised too
+_FAST_MIN_UNITS = 6  # a pace needs this many characters or words to mean anything
 
 
 @dataclass(frozen=True)
@@ -293,19 +296,69 @@ def _talk_ratio(rule: BehaviourRule, call: CallText, sides: list[_Side], call_en
 
 def _loudness(rule: BehaviourRule, call: CallText, sides: list[_Side], call_end: float) -> list[Flag]:
     """Stretches where the speaker is ``high`` dB louder than their own median speech for over ``min_s``."""
-    flags = []
+    return [_flag(rule, f"+{rise:.0f} dB", side.speaker, start, end, rule.deduction)
+            for side in sides if side.speaker in ACCEPTED_SPEAKERS[rule.speaker]
+            for start, end, rise in _loud_stretches(side, _rise_db(rule), _min_s(rule))]
+
+
+def _loud_stretches(side: _Side, rise_db: float, min_s: float) -> list[tuple[float, float, float]]:
+    """(start, end, peak rise in dB) of the side's speech louder than its own usual level by ``rise_db``."""
+    if side.levels_db is None or not side.talk:
+        return []
+    smooth = _smoothed(side.levels_db, _LOUD_WINDOW_S)
+    speaking = _mask(side.talk, len(smooth))
+    if not speaking.any():
+        return []
+    usual = float(np.median(smooth[speaking]))
+    return [(start, end, float(smooth[int(start / FRAME_S):int(end / FRAME_S)].max()) - usual)
+            for start, end in _runs(speaking & (smooth > usual + rise_db)) if end - start > min_s]
+
+
+def _customer_anger(rule: BehaviourRule, call: CallText, sides: list[_Side], call_end: float) -> list[Flag]:
+    """Moments the caller sounds angry: a reason to listen, and to see how the agent handled it.
+
+    Evidence per stretch of the caller's speech: one of the rule's ``phrases`` (我要投诉, 什么态度) or a voice
+    ``high`` dB above the caller's own usual level for ``min_s`` counts on its own; speaking much faster than
+    usual counts only together with a voice raised by half as much. The flag's text lists the evidence.
+    """
+    evidence: list[tuple[float, float, str]] = []
     for side in sides:
-        if side.levels_db is None or side.speaker not in ACCEPTED_SPEAKERS[rule.speaker] or not side.talk:
+        if side.speaker not in ACCEPTED_SPEAKERS[rule.speaker]:
             continue
-        smooth = _smoothed(side.levels_db, _LOUD_WINDOW_S)
-        speaking = _mask(side.talk, len(smooth))
-        usual = float(np.median(smooth[speaking]))
-        for start, end in _runs(speaking & (smooth > usual + _rise_db(rule))):
-            if end - start > _min_s(rule):
-                peak = float(smooth[int(start / FRAME_S):int(end / FRAME_S)].max())
-                text = f"+{peak - usual:.0f} dB"
-                flags.append(_flag(rule, text, side.speaker, start, end, rule.deduction))
-    return flags
+        rise, min_s = _rise_db(rule), _min_s(rule)
+        evidence += [(start, end, f"+{peak:.0f} dB") for start, end, peak in _loud_stretches(side, rise, min_s)]
+        raised = _loud_stretches(side, rise / 2, min_s)
+        evidence += [(start, end, f"{rate:.1f}×") for start, end, rate in _fast_stretches(call, side.speaker)
+                     if any(a < end and start < b for a, b, _ in raised)]
+    evidence += [(hit.start, hit.end, f"“{hit.text}”") for hit in spot(call, rule.phrases, rule.speaker)]
+    return [_flag(rule, text, rule.speaker, start, end, rule.deduction) for start, end, text in _merged(evidence)]
+
+
+def _fast_stretches(call: CallText, speaker: str) -> list[tuple[float, float, float]]:
+    """The speaker's segments said at least :data:`_FAST_RATIO` times their own median pace (units a second)."""
+    paces = []
+    for segment in call.segments:
+        if segment.speaker != speaker or segment.end - segment.start < _RATE_PAUSE_S:
+            continue
+        count = len(units(normalize(segment.text)))
+        if count >= _FAST_MIN_UNITS:
+            paces.append((segment.start, segment.end, count / (segment.end - segment.start)))
+    if len(paces) < 3:
+        return []
+    usual = float(np.median([pace for _, _, pace in paces]))
+    return [(start, end, pace / usual) for start, end, pace in paces if pace >= _FAST_RATIO * usual]
+
+
+def _merged(evidence: list[tuple[float, float, str]]) -> list[tuple[float, float, str]]:
+    """Evidence closer than a second apart is one moment, its texts joined."""
+    moments: list[tuple[float, float, str]] = []
+    for start, end, text in sorted(evidence):
+        if moments and start <= moments[-1][1] + 1.0:
+            first, last, said = moments[-1]
+            moments[-1] = (first, max(last, end), said if text in said.split(" · ") else f"{said} · {text}")
+        else:
+            moments.append((start, end, text))
+    return moments
 
 
 def _smoothed(levels: np.ndarray, window_s: float = 0.5) -> np.ndarray:
@@ -345,7 +398,7 @@ def _flag(rule: BehaviourRule, text: str, speaker: str, start: float, end: float
 
 def rule_label(rule: BehaviourRule) -> str:
     """The rule's limit in a few language-neutral characters, shown where a phrase rule shows its phrase."""
-    if rule.category == "loudness":
+    if rule.category in ("loudness", "customer_anger"):
         return f"+{_rise_db(rule):g} dB"
     if rule.category in ("speech_rate", "talk_ratio"):
         unit = "/min" if rule.category == "speech_rate" else ""
@@ -366,4 +419,5 @@ _CHECKS: dict[str, RuleCheck] = {
     "speech_rate": _speech_rate,
     "talk_ratio": _talk_ratio,
     "loudness": _loudness,
+    "customer_anger": _customer_anger,
 }

@@ -12,7 +12,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import replace
 
-from ..domain import (AGENT, EXPECTED_CATEGORIES, NORMAL, VIOLATION_CATEGORIES, Check, Flag, Part, PhraseRule, Rubric,
+from ..domain import (AGENT, EXPECTED_CATEGORIES, VIOLATION_CATEGORIES, Check, Flag, Part, PhraseRule, Rubric,
                       Segment)
 from ..textnorm import normalize
 from .behaviour import CallAudio, behaviour_flags

@@ -59,6 +59,7 @@ _BEHAVIOUR_OPTIONAL = {
     "speech_rate": ("speaker", "low", "high"),
     "talk_ratio": ("speaker", "low", "high"),
     "loudness": ("speaker", "min_s", "high"),
+    "customer_anger": ("speaker", "min_s", "high", "phrases"),
 }
 _SEQUENCE_REQUIRED = ("category", "name", "item", "deduction", "trigger", "expect")
 _SEQUENCE_OPTIONAL = ("position", "within_s", "says")
@@ -416,24 +417,28 @@ def _behaviour_rule(node: Node, number: int, category: str, items: dict[str, Rub
     item = _rule_item(fields["item"], context, items)
     low, high = _range(fields, category, context)
     deduction = _between(fields["deduction"], f"{context}'deduction'", 0.0, item.max_points)
+    if category == "customer_anger" and deduction:
+        raise _Invalid(fields["deduction"], f"{context}the caller's anger is a reason to listen, never a deduction "
+                                            "from the agent; set 'deduction: 0'")
     notice = fields.get("notice_deduction")
     return BehaviourRule(
         category=category,
         item=item.id,
         deduction=deduction,
         speaker=_choice(fields["speaker"], f"{context}'speaker'", _behaviour_speakers(category))
-        if "speaker" in fields else AGENT,
+        if "speaker" in fields else (CUSTOMER if category == "customer_anger" else AGENT),
         min_s=_positive(fields["min_s"], f"{context}'min_s'") if "min_s" in fields else None,
         low=low,
         high=high,
         hold_notice=_phrases(fields["hold_notice"], context, "hold_notice") if "hold_notice" in fields else (),
         notice_deduction=None if notice is None else _between(notice, f"{context}'notice_deduction'", 0.0, deduction),
+        phrases=_phrases(fields["phrases"], context, "phrases") if "phrases" in fields else (),
     )
 
 
 def _behaviour_speakers(category: str) -> tuple[str, ...]:
-    """Loudness can be anybody's; rates, ratios and talk-over compare the two parties of a stereo call."""
-    return RULE_SPEAKERS if category == "loudness" else PARTY_SPEAKERS
+    """Loudness and anger can be anybody's; rates, ratios and talk-over compare the two parties of a stereo call."""
+    return RULE_SPEAKERS if category in ("loudness", "customer_anger") else PARTY_SPEAKERS
 
 
 def _range(fields: dict[str, Node], category: str, context: str) -> tuple[float | None, float | None]:
