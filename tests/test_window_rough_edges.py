@@ -227,3 +227,22 @@ def test_a_folder_import_shows_its_progress_and_closes_it(qtbot, store, transcri
     qtbot.waitUntil(lambda: window.import_progress.maximum() == 6, timeout=20000)  # six calls found
     qtbot.waitUntil(lambda: "Imported 6" in window.statusBar().currentMessage(), timeout=60000)
     assert not window.import_progress.isVisible() and labels == []
+
+
+def test_forms_are_built_ahead_a_few_items_a_turn_and_kept_per_rubric(qtbot, rubrics) -> None:  # noqa: ANN001
+    view = ScorecardView()
+    qtbot.addWidget(view)
+    view.show()
+    zh, en = rubrics.for_language("zh"), rubrics.for_language("en")
+    view.prepare(zh)
+    view.prepare(en)
+    assert not view._forms["zh-monitoring"].rows  # nothing built until the event loop turns
+    qtbot.waitUntil(lambda: all(form.complete for form in view._forms.values()), timeout=10000)
+    built = {rubric.id: dict(view._forms[rubric.id].rows) for rubric in (zh, en)}
+    assert set(built[zh.id]) == {item.id for item in zh.items} and set(built[en.id]) == {item.id for item in en.items}
+    for rubric in (zh, en, zh):  # calls of both languages opened in turn: each form shown again, never rebuilt
+        view.set_rubric(rubric)
+        assert view._rows == built[rubric.id] and view.scroll.widget() is view._forms[rubric.id].body
+    edited = type(zh)(**{**zh.__dict__})  # the rubric file loaded again: its form is built anew
+    view.set_rubric(edited)
+    assert view._rows.keys() == built[zh.id].keys() and view._rows["clarity"] is not built[zh.id]["clarity"]

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QInputDialog, QLabel, Q
 from ..core import settings as declared
 from ..core.asr.transcribe import Transcriber, TranscribeSettings
 from ..core.audio.playback import Playback
-from ..core.domain import CONFIRMED, DRAFT, REJECTED, Evaluation, Flag, ItemScore, Segment, Verdict
+from ..core.domain import CONFIRMED, DRAFT, REJECTED, Evaluation, Flag, ItemScore, Rubric, Segment, Verdict
 from ..core.library.importer import ImportReport, import_paths
 from ..core.library.store import Store
 from ..core.opened_call import OpenCall, open_call, view_context
@@ -79,6 +79,12 @@ class MainWindow(QMainWindow):
         self._build_role()
         self.refresh_library()
         self.runner.db(lambda: WorkQueue(self.store).waiting(), self._resume_left_work, self.show_error)
+        self.runner.db(self.rubrics.all, self._prepare_forms, lambda _message: None)  # a bad rubric says so on use
+
+    def _prepare_forms(self, rubrics: list[Rubric]) -> None:
+        """Build each rubric's scorecard form while the window is idle, so opening a call does not freeze it."""
+        for rubric in rubrics:
+            self.scorecard.prepare(rubric)
 
     # construction -----------------------------------------------------------------------------------------
 
@@ -446,7 +452,7 @@ class MainWindow(QMainWindow):
             return
         from .team_window import TeamWindow
 
-        self.team = TeamWindow(self.rubrics, self.settings, parent=self)
+        self.team = TeamWindow(self.rubrics, self.settings, parent=self, store=self.store)
         self.team.show()
 
     def open_workbench(self) -> None:

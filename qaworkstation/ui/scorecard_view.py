@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFrame, QGridLayout, QHBoxLayout, QLabel,
                                QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QSizePolicy, QToolButton,
@@ -27,27 +27,12 @@ from ..core.scoring.roles import DISPUTE, RELEASE, RESOLVE_DISPUTE, SCORE
 from ..core.scoring.rubric import score_evaluation
 from ..core.scoring.scorecard import (Suggestion, accept_remaining, for_call_type, judged_by_verdicts, pending,
                                       verdict_on, with_verdict)
-from .format import clock, points
+from .format import category_name, clock, points
 
 _SEVERITY_COLOURS = {"A": "#d93025", "B": "#e37400", "C": "#5f6368"}
 # Disputing is offered on every item, so it stays quiet; a dispute waiting for a ruling asks for attention.
 _APPEAL_STYLES = {DISPUTE: "QToolButton { color: #80868b; font-size: 11px; }",
                   RESOLVE_DISPUTE: "QToolButton { color: #a50e6e; font-weight: 600; }"}
-
-
-def category_name(category: str) -> str:
-    translate = QCoreApplication.translate
-    names = {"greeting": translate("ScorecardView", "Greeting"), "closing": translate("ScorecardView", "Closing"),
-             "apology": translate("ScorecardView", "Apology"),
-             "forbidden": translate("ScorecardView", "Forbidden phrase"),
-             "insult": translate("ScorecardView", "Insult"), "filler": translate("ScorecardView", "Filler word"),
-             "silence": translate("ScorecardView", "Long silence"), "dead_air": translate("ScorecardView", "Dead air"),
-             "overtalk": translate("ScorecardView", "Talk-over"),
-             "speech_rate": translate("ScorecardView", "Speech rate"),
-             "talk_ratio": translate("ScorecardView", "Talk ratio"), "loudness": translate("ScorecardView", "Loudness"),
-             "sequence": translate("ScorecardView", "Order of steps"),
-             "polite_form": translate("ScorecardView", "您 or 你? Check by ear")}
-    return names.get(category, category)
 
 
 def describe(suggestion: Suggestion) -> str:
@@ -117,6 +102,13 @@ _NA_STYLE = "QLabel { border-left: 3px solid #dadce0; padding-left: 4px; color: 
 _CURRENT_LINE = "background:#fff3c4"
 
 
+def _restyle(widget: QWidget, css: str) -> None:
+    """Set a style sheet only when it changes: each one set re-polishes the widget, and filling a form restyles
+    every row three times over, a frozen frame when a call opens."""
+    if widget.styleSheet() != css:
+        widget.setStyleSheet(css)
+
+
 class _ItemRow:
     """The widgets of one rubric item, and its review state (pending until a person judges it)."""
 
@@ -175,6 +167,9 @@ class _ItemRow:
         self.review.toggled.connect(self._on_review_toggled)
         self.comment.textEdited.connect(owner._on_changed)
 
+    def widgets(self) -> tuple[QWidget, ...]:
+        return (self.title, self.score, self.na, self.review, self.comment, self.appeal, self.hints, self.disputes)
+
     # review state -------------------------------------------------------------------------------------------
 
     def _judged(self) -> None:
@@ -210,10 +205,12 @@ class _ItemRow:
         else:
             style = _REVIEWED_STYLE if self.reviewed_state else _PENDING_STYLE
         background = " QLabel { background: #fdecea; }" if self.found and self.is_pending else ""
-        self.title.setStyleSheet(style + background)
+        _restyle(self.title, style + background)
+        if self.review.text() == ("✓" if self.reviewed_state else "○"):
+            return
         self.review.setText("✓" if self.reviewed_state else "○")
-        self.review.setStyleSheet("QToolButton { color: #188038; font-weight: 700; }" if self.reviewed_state
-                                  else "QToolButton { color: #e37400; }")
+        _restyle(self.review, "QToolButton { color: #188038; font-weight: 700; }" if self.reviewed_state
+                 else "QToolButton { color: #e37400; }")
         translate = QCoreApplication.translate
         self.review.setToolTip(
             translate("ScorecardView", "Reviewed — click to set it pending again") if self.reviewed_state
@@ -294,6 +291,50 @@ class _ItemRow:
         self.appeal_action, self.appeal_target = action, target
 
 
+_ITEMS_PER_TURN = 3  # about a frame's worth of widgets
+
+
+class _Form:
+    """One rubric's form: a section heading and a row of widgets per item, built all at once or a few items
+    at a time while the window is idle."""
+
+    def __init__(self, rubric: Rubric, owner: ScorecardView) -> None:
+        self.rubric = rubric
+        self.owner = owner
+        self.body = QWidget(owner)
+        self.body.hide()
+        self.grid = QGridLayout(self.body)
+        self.grid.setColumnStretch(0, 3)
+        self.grid.setColumnStretch(4, 2)
+        self.grid.setVerticalSpacing(2)
+        self.rows: dict[str, _ItemRow] = {}
+        self._todo = [(section, item) for section in rubric.sections for item in (None, *section.items)]
+        self._next_row = 0
+
+    @property
+    def complete(self) -> bool:
+        return not self._todo
+
+    def build(self, items: int | None = None) -> None:
+        """Build the next ``items`` items (with the headings before them), or everything left."""
+        while self._todo and (items is None or items > 0):
+            section, item = self._todo.pop(0)
+            if item is None:
+                heading = QLabel(html.escape(section.title))
+                heading.setStyleSheet("font-weight: 700; color: #202124; padding-top: 8px; border-bottom: 1px "
+                                      "solid #dadce0;")
+                self.grid.addWidget(heading, self._next_row, 0, 1, 6)
+                self._next_row += 1
+                continue
+            row = self.rows[item.id] = _ItemRow(item, self.grid, self._next_row, self.owner)
+            for widget in row.widgets():
+                widget.ensurePolished()  # style and fonts now, not all at once when the form is first shown
+            self._next_row += 3
+            items = None if items is None else items - 1
+        if not self._todo:
+            self.grid.setRowStretch(self._next_row, 1)
+
+
 class ScorecardView(QWidget):
     changed = Signal()
     jumpRequested = Signal(float)
@@ -310,6 +351,9 @@ class ScorecardView(QWidget):
         super().__init__(parent)
         self.rubric: Rubric | None = None
         self._rows: dict[str, _ItemRow] = {}
+        self._forms: dict[str, _Form] = {}
+        self._form: _Form | None = None
+        self._builder = QTimer(self, singleShot=True, interval=0, timeout=self._build_some)
         self._loading = False
         self.permissions: frozenset[str] = frozenset()
         self.versions: list[Evaluation] = []
@@ -390,39 +434,47 @@ class ScorecardView(QWidget):
         self.setEnabled(False)
 
     def set_rubric(self, rubric: Rubric) -> None:
-        """The form for ``rubric``, empty until :meth:`set_scores` fills it. The form of the rubric already
-        shown is kept and scrolled back to the top: building one is a tenth of a second of the GUI thread, a
-        frozen frame on every call opened."""
+        """The form for ``rubric``, empty until :meth:`set_scores` fills it. Forms are kept per rubric and built
+        ahead of time (:meth:`prepare`): building one is a tenth of a second of the GUI thread, a frozen frame
+        on every call opened if it were done here."""
         self._set_call_types(rubric)
-        if rubric is self.rubric and self._rows:
-            self.scroll.verticalScrollBar().setValue(0)
-            self.setEnabled(True)
+        form = self._form_for(rubric)
+        form.build()
+        self.scroll.verticalScrollBar().setValue(0)
+        self.setEnabled(True)
+        if form is self._form:
             return
-        self.rubric = rubric
+        if self._form is not None:
+            kept = self.scroll.takeWidget()
+            kept.setParent(self)
+            kept.hide()
+        self.scroll.setWidget(form.body)
+        self._form, self.rubric, self._rows = form, rubric, form.rows
         pass_mark = self.tr("pass mark {0}%").format(points(rubric.pass_mark))
         self.header.setText(f"{html.escape(rubric.name)}  <span style='color:#5f6368;font-size:12px'>"
                             f"{html.escape(pass_mark)}</span>")
-        body = QWidget()
-        grid = QGridLayout(body)
-        grid.setColumnStretch(0, 3)
-        grid.setColumnStretch(4, 2)
-        grid.setVerticalSpacing(2)
-        self._rows = {}
-        row = 0
-        for section in rubric.sections:
-            heading = QLabel(html.escape(section.title))
-            heading.setStyleSheet("font-weight: 700; color: #202124; padding-top: 8px; border-bottom: 1px solid"
-                                  " #dadce0;")
-            grid.addWidget(heading, row, 0, 1, 6)
-            row += 1
-            for item in section.items:
-                self._rows[item.id] = _ItemRow(item, grid, row, self)
-                row += 3
-        grid.setRowStretch(row, 1)
-        self.scroll.setWidget(body)
-        self.setEnabled(True)
         self._apply_mode()
         self._update_total()
+
+    def prepare(self, rubric: Rubric) -> None:
+        """Build the form of ``rubric`` a few items per turn of the event loop, so opening a call on it later
+        only fills it in."""
+        if not self._form_for(rubric).complete:
+            self._builder.start()
+
+    def _form_for(self, rubric: Rubric) -> _Form:
+        form = self._forms.get(rubric.id)
+        if form is None or form.rubric is not rubric:  # new, or the rubric file was loaded again
+            if form is not None and form is not self._form:
+                form.body.deleteLater()
+            form = self._forms[rubric.id] = _Form(rubric, self)
+        return form
+
+    def _build_some(self) -> None:
+        unfinished = [form for form in self._forms.values() if not form.complete]
+        if unfinished:
+            unfinished[0].build(_ITEMS_PER_TURN)
+            self._builder.start()
 
     def _set_call_types(self, rubric: Rubric) -> None:
         """The rubric's call types (a type from metadata the rubric does not list is added per call)."""
