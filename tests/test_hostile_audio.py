@@ -24,8 +24,10 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from qaworkstation.core.audio.headers import mpeg_frame_length
-from qaworkstation.core.audio.reading import MAX_FILE_BYTES, AudioError, AudioStatus, display_path, probe
+from qaworkstation.core.audio.headers import mp3_frames, mpeg_frame_length, mpeg_frame_samples
+from qaworkstation.core.audio.peaks import compute_peaks
+from qaworkstation.core.audio.reading import (MAX_FILE_BYTES, MIN_SPEECH_S, AudioError, AudioStatus, display_path,
+                                              probe, read_samples)
 from qaworkstation.core.audio.safe_probe import ProbeWorker, probe_file
 from qaworkstation.core.library.importer import import_paths
 from qaworkstation.core.library.store import Store
@@ -99,7 +101,6 @@ def build_corpus(folder: Path, scratch: Path) -> dict[str, str]:
         "truncated_adpcm.wav": (adpcm[:len(adpcm) // 2], AudioStatus.TRUNCATED),
         "header_only.wav": (wav[:44], AudioStatus.TRUNCATED),
         "huge_data_chunk.wav": (_patched(wav, 40, "<I", 0xFFFFFFF0), AudioStatus.TRUNCATED),
-        "never_finalised.wav": (_patched(wav, 40, "<I", 0), AudioStatus.BAD_HEADER),
         "no_fmt_chunk.wav": (_wav_chunks((b"data", wav[44:]))[:2000], AudioStatus.BAD_HEADER),
         "fmt_overrun.wav": (_patched(wav, 16, "<I", 0xFFFFFFF0), AudioStatus.BAD_HEADER),
         "zero_channels.wav": (_patched(wav, 22, "<H", 0), AudioStatus.BAD_HEADER),
@@ -306,3 +307,120 @@ def test_cli_reports_each_bad_file_on_one_line_including_unreadable_ones(
     assert any("locked.wav: permission denied" in line for line in lines)
     assert any("locked_folder: permission denied: a folder this user may not open" in line for line in lines)
     assert any("truncated_pcm.wav: truncated: header declares 16000 frames" in line for line in lines)
+
+
+# ------------------------------------------------------------------------- lengths the file does not state
+
+def _call_ending_on_a_word(seconds: float = 20.0) -> np.ndarray:
+    """Speech-like bursts, a long hold in silence, and bursts again up to the last sample: a VBR encoder spends
+    many bytes on the first frames and few on the hold, so a length guessed from the first frame is far off."""
+    t = np.arange(int(RATE * seconds / 4)) / RATE
+    burst = (0.3 * np.sin(2 * np.pi * 440 * t) * (np.sin(2 * np.pi * 2 * t) > 0)).astype(np.float32)
+    return np.concatenate([burst, np.zeros(2 * len(burst), np.float32), burst])[:, None]
+
+
+def _vbr_mp3_without_xing(folder: Path, samples: np.ndarray) -> Path:
+    source = folder / "vbr_source.mp3"
+    sf.write(source, samples, RATE, format="MP3", bitrate_mode="VARIABLE")
+    path = folder / "vbr_no_xing.mp3"
+    path.write_bytes(_mp3_without_xing(source.read_bytes()))
+    return path
+
+
+def test_a_vbr_mp3_without_a_length_header_is_imported_played_and_drawn_whole(store: Store, tmp_path: Path) -> None:
+    """libsndfile stops at a length guessed from the first frame (the adversarial run: 13.1 s of a 30.2 s call);
+    the frames say how long the call is, and FFmpeg decodes all of it for the import, the player and the waveform."""
+    path = _vbr_mp3_without_xing(tmp_path, _call_ending_on_a_word())
+    walked = mp3_frames(path).samples
+    assert sf.info(str(path)).frames < 0.8 * walked  # the reproduction: libsndfile's guess is far short
+
+    report = import_paths(store, [path])
+
+    assert report.errors == [] and len(report.imported) == 1
+    [row] = store.list_recordings()
+    assert row["duration"] == pytest.approx(walked / RATE, abs=0.01)
+    assert row["duration"] == pytest.approx(20.0, abs=0.2)
+    samples, rate = read_samples(path)
+    assert len(samples) == walked and rate == RATE
+    assert compute_peaks(path).frames == walked
+
+
+def test_a_headerless_mp3_cut_on_a_frame_boundary_is_judged_by_its_real_end(tmp_path: Path) -> None:
+    """Cut mid-word it ends loud to its last sample: truncated. Cut in the hold it ends in silence like a
+    complete call: imported at its real length, not at libsndfile's guess and not as "ends abruptly"."""
+    whole = _vbr_mp3_without_xing(tmp_path, _call_ending_on_a_word()).read_bytes()
+    for name, seconds in (("in_speech", 2.2), ("in_silence", 10.0)):
+        (tmp_path / f"{name}.mp3").write_bytes(_first_seconds(whole, seconds))
+    with pytest.raises(AudioError) as cut_in_speech:
+        probe(tmp_path / "in_speech.mp3")
+    assert cut_in_speech.value.status == AudioStatus.TRUNCATED and "ends abruptly" in cut_in_speech.value.reason
+    assert probe(tmp_path / "in_silence.mp3").duration == pytest.approx(10.0, abs=0.1)
+
+
+def _first_seconds(mp3: bytes, seconds: float) -> bytes:
+    """The whole MPEG frames of ``mp3`` that hold its first ``seconds``: a cut on a frame boundary."""
+    position = decoded = 0
+    while decoded < seconds * RATE and (length := mpeg_frame_length(mp3[position:position + 4])):
+        decoded += mpeg_frame_samples(mp3[position:position + 4])
+        position += length
+    return mp3[:position]
+
+
+def _flac_of_unknown_length(tmp_path: Path) -> bytes:
+    """A FLAC whose STREAMINFO gives 0 samples, as streaming encoders write it (the low 36 bits of bytes 18-25)."""
+    flac = bytearray(_encoded(tmp_path, ".flac"))
+    value = int.from_bytes(flac[18:26], "big") & ~((1 << 36) - 1)
+    flac[18:26] = value.to_bytes(8, "big")
+    return bytes(flac)
+
+
+def test_streaming_lengths_are_not_truncation(store: Store, tmp_path: Path) -> None:
+    """A WAV whose data size is a streaming placeholder (0xFFFFFFFF or 0) and a FLAC with no sample count hold
+    the whole call: its length is what decodes, for the import and the player alike."""
+    wav = _encoded(tmp_path, ".wav", subtype="PCM_16")
+    folder = tmp_path / "calls"
+    folder.mkdir()
+    (folder / "streaming_ffff.wav").write_bytes(_patched(_patched(wav, 4, "<I", 0xFFFFFFFF), 40, "<I", 0xFFFFFFFF))
+    (folder / "streaming_zero.wav").write_bytes(_patched(_patched(wav, 4, "<I", 0), 40, "<I", 0))
+    (folder / "streaming.flac").write_bytes(_flac_of_unknown_length(tmp_path))
+
+    report = import_paths(store, [folder])
+
+    assert report.errors == [] and len(report.imported) == 3
+    assert [row["duration"] for row in store.list_recordings()] == [pytest.approx(2.0)] * 3
+    for path in folder.iterdir():
+        assert len(read_samples(path)[0]) == 2 * RATE
+
+
+def test_a_cut_flac_of_unknown_length_is_truncated_without_an_absurd_frame_count(tmp_path: Path) -> None:
+    flac = _flac_of_unknown_length(tmp_path)
+    path = tmp_path / "cut.flac"
+    path.write_bytes(flac[:len(flac) // 2])
+    with pytest.raises(AudioError) as error:
+        probe_file(path)
+    assert error.value.status == AudioStatus.TRUNCATED
+    assert "9223372036854775807" not in error.value.reason and "where the file ends" in error.value.reason
+
+
+def test_an_empty_data_chunk_followed_by_another_chunk_is_no_audio(tmp_path: Path) -> None:
+    wav = _encoded(tmp_path, ".wav", subtype="PCM_16")
+    path = tmp_path / "empty.wav"
+    path.write_bytes(_wav_chunks((b"fmt ", wav[20:36]), (b"data", b""), (b"LIST", b"INFOISFT\x04\x00\x00\x00qaws")))
+    with pytest.raises(AudioError) as error:
+        probe(path)
+    assert error.value.status == AudioStatus.NO_AUDIO
+
+
+@pytest.mark.parametrize("frames", [1, 80, int(RATE * MIN_SPEECH_S) - 1])
+def test_audio_too_short_to_hold_speech_is_refused(tmp_path: Path, frames: int) -> None:
+    path = tmp_path / "click.wav"
+    sf.write(path, _tone(channels=2)[:frames], RATE, subtype="PCM_16")
+    with pytest.raises(AudioError) as error:
+        probe_file(path)
+    assert error.value.status == AudioStatus.NO_AUDIO and "too short to hold speech" in error.value.reason
+
+
+def test_a_short_answer_still_imports(tmp_path: Path) -> None:
+    path = tmp_path / "short.wav"
+    sf.write(path, _tone(seconds=0.5, channels=2), RATE, subtype="PCM_16")
+    assert probe_file(path).duration == pytest.approx(0.5)

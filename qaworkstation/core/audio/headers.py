@@ -108,9 +108,10 @@ class WavLayout:
     data_offset: int | None
     data_size: int | None
     overrun: str | None = None  # the chunk whose declared size runs past the end, when no data chunk was found
+    streaming: bool = False  # the data size is a placeholder: the audio runs to the end of the file
 
     def declared_frames(self) -> int | None:
-        if self.format is None or self.data_size is None or not self.format.frame_bytes:
+        if self.format is None or self.data_size is None or self.streaming or not self.format.frame_bytes:
             return None
         return self.data_size // self.format.frame_bytes
 
@@ -136,11 +137,26 @@ def wav_layout(handle: BinaryIO, size: int) -> WavLayout:
             wav_format = _wav_format(handle.read(min(chunk_size, 40)), order)
         elif chunk_id == b"data":
             if chunk_size == 0xFFFFFFFF and big_data_size is not None:
-                chunk_size = big_data_size
-            return WavLayout(wav_format, position + 8, chunk_size)
+                return WavLayout(wav_format, position + 8, big_data_size)
+            streaming = _placeholder_size(handle, chunk_size, position + 8, size)
+            return WavLayout(wav_format, position + 8, chunk_size, streaming=streaming)
         position += 8 + chunk_size + (chunk_size & 1)
     overrun = chunk_id.decode("latin-1") if position > size else None
     return WavLayout(wav_format, None, None, overrun)
+
+
+def _placeholder_size(handle: BinaryIO, chunk_size: int, data_offset: int, size: int) -> bool:
+    """Whether a data size is what a streaming writer leaves when it cannot go back to the header: 0xFFFFFFFF,
+    or 0 with audio after it (not another chunk: a zero-size data chunk may be followed by a LIST chunk)."""
+    if chunk_size == 0xFFFFFFFF:
+        return True
+    if chunk_size or data_offset >= size:
+        return False
+    handle.seek(data_offset)
+    following = handle.read(8)
+    if len(following) == 8 and all(0x20 <= byte < 0x7F for byte in following[:4]):
+        return data_offset + 8 + struct.unpack("<I", following[4:])[0] > size
+    return True
 
 
 def _wav_format(body: bytes, order: str) -> WavFormat | None:
@@ -181,23 +197,43 @@ def mpeg_frame_length(header: bytes) -> int | None:
     return per_frame * bitrate // samplerate + padding
 
 
-def mp3_cut_short(path: Path) -> tuple[int, int] | None:
-    """(bytes the last MPEG frame needs, bytes there are) when the chain of frames runs past the end of the file.
+def mpeg_frame_samples(header: bytes) -> int:
+    """Samples per channel in the MPEG audio frame with this (valid) header: 384 for Layer I, 1152 for Layer II and
+    MPEG-1 Layer III, 576 for Layer III at the MPEG-2 and 2.5 rates (the 8-24 kHz of telephone recordings)."""
+    version, layer = (header[1] >> 3) & 3, 4 - ((header[1] >> 1) & 3)
+    if layer == 1:
+        return 384
+    return 1152 if layer == 2 or version == 3 else 576
 
-    Without a Xing/Info header an MP3 does not say how long it is; only a last frame cut in half shows the cut.
-    The walk stops without a verdict (None) at a trailing tag or anything else that is not a frame, since junk
-    between frames proves nothing.
+
+@dataclass(frozen=True)
+class Mp3Frames:
+    """The chain of MPEG frames from the start of the audio: samples per channel in its whole frames, and
+    (bytes the last frame needs, bytes there are) when that frame runs past the end of the file."""
+
+    samples: int
+    cut: tuple[int, int] | None
+
+
+def mp3_frames(path: Path) -> Mp3Frames:
+    """Walk the chain of MPEG frames to the end of the file or to the first thing that is not a frame.
+
+    Without a Xing/Info header an MP3 does not say how long it is: its frames are the only measure, of the length
+    (libsndfile guesses it from the first frame's bit rate, which a VBR file belies) and of a cut (a last frame
+    cut in half). The walk stops at a trailing tag or junk, which proves nothing, with ``cut`` None.
     """
     with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        position, end = _id3v2_size(data), len(data)
+        position, end, samples = _id3v2_size(data), len(data), 0
         while position + 4 <= end:
-            length = mpeg_frame_length(data[position:position + 4])
+            header = data[position:position + 4]
+            length = mpeg_frame_length(header)
             if length is None:
-                return None
+                break
             if position + length > end:
-                return position + length, end
+                return Mp3Frames(samples, (position + length, end))
+            samples += mpeg_frame_samples(header)
             position += length
-    return None
+    return Mp3Frames(samples, None)
 
 
 def _id3v2_size(data: mmap.mmap) -> int:

@@ -31,7 +31,7 @@ import soundfile as sf
 
 from ..atomic import atomic_write_bytes
 from ..cache import cache_dir
-from .reading import AudioError
+from .reading import AudioError, needs_ffmpeg, read_samples
 
 BUCKET = 1024  # frames per entry of the finest level: 128 ms at 8 kHz
 LEVEL_FACTOR = 8
@@ -152,10 +152,18 @@ def compute_peaks(path: Path | str, progress: Callable[[float], None] | None = N
         if mapped is not None:
             frames, rate = mapped
             return _from_blocks(frames, rate, progress, cancelled)
+        if needs_ffmpeg(path):  # libsndfile would stop at its guess of the length (a VBR MP3 without Xing ...)
+            samples, rate = read_samples(path)
+            return _from_blocks(_as_pcm16(samples), rate, progress, cancelled)
         with sf.SoundFile(str(path)) as handle, ThreadPoolExecutor(1, "peaks") as pool:
             return _stream(handle, pool, progress, cancelled)
     except (sf.LibsndfileError, RuntimeError, OSError, ValueError) as exc:
         raise AudioError(path, f"cannot decode audio for the waveform ({exc})") from exc
+
+
+def _as_pcm16(samples: np.ndarray) -> np.ndarray:
+    """Float samples as the int16 the peaks are kept in."""
+    return np.clip(np.round(samples * 32767), -32768, 32767).astype(np.int16)
 
 
 def _mapped_pcm16(path: Path) -> tuple[np.ndarray, int] | None:
