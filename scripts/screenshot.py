@@ -37,7 +37,7 @@ from qaworkstation.core.team.sync import sync_evaluations
 from qaworkstation.ui.app import install_translator
 from qaworkstation.ui.main_window import MainWindow
 
-SCENES = ("main", "player", "coaching", "team", "settings")
+SCENES = ("main", "player", "mono", "coaching", "team", "settings")
 
 
 def wait(app: QApplication, condition: Callable[[], bool], timeout_ms: int = 30000) -> None:
@@ -92,6 +92,13 @@ class Scene:
         window.scorecard._rows["product_knowledge"].score.setValue(4.5)
         window.scorecard._rows["business_answers"].review.setChecked(True)
         window.seek(11.8)
+        settle(self.app, 500)
+        return window
+
+    def mono(self) -> QWidget:
+        """A mono recording attributed by voice: one waveform, agent and customer turns in their colours."""
+        window = self.main_window("en_rude_mono")
+        window.seek(4.0)
         settle(self.app, 500)
         return window
 

@@ -189,3 +189,29 @@ def test_ruler_labels() -> None:
     assert format_time(12.346, 0.01) == "00:12.35"
     assert tick_step(43.65, 800) == 5.0
     assert tick_step(0.05, 800) == 0.01
+
+
+def test_mono_call_attributed_by_voice_draws_each_turn_in_its_speakers_colour(
+        qtbot, call_audio: tuple[np.ndarray, int]) -> None:  # noqa: ANN001
+    from qaworkstation.ui.waveform import WAVE_COLOURS  # noqa: PLC0415 - only this test reads the palette
+
+    samples, rate = call_audio
+    widget = WaveformView()
+    qtbot.addWidget(widget)
+    widget.resize(WIDTH, HEIGHT)
+    widget.set_audio(samples.sum(axis=1), rate)  # the stereo call mixed down, as a mono recorder would
+    widget.set_segments([Segment("agent", 1.0, 8.35, "您好"), Segment("customer", 8.95, 12.37, "你好")])
+    widget.show()
+    qtbot.waitExposed(widget)
+    picture = image(widget)
+
+    def colours_in(start: float, end: float) -> set[str]:
+        xs = range(int(widget.x_at(start)) + 2, int(widget.x_at(end)) - 2)
+        return {picture.pixelColor(x, y).name() for x in xs for y in range(MARKER_HEIGHT, HEIGHT - 20)}
+
+    agent, customer = WAVE_COLOURS["agent"].name(), WAVE_COLOURS["customer"].name()
+    assert agent in colours_in(1.0, 8.35) and customer not in colours_in(1.0, 8.35)
+    assert customer in colours_in(8.95, 12.37) and agent not in colours_in(8.95, 12.37)
+    widget.set_segments([Segment("unknown", 1.0, 12.37, "您好你好")])  # nobody told apart: one colour
+    picture = image(widget)
+    assert not {agent, customer} & colours_in(1.0, 12.37)

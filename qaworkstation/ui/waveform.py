@@ -430,7 +430,10 @@ class WaveformView(QWidget):
             pixels[rows // 2, :] = _argb(GRID)
             if not joined:
                 self._fill_wave(pixels, low[:, channel], high[:, channel], colour, ratio)
-            if channel < len(self._speech):
+            if speaker is None and self._voices():
+                self._colour_voices(pixels, low[:, channel] if not joined else None,
+                                    high[:, channel] if not joined else None, ratio)
+            elif channel < len(self._speech):
                 bar = max(round(SPEECH_BAR * ratio), 1)
                 pixels[rows - bar:, self._covered(self._speech[channel], columns)] = _argb(colour)
             image = QImage(pixels.data, columns, rows, columns * 4, QImage.Format.Format_RGB32)
@@ -439,6 +442,26 @@ class WaveformView(QWidget):
             if joined:
                 painter.setPen(QPen(colour, 1))
                 painter.drawPolyline(self._sample_line(lane, channel))
+
+    def _voices(self) -> list[str]:
+        """The speakers a mono recording was split into by voice (none when nobody could be told apart)."""
+        return [who for who in (AGENT, CUSTOMER) if len(self._turns.get(who, ())) > 0]
+
+    def _colour_voices(self, pixels: np.ndarray, low: np.ndarray | None, high: np.ndarray | None,
+                       ratio: float) -> None:
+        """A mono lane split by voice: the waveform in each speaker's colour during their turns, and two speech
+        bars — the agent's above the customer's — so who spoke when reads as on a stereo call."""
+        rows, columns = pixels.shape
+        bar = max(round(SPEECH_BAR * ratio), 1)
+        for row, who in enumerate((AGENT, CUSTOMER)):
+            spans = self._turns.get(who)
+            if spans is None or not len(spans):
+                continue
+            turns = self._covered(spans, columns)
+            if low is not None:
+                self._fill_wave(pixels, low, high, WAVE_COLOURS[who], ratio, turns)
+            top = rows - (2 - row) * bar
+            pixels[top:top + bar, turns] = _argb(WAVE_COLOURS[who])
 
     def _fill_turns(self, pixels: np.ndarray, speaker: str | None) -> None:
         """Faint bands where each speaker talks (from the transcript), so turn-taking reads at a glance."""
@@ -449,14 +472,17 @@ class WaveformView(QWidget):
             pixels[:, self._covered(spans, pixels.shape[1])] = band
 
     def _fill_wave(self, pixels: np.ndarray, low: np.ndarray, high: np.ndarray, colour: QColor,
-                   ratio: float) -> None:
-        """Each column filled from its maximum down to its minimum, the way Audacity draws a summary."""
+                   ratio: float, only: np.ndarray | None = None) -> None:
+        """Each column filled from its maximum down to its minimum, the way Audacity draws a summary; ``only``
+        limits it to some columns."""
         rows, columns = pixels.shape
         half = rows / 2 - 2 * ratio
         top = np.floor(rows / 2 - np.clip(high * self._gain, -1.0, 1.0) * half)
         bottom = np.ceil(rows / 2 - np.clip(low * self._gain, -1.0, 1.0) * half)
         drawn = np.arange(rows)[:, None]
         mask = (drawn >= top[None, :]) & (drawn <= bottom[None, :])
+        if only is not None:
+            mask &= only[None, :len(low)]
         pixels[:, :len(low)][mask] = _argb(colour)
 
     def _covered(self, spans: np.ndarray, columns: int) -> np.ndarray:
@@ -529,7 +555,7 @@ class WaveformView(QWidget):
 
     def _paint_lane_labels(self, painter: QPainter, lanes: list[QRectF]) -> None:
         if len(lanes) == 1:
-            names = [self.tr("Mono")]
+            names = [self.tr("Mono · agent and customer told apart by voice") if self._voices() else self.tr("Mono")]
         else:
             names = [self.tr("Agent"), self.tr("Customer")]
         font = QFont(self.font())

@@ -2367,13 +2367,13 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
     <name>WaveformView</name>
     <message>
         <location filename="../../qaworkstation/ui/waveform.py" line="344"/>
-        <location filename="../../qaworkstation/ui/waveform.py" line="534"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="560"/>
         <source>Agent</source>
         <translation>坐席</translation>
     </message>
     <message>
         <location filename="../../qaworkstation/ui/waveform.py" line="344"/>
-        <location filename="../../qaworkstation/ui/waveform.py" line="534"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="560"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
@@ -2388,9 +2388,14 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
         <translation>未打开录音</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="532"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="558"/>
         <source>Mono</source>
         <translation>单声道</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/waveform.py" line="558"/>
+        <source>Mono · agent and customer told apart by voice</source>
+        <translation>单声道 · 按声音区分坐席与客户</translation>
     </message>
 </context>
 </TS>
