@@ -72,3 +72,44 @@ def test_coverage_draw_kept_and_reopened_from_the_dialog(qtbot, store: Store) ->
     assert not later.percent.isEnabled() and later.kept.isEnabled()
     later._draw()
     assert later.chosen_ids == drawn
+
+
+def test_coverage_draw_progress_shown_in_the_library_and_recounted_as_calls_are_scored(
+        qtbot, store: Store, transcriber, rubrics, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    from PySide6.QtCore import QSettings
+
+    from qaworkstation.core.scoring import lifecycle, roles
+    from qaworkstation.ui.main_window import MainWindow
+    from qaworkstation.ui.sampling_dialog import PLAN, SamplingDialog
+
+    roles.ensure_user(store, "张敏")
+    saved = [save_to_store(store, replace(evaluation, inspector="张敏"))
+             for evaluation in generate_month(DEMO_MONTH, default_rubrics())[:60]]
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
+    settings.setValue("inspector", "张敏")
+    window = MainWindow(store, transcriber, rubrics, settings)
+    qtbot.addWidget(window)
+
+    def draw_by_plan(dialog: SamplingDialog) -> bool:
+        dialog.mode.setCurrentIndex(dialog.mode.findData(PLAN))
+        dialog.percent.setValue(30)
+        dialog.date_from.setDate(QDate(2026, 10, 1))
+        dialog.date_to.setDate(QDate(2026, 10, 3))
+        dialog._draw()
+        qtbot.waitUntil(lambda: bool(dialog.chosen_ids), timeout=5000)
+        return True
+
+    monkeypatch.setattr(SamplingDialog, "exec", draw_by_plan)
+    window.choose_sample()
+    label = window.library.sample_label
+    qtbot.waitUntil(lambda: "remaining" in label.text(), timeout=5000)
+    drawn = window._draw_dialog.chosen_draw.recording_ids
+    assert f"Drawn {len(drawn)} · scored 0 · remaining {len(drawn)}" in label.text()
+    assert window.library.table.rowCount() == len(drawn)
+
+    scored = next(ev for ev in saved if ev.recording_id == drawn[0])
+    lifecycle.submit(store, scored.id, scored.inspector)
+    window.refresh_library()
+    qtbot.waitUntil(lambda: f"scored 1 · remaining {len(drawn) - 1}" in label.text(), timeout=5000)
+    window.library.set_sample(None)
+    assert label.isHidden()

@@ -202,6 +202,15 @@ class LibraryView(QWidget):
         self.clear_sample.setVisible(recording_ids is not None)
         self.filtersChanged.emit()
 
+    @property
+    def showing_sample(self) -> bool:
+        return self._sample is not None
+
+    def set_sample_note(self, note: str) -> None:
+        """What is known about the sample shown (a coverage draw's progress), after its size."""
+        if self._sample is not None:
+            self.sample_label.setText(f"{self.tr('Sample of {0} calls').format(len(self._sample))} · {note}")
+
     def _show_count(self) -> None:
         count = f"{self.model.rowCount():,}"
         self.count_label.setText(self.tr("{0} calls").format(count) if self.model.exact

@@ -29,6 +29,7 @@ from ..core.scoring import lifecycle, roles
 from ..core.scoring.decisions import forget_decision, record_decision
 from ..core.scoring.scorecard import Suggestion, build_evaluation, draft_payload, items_from_draft, suggestions
 from ..core.team.calibration import CalibrationSession, load_sessions, still_to_score
+from ..core.team.sampling import sample_progress
 from ..core.team.sync import (PROBLEM_DISK_FULL, PROBLEM_KEY, PROBLEM_NO_PERMISSION, PROBLEM_NOT_FOUND,
                               PROBLEM_NOT_SET_UP, SyncResult, sync_evaluations)
 from .call_details_dialog import CallDetailsDialog
@@ -59,6 +60,7 @@ class MainWindow(QMainWindow):
         self.runner = Runner(self.show_error)
         self.playback = Playback()
         self.call: OpenCall | None = None
+        self._draw_dialog: SamplingDialog | None = None  # the dialog of the coverage draw the library shows
         self.queue = QueueController(store.path, transcriber, rubrics, self, None)
         self._apply_analysis_settings()  # the model and place chosen last time, before any call is analysed
         self.queue.statusChanged.connect(self._on_queue_status)
@@ -240,6 +242,7 @@ class MainWindow(QMainWindow):
         if self.library.reader is None:
             self.library.set_reader(self.store.reader())
         self.library.refresh()
+        self._show_draw_progress()
 
     def import_files(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(self, self.tr("Import recordings"), "",
@@ -487,6 +490,17 @@ class MainWindow(QMainWindow):
         dialog = SamplingDialog(self.store, self.runner, self)
         if dialog.exec():
             self.library.set_sample(dialog.chosen_ids)
+            self._draw_dialog = dialog if dialog.chosen_draw else None
+            self._show_draw_progress()
+
+    def _show_draw_progress(self) -> None:
+        """A coverage draw's drawn / scored / remaining beside its calls, recounted as evaluations are saved."""
+        dialog = self._draw_dialog
+        if dialog is None or not self.library.showing_sample:
+            return
+        draw = dialog.chosen_draw
+        self.runner.db(lambda: sample_progress(self.store, draw),
+                       lambda progress: self.library.set_sample_note(dialog.progress_text(progress)))
 
     # playback ---------------------------------------------------------------------------------------------
 

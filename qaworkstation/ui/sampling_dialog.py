@@ -24,6 +24,7 @@ class SamplingDialog(QDialog):
         self.store = store
         self.runner = runner
         self.chosen_ids: list[str] = []
+        self.chosen_draw: SavedSample | None = None  # the kept coverage draw chosen, whose progress the library shows
         self.setWindowTitle(self.tr("Sample calls"))
         self.mode = QComboBox()
         for label, value in ((self.tr("Random share"), RANDOM), (self.tr("Same share from every agent"), BY_AGENT),
@@ -130,10 +131,10 @@ class SamplingDialog(QDialog):
         if mode == KEPT:
             row = self.kept.currentIndex()
             if 0 <= row < len(self.kept_samples):
-                self._drawn(self.kept_samples[row][0].recording_ids)
+                self._drawn_under_plan(self.kept_samples[row][0])
             return
         if mode == PLAN:
-            self.runner.db(lambda: draw_plan(self.store, plan, *window, seed).recording_ids, self._drawn,
+            self.runner.db(lambda: draw_plan(self.store, plan, *window, seed), self._drawn_under_plan,
                            self.result.setText)
             return
 
@@ -150,3 +151,11 @@ class SamplingDialog(QDialog):
     def _drawn(self, ids: list[str]) -> None:
         self.chosen_ids = ids
         self.accept()
+
+    def _drawn_under_plan(self, sample: SavedSample) -> None:
+        self.chosen_draw = sample
+        self._drawn(sample.recording_ids)
+
+    def progress_text(self, progress: PlanProgress) -> str:
+        """What the library shows beside a kept draw's calls: the draw's name and how far it has got."""
+        return f"{self.chosen_draw.name if self.chosen_draw else ''} · {self._progress_text(progress)}"
