@@ -424,3 +424,14 @@ def test_a_short_answer_still_imports(tmp_path: Path) -> None:
     path = tmp_path / "short.wav"
     sf.write(path, _tone(seconds=0.5, channels=2), RATE, subtype="PCM_16")
     assert probe_file(path).duration == pytest.approx(0.5)
+
+
+def test_a_vbr_mp3_without_a_length_header_that_opens_on_silence_is_not_called_truncated(tmp_path: Path) -> None:
+    """The first frame's low bit rate makes libsndfile guess a longer call than there is; a guess is no header."""
+    call = _call_ending_on_a_word()
+    path = _vbr_mp3_without_xing(tmp_path, np.concatenate([np.zeros((RATE * 10, 1), np.float32), call[:RATE * 8]]))
+    assert sf.info(str(path)).frames > 1.2 * mp3_frames(path).samples  # the reproduction: the guess is too long
+
+    info = probe_file(path)
+
+    assert info.frames == pytest.approx(mp3_frames(path).samples, abs=1152)

@@ -350,13 +350,15 @@ class _Ending:
 def _check_complete(path: Path, handle: sf.SoundFile, layout: headers.WavLayout | None, size: int,
                     decoded: int, ends_abruptly: bool, length_unknown: bool) -> None:
     """The decoded length must match the length the file declares: a shortfall is a cut-off recording. Where
-    the file declares no length (an MP3 cut on a frame boundary, an Ogg, a streaming FLAC or WAV), its framing
-    shows the cut; failing that, an MP3 that stops mid-sound is taken as cut."""
+    the file declares no length (an MP3 without a Xing header, whose count libsndfile guesses from the first
+    frame's bit rate; an Ogg; a streaming FLAC or WAV), its framing shows the cut; failing that, an MP3 that
+    stops mid-sound is taken as cut."""
     declared = layout.declared_frames() if layout else None
     if layout and declared is None and not layout.streaming and layout.data_offset + layout.data_size > size:
         raise fail(path, AudioStatus.TRUNCATED, f"header declares {layout.data_size} bytes of audio, "
                                                 f"the file holds {size - layout.data_offset}")
-    declared = handle.frames if declared is None and not length_unknown else declared
+    guessed = length_unknown or (handle.format == "MP3" and not headers.mp3_declares_length(path))
+    declared = handle.frames if declared is None and not guessed else declared
     slack = _MP3_FRAME if handle.format == "MP3" else 0
     if declared is not None and declared > decoded + slack:
         raise fail(path, AudioStatus.TRUNCATED, f"header declares {declared} frames, decoded {decoded}")
