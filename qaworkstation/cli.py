@@ -196,6 +196,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .core.asr.models import ModelUnavailable
     from .core.audio.reading import AudioError
     from .core.i18n import language_from_environment, use_language
+    from .core.library.drivers import database_errors
+    from .core.library.sqlite_file import damage_message
     from .core.library.store import StoreError
     from .core.privacy import keys
     from .core.scoring.rubric import RubricError
@@ -206,6 +208,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (StoreError, RubricError, ModelUnavailable, AudioError, FileNotFoundError, ValueError,
             ConnectionError, keys.KeyUnavailable) as exc:
         print(f"qaws: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except database_errors() as exc:  # met while reading: a damaged library says so, anything else is unexpected
+        damage = damage_message(_db_path(args), "library", exc)
+        if damage is None:
+            print(f"qaws: {type(exc).__name__}: {exc} (details in {_log_failure(args)})", file=sys.stderr)
+        else:
+            print(f"qaws: {damage}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:
         print("qaws: interrupted", file=sys.stderr)
@@ -231,11 +240,29 @@ def _log_failure(args: argparse.Namespace) -> Path:
     return log
 
 
-def _store(args: argparse.Namespace) -> Store:
+def _db_path(args: argparse.Namespace) -> Path:
     from .core.library.drivers import default_db_path
-    from .core.library.store import Store
 
-    return Store(args.db or default_db_path())
+    return Path(args.db or default_db_path())
+
+
+def _store(args: argparse.Namespace, create: bool = False) -> Store:
+    """The library; only a command that adds calls may ``create`` one. A mistyped --db must not leave an empty
+    library (and its folders) behind and answer as if it were the real one, so a reading command refuses a
+    path with no library, and a new library given by path needs its folder to exist (only the default
+    location's folders are made)."""
+    from .core.library.drivers import DB_ENV
+    from .core.library.store import Store, StoreError
+
+    path = _db_path(args)
+    if not os.path.lexists(path):
+        if not create:
+            raise StoreError(f"{path}: there is no library there; check --db (or ${DB_ENV}). This command only "
+                             "reads a library, so it does not create one")
+        if (args.db or os.environ.get(DB_ENV)) and not path.parent.is_dir():
+            raise StoreError(f"{path}: the folder {path.parent} does not exist; check --db (or ${DB_ENV}), or "
+                             "create the folder first to start a new library there")
+    return Store(path)
 
 
 def _import(args: argparse.Namespace, store: Store) -> ImportReport:
@@ -258,7 +285,7 @@ def _import(args: argparse.Namespace, store: Store) -> ImportReport:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    store = _store(args)
+    store = _store(args, create=True)
     report = _import(args, store)
     print(f"imported {len(report.imported)}, already in library {len(report.duplicates)}, "
           f"failed {len(report.errors)}")
@@ -286,7 +313,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from .core.pipeline.work_queue import QueueRunner, WorkQueue
 
     cluster = _cluster_settings(args)
-    store = _store(args)
+    store = _store(args, create=True)
     report = _import(args, store)
     recording_ids = list(dict.fromkeys(report.recording_ids))
     transcriber, rubrics = _transcriber(args), _rubrics(args)

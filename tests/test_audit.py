@@ -221,12 +221,15 @@ def test_a_new_sync_records_the_head_even_when_no_evaluation_changed(tmp_path: P
 
 
 def test_a_dropped_audit_log_is_one_clear_error_not_a_database_error(library_file: Path, tmp_path: Path) -> None:
+    """Dropped while the library is open, or before it is opened (then the library is damaged, as for any table)."""
     path = copy_of(library_file, tmp_path)
-    tamper(path, "DROP TABLE audit_log")
     store = Store(path)
     try:
+        tamper(path, "DROP TABLE audit_log")
         with pytest.raises(audit.AuditLogMissing, match="no audit log .* restore the library from a backup"):
             audit.verify(store.db)
     finally:
         store.close()
     assert issubclass(audit.AuditLogMissing, StoreError)
+    with pytest.raises(StoreError, match="the library is damaged: table audit_log is missing. Put the last backup"):
+        Store(path)

@@ -128,6 +128,7 @@ def test_a_shell_glob_over_a_call_folder_ignores_the_files_beside_the_calls(tmp_
 
 
 def test_export_writes_to_the_folder_or_explains(tmp_path: Path) -> None:
+    Store(tmp_path / "x.sqlite3").close()
     done = qaws("export", "--to", str(tmp_path / "missing-share"), db=tmp_path / "x.sqlite3")
     assert done.returncode == 1 and "missing-share" in done.stderr and "Traceback" not in done.stderr
 

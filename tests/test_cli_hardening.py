@@ -86,7 +86,7 @@ def test_a_dropped_audit_log_is_one_line(tmp_path: Path) -> None:
                              "DROP TRIGGER IF EXISTS audit_log_chained; DROP TABLE audit_log;")
     connection.close()
 
-    assert "no audit log" in one_line(qaws("audit", "verify", db=db))
+    assert f"{db}: the library is damaged: table audit_log is missing" in one_line(qaws("audit", "verify", db=db))
 
 
 def test_encrypt_while_the_library_is_open_elsewhere_is_one_line(tmp_path: Path) -> None:

@@ -196,6 +196,9 @@ def check_rows(rows: Iterable[tuple]) -> ChainCheck:
     expected_prev, count = GENESIS_HASH, 0
     for seq, at, actor, role, action, subject, detail, prev_hash, digest in rows:
         count += 1
+        odd = _not_as_written(seq, (at, actor, role, action, subject, detail, prev_hash, digest))
+        if odd:
+            return ChainCheck(False, count, seq, f"it holds {odd} where the app writes text (the row was altered)")
         if prev_hash != expected_prev:
             return ChainCheck(False, count, seq, "it does not follow the row before it (a row before it was "
                                                  "removed, inserted or altered)")
@@ -203,3 +206,12 @@ def check_rows(rows: Iterable[tuple]) -> ChainCheck:
             return ChainCheck(False, count, seq, "its content does not match its hash (the row was altered)")
         expected_prev = digest
     return ChainCheck(True, count, head=expected_prev)
+
+
+def _not_as_written(seq: object, texts: tuple[object, ...]) -> str:
+    """What a row holds that the app never writes (a BLOB, a number or NULL where text belongs), or "": such a row
+    cannot even be hashed, and is as altered as one whose hash differs."""
+    odd = [value for value in texts if not isinstance(value, str)]
+    if not isinstance(seq, int):
+        odd.insert(0, seq)
+    return f"a {type(odd[0]).__name__ if odd[0] is not None else 'NULL'} value" if odd else ""

@@ -161,6 +161,8 @@ def _open_failure(path: Path, noun: str, exc: Exception, keyed: bool) -> str:
         return _("{file}: cannot open the {noun}: it is encrypted (or not a database), and no database key is set "
                  "on this workstation. Restore the key into the keyring, or set ${variable}").format(
             file=path, noun=_noun(noun), variable=keys.KEY_ENV[keys.DATABASE_KEY])
+    if _error_kind(exc) == "corrupt":
+        return damaged_message(path, noun, str(exc))
     return _("{file}: cannot open the {noun} ({error}); check the path and free space").format(
         file=path, noun=_noun(noun), error=exc)
 
@@ -271,6 +273,9 @@ class SqliteFile:
     error: ClassVar[type[StoreError]] = StoreError
     # Step number -> the step; each runs once, lowest pending first. Steps are never edited once released.
     migrations: ClassVar[Mapping[int, Migration]] = {}
+    # The released steps as they are, whose tables and columns an opened file must have (those of the steps in
+    # ``migrations``): kept apart from ``migrations``, which a test may wrap or cut short.
+    schema: ClassVar[Mapping[int, Migration]] = {}
     # Step number -> whether a file from before ``schema_migrations`` has that step (see _bootstrap_record).
     step_evidence: ClassVar[Mapping[int, Callable[[sqlite_utils.Database], bool]]] = {}
 
@@ -300,12 +305,14 @@ class SqliteFile:
                 file=self.path, noun=_noun(self.noun), error=exc)) from exc
 
     def _prepare(self) -> None:
-        """WAL and foreign keys, then the migrations; the connection is closed if any of it fails."""
+        """WAL and foreign keys, then the migrations and the check that nothing they made has gone; the
+        connection is closed if any of it fails."""
         try:
             self.db.execute("PRAGMA foreign_keys = ON")
             if self.read_only is None:
                 self.db.enable_wal()
             self._migrate()
+            self._check_schema()
         except (*database_errors(), OSError) as exc:
             self.db.close()
             translated = self._failure(exc)
@@ -314,6 +321,20 @@ class SqliteFile:
         except BaseException:
             self.db.close()
             raise
+
+    def _check_schema(self) -> None:
+        """Refuse a file missing a table or column its recorded steps made (dropped or renamed by hand, or by a
+        tool): every read of it would otherwise fail somewhere later as a bare database error."""
+        expected = _reference_schema(self.schema, frozenset(self.migrations.keys() & self.schema.keys()))
+        for table, columns in expected.items():
+            found = {row[1] for row in self.db.execute(f"PRAGMA table_info([{table}])")}
+            if not found:
+                raise self.error(damaged_message(self.path, self.noun, _("table {table} is missing").format(
+                    table=table)))
+            missing = sorted(columns - found)
+            if missing:
+                raise self.error(damaged_message(self.path, self.noun, _("table {table} has no column {columns}")
+                                                 .format(table=table, columns=", ".join(missing))))
 
     @property
     def encrypted(self) -> bool:
@@ -398,6 +419,8 @@ class SqliteFile:
         if kind == "io":
             return self.error(_("{file}: the disk failed a write ({error}): it may be full or failing; nothing of "
                                 "this change was saved. Free some space and try again").format(file=file, error=exc))
+        if kind == "corrupt":  # or encrypted, and opened without its key
+            return self.error(_open_failure(file, self.noun, exc, self.encrypted))
         if kind == "busy":
             return self.error(_("{file}: the {noun} stayed locked by another program (the window, or another qaws) "
                                 "for over a minute; nothing of this change was saved. Try again once it has "
@@ -536,13 +559,52 @@ class SqliteFile:
             raise StoreError(_("the copy failed its check ({verdict})").format(verdict=verdict))
 
 
+def _reference_schema(steps: Mapping[int, Migration], versions: frozenset[int]) -> dict[str, set[str]]:
+    """Every table the ``versions`` of ``steps`` make, with its columns: they run on an empty database in memory
+    (a few milliseconds), once per set of steps."""
+    key = (id(steps), versions)
+    if key not in _REFERENCE_SCHEMAS:
+        db = sqlite_utils.Database(memory=True)
+        for version in sorted(versions):
+            steps[version](db)
+        tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                               "AND name NOT LIKE 'sqlite_%'")]
+        _REFERENCE_SCHEMAS[key] = {table: {row[1] for row in db.execute(f"PRAGMA table_info([{table}])")}
+                                   for table in tables}
+        db.close()
+    return _REFERENCE_SCHEMAS[key]
+
+
+_REFERENCE_SCHEMAS: dict[tuple[int, frozenset[int]], dict[str, set[str]]] = {}
+
+
+def damaged_message(path: Path, noun: str, what: str) -> str:
+    """The one line for a damaged file: which, what is wrong, and what to do about it."""
+    return _("{file}: the {noun} is damaged: {what}. Put the last backup in its place (backups are made with 'qaws "
+             "backup --to FILE') and keep this file for whoever investigates").format(
+        file=path, noun=_noun(noun), what=what)
+
+
+def damage_message(path: Path, noun: str, exc: BaseException) -> str | None:
+    """:func:`damaged_message` for a database error that means the file is damaged (malformed pages, a table or
+    column gone), or None for any other error."""
+    text = str(exc)
+    if _error_kind(exc) == "corrupt" or text.startswith(("no such table", "no such column")) \
+            or "has no column named" in text:
+        return damaged_message(path, noun, text)
+    return None
+
+
 def _error_kind(exc: BaseException) -> str:
-    """``read-only``, ``full``, ``busy``, ``io`` or ``other``, from SQLite's error code where the driver gives it (SQLCipher
-    may not), else from its message."""
+    """``read-only``, ``full``, ``busy``, ``io``, ``corrupt`` or ``other``, from SQLite's error code where the driver
+    gives it (SQLCipher may not), else from its message."""
     if isinstance(exc, OSError):
         return {errno.EROFS: "read-only", errno.ENOSPC: "full"}.get(exc.errno or 0, "other")
     name = getattr(exc, "sqlite_errorname", "") or ""
     text = str(exc).lower()  # never matched loosely: a trigger's refusal may say "read-only" too
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "database disk image is malformed" in text \
+            or "file is not a database" in text:
+        return "corrupt"
     if name.startswith("SQLITE_READONLY") or "attempt to write a readonly database" in text:
         return "read-only"
     if name == "SQLITE_FULL" or "database or disk is full" in text:

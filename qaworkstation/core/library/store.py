@@ -48,6 +48,7 @@ class Store(SqliteFile):
     noun = "library"
     error = StoreError
     migrations = MIGRATIONS
+    schema = MIGRATIONS
     step_evidence = STEP_EVIDENCE
 
     # recordings -------------------------------------------------------------------------------------------

@@ -242,6 +242,7 @@ class TeamDatabase(SqliteFile):
     noun = "team database"
     error = TeamDatabaseError
     migrations = MIGRATIONS
+    schema = MIGRATIONS
 
     # journals ---------------------------------------------------------------------------------------------
 

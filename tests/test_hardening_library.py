@@ -1,0 +1,102 @@
+"""A mistyped --db and a damaged library, on the command line: one line naming the file, what is wrong and what to
+do, never a traceback (see :func:`tests.test_cli_hardening.qaws`) or a raw database error; a reading command never
+creates a library, and a new one is made only in a folder that exists."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from qaworkstation.core.library.store import Store
+from qaworkstation.core.scoring import roles
+from tests.test_cli_hardening import CALL, one_line, qaws
+
+READING_COMMANDS = {
+    "audit verify": ("audit", "verify"),
+    "search": ("search", "退款"),
+    "export": ("export", "--to", "{share}"),
+    "backup": ("backup", "--to", "{tmp}/copy.sqlite3"),
+}
+
+
+@pytest.mark.parametrize("command", READING_COMMANDS)
+def test_a_reading_command_refuses_a_library_that_does_not_exist(tmp_path: Path, command: str) -> None:
+    (tmp_path / "share").mkdir()
+    mistyped = tmp_path / "nope" / "lib.sqlite3"
+    args = [arg.format(share=tmp_path / "share", tmp=tmp_path) for arg in READING_COMMANDS[command]]
+
+    line = one_line(qaws(*args, db=mistyped))
+
+    assert f"{mistyped}: there is no library there; check --db" in line
+    assert not mistyped.parent.exists()
+
+
+def test_a_new_library_is_made_only_in_a_folder_that_exists(tmp_path: Path) -> None:
+    mistyped = tmp_path / "nope" / "lib.sqlite3"
+
+    line = one_line(qaws("import", str(CALL), db=mistyped))
+
+    assert f"the folder {mistyped.parent} does not exist" in line and not mistyped.parent.exists()
+    assert qaws("import", str(CALL), db=tmp_path / "lib.sqlite3").returncode == 0
+
+
+def damaged(tmp_path: Path, *statements: str) -> Path:
+    """A library with a few audited changes, then edited as someone with an SQLite browser would."""
+    db = tmp_path / "library.sqlite3"
+    store = Store(db, key=None)
+    for n in range(3):
+        roles.ensure_user(store, f"user-{n}")
+    store.close()
+    with sqlite3.connect(db, isolation_level=None) as raw:
+        for statement in statements:
+            raw.execute(statement)
+    return db
+
+
+@pytest.mark.parametrize("statements, what", [
+    pytest.param(("PRAGMA foreign_keys = OFF", "DROP TABLE recordings"), "table recordings is missing",
+                 id="table dropped"),
+    pytest.param(("ALTER TABLE evaluations RENAME COLUMN total TO total_x",), "table evaluations has no column total",
+                 id="column renamed"),
+    pytest.param(("DROP INDEX recordings_by_length", "ALTER TABLE recordings DROP COLUMN duration"),
+                 "table recordings has no column duration", id="column dropped"),
+])
+@pytest.mark.parametrize("command", ["audit verify", "search", "export"])
+def test_a_damaged_library_is_one_line_naming_the_file_and_the_remedy(tmp_path: Path, statements: tuple[str, ...],
+                                                                      what: str, command: str) -> None:
+    db = damaged(tmp_path, *statements)
+    (tmp_path / "share").mkdir()
+    args = [arg.format(share=tmp_path / "share", tmp=tmp_path) for arg in READING_COMMANDS[command]]
+
+    line = one_line(qaws(*args, db=db))
+
+    assert line == (f"qaws: {db}: the library is damaged: {what}. Put the last backup in its place (backups are "
+                    "made with 'qaws backup --to FILE') and keep this file for whoever investigates")
+
+
+def test_malformed_pages_are_said_as_damage(tmp_path: Path) -> None:
+    db = damaged(tmp_path)
+    with sqlite3.connect(db) as raw:
+        page_size = raw.execute("PRAGMA page_size").fetchone()[0]
+        root = raw.execute("SELECT rootpage FROM sqlite_master WHERE name = 'audit_log'").fetchone()[0]
+        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    with db.open("r+b") as handle:  # the audit log's first page zeroed, as a failing disk leaves it
+        handle.seek((root - 1) * page_size)
+        handle.write(bytes(page_size))
+
+    line = one_line(qaws("audit", "verify", db=db))
+
+    assert f"{db}: the library is damaged: database disk image is malformed. Put the last backup" in line
+
+
+def test_an_audit_row_holding_a_blob_is_a_broken_row_not_a_crash(tmp_path: Path) -> None:
+    db = damaged(tmp_path, "DROP TRIGGER audit_log_append_only_update",
+                 "UPDATE audit_log SET actor = X'FFFE00' WHERE seq = 2")
+
+    result = qaws("audit", "verify", db=db)
+
+    assert result.returncode == 1 and result.stderr == ""
+    assert result.stdout.strip() == ("audit log broken at row 2: it holds a bytes value where the app writes text "
+                                     "(the row was altered)")
