@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
@@ -19,7 +21,7 @@ from .core.settings import default_inspector
 
 if TYPE_CHECKING:  # the window starts through here: each command imports what it uses when it runs
     from .core.asr.transcribe import Transcriber, TranscribeSettings
-    from .core.library.importer import ImportReport
+    from .core.library.importer import FilenamePattern, ImportReport
     from .core.library.search import Moment
     from .core.library.store import Store
     from .core.pipeline.analysis import AnalysisResult, RubricLibrary
@@ -116,7 +118,8 @@ def _add_search_options(parser: argparse.ArgumentParser) -> None:
                         help="only calls on or after this day")
     parser.add_argument("--to", dest="date_to", type=_day, default=None, metavar="YYYY-MM-DD",
                         help="only calls on or before this day")
-    parser.add_argument("--limit", type=_positive_int, default=50, help="at most this many moments (default 50)")
+    parser.add_argument("--limit", type=_search_limit, default=50,
+                        help=f"at most this many moments (default 50, at most {MAX_SEARCH_LIMIT})")
     parser.add_argument("--json", action="store_true", help="print one JSON object per moment")
 
 
@@ -184,6 +187,16 @@ def _positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text}")
+    return value
+
+
+MAX_SEARCH_LIMIT = 1_000_000  # far more moments than anyone reads; SQLite's LIMIT overflows past 2**63
+
+
+def _search_limit(text: str) -> int:
+    value = _positive_int(text)
+    if value > MAX_SEARCH_LIMIT:
+        raise argparse.ArgumentTypeError(f"expected at most {MAX_SEARCH_LIMIT} moments, got {text}")
     return value
 
 
@@ -265,14 +278,32 @@ def _store(args: argparse.Namespace, create: bool = False) -> Store:
     return Store(path)
 
 
-def _import(args: argparse.Namespace, store: Store) -> ImportReport:
-    from .core.audio.reading import AUDIO_EXTENSIONS
-    from .core.library.importer import FilenamePattern, import_paths
+def _import_inputs(args: argparse.Namespace) -> FilenamePattern | None:
+    """Check what an import was given before a library is opened (or created) for it, and return the file-name
+    pattern: a mistyped path, a metadata file that is not there and a pattern naming a field twice are the
+    person's to fix, and silently importing without them would file every call under no agent."""
+    from .core.library.importer import FilenamePattern
 
     missing = [str(p) for p in args.paths if not os.path.lexists(p)]  # a broken link gets its own status
     if missing:
         raise FileNotFoundError(f"no such file or folder: {', '.join(missing)}")
-    pattern = FilenamePattern(args.pattern) if args.pattern else None
+    if args.metadata is not None and not args.metadata.is_file():
+        what = "is a folder, not a CSV file" if args.metadata.is_dir() else "does not exist"
+        raise FileNotFoundError(f"--metadata {args.metadata} {what}; give the CSV with the calls' metadata")
+    if not args.pattern:
+        return None
+    named = Counter(re.findall(r"\{([^}*]+)\}", args.pattern))
+    twice = sorted(name for name, count in named.items() if count > 1)
+    if twice:
+        raise ValueError(f"--pattern {args.pattern!r} names the field {{{twice[0]}}} more than once; each field may "
+                         "appear once ({*} skips any other part)")
+    return FilenamePattern(args.pattern)
+
+
+def _import(args: argparse.Namespace, store: Store, pattern: FilenamePattern | None) -> ImportReport:
+    from .core.audio.reading import AUDIO_EXTENSIONS
+    from .core.library.importer import import_paths
+
     report = import_paths(store, args.paths, pattern, args.metadata)
     for verb, entries in (("ignored", report.ignored), ("skipped", report.errors)):
         for path, reason in entries:
@@ -285,8 +316,9 @@ def _import(args: argparse.Namespace, store: Store) -> ImportReport:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    pattern = _import_inputs(args)
     store = _store(args, create=True)
-    report = _import(args, store)
+    report = _import(args, store, pattern)
     print(f"imported {len(report.imported)}, already in library {len(report.duplicates)}, "
           f"failed {len(report.errors)}")
     return EXIT_FAILURE if report.errors else 0
@@ -313,8 +345,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from .core.pipeline.work_queue import QueueRunner, WorkQueue
 
     cluster = _cluster_settings(args)
+    pattern = _import_inputs(args)
     store = _store(args, create=True)
-    report = _import(args, store)
+    report = _import(args, store, pattern)
     recording_ids = list(dict.fromkeys(report.recording_ids))
     transcriber, rubrics = _transcriber(args), _rubrics(args)
     WorkQueue(store).enqueue(recording_ids)

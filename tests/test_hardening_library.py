@@ -100,3 +100,24 @@ def test_an_audit_row_holding_a_blob_is_a_broken_row_not_a_crash(tmp_path: Path)
     assert result.returncode == 1 and result.stderr == ""
     assert result.stdout.strip() == ("audit log broken at row 2: it holds a bytes value where the app writes text "
                                      "(the row was altered)")
+
+
+@pytest.mark.parametrize("args, words", [
+    pytest.param(("import", str(CALL), "--metadata", "{tmp}/missing.csv"), "--metadata {tmp}/missing.csv does not "
+                 "exist", id="metadata missing"),
+    pytest.param(("import", str(CALL), "--metadata", "{tmp}"), "--metadata {tmp} is a folder, not a CSV file",
+                 id="metadata a folder"),
+    pytest.param(("import", str(CALL), "--pattern", "{agent}_{agent}"), "names the field {agent} more than once",
+                 id="pattern naming a field twice"),
+    pytest.param(("search", "x", "--limit", "99999999999999999999999"), "--limit: expected at most 1000000",
+                 id="huge search limit"),
+])
+def test_an_option_the_command_cannot_use_is_refused_before_the_library_is_touched(
+        tmp_path: Path, args: tuple[str, ...], words: str) -> None:
+    db = tmp_path / "library.sqlite3"
+    if args[0] == "search":
+        Store(db, key=None).close()
+    line = one_line(qaws(*(arg.replace("{tmp}", str(tmp_path)) for arg in args), db=db))
+
+    assert words.replace("{tmp}", str(tmp_path)) in line
+    assert args[0] == "search" or not db.exists()
