@@ -153,3 +153,17 @@ def test_scores_no_scorecard_can_give_are_refused_per_record(tmp_path: Path, tea
     assert {ev.id for ev in found} == set(merged(team)) == {"ev-1", "ev-4"}
     assert len(problems) == 1 and "line 1" in problems[0] and reason in problems[0]
     assert len(result.problems) == 1 and reason in result.problems[0].reason
+
+
+def test_a_sync_under_a_look_alike_of_a_colleagues_name_is_refused(tmp_path: Path) -> None:
+    """Caught when the folder would be made, not only when a supervisor merges."""
+    share = tmp_path / "share"
+    share.mkdir()
+    assert sync_evaluations(share, REAL, [evaluation(1)], key=None).ok
+
+    refused = sync_evaluations(share, f"{REAL}\u200b", [evaluation(2, inspector=f"{REAL}\u200b")], key=None)
+
+    assert not refused.ok and refused.written == [] and f"looks the same as {REAL!r}" in refused.message
+    assert sorted(path.name for path in share.iterdir()) == [REAL]
+    assert sync_evaluations(share, "ｉｎｓ", [evaluation(3, inspector="ｉｎｓ")], key=None).ok  # alone, it is a name
+

@@ -217,10 +217,28 @@ def _sync(
     root = _checked_root(folder)
     target = root / inspector_folder_name(_checked_inspector(inspector))
     try:
+        if not os.path.lexists(target):
+            _check_no_look_alike(root, inspector)
         _ensure_inspector_folder(root, target)
         return _sync_into(target, inspector, evaluations, written, key, audit_head)
     except OSError as err:
         raise _SyncRefused(_os_error_message(target, err), _os_error_problem(err)) from err
+
+
+def _check_no_look_alike(root: Path, inspector: str) -> None:
+    """A new inspector folder must not look like a colleague's (same name but for invisible or full-width
+    characters): readers would refuse one of the two. Checked only when the folder is first made, so the
+    manifests are read once per inspector, not on every sync."""
+    plain = folded_name(inspector)
+    for entry in sorted(root.iterdir()):
+        if entry.name.startswith(".") or not entry.is_dir() or entry.is_symlink():
+            continue
+        other = _load_manifest(entry).inspector
+        if other is not None and other != inspector and folded_name(other) == plain:
+            raise _SyncRefused(_("Inspector {inspector!r} looks the same as {other!r}, who already syncs to {folder} "
+                                 "(the names differ only in invisible or full-width characters). Type the inspector "
+                                 "name again in Settings.").format(inspector=inspector, other=other, folder=entry),
+                               PROBLEM_NOT_SET_UP)
 
 
 def _checked_inspector(inspector: str) -> str:
