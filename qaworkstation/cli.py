@@ -341,15 +341,18 @@ def _rubrics(args: argparse.Namespace) -> RubricLibrary:
 def cmd_analyze(args: argparse.Namespace) -> int:
     """Queue the calls, work through the queue (resumable after a crash) here or on a Dask cluster, then
     report each call."""
+    cluster = _cluster_settings(args)
+    transcriber = _transcriber(args)
+    if not cluster:
+        transcriber.preload()  # beside the imports, the library and the probes below
     from .core.pipeline.analysis import analyse_recording
     from .core.pipeline.work_queue import QueueRunner, WorkQueue
 
-    cluster = _cluster_settings(args)
     pattern = _import_inputs(args)
     store = _store(args, create=True)
     report = _import(args, store, pattern)
     recording_ids = list(dict.fromkeys(report.recording_ids))
-    transcriber, rubrics = _transcriber(args), _rubrics(args)
+    rubrics = _rubrics(args)
     WorkQueue(store).enqueue(recording_ids)
     failed: dict[str, str] = {}
     if cluster:

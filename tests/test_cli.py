@@ -77,8 +77,10 @@ def test_analyze_finds_every_truth_event_the_transcript_contains(analysed: list[
     assert found >= 5
 
 
-def test_nothing_is_flagged_against_a_customer(analysed: list[dict]) -> None:
-    assert [f for r in analysed for f in r["flags"] if f["speaker"] == "customer"] == []
+def test_nothing_is_charged_to_a_customer(analysed: list[dict]) -> None:
+    on_customer = [f for r in analysed for f in r["flags"] if f["speaker"] == "customer"]
+    assert on_customer and {f["category"] for f in on_customer} == {"customer_anger"}  # a reason to listen
+    assert all(f["deduction"] == 0 for f in on_customer)
 
 
 def test_expected_violations_are_flagged_with_items(analysed: list[dict]) -> None:

@@ -81,6 +81,7 @@ def test_silence_gives_no_text(transcriber: Transcriber) -> None:
 def test_model_that_cannot_be_downloaded_offline_says_what_to_do(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     transcriber = Transcriber(TranscribeSettings(model="no-such-model-xyz"))
+    transcriber.preload()  # a command starts loading early; the failure is said on first use, not lost in a thread
     with pytest.raises(ModelUnavailable, match="offline-base"):
         transcriber.model
 

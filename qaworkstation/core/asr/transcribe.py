@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -110,13 +111,26 @@ class Transcriber:
         self.settings = settings or TranscribeSettings()
         self.model_choice: ModelChoice = resolve_model(self.settings.model)
         self._model = model
+        self._loading = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=max(1, self.settings.workers), thread_name_prefix="whisper")
 
     @property
     def model(self):  # noqa: ANN201 - faster_whisper.WhisperModel, imported lazily (slow import)
-        if self._model is None:
-            self._model = load_model(self.model_choice, self.settings)
+        with self._loading:
+            if self._model is None:
+                self._model = load_model(self.model_choice, self.settings)
         return self._model
+
+    def preload(self) -> None:
+        """Start loading the model on a side thread, so a command's other start-up work (imports, reading the
+        library, probing the files: about a second) overlaps it; a failure to load is reported on first use."""
+        def load() -> None:
+            try:
+                self.model  # noqa: B018 - loading is the point
+            except ModelUnavailable:
+                pass  # said again, to the person, by the first transcription
+
+        threading.Thread(target=load, name="model-preload", daemon=True).start()
 
     def transcribe_file(self, path: Path | str, channel_count: int, duration: float,
                         progress: ProgressCallback | None = None, on_segment: SegmentCallback | None = None,
