@@ -16,6 +16,7 @@ from qaworkstation.core.library.store import Store
 from qaworkstation.core.scoring import roles
 from qaworkstation.core.team.sync import MANIFEST_NAME, sync_evaluations
 from tests.test_cli_hardening import one_line, qaws
+from tests.test_sync import make_evaluation
 
 INSPECTOR = "ins"  # what tests.test_cli_hardening.qaws sets as QAWS_INSPECTOR
 
@@ -78,6 +79,18 @@ def test_a_sync_never_records_a_shorter_audit_head(tmp_path: Path) -> None:
     shorter = sync_evaluations(share, INSPECTOR, [], key=None, audit_head=audit.AuditHead(3, "b" * 64))
 
     assert not shorter.ok and "has 3 entries" in shorter.message and "recorded 5" in shorter.message
+    assert anchored(share) == {"rows": 5, "head": "a" * 64}
+
+
+def test_a_sync_without_the_audit_head_keeps_the_anchor(tmp_path: Path) -> None:
+    """The window's sync hands over no head: the one recorded before must survive it."""
+    share = tmp_path / "share"
+    share.mkdir()
+    assert sync_evaluations(share, INSPECTOR, [], key=None, audit_head=audit.AuditHead(5, "a" * 64)).ok
+    ev = make_evaluation(1, INSPECTOR)
+
+    assert sync_evaluations(share, INSPECTOR, [ev], key=None).ok
+
     assert anchored(share) == {"rows": 5, "head": "a" * 64}
 
 

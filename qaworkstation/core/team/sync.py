@@ -190,7 +190,8 @@ def sync_evaluations(
     is the team key that encrypts the journals: by default this workstation's, so nothing leaves unencrypted
     once the team key is set; None writes plain files. ``audit_head`` (the library's :func:`~qaworkstation.core.library.audit.head`)
     is recorded in the manifest, off this computer, so that :func:`~qaworkstation.core.library.audit.verify` can later
-    tell when the newest audit rows were cut off (see :func:`audit_anchor`).
+    tell when the newest audit rows were cut off (see :func:`audit_anchor`); a sync not given one keeps the head
+    recorded before, since dropping it would let the next check pass for want of an anchor.
     """
     written: list[Path] = []
     try:
@@ -303,7 +304,7 @@ def _sync_into(
         written.append(target / name)
     hashes = _file_hashes(data_files, {**snapshots, **writes}, previous.files)
     atomic_write_bytes(target / MANIFEST_NAME,
-                       _manifest_bytes(inspector, now, exported, hashes, current_key_id, audit_head))
+                       _manifest_bytes(inspector, now, exported, hashes, current_key_id, audit_head or previous.audit))
     written.append(target / MANIFEST_NAME)
     message = _success_message(target, evaluations, changed, previous) + _drafts_note(drafts)
     result = _set_aside(target, unlisted, SyncResult(True, message, written, len(evaluations), len(changed),
