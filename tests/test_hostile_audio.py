@@ -16,7 +16,6 @@ import struct
 import subprocess
 import sys
 import time
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -435,3 +434,14 @@ def test_a_vbr_mp3_without_a_length_header_that_opens_on_silence_is_not_called_t
     info = probe_file(path)
 
     assert info.frames == pytest.approx(mp3_frames(path).samples, abs=1152)
+
+
+def test_a_coaching_clip_past_libsndfiles_guess_of_a_headerless_mp3_holds_the_moment(tmp_path: Path) -> None:
+    """The coaching pack cuts its clips from the recording: past libsndfile's guessed end it used to get nothing."""
+    from qaworkstation.core.team.coaching_pack import clip_wav
+
+    path = _vbr_mp3_without_xing(tmp_path, _call_ending_on_a_word())
+    guessed = sf.info(str(path)).frames / RATE
+    clip, rate = clip_wav(str(path), 16.0, 19.0)  # the last burst, well past the guess
+    assert guessed < 16.0 and rate == RATE
+    assert len(clip) == pytest.approx(3 * RATE, abs=RATE // 100) and np.abs(clip).max() > 0.1

@@ -21,6 +21,7 @@ import numpy as np
 import soundfile as sf
 
 from ..atomic import atomic_write_text
+from ..audio.reading import needs_ffmpeg, read_samples
 from ..domain import Rubric, Segment
 from ..i18n import N_, _
 from ..library.store import Store
@@ -36,7 +37,11 @@ _OUTCOME_WORDS = {"improved": N_("improved"), "partly": N_("partly improved"), "
 
 
 def clip_wav(path: str, start: float, end: float) -> tuple[np.ndarray, int]:
-    """Samples of [start, end) of a recording, read without loading the whole file."""
+    """Samples of [start, end) of a recording, read without loading the whole file — unless libsndfile would stop
+    short of its end (an MP3 with no length header), when the whole file is decoded as the player does."""
+    if needs_ffmpeg(path):
+        samples, rate = read_samples(path)
+        return samples[max(0, int(start * rate)):max(0, int(end * rate))], rate
     with sf.SoundFile(path) as handle:
         rate = handle.samplerate
         first = max(0, int(start * rate))
