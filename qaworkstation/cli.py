@@ -216,6 +216,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .core.scoring.rubric import RubricError
 
     use_language(language_from_environment())
+    _log_to_file()
     try:
         return _COMMANDS[args.command](args)
     except (StoreError, RubricError, ModelUnavailable, AudioError, FileNotFoundError, ValueError,
@@ -235,6 +236,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line and a log, never a traceback
         print(f"qaws: {type(exc).__name__}: {exc} (details in {_log_failure(args)})", file=sys.stderr)
         return EXIT_FAILURE
+
+
+def _log_to_file() -> None:
+    """What the core logs (a sync's unexpected failure, with its traceback) goes to the day's log file, opened
+    only if something is logged: on stderr it would be the traceback the command line promises never to show."""
+    import logging
+
+    from .core.cache import cache_dir
+
+    log = cache_dir() / "logs" / f"qaws-{date.today().isoformat()}.log"
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(log, encoding="utf-8", delay=True)
+    except OSError:
+        handler = logging.NullHandler()
+    core = logging.getLogger("qaworkstation")
+    for previous in [h for h in core.handlers if getattr(h, "qaws_cli", False)]:  # main() run again in-process
+        core.removeHandler(previous)
+        previous.close()
+    handler.qaws_cli = True  # type: ignore[attr-defined]
+    core.addHandler(handler)
+    core.propagate = False
 
 
 def _log_failure(args: argparse.Namespace) -> Path:

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from qaworkstation.core.domain import Evaluation, ItemScore
 from qaworkstation.core.library.store import Store
-from qaworkstation.core.scoring import roles
+from qaworkstation.core.scoring import lifecycle, roles
 from tests.test_cli_hardening import CALL, one_line, qaws
 
 READING_COMMANDS = {
@@ -121,3 +122,30 @@ def test_an_option_the_command_cannot_use_is_refused_before_the_library_is_touch
 
     assert words.replace("{tmp}", str(tmp_path)) in line
     assert args[0] == "search" or not db.exists()
+
+
+@pytest.mark.parametrize("column, value", [("comment", "X'FFFE00'"), ("total", "'abc'")],
+                         ids=["BLOB comment", "text total"])
+def test_an_evaluation_damaged_in_the_library_is_named_and_nothing_is_exported(tmp_path: Path, column: str,
+                                                                              value: str) -> None:
+    db, share = tmp_path / "library.sqlite3", tmp_path / "share"
+    share.mkdir()
+    store = Store(db, key=None)
+    roles.ensure_user(store, "ins")
+    recording_id, _ = store.add_recording({"sha256": "c" * 64, "path": "/calls/c.wav", "file_name": "c.wav",
+                                           "duration": 30.0, "channels": 2, "samplerate": 8000})
+    ev = lifecycle.save_and_submit(store, Evaluation(
+        id="", recording_id=recording_id, rubric_id="r", inspector="ins",
+        items={"greeting": ItemScore("greeting", 2.0, reviewed=True)}, total=2.0, max_total=5.0), "ins")
+    store.close()
+    with sqlite3.connect(db, isolation_level=None) as raw:
+        for trigger in raw.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = "
+                                   "'evaluations'").fetchall():
+            raw.execute(f"DROP TRIGGER {trigger[0]}")
+        raw.execute(f"UPDATE evaluations SET {column} = {value}")
+
+    line = one_line(qaws("export", "--to", str(share), db=db))
+
+    assert f"The library is damaged: evaluation {ev.id} holds something the app never writes in {column}" in line
+    assert not any(path.is_file() for path in share.rglob("*"))
+

@@ -283,6 +283,7 @@ def _sync_into(
     exported, or one put there by hand) is never vouched for, and is set aside once the manifest is published."""
     previous = _load_manifest(target)
     _check_ownership(target, inspector, previous)
+    _check_not_damaged(evaluations)
     _check_same_library(target, evaluations, previous, audit_head)
     evaluations, drafts = _shareable(target, inspector, evaluations, previous, key)
     current_key_id = key_id(key) if key else None
@@ -451,6 +452,21 @@ def _check_ownership(target: Path, inspector: str, previous: _Previous) -> None:
               "inspector name (names that differ only in upper/lower case collide).").format(
                 folder=target, owner=previous.inspector, inspector=inspector)
         )
+
+
+def _check_not_damaged(evaluations: list[Evaluation]) -> None:
+    """A library edited behind the app's back can hand over a BLOB or text where a score belongs; such a record
+    would crash the spreadsheets half-way, and readers would refuse it anyway, so nothing is written and the
+    evaluation is named."""
+    for ev in evaluations:
+        texts = [name for name in _TEXT_FIELDS if not isinstance(getattr(ev, name), str)]
+        numbers = [name for name in ("total", "max_total") if not _is_number(getattr(ev, name))]
+        scores = [f"item {s.item_id!r}" for s in ev.items.values()
+                  if not isinstance(s.item_id, str) or not (s.score is None or _is_number(s.score))]
+        if texts or numbers or scores:
+            raise _SyncRefused(_("The library is damaged: evaluation {id} holds something the app never writes in "
+                                 "{fields}. Nothing was written; put the last backup of the library (made with 'qaws "
+                                 "backup') in its place.").format(id=ev.id, fields=", ".join([*texts, *numbers, *scores])))
 
 
 def _check_same_library(target: Path, evaluations: list[Evaluation], previous: _Previous,
