@@ -324,10 +324,12 @@ class TeamDatabase(SqliteFile):
         refused), and mark unread the journals that claim an id this leaves uncontested, so its owner's records
         are merged again: cleaning up the share is how a contested evaluation comes back. A gone journal is
         marked unread too, so its claims are back if it reappears (a manifest unreadable only for a moment)."""
+        gone = [(row["folder"], row["journal"]) for row in self._rows("SELECT DISTINCT folder, journal FROM claims")
+                if (row["folder"], row["journal"]) not in present]
+        if not gone:  # the usual refresh: nothing to write
+            return
         with self.transaction() as db:
             before = set(self._contested_ids(db))
-            gone = [(row[0], row[1]) for row in db.execute("SELECT DISTINCT folder, journal FROM claims")
-                    if (row[0], row[1]) not in present]
             db.conn.executemany("DELETE FROM claims WHERE folder = ? AND journal = ?", gone)
             db.conn.executemany("DELETE FROM journals WHERE folder = ? AND name = ?", gone)
             freed = sorted(before - set(self._contested_ids(db)))
