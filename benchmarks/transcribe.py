@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -46,7 +47,7 @@ from faster_whisper import WhisperModel, decode_audio
 model = WhisperModel(sys.argv[1], device="cpu", compute_type="int8", cpu_threads=int(sys.argv[3]))
 for channel in decode_audio(sys.argv[2], split_stereo=True):
     segments, _ = model.transcribe(channel, beam_size=5, word_timestamps=True, vad_filter=True)
-    print(sum(1 for _ in segments))
+    print(sum(len(segment.text.strip()) for segment in segments))
 """
 
 
@@ -120,12 +121,22 @@ def end_to_end(folder: Path, tmp: Path, runs: int = 2) -> float:
                         str(tmp / f"e2e-{run}.sqlite3")] if side == "app"
                        else [sys.executable, "-c", _BARE_SCRIPT, source, str(call), str(cores)])
             started = time.perf_counter()
-            subprocess.run(command, env=env, check=True, capture_output=True)
+            done = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
             totals[side] += time.perf_counter() - started
+            if side == "bare":
+                bare_chars = sum(int(line) for line in done.stdout.split() if line.isdigit())
     ratio = totals["app"] / totals["bare"]
     print(f"end to end on a {LONG_CALL_S:.0f} s stereo call, {runs} runs each: qaws analyze {totals['app']:.1f} s, "
           f"bare script {totals['bare']:.1f} s; e2e_ratio={ratio:.3f}", flush=True)
+    print(f"text recognised: app {_stored_characters(tmp / 'e2e-0.sqlite3')} characters, bare script {bare_chars}",
+          flush=True)
     return ratio
+
+
+def _stored_characters(db: Path) -> int:
+    """Characters of transcript the app stored: more text for the same audio is speech the other side lost."""
+    with sqlite3.connect(db) as connection:
+        return int(connection.execute("SELECT COALESCE(SUM(LENGTH(TRIM(text))), 0) FROM segments").fetchone()[0])
 
 
 def main() -> None:
