@@ -256,8 +256,7 @@ def _log_to_file() -> None:
         core.removeHandler(previous)
         previous.close()
     handler.qaws_cli = True  # type: ignore[attr-defined]
-    core.addHandler(handler)
-    core.propagate = False
+    core.addHandler(handler)  # a handler found, Python's last-resort handler no longer prints records to stderr
 
 
 def _log_failure(args: argparse.Namespace) -> Path:
