@@ -176,8 +176,8 @@ def check_anchor(db: sqlite_utils.Database, check: ChainCheck, anchor: AuditHead
     found = rows[0][0] if rows else GENESIS_HASH
     if found != anchor.hash:
         return ChainCheck(False, check.rows, anchor.rows or None,
-                          f"its hash differs from the one the team share recorded at the last sync (the log was "
-                          f"rewritten from there on, or this is another library)", check.head)
+                          "its hash differs from the one the team share recorded at the last sync (the log was "
+                          "rewritten from there on, or this is another library)", check.head)
     return check
 
 
