@@ -463,23 +463,9 @@ def _print_result(args: argparse.Namespace, result: AnalysisResult) -> None:
 def cmd_export(args: argparse.Namespace) -> int:
     """Publish the inspector's released evaluations; drafts stay in the library. The release behind a draft
     correction is handed over too, so it reaches the share even if its own submission never did."""
-    from .core.library import audit
-    from .core.scoring import lifecycle
-    from .core.team.sync import audit_anchor, sync_evaluations
+    from .core.team.sync import publish
 
-    store = _store(args)
-    anchor = audit_anchor(args.to, args.inspector)
-    with store.reading() as db:
-        head = audit.head(db)  # anchored on the share, so rows cut from the end of the chain are noticed
-        check = audit.verify(db, anchor) if anchor is not None else None
-        versions = lifecycle.versions_for_sync(store, args.inspector)
-    if check is not None and not check.ok:
-        print(f"qaws: not exported: this library's audit log does not continue the head the share recorded for "
-              f"{args.inspector} at the last sync ({check.describe()}). The share keeps its files and its anchor "
-              f"({anchor.rows} entries, head {anchor.hash[:16]}); see 'qaws audit verify --share {args.to}'",
-              file=sys.stderr)
-        return EXIT_FAILURE
-    result = sync_evaluations(args.to, args.inspector, versions, audit_head=head)
+    result = publish(_store(args), args.to, args.inspector)
     print(result.message if result.ok else f"qaws: {result.message}", file=sys.stdout if result.ok else sys.stderr)
     return 0 if result.ok else EXIT_FAILURE
 

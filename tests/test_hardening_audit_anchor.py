@@ -135,3 +135,41 @@ def test_reading_commands_do_not_wait_for_another_process_writing(tmp_path: Path
     assert verified.returncode == 0 and verified.stdout.startswith("OK: 3 audit entries"), verified.stderr
     assert exported.returncode == 0, exported.stderr
     assert elapsed < 30
+
+
+def test_the_windows_sync_anchors_the_head_and_refuses_a_cut_log(qtbot, tmp_path: Path, transcriber, rubrics,
+                                                                   warnings: list[str]) -> None:  # noqa: ANN001
+    """The window publishes as ``qaws export`` does: it records the audit head, and after rows were cut from the
+    end of the log it sends nothing and says why, in the person's language."""
+    from PySide6.QtCore import QSettings
+
+    from qaworkstation.ui.main_window import MainWindow
+
+    db, share = library(tmp_path / "library.sqlite3", 4), tmp_path / "share"
+    share.mkdir()
+    store = Store(db)
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
+    settings.setValue("inspector", INSPECTOR)
+    settings.setValue("sync_folder", str(share))
+    window = MainWindow(store, transcriber, rubrics, settings)
+    qtbot.addWidget(window)
+
+    window.sync()
+    qtbot.waitUntil(lambda: (share / INSPECTOR / MANIFEST_NAME).exists(), timeout=10000)
+    qtbot.waitUntil(lambda: "audit" in json.loads((share / INSPECTOR / MANIFEST_NAME).read_text(encoding="utf-8")),
+                    timeout=10000)
+    window.runner.wait()
+    rows = store.query("SELECT COUNT(*) AS n FROM audit_log")[0]["n"]
+    assert anchored(share)["rows"] == rows > 2
+    before = share_state(share)
+    with sqlite3.connect(db) as raw:
+        raw.execute("DROP TRIGGER audit_log_append_only_delete")
+        raw.execute("DELETE FROM audit_log WHERE seq > 2")
+
+    window.sync()
+    qtbot.waitUntil(lambda: bool(warnings), timeout=10000)
+
+    assert "audit log does not continue" in warnings[0] and "Nothing was lost on this computer" in warnings[0]
+    assert share_state(share) == before and anchored(share)["rows"] == rows
+    window.close()
+    store.close()

@@ -30,8 +30,8 @@ from ..core.scoring.decisions import forget_decision, record_decision
 from ..core.scoring.scorecard import Suggestion, build_evaluation, draft_payload, items_from_draft, suggestions
 from ..core.team.calibration import CalibrationSession, load_sessions, still_to_score
 from ..core.team.sampling import sample_progress
-from ..core.team.sync import (PROBLEM_DISK_FULL, PROBLEM_KEY, PROBLEM_NO_PERMISSION, PROBLEM_NOT_FOUND,
-                              PROBLEM_NOT_SET_UP, SyncResult, sync_evaluations)
+from ..core.team.sync import (PROBLEM_AUDIT, PROBLEM_DISK_FULL, PROBLEM_KEY, PROBLEM_NO_PERMISSION, PROBLEM_NOT_FOUND,
+                              PROBLEM_NOT_SET_UP, SyncResult, publish)
 from .call_details_dialog import CallDetailsDialog
 from .dispute_dialog import DisputeDialog, ResolveDialog
 from .format import clock, when
@@ -835,9 +835,7 @@ class MainWindow(QMainWindow):
             if not folder:
                 return
         inspector = self.inspector
-        self.runner.io(lambda: sync_evaluations(Path(folder), inspector,
-                                                lifecycle.versions_for_sync(self.store, inspector)),
-                       self._on_synced, self.show_error)
+        self.runner.io(lambda: publish(self.store, Path(folder), inspector), self._on_synced, self.show_error)
 
     def check_calibration(self) -> None:
         """Remind the inspector of calibration calls a supervisor assigned them on the share and they have not
@@ -880,6 +878,8 @@ class MainWindow(QMainWindow):
                                            "open in another program)."),
             PROBLEM_DISK_FULL: self.tr("The disk of the shared folder is full."),
             PROBLEM_KEY: self.tr("The team encryption key on this computer cannot be used."),
+            PROBLEM_AUDIT: self.tr("This library's audit log does not continue what the shared folder recorded at "
+                                   "the last sync (entries removed, or another library): nothing was sent."),
         }
         headline = headlines.get(result.problem, self.tr("The shared folder could not be written."))
         safe = self.tr("Nothing was lost on this computer.")

@@ -521,12 +521,12 @@
         <translation>截止</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="207"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="216"/>
         <source>{0} calls</source>
         <translation>{0} 通通话</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="208"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="217"/>
         <source>{0}+ calls (counting…)</source>
         <translation>{0}+ 通通话（正在统计…）</translation>
     </message>
@@ -554,259 +554,259 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="71"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="73"/>
         <source>QA Workstation</source>
         <translation>质检工作台</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="78"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="80"/>
         <source>No audio output — playback runs silently</source>
         <translation>无音频输出设备——静音播放</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="150"/>
-        <location filename="../../qaworkstation/ui/main_window.py" line="386"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="152"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="389"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="152"/>
-        <location filename="../../qaworkstation/ui/main_window.py" line="258"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="154"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="261"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="166"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="168"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="170"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="172"/>
         <source>Import files…</source>
         <translation>导入文件…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="171"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="173"/>
         <source>Import folder…</source>
         <translation>导入文件夹…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="175"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="177"/>
         <source>Sync to shared folder</source>
         <translation>同步到共享文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="204"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="206"/>
         <source>Team shared folder</source>
         <translation>班组共享文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="172"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="174"/>
         <source>Analyse all</source>
         <translation>全部分析</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="107"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="109"/>
         <source>Call details…</source>
         <translation>通话信息…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="108"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="110"/>
         <source>Agent, team, time and type of this call, for calls imported without metadata</source>
         <translation>为导入时没有元数据的通话填写坐席、班组、时间和类型</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="173"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="175"/>
         <source>Search…</source>
         <translation>搜索…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="174"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="176"/>
         <source>Sample…</source>
         <translation>抽样…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="176"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="178"/>
         <source>Coaching…</source>
         <translation>辅导…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="177"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="179"/>
         <source>Team…</source>
         <translation>班组…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="178"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="180"/>
         <source>Rules…</source>
         <translation>规则…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="179"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="181"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="187"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="189"/>
         <source>Confirm the current suggestion</source>
         <translation>确认当前建议</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="188"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="190"/>
         <source>Reject the current suggestion (asks for a reason)</source>
         <translation>驳回当前建议（可填写原因）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="189"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="191"/>
         <source>Save the scorecard as a draft</source>
         <translation>将评分表保存为草稿</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="217"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="219"/>
         <source>New analysis settings apply when the queue stops.</source>
         <translation>新的分析设置将在队列停止后生效。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="245"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="248"/>
         <source>Import recordings</source>
         <translation>导入录音</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="246"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="249"/>
         <source>Audio (*.wav *.flac *.mp3 *.ogg *.opus);;All files (*)</source>
         <translation>音频 (*.wav *.flac *.mp3 *.ogg *.opus);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="251"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="254"/>
         <source>Import a folder of recordings</source>
         <translation>导入录音文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="257"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="260"/>
         <source>Importing…</source>
         <translation>正在导入…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="258"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="261"/>
         <source>Looking for recordings…</source>
         <translation>正在查找录音…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="259"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="262"/>
         <source>Importing</source>
         <translation>导入中</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="271"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="274"/>
         <source>Checking {0} of {1}: {2}</source>
         <translation>正在检查第 {0}/{1} 个：{2}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="282"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="285"/>
         <source>Imported {0}, already in library {1}, failed {2}</source>
         <translation>已导入 {0}，已存在 {1}，失败 {2}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="285"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="288"/>
         <source>; stopped before the rest, as asked</source>
         <translation>；已按要求停止，其余未导入</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="287"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="290"/>
         <source>; {0} files that are not recordings ignored</source>
         <translation>；已忽略 {0} 个非录音文件</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="291"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="294"/>
         <source>Some files could not be imported</source>
         <translation>部分文件无法导入</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="356"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="359"/>
         <source>Unsaved changes restored from the draft.</source>
         <translation>已从草稿恢复未保存的修改。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="358"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="361"/>
         <source>Saved {0} by {1}.</source>
         <translation>已于 {0} 由 {1} 保存。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="361"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="364"/>
         <source>Not scored yet — the rules&apos; suggestions are pre-filled; confirm or reject each and review every item.</source>
         <translation>尚未评分——已预填规则建议；请逐条确认或驳回，并逐项复核。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="386"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="389"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="402"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="405"/>
         <source>Paused, {0} calls waiting</source>
         <translation>已暂停，{0} 通待分析</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="408"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="411"/>
         <source>, about {0} left</source>
         <translation>，约剩 {0}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="409"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="412"/>
         <source>Analysed {0} of {1}{2} {3}</source>
         <translation>已分析 {0}/{1}{2} {3}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="413"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="416"/>
         <source>Connecting to the Dask scheduler at {0}…</source>
         <translation>正在连接 Dask 调度器 {0}…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="414"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="417"/>
         <source>Starting {0} worker processes and loading the model in each…</source>
         <translation>正在启动 {0} 个工作进程并在每个进程中加载模型…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="420"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="423"/>
         <source>&lt;a href=&quot;{0}&quot;&gt;Dask dashboard&lt;/a&gt;</source>
         <translation>&lt;a href=&quot;{0}&quot;&gt;Dask 监控面板&lt;/a&gt;</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="436"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="439"/>
         <source>Could not analyse {0}: {1}</source>
         <translation>无法分析 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="438"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="441"/>
         <source>Analysis stopped: {0}. The calls stay queued.</source>
         <translation>分析已停止：{0}。通话仍在队列中。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="507"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="521"/>
         <source>Editing — draft kept automatically.</source>
         <translation>编辑中——草稿已自动保存。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="532"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="546"/>
         <source>Evaluation saved: {0} / {1}</source>
         <translation>评分已保存：{0} / {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="582"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="596"/>
         <source>Reject suggestion</source>
         <translation>驳回建议</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="583"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="597"/>
         <source>Why is this suggestion wrong? (optional — it helps fix the rule)</source>
         <translation>这条建议错在哪里？（可不填——有助于改进规则）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="609"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="623"/>
         <source>Accept remaining items</source>
         <translation>接受其余细则</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="610"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="624"/>
         <source>Accept {0} items at the scores shown without reviewing them one by one?
 
 The evaluation and the audit log will say they were accepted, not judged.</source>
@@ -815,19 +815,19 @@ The evaluation and the audit log will say they were accepted, not judged.</sourc
 评分记录和审计日志将注明这些细则是“接受”而非逐项评判的。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="630"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="644"/>
         <source>
 … and {0} more</source>
         <translation>
 ……另有 {0} 项</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="632"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="646"/>
         <source>Items not reviewed yet</source>
         <translation>尚有细则未复核</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="633"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="647"/>
         <source>Submit needs every item judged. Not reviewed yet:
 {0}{1}
 
@@ -838,102 +838,107 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
 请逐项打分、标记为不适用或已复核，或使用“接受其余”。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="655"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="669"/>
         <source>{0} · version {1}</source>
         <translation>{0} · 第 {1} 版</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="657"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="671"/>
         <source>Saving starts version {0}.</source>
         <translation>保存将生成第 {0} 版。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="683"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="697"/>
         <source>Version {0} ({1}), saved {2} — read-only. Choose the latest version to edit.</source>
         <translation>第 {0} 版（{1}），保存于 {2}——只读。选择最新版本才能编辑。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="714"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="728"/>
         <source>Dispute recorded.</source>
         <translation>申诉已记录。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="727"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="741"/>
         <source>Ruling recorded.</source>
         <translation>裁定已记录。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="776"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="790"/>
         <source>{0} · {1}</source>
         <translation>{0} · {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="844"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="856"/>
         <source>Calibration: {0} call(s) to score</source>
         <translation>校准：{0} 通待评分</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="845"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="857"/>
         <source>Assigned to you on the shared folder: {0}</source>
         <translation>共享文件夹中分配给您的：{0}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="855"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="867"/>
         <source>Sync failed — nothing was lost locally.</source>
         <translation>同步失败——本地数据未丢失。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="856"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="868"/>
         <source>Sync failed</source>
         <translation>同步失败</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="862"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="874"/>
         <source>Sync is not set up: choose the team&apos;s shared folder and your inspector id in Settings.</source>
         <translation>尚未设置同步：请在“设置”中选择班组共享文件夹并填写质检员工号。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="864"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="876"/>
         <source>The shared folder was not found: check that the share is connected.</source>
         <translation>找不到共享文件夹：请检查网络共享是否已连接。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="865"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="877"/>
         <source>No permission to write to the shared folder (or one of its files is open in another program).</source>
         <translation>没有写入共享文件夹的权限（或其中的文件正被其他程序打开）。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="867"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="879"/>
         <source>The disk of the shared folder is full.</source>
         <translation>共享文件夹所在磁盘已满。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="868"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="880"/>
         <source>The team encryption key on this computer cannot be used.</source>
         <translation>本机的班组加密密钥无法使用。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="870"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="881"/>
+        <source>This library&apos;s audit log does not continue what the shared folder recorded at the last sync (entries removed, or another library): nothing was sent.</source>
+        <translation>本库的审计日志没有接续共享文件夹上次同步时的记录（条目被删除，或这是另一个库）：没有发送任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/main_window.py" line="884"/>
         <source>The shared folder could not be written.</source>
         <translation>无法写入共享文件夹。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="871"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="885"/>
         <source>Nothing was lost on this computer.</source>
         <translation>本机数据没有任何丢失。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="877"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="891"/>
         <source>Synced {0} evaluations to {1} ({2} new or changed).</source>
         <translation>已同步 {0} 条评分到 {1}（新增或修改 {2} 条）。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="880"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="894"/>
         <source>Shared folder already up to date: {0} evaluations.</source>
         <translation>共享文件夹已是最新：共 {0} 条评分。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="882"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="896"/>
         <source>{0} drafts stay on this computer until submitted.</source>
         <translation>{0} 份草稿在提交前只保存在本机。</translation>
     </message>
@@ -1304,122 +1309,122 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
 <context>
     <name>SamplingDialog</name>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="27"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="28"/>
         <source>Sample calls</source>
         <translation>抽样</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="29"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="30"/>
         <source>Random share</source>
         <translation>随机抽取</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="29"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="30"/>
         <source>Same share from every agent</source>
         <translation>每名坐席按同比例抽取</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="30"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="31"/>
         <source>Same share from every team</source>
         <translation>每个班组按同比例抽取</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="31"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="32"/>
         <source>Targeted: agents or a keyword</source>
         <translation>定向：指定坐席或关键词</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="32"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="33"/>
         <source>Coverage plan: daily share per team, weekly share of agents</source>
         <translation>覆盖计划：每组每日抽检比例、每周坐席覆盖比例</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="33"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="34"/>
         <source>A kept coverage draw</source>
         <translation>已保存的覆盖抽样</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="42"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="43"/>
         <source>agent ids, comma separated (e.g. new agents)</source>
         <translation>坐席工号，用逗号分隔（如新员工）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="44"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="45"/>
         <source>a product or word heard in the call</source>
         <translation>通话中出现的产品或词语</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="51"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="52"/>
         <source>not set</source>
         <translation>未设置</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="52"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="53"/>
         <source>Calls one inspector hears in a day; the draw says when a day&apos;s quota is more</source>
         <translation>每位质检员每天可监听的通话量；某天的配额超过时会提示</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="64"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="65"/>
         <source>Mode</source>
         <translation>方式</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="65"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="66"/>
         <source>Share</source>
         <translation>比例</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="66"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="67"/>
         <source>Seed</source>
         <translation>随机种子</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="67"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="68"/>
         <source>Agents</source>
         <translation>坐席</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="68"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="69"/>
         <source>Keyword</source>
         <translation>关键词</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="69"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="70"/>
         <source>Agents covered per week</source>
         <translation>每周坐席覆盖率</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="70"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="71"/>
         <source>Calls per inspector a day</source>
         <translation>每位质检员每日监听量</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="71"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="72"/>
         <source>Calls from</source>
         <translation>通话起始日期</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="72"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="73"/>
         <source>Calls to</source>
         <translation>通话截止日期</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="73"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="74"/>
         <source>Kept draw</source>
         <translation>已保存的抽样</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="97"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="98"/>
         <source>No coverage draw kept yet.</source>
         <translation>尚无已保存的覆盖抽样。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="102"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="103"/>
         <source>Drawn {0} · scored {1} · remaining {2}</source>
         <translation>已抽取 {0} · 已评分 {1} · 剩余 {2}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="105"/>
+        <location filename="../../qaworkstation/ui/sampling_dialog.py" line="106"/>
         <source>The busiest day draws {0} calls, more than the inspectors&apos; {1} a day.</source>
         <translation>最多的一天抽取了 {0} 通，超过质检员每日可监听的 {1} 通。</translation>
     </message>

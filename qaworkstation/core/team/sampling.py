@@ -122,7 +122,7 @@ def quota_sample(rows: Iterable[Row], plans: Mapping[str, CoveragePlan] | Covera
     for row in calls:
         by_day[(row["team"], _day(row))].append(row)
     chosen: list[Row] = []
-    for (team, _), members in sorted(by_day.items()):
+    for (team, _day_of), members in sorted(by_day.items()):
         chosen.extend(rng.sample(members, _share(len(members), _plan(plans, team).call_share)))
     return [row["id"] for row in chosen + _agent_top_up(calls, chosen, plans, rng)]
 
@@ -135,7 +135,7 @@ def _agent_top_up(calls: list[Row], chosen: list[Row], plans: Mapping[str, Cover
     for row in calls:
         weeks[(row["team"], _week(row))].append(row)
     added: list[Row] = []
-    for (team, _), members in sorted(weeks.items()):
+    for (team, _week_of), members in sorted(weeks.items()):
         agents = sorted({row["agent"] for row in members})
         covered = {row["agent"] for row in members if row["id"] in taken}
         missing = _share(len(agents), _plan(plans, team).agent_share) - len(covered)

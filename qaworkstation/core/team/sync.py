@@ -53,9 +53,12 @@ from ..atomic import atomic_write_bytes
 from ..domain import (DRAFT, EVALUATION_STATUSES, SUBMITTED, VERDICTS, Dispute, Evaluation, Flag, Hearing, ItemScore,
                       ScoreSummary, Verdict)
 from ..i18n import N_, _
+from ..library import audit
 from ..library.audit import AuditHead
+from ..library.store import Store
 from ..privacy.encryption import DecryptionError, decrypt_bytes, encrypt_bytes, file_key_id
 from ..privacy.keys import TEAM_KEY, WORKSTATION, KeyChoice, KeyUnavailable, key_id, resolve
+from ..scoring import lifecycle
 
 FORMAT_VERSION = 1
 MANIFEST_NAME = "manifest.json"
@@ -114,6 +117,7 @@ _log = logging.getLogger(__name__)
 # What kind of failure a sync met, for the window to word; the message keeps the details (paths, OS text).
 PROBLEM_NOT_SET_UP, PROBLEM_NOT_FOUND, PROBLEM_NO_PERMISSION = "not-set-up", "not-found", "no-permission"
 PROBLEM_DISK_FULL, PROBLEM_KEY, PROBLEM_OTHER = "disk-full", "key", "other"
+PROBLEM_AUDIT = "audit"  # the library's audit log does not continue the head the share recorded
 
 
 @dataclass
@@ -173,6 +177,28 @@ def inspector_folder_name(inspector: str) -> str:
         return safe
     digest = hashlib.sha256(inspector.encode("utf-8")).hexdigest()[:8]
     return f"{safe or 'inspector'}-{digest}"
+
+
+def publish(store: Store, folder: str | os.PathLike[str], inspector: str, key: KeyChoice = WORKSTATION) -> SyncResult:
+    """The inspector's released evaluations and the library's audit head to the share; never raises.
+
+    Refused, the share left as it was, when the library's audit log does not continue the head the share
+    recorded at the last sync (rows cut from its end, or another library): recording the shorter head would
+    make the cut undetectable. The window and ``qaws export`` both publish this way.
+    """
+    anchor = audit_anchor(folder, inspector)
+    with store.reading() as db:
+        head = audit.head(db)
+        check = audit.verify(db, anchor) if anchor is not None else None
+        versions = lifecycle.versions_for_sync(store, inspector)
+    if check is not None and not check.ok:
+        return SyncResult(False, _(
+            "not exported: this library's audit log does not continue the head the share recorded for {inspector} "
+            "at the last sync ({problem}). The share keeps its files and its anchor ({rows} entries, head "
+            "{head}); see 'qaws audit verify --share {folder}'").format(
+            inspector=inspector, problem=check.describe(), rows=anchor.rows, head=anchor.hash[:16], folder=folder),
+            problem=PROBLEM_AUDIT)
+    return sync_evaluations(folder, inspector, versions, key, audit_head=head)
 
 
 def sync_evaluations(
