@@ -149,3 +149,48 @@ def test_an_evaluation_damaged_in_the_library_is_named_and_nothing_is_exported(t
     assert f"The library is damaged: evaluation {ev.id} holds something the app never writes in {column}" in line
     assert not any(path.is_file() for path in share.rglob("*"))
 
+
+
+def other_program_database(tmp_path: Path) -> Path:
+    """A SQLite file another program made: tables of its own, none of a library's."""
+    db = tmp_path / "other.sqlite3"
+    with sqlite3.connect(db) as raw:
+        raw.executescript("CREATE TABLE foo (x); INSERT INTO foo VALUES (1); CREATE TABLE bar (y);")
+    raw.close()
+    return db
+
+
+@pytest.mark.parametrize("command", ["import", *READING_COMMANDS])
+def test_another_programs_database_is_refused_and_left_untouched(tmp_path: Path, command: str) -> None:
+    db = other_program_database(tmp_path)
+    before = db.read_bytes()
+    (tmp_path / "share").mkdir()
+    args = ("import", str(CALL)) if command == "import" else READING_COMMANDS[command]
+
+    line = one_line(qaws(*(arg.format(share=tmp_path / "share", tmp=tmp_path) for arg in args), db=db))
+
+    assert line == (f"qaws: {db} is a SQLite database of another program (it has tables bar, foo but none of a QA "
+                    "Workstation library); choose another file")
+    assert db.read_bytes() == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["other.sqlite3", "share"]  # no -wal, no -journal
+
+
+def test_another_programs_database_is_refused_as_a_team_database_too(tmp_path: Path) -> None:
+    from qaworkstation.core.team.aggregate import TeamDatabase, TeamDatabaseError
+
+    db = other_program_database(tmp_path)
+    before = db.read_bytes()
+
+    with pytest.raises(TeamDatabaseError, match="another program .* tables bar, foo but none of a QA Workstation team"):
+        TeamDatabase(db, key=None)
+    assert db.read_bytes() == before
+
+
+def test_an_empty_sqlite_file_still_becomes_a_library(tmp_path: Path) -> None:
+    db = tmp_path / "empty.sqlite3"
+    sqlite3.connect(db).close()
+
+    Store(db, key=None).close()
+
+    with sqlite3.connect(db) as raw:
+        assert raw.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()[0] > 0

@@ -53,6 +53,7 @@ MIGRATIONS_TABLE = "schema_migrations"
 # BEGIN IMMEDIATE waits up to the busy timeout for the write lock; a long import in another process may hold it
 # for a while between its short transactions, so the wait is tried again before giving up.
 _BEGIN_ATTEMPTS = 6
+_FOREIGN_TABLES_SHOWN = 5  # another program's tables named when its file is refused; a long list is cut short
 
 # Linux /proc/mounts types whose locking SQLite cannot rely on. FUSE types cover sshfs, rclone, s3fs and GNOME's
 # gvfs (how a desktop mounts SMB shares); 9p is also how WSL 2 sees Windows drives.
@@ -309,6 +310,7 @@ class SqliteFile:
         connection is closed if any of it fails."""
         try:
             self.db.execute("PRAGMA foreign_keys = ON")
+            self._refuse_foreign()
             if self.read_only is None:
                 self.db.enable_wal()
             self._migrate()
@@ -322,10 +324,27 @@ class SqliteFile:
             self.db.close()
             raise
 
+    def _refuse_foreign(self) -> None:
+        """Refuse another program's database (tables, but neither ``schema_migrations`` nor any table of ours):
+        migrating it would add our tables beside its own, and a mistyped ``--db`` would quietly ruin that program's
+        file. Checked before anything is written, WAL included (switching to WAL rewrites the file's header)."""
+        tables = sorted(row[0] for row in self.db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"))
+        ours = set(self._expected_schema()) | {MIGRATIONS_TABLE}
+        if tables and not ours.intersection(tables):
+            shown = ", ".join(tables[:_FOREIGN_TABLES_SHOWN]) + (", …" if len(tables) > _FOREIGN_TABLES_SHOWN else "")
+            raise self.error(_("{file} is a SQLite database of another program (it has tables {tables} but none of a "
+                               "QA Workstation {noun}); choose another file").format(
+                file=self.path, tables=shown, noun=_noun(self.noun)))
+
+    def _expected_schema(self) -> dict[str, set[str]]:
+        """The tables (with their columns) the file's steps make."""
+        return _reference_schema(self.schema, frozenset(self.migrations.keys() & self.schema.keys()))
+
     def _check_schema(self) -> None:
         """Refuse a file missing a table or column its recorded steps made (dropped or renamed by hand, or by a
         tool): every read of it would otherwise fail somewhere later as a bare database error."""
-        expected = _reference_schema(self.schema, frozenset(self.migrations.keys() & self.schema.keys()))
+        expected = self._expected_schema()
         for table, columns in expected.items():
             found = {row[1] for row in self.db.execute(f"PRAGMA table_info([{table}])")}
             if not found:
