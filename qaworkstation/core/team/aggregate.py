@@ -49,13 +49,15 @@ from platformdirs import user_data_dir
 
 from ..domain import (CONFIRMED, DRAFT, REJECTED, SEQUENCE_CATEGORY, SUBMITTED, Evaluation, Flag, Hearing, ItemScore,
                       Verdict)
+from ..i18n import N_, _
 from ..library.sqlite_file import SqliteFile, StoreError, filter_clause
 from ..library.store import now_iso
 
 # The share's format has one reader: sync's own parsers, so a journal means the same thing everywhere.
 from ..privacy.keys import TEAM_KEY, WORKSTATION, KeyChoice, KeyUnavailable, resolve
 from ..scoring.scorecard import concerns
-from .sync import InspectorShare, Refusal, contested_refusal, inspector_folder_name, inspector_shares, read_journal
+from .sync import (InspectorShare, Refusal, contested_refusal, inspector_folder_name, inspector_shares, plan_reading,
+                   read_journal)
 
 TEAM_DB_ENV = "QAWS_TEAM_DB"
 
@@ -63,6 +65,9 @@ ProgressCallback = Callable[[float], None]
 CancelCheck = Callable[[], bool]
 
 ADDED, UPDATED, UNCHANGED, LEFT_OUT, CONTESTED = "added", "updated", "unchanged", "left out", "contested"
+# Said of journals a merge leaves for the budget of one run (see sync.plan_reading): merged journals are not read
+# again, so each merge reads on where the last one stopped.
+_MERGED_NEXT_TIME = N_("the next merge reads on from there")
 
 
 def default_team_db_path() -> Path:
@@ -439,7 +444,9 @@ def aggregate(share: str | os.PathLike[str], team_db: TeamDatabase, progress: Pr
     """Merge the journals under ``share`` that ``team_db`` has not ingested yet; never raises for a bad share.
     Encrypted journals are read with ``key``, by default this workstation's team key.
 
-    Running it again with nothing new reads no journal and changes nothing.
+    Running it again with nothing new reads no journal and changes nothing. One run reads no more than the share's
+    reading budgets (see :func:`~qaworkstation.core.team.sync.plan_reading`); what is left is reported, and the
+    next run reads on from there.
     """
     result = AggregateResult()
     team_key = _team_key(key, result.problems)
@@ -451,6 +458,9 @@ def aggregate(share: str | os.PathLike[str], team_db: TeamDatabase, progress: Pr
     pending = [(f, j) for f in folders for j in f.journals
                if _needs_reading(ingested.get((f.folder.name, j.name)), f.files.get(j.name))]
     result.journals_skipped = sum(len(f.journals) for f in folders) - len(pending)
+    refusals: list[Refusal] = []
+    pending = plan_reading(Path(share), pending, refusals, _(_MERGED_NEXT_TIME))
+    result.problems.extend(map(_problem, refusals))
     for done, (inspector_folder, journal) in enumerate(pending):
         if cancelled is not None and cancelled():
             result.cancelled = True

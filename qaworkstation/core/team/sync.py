@@ -44,10 +44,12 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from ..atomic import atomic_write_bytes
 from ..domain import (DRAFT, EVALUATION_STATUSES, SUBMITTED, VERDICTS, Dispute, Evaluation, Flag, Hearing, ItemScore,
@@ -70,8 +72,16 @@ ENCRYPTED_JOURNAL_SUFFIX = ".jsonl.enc"
 # Journals in an inspector's folder that its manifest does not list are moved here by that inspector's next sync:
 # hidden from readers, kept for whoever investigates how they got there.
 UNLISTED_FOLDER = ".unlisted"
-# What a reader reads whole at most; a real journal holds thousands of evaluations in a few MiB.
-MAX_JOURNAL_BYTES = 128 * 2**20
+# What reading a share may cost. A year of one inspector's evaluations in the demo month's shape is 3.4 MB (723
+# evaluations of 4.6 KB), and the evaluations read take about three times their journal's bytes in memory. A plain
+# journal is read line by line, so only its records are held; an encrypted one is authenticated whole (a part of
+# it cannot be trusted), so it is held whole and capped at MAX_JOURNAL_BYTES. Past MAX_FOLDER_BYTES of journals in
+# one inspector's folder, or MAX_RUN_BYTES in all, the rest is not read and said so (see plan_reading). Read at
+# call time, so a test can lower them.
+MAX_JOURNAL_BYTES = 16 * 2**20  # an encrypted journal: five demo years of one inspector (a sync writes parts)
+MAX_FOLDER_BYTES = 32 * 2**20
+MAX_RUN_BYTES = 64 * 2**20  # about 200 MB of evaluations in memory, a few seconds of reading
+MAX_LINE_BYTES = 2**20  # one record: a real one is a few KB
 MAX_MANIFEST_BYTES = 16 * 2**20
 # Opening never follows a link (it may lead out of the share) and never waits on a pipe.
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
@@ -443,11 +453,12 @@ def _pending_writes(
     Snapshots are compared with what is on the share rather than trusted from the manifest, so a CSV that
     someone deleted or edited in Excel is put back on the next sync.
     """
-    writes = {}
-    if changed and key:
-        writes[_journal_name(target, now, ENCRYPTED_JOURNAL_SUFFIX)] = encrypt_bytes(key, _journal_bytes(changed))
-    elif changed:
-        writes[_journal_name(target, now, JOURNAL_SUFFIX)] = _journal_bytes(changed)
+    writes: dict[str, bytes] = {}
+    for part in _journal_parts(changed):
+        if key:
+            writes[_journal_name(target, now, ENCRYPTED_JOURNAL_SUFFIX, writes)] = encrypt_bytes(key, part)
+        else:
+            writes[_journal_name(target, now, JOURNAL_SUFFIX, writes)] = part
     writes.update((name, data) for name, data in snapshots.items() if _read_or_none(target / name) != data)
     return writes
 
@@ -543,12 +554,32 @@ def _read_or_none(path: Path) -> bytes | None:
         return None
 
 
-def _journal_name(target: Path, now: datetime, suffix: str) -> str:
-    """Timestamped so journals sort in write order; bumped by a microsecond in the unlikely event of a clash,
-    because overwriting an existing journal would lose the changes it holds."""
+def _journal_parts(evaluations: list[Evaluation]) -> Iterator[bytes]:
+    """The journal lines of ``evaluations`` in parts of at most half :data:`MAX_JOURNAL_BYTES` (a single record
+    over it makes a part of its own): everything going out at once (a first sync, a new team key) must not make a
+    journal readers refuse to hold."""
+    limit = MAX_JOURNAL_BYTES // 2
+    part: list[bytes] = []
+    size = 0
+    for ev in evaluations:
+        line = _journal_bytes([ev])
+        if part and size + len(line) > limit:
+            yield b"".join(part)
+            part, size = [], 0
+        part.append(line)
+        size += len(line)
+    if part:
+        yield b"".join(part)
+
+
+def _journal_name(target: Path, now: datetime, suffix: str, taken: Iterable[str] = ()) -> str:
+    """Timestamped so journals sort in write order; bumped by a microsecond in the unlikely event of a clash (or
+    for each part of one sync, named in ``taken``), because overwriting an existing journal would lose the changes
+    it holds."""
+    taken = set(taken)
     while True:
         name = f"{JOURNAL_PREFIX}{now:%Y%m%dT%H%M%S%fZ}{suffix}"
-        if not (target / name).exists():
+        if name not in taken and not (target / name).exists():
             return name
         now += timedelta(microseconds=1)
 
@@ -987,7 +1018,8 @@ def read_synced_evaluations(
 
     A supervisor needs whatever can be read even when one file is damaged or forged, so what was refused is
     returned next to the data instead of aborting: see :func:`inspector_shares` and :func:`read_journal` for
-    what a reader refuses. An evaluation id published from two inspectors' folders counts for neither.
+    what a reader refuses. An evaluation id published from two inspectors' folders counts for neither. No more
+    than the reading budgets are read (see :func:`plan_reading`); the rest is refused, and said.
     """
     problems: list[str] = []
     try:
@@ -1004,13 +1036,76 @@ def read_synced_evaluations(
         return [], [*problems, _("{folder}: could not list the folder ({error})").format(
             folder=folder, error=err.strerror or err)]
     found: list[Evaluation] = []
-    for share in shares:
-        for journal in share.journals:
-            read = read_journal(journal, share, team_key)
-            found.extend(read.evaluations)
-            refusals.extend(read.refusals)
+    pending = [(share, journal) for share in shares for journal in share.journals]
+    for share, journal in plan_reading(root, pending, refusals, _(_NOT_READ_HINT)):
+        read = read_journal(journal, share, team_key)
+        found.extend(read.evaluations)
+        refusals.extend(read.refusals)
     found = _uncontested(root, found, refusals)
     return _latest_per_id(ev for ev in found if ev.status != DRAFT), [*problems, *map(str, refusals)]
+
+
+_NOT_READ_HINT = N_("a year of one inspector's evaluations is a few MB, so ask whose files these are")
+
+
+def plan_reading(root: Path, pending: list[tuple[InspectorShare, Path]], refusals: list[Refusal],
+                 hint: str) -> list[tuple[InspectorShare, Path]]:
+    """The journals of ``pending`` (folder by folder, each in write order) that fit the reading budgets, and a
+    refusal for the rest, ending with ``hint`` (what happens to it now).
+
+    The share is anyone's disk: without a budget, journals each under the size cap could still fill the memory
+    of every supervisor who opens the team view. Whole journals are taken in order until the next would pass
+    :data:`MAX_FOLDER_BYTES` for its folder (the rest of that folder is refused) or :data:`MAX_RUN_BYTES` in all
+    (the rest of the share is refused): never a part of a journal, and never without saying what was left.
+    """
+    taken: list[tuple[InspectorShare, Path]] = []
+    spent: dict[Path, int] = {}
+    left: dict[Path, list[Path]] = {}
+    total = 0
+    for index, (share, journal) in enumerate(pending):
+        if share.folder in left:
+            left[share.folder].append(journal)
+            continue
+        size = _listed_size(journal)
+        if total + size > MAX_RUN_BYTES:
+            refusals.append(_run_refusal(root, pending[index:], hint))
+            break
+        if spent.get(share.folder, 0) + size > MAX_FOLDER_BYTES:
+            left[share.folder] = [journal]
+            continue
+        spent[share.folder] = spent.get(share.folder, 0) + size
+        total += size
+        taken.append((share, journal))
+    refusals.extend(_folder_refusal(share, left[share.folder], hint)
+                    for share in {share.folder: share for share, _journal in pending}.values()
+                    if share.folder in left)
+    return taken
+
+
+def _listed_size(journal: Path) -> int:
+    """The journal's size as listed; one that cannot be looked at costs nothing here, and its reading says why."""
+    try:
+        return journal.lstat().st_size
+    except OSError:
+        return 0
+
+
+def _folder_refusal(share: InspectorShare, left: list[Path], hint: str) -> Refusal:
+    return Refusal(share.folder, _("more than {size} of journals; the rest was not read ({count} journals from "
+                                   "{first} on): {hint}").format(
+        size=_size(MAX_FOLDER_BYTES), count=len(left), first=left[0].name, hint=hint), share.inspector)
+
+
+def _run_refusal(root: Path, left: list[tuple[InspectorShare, Path]], hint: str) -> Refusal:
+    folders = sorted({share.folder.name for share, _journal in left})
+    return Refusal(root, _("more than {size} of journals in all; the rest was not read ({count} journals in the "
+                           "folders {folders}): {hint}").format(
+        size=_size(MAX_RUN_BYTES), count=len(left), folders=", ".join(folders), hint=hint))
+
+
+def _size(count: int) -> str:
+    """A budget as a person reads it: whole MiB, or KiB below one (a test's lowered budget)."""
+    return f"{count / 2**20:.3g} MiB" if count >= 2**20 else f"{count / 2**10:.3g} KiB"
 
 
 def inspector_shares(root: Path) -> tuple[list[InspectorShare], list[Refusal]]:
@@ -1136,35 +1231,114 @@ def read_journal(journal: Path, share: InspectorShare, key: bytes | None) -> Jou
 
     A hash mismatch usually means a sync client is still copying the file; the complete lines of a plain
     journal are still worth reading, so it is reported and read anyway (and a merge does not count it as
-    done). Decoding is per line so a file cut short mid-character costs only its last line. An encrypted
-    journal is all or nothing: a part of it cannot be authenticated. A record must pass
+    done). A plain journal is read line by line, so only its records are held, and decoding is per line so a
+    file cut short mid-character costs only its last line. An encrypted journal is all or nothing: a part of it
+    cannot be authenticated, so it is read whole, up to :data:`MAX_JOURNAL_BYTES`. A record must pass
     :func:`_evaluation_from_record` and belong to the folder's own inspector: an evaluation may only come from
     its own inspector's folder.
     """
     try:
-        data = _read_share_file(journal, MAX_JOURNAL_BYTES)
+        with _open_share_file(journal) as (handle, size):
+            if journal.name.endswith(ENCRYPTED_JOURNAL_SUFFIX):
+                return _read_encrypted(journal, share, handle, size, key)
+            return _read_plain(journal, share, handle, size)
     except _Unreadable as err:
         return JournalRead([], [Refusal(journal, str(err), share.inspector)])
-    refusals = []
+
+
+def _read_plain(journal: Path, share: InspectorShare, handle: BinaryIO, size: int) -> JournalRead:
+    hasher = hashlib.sha256()
+    evaluations, refusals = _records(journal, share, _plain_lines(handle, size, hasher))
+    digest = hasher.hexdigest()
+    return JournalRead(evaluations, [*_mismatch(journal, share, digest), *refusals], digest)
+
+
+def _read_encrypted(journal: Path, share: InspectorShare, handle: BinaryIO, size: int,
+                    key: bytes | None) -> JournalRead:
+    if size > MAX_JOURNAL_BYTES:
+        raise _Unreadable(_("larger than the {size} an encrypted journal may hold, so not read").format(
+            size=_size(MAX_JOURNAL_BYTES)))
+    data = _read_exactly_or_less(handle, size)
     digest = _sha256(data)
-    if digest != share.files.get(journal.name):
-        refusals.append(Refusal(journal, _("contents differ from {manifest} (edited, or still being copied?); read "
-                                           "what was complete").format(manifest=MANIFEST_NAME), share.inspector))
+    mismatch = _mismatch(journal, share, digest)
     try:
-        data = journal_plaintext(journal.name, data, key)
+        plaintext = journal_plaintext(journal.name, data, key)
     except DecryptionError as err:
-        refusals.append(Refusal(journal, _("cannot be decrypted: {error}").format(error=err), share.inspector))
-        return JournalRead([], refusals)
-    evaluations = []
-    for number, line in enumerate(data.splitlines(), start=1):
-        if line.strip():
+        return JournalRead([], [*mismatch, Refusal(journal, _("cannot be decrypted: {error}").format(error=err),
+                                                   share.inspector)])
+    del data  # the ciphertext is not needed while the records are parsed
+    evaluations, refusals = _records(journal, share, enumerate(plaintext.splitlines(), start=1))
+    return JournalRead(evaluations, [*mismatch, *refusals], digest)
+
+
+def _read_exactly_or_less(handle: BinaryIO, size: int) -> bytes:
+    """At most ``size`` bytes: a file that grows while it is read is not followed."""
+    try:
+        return handle.read(size)
+    except OSError as err:
+        raise _Unreadable(_("could not be read ({error})").format(error=err.strerror or err)) from err
+
+
+def _mismatch(journal: Path, share: InspectorShare, digest: str) -> list[Refusal]:
+    """A refusal when the bytes read differ from what the manifest lists."""
+    if digest == share.files.get(journal.name):
+        return []
+    return [Refusal(journal, _("contents differ from {manifest} (edited, or still being copied?); read what was "
+                               "complete").format(manifest=MANIFEST_NAME), share.inspector)]
+
+
+def _records(journal: Path, share: InspectorShare,
+             lines: Iterable[tuple[int, bytes | None]]) -> tuple[list[Evaluation], list[Refusal]]:
+    """The valid records among numbered lines (None: a line too long to hold), and a refusal for each other one."""
+    evaluations, refusals = [], []
+    for number, line in lines:
+        if line is None:
+            reason = _("longer than the {size} a record may take, so not read").format(size=_size(MAX_LINE_BYTES))
+        elif not line.strip():
+            continue
+        else:
             evaluation, reason = _journal_line(line, share.inspector)
             if evaluation is not None:
                 evaluations.append(evaluation)
-            else:
-                refusals.append(Refusal(journal, _("line {line}: {reason}").format(line=number, reason=reason),
-                                        share.inspector))
-    return JournalRead(evaluations, refusals, digest)
+                continue
+        refusals.append(Refusal(journal, _("line {line}: {reason}").format(line=number, reason=reason),
+                                share.inspector))
+    return evaluations, refusals
+
+
+def _plain_lines(handle: BinaryIO, size: int, hasher: Any) -> Iterator[tuple[int, bytes | None]]:
+    """The numbered lines of a plain journal, read one at a time up to the ``size`` it had when opened (a file
+    that grows meanwhile is not followed), every byte fed to ``hasher``. A line over :data:`MAX_LINE_BYTES` is
+    passed over without being held, and given as None. A lone CR ends a line too, as it always has."""
+    number = 0
+    try:
+        while size > 0:
+            line = handle.readline(min(size, MAX_LINE_BYTES + 1))
+            if not line:
+                return
+            size -= len(line)
+            hasher.update(line)
+            if len(line) > MAX_LINE_BYTES:
+                size = _skip_rest_of_line(handle, size, hasher, line)
+                number += 1
+                yield number, None
+                continue
+            for part in line.splitlines():
+                number += 1
+                yield number, part
+    except OSError as err:
+        raise _Unreadable(_("could not be read ({error})").format(error=err.strerror or err)) from err
+
+
+def _skip_rest_of_line(handle: BinaryIO, size: int, hasher: Any, line: bytes) -> int:
+    """Read on to the end of an over-long line (hashing it) without keeping it; returns what is left to read."""
+    while size > 0 and not line.endswith(b"\n"):
+        line = handle.readline(min(size, MAX_LINE_BYTES))
+        if not line:
+            break
+        size -= len(line)
+        hasher.update(line)
+    return size
 
 
 def _journal_line(line: bytes, inspector: str) -> tuple[Evaluation | None, str]:
@@ -1201,8 +1375,19 @@ def contested_refusal(folder: Path, inspector: str, evaluation_id: str, inspecto
 
 
 def _read_share_file(path: Path, limit: int) -> bytes:
-    """The bytes of a regular file on the share, refusing what a reader must neither follow nor swallow: a link
-    (it may lead out of the share), a device or pipe (it may never end), or more than ``limit`` bytes.
+    """The bytes of a regular file on the share (see :func:`_open_share_file`), refusing one of more than
+    ``limit`` bytes. :class:`FileNotFoundError` passes through, for the caller to say what a missing file means."""
+    with _open_share_file(path) as (handle, size):
+        if size > limit:
+            raise _Unreadable(_("larger than the {limit} MiB a file on the share may hold, so not read").format(
+                limit=limit // 2**20))
+        return _read_exactly_or_less(handle, size)
+
+
+@contextmanager
+def _open_share_file(path: Path) -> Iterator[tuple[BinaryIO, int]]:
+    """A regular file on the share, open for reading, and its size when opened; refusing what a reader must
+    neither follow nor swallow: a link (it may lead out of the share) or a device or pipe (it may never end).
     :class:`FileNotFoundError` passes through, for the caller to say what a missing file means."""
     try:
         fd = os.open(path, _READ_FLAGS)
@@ -1212,15 +1397,8 @@ def _read_share_file(path: Path, limit: int) -> bytes:
         if err.errno == errno.ELOOP:
             raise _Unreadable(_link_reason(path)) from err
         raise _Unreadable(_("could not be read ({error})").format(error=err.strerror or err)) from err
-    try:
-        with os.fdopen(fd, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                raise _Unreadable(_("not a regular file, so not read"))
-            data = handle.read(limit + 1) if info.st_size <= limit else b""
-    except OSError as err:
-        raise _Unreadable(_("could not be read ({error})").format(error=err.strerror or err)) from err
-    if info.st_size > limit or len(data) > limit:
-        raise _Unreadable(_("larger than the {limit} MiB a file on the share may hold, so not read").format(
-            limit=limit // 2**20))
-    return data
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise _Unreadable(_("not a regular file, so not read"))
+        yield handle, info.st_size
