@@ -292,7 +292,7 @@ class TeamDatabase(SqliteFile):
         if stored is not None and not _supersedes(ev, folder, journal, stored):
             return UNCHANGED
         db.execute("DELETE FROM evaluations WHERE id = ?", (ev.id,))
-        db["evaluations"].insert({
+        _insert(db, "evaluations", [{
             **{name: getattr(ev, name) for name in _EVALUATION_TEXT}, "day": evaluation_day(ev),
             "total": ev.total, "max_total": ev.max_total, "passed": int(ev.passed),
             "critical_failed": int(ev.critical_failed), "source_folder": folder, "source_journal": journal,
@@ -300,18 +300,18 @@ class TeamDatabase(SqliteFile):
             "duration_s": ev.hearing.duration_s, "flags_visited": ev.hearing.flags_visited,
             "flags_total": ev.hearing.flags_total,
             "accepted_remaining": json.dumps(ev.accepted_remaining, ensure_ascii=False),
-        })
-        db["item_scores"].insert_all(
+        }])
+        _insert(db, "item_scores", [
             {"evaluation_id": ev.id, "item_id": s.item_id, "score": s.score, "na": int(s.na), "comment": s.comment,
              "reviewed": int(s.reviewed)}
             for s in ev.items.values()
-        )
-        db["verdicts"].insert_all({"evaluation_id": ev.id, **asdict(v)} for v in ev.verdicts)
-        db["flags"].insert_all(
+        ])
+        _insert(db, "verdicts", [{"evaluation_id": ev.id, **asdict(v)} for v in ev.verdicts])
+        _insert(db, "flags", [
             {"evaluation_id": ev.id, "category": f.category, "phrase": f.phrase, "item": f.item,
              "deduction": f.deduction, "start": f.start, "data": json.dumps(asdict(f), ensure_ascii=False)}
             for f in ev.flags
-        )
+        ])
         return UPDATED if stored else ADDED
 
     def contested(self) -> dict[str, list[str]]:
@@ -403,6 +403,16 @@ class TeamDatabase(SqliteFile):
             hearing=Hearing(row["heard_s"], row["duration_s"], row["flags_visited"], row["flags_total"]),
             accepted_remaining=json.loads(row["accepted_remaining"]),
         )
+
+
+def _insert(db: sqlite_utils.Database, table: str, rows: list[dict[str, Any]]) -> None:
+    """Insert rows of one shape with a plain statement: sqlite-utils looks the table up again on every call, which
+    was most of a merge's time (20,000 small records: 11.9 s through it, 4.8 s like this)."""
+    if rows:
+        columns = list(rows[0])
+        names, marks = ", ".join(f"[{name}]" for name in columns), ", ".join("?" * len(columns))
+        db.conn.executemany(f"INSERT INTO [{table}] ({names}) VALUES ({marks})",
+                            [tuple(row[name] for name in columns) for row in rows])
 
 
 def _is_contested(db: sqlite_utils.Database, evaluation_id: str) -> bool:
