@@ -12,6 +12,7 @@ import pytest
 from qaworkstation.core.domain import Evaluation, ItemScore
 from qaworkstation.core.library.store import Store
 from qaworkstation.core.scoring import lifecycle, roles
+from qaworkstation.core.team.aggregate import TeamDatabase, TeamDatabaseError
 from tests.test_cli_hardening import CALL, one_line, qaws
 
 READING_COMMANDS = {
@@ -176,8 +177,6 @@ def test_another_programs_database_is_refused_and_left_untouched(tmp_path: Path,
 
 
 def test_another_programs_database_is_refused_as_a_team_database_too(tmp_path: Path) -> None:
-    from qaworkstation.core.team.aggregate import TeamDatabase, TeamDatabaseError
-
     db = other_program_database(tmp_path)
     before = db.read_bytes()
 
