@@ -21,7 +21,7 @@ from .core.settings import default_inspector
 
 if TYPE_CHECKING:  # the window starts through here: each command imports what it uses when it runs
     from .core.asr.transcribe import Transcriber, TranscribeSettings
-    from .core.library.importer import FilenamePattern, ImportReport
+    from .core.library.importer import ImportPlan, ImportReport
     from .core.library.search import Moment
     from .core.library.store import Store
     from .core.pipeline.analysis import AnalysisResult, RubricLibrary
@@ -31,6 +31,8 @@ if TYPE_CHECKING:  # the window starts through here: each command imports what i
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
+_NAMES_SHOWN = 10  # calls named in a message before "and N more"
+_SQLITE_WORKING_SPACE = 32 * 1024  # the -shm index SQLite makes beside a WAL library to open it
 
 
 class _Parser(argparse.ArgumentParser):
@@ -297,14 +299,46 @@ def _store(args: argparse.Namespace, create: bool = False) -> Store:
         if (args.db or os.environ.get(DB_ENV)) and not path.parent.is_dir():
             raise StoreError(f"{path}: the folder {path.parent} does not exist; check --db (or ${DB_ENV}), or "
                              "create the folder first to start a new library there")
-    return Store(path)
+    try:
+        return Store(path)
+    except StoreError as exc:
+        short = _short_of_working_space(path, exc)
+        if short is None:
+            raise
+        raise StoreError(short) from exc
 
 
-def _import_inputs(args: argparse.Namespace) -> FilenamePattern | None:
-    """Check what an import was given before a library is opened (or created) for it, and return the file-name
-    pattern: a mistyped path, a metadata file that is not there and a pattern naming a field twice are the
-    person's to fix, and silently importing without them would file every call under no agent."""
-    from .core.library.importer import FilenamePattern
+def _short_of_working_space(path: Path, exc: StoreError) -> str | None:
+    """Opening a WAL library makes SQLite's shared-memory index (``-shm``, 32 KB) beside it, even for a command
+    that only reads. With less free space than that, SQLite reports a disk I/O error, which the library words
+    as a change that was not saved; say what actually happened instead, or None if that is not it."""
+    import shutil
+
+    from .core.library.drivers import database_errors
+
+    cause = exc.__cause__
+    if not isinstance(cause, database_errors()):
+        return None
+    name, text = getattr(cause, "sqlite_errorname", "") or "", str(cause).lower()
+    if not (name.startswith(("SQLITE_IOERR", "SQLITE_FULL")) or text in ("disk i/o error", "database or disk is full")):
+        return None
+    try:
+        free = shutil.disk_usage(path.parent).free
+    except OSError:
+        return None
+    if free >= _SQLITE_WORKING_SPACE:
+        return None
+    return (f"{path}: not enough free space next to the library for SQLite's working files ({path.name}-shm and "
+            f"{path.name}-wal; it needs {_SQLITE_WORKING_SPACE // 1024} KB, {free // 1024} KB is free), so it could "
+            "not be opened; nothing was read or changed. Free some space on that disk and try again")
+
+
+def _import_inputs(args: argparse.Namespace) -> ImportPlan:
+    """Check what an import was given and settle its files and metadata before a library is opened (or
+    created) for it: a mistyped path, a metadata file that is not there or cannot be read and a pattern naming
+    a field twice are the person's to fix, and silently importing without them would file every call under no
+    agent."""
+    from .core.library.importer import FilenamePattern, plan_import
 
     missing = [str(p) for p in args.paths if not os.path.lexists(p)]  # a broken link gets its own status
     if missing:
@@ -312,37 +346,57 @@ def _import_inputs(args: argparse.Namespace) -> FilenamePattern | None:
     if args.metadata is not None and not args.metadata.is_file():
         what = "is a folder, not a CSV file" if args.metadata.is_dir() else "does not exist"
         raise FileNotFoundError(f"--metadata {args.metadata} {what}; give the CSV with the calls' metadata")
-    if not args.pattern:
-        return None
-    named = Counter(re.findall(r"\{([^}*]+)\}", args.pattern))
+    named = Counter(re.findall(r"\{([^}*]+)\}", args.pattern or ""))
     twice = sorted(name for name, count in named.items() if count > 1)
     if twice:
         raise ValueError(f"--pattern {args.pattern!r} names the field {{{twice[0]}}} more than once; each field may "
                          "appear once ({*} skips any other part)")
-    return FilenamePattern(args.pattern)
+    return plan_import(args.paths, FilenamePattern(args.pattern) if args.pattern else None, args.metadata)
 
 
-def _import(args: argparse.Namespace, store: Store, pattern: FilenamePattern | None) -> ImportReport:
+def _import(args: argparse.Namespace, store: Store, plan: ImportPlan) -> ImportReport:
+    """Import the plan, saying each file that was skipped or ignored, also when the library stops taking files
+    part-way (a full disk): the files before it stay in."""
     from .core.audio.reading import AUDIO_EXTENSIONS
-    from .core.library.importer import import_paths
+    from .core.library.importer import ImportStopped, import_planned
 
-    report = import_paths(store, args.paths, pattern, args.metadata)
-    for verb, entries in (("ignored", report.ignored), ("skipped", report.errors)):
-        for path, reason in entries:
-            print(f"qaws: {verb} {reason}" if reason.startswith(path) else f"qaws: {verb} {path}: {reason}",
-                  file=sys.stderr)
+    try:
+        report = import_planned(store, plan)
+    except ImportStopped as exc:
+        _print_problems(exc.report)
+        raise
+    _print_problems(report)
     if not report.recording_ids and not report.errors:  # a day without calls is not a failure
         print(f"qaws: no recordings among {', '.join(map(str, args.paths))} (looked for "
               f"{' '.join(AUDIO_EXTENSIONS)} files, and any other file that is audio)", file=sys.stderr)
     return report
 
 
-def cmd_import(args: argparse.Namespace) -> int:
-    pattern = _import_inputs(args)
-    store = _store(args, create=True)
-    report = _import(args, store, pattern)
+def _print_problems(report: ImportReport) -> None:
+    for verb, entries in (("ignored", report.ignored), ("skipped", report.errors)):
+        for path, reason in entries:
+            print(f"qaws: {verb} {reason}" if reason.startswith(path) else f"qaws: {verb} {path}: {reason}",
+                  file=sys.stderr)
+
+
+def _print_counts(report: ImportReport, total: int) -> None:
+    """The summary line scripts read; ``not imported`` only when the import stopped before some files."""
+    rest = total - report.looked_at()
     print(f"imported {len(report.imported)}, already in library {len(report.duplicates)}, "
-          f"failed {len(report.errors)}")
+          f"failed {len(report.errors)}" + (f", not imported {rest} (the import stopped)" if rest else ""))
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import, then the summary line, which an import stopped part-way prints too (before its failure)."""
+    from .core.library.importer import ImportStopped
+
+    plan = _import_inputs(args)
+    try:
+        report = _import(args, _store(args, create=True), plan)
+    except ImportStopped as exc:
+        _print_counts(exc.report, exc.total)
+        raise
+    _print_counts(report, len(plan.files))
     return EXIT_FAILURE if report.errors else 0
 
 
@@ -367,21 +421,45 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     transcriber = _transcriber(args)
     if not cluster:
         transcriber.preload()  # beside the imports, the library and the probes below
+    try:
+        return _analyze(args, transcriber, cluster)
+    except Exception:
+        _join_model_preload()
+        raise
+
+
+def _join_model_preload() -> None:
+    """Wait for the model still loading on the preload thread: native code loading it when the interpreter
+    exits aborts the process ("terminate called without an active exception", exit code 134) after the one
+    line that says why the command failed."""
+    import threading
+
+    for thread in threading.enumerate():
+        if thread.name == "model-preload":
+            thread.join()
+
+
+def _analyze(args: argparse.Namespace, transcriber: Transcriber, cluster: ClusterSettings | None) -> int:
+    from .core.library.store import StoreError
     from .core.pipeline.analysis import analyse_recording
     from .core.pipeline.work_queue import QueueRunner, WorkQueue
 
-    pattern = _import_inputs(args)
+    plan = _import_inputs(args)
     store = _store(args, create=True)
-    report = _import(args, store, pattern)
+    report = _import(args, store, plan)
     recording_ids = list(dict.fromkeys(report.recording_ids))
     rubrics = _rubrics(args)
-    WorkQueue(store).enqueue(recording_ids)
     failed: dict[str, str] = {}
-    if cluster:
-        _run_on_cluster(store, transcriber.settings, rubrics, cluster, failed)
-    else:
-        QueueRunner(store, transcriber, rubrics).run(on_status=_print_progress if sys.stderr.isatty() else None,
-                                                     on_error=lambda name, message: failed.setdefault(name, message))
+    try:
+        WorkQueue(store).enqueue(recording_ids)
+        if cluster:
+            _run_on_cluster(store, transcriber.settings, rubrics, cluster, failed)
+        else:
+            QueueRunner(store, transcriber, rubrics).run(
+                on_status=_print_progress if sys.stderr.isatty() else None,
+                on_error=lambda name, message: failed.setdefault(name, message))
+    except StoreError as exc:
+        raise StoreError(_analysis_stopped(store, recording_ids, exc)) from exc
     for recording_id in recording_ids:
         recording = store.recording(recording_id)
         if recording["status"] == "error":
@@ -389,6 +467,24 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             continue
         _print_result(args, analyse_recording(store, transcriber, rubrics, recording_id))
     return EXIT_FAILURE if report.errors or failed else 0
+
+
+def _analysis_stopped(store: Store, recording_ids: list[str], exc: Exception) -> str:
+    """The library's own words are about the one save it refused ("nothing of this change was saved"); the calls
+    imported, and those analysed before it, keep what was saved, and the person must hear which."""
+    calls = [store.recording(recording_id) for recording_id in recording_ids]
+    saved = [call["file_name"] for call in calls if call["status"] == "analysed"]
+    shown = ", ".join(saved[:_NAMES_SHOWN]) + (f" and {len(saved) - _NAMES_SHOWN} more" if len(saved) > _NAMES_SHOWN
+                                                else "")
+    if not saved:
+        analysed = "none was analysed"
+    else:
+        rest = len(calls) - len(saved)
+        analysed = (f"{shown} {'has its' if len(saved) == 1 else 'have their'} analysis saved, the other {rest} "
+                    f"{'was' if rest == 1 else 'were'} not analysed")
+    return (f"the analysis stopped after {len(saved)} of {len(calls)} calls: {str(exc).rstrip('.')}. All {len(calls)} "
+            f"calls are in the library; {analysed}. Run the same qaws analyze again once that is fixed: it analyses "
+            "only what is left")
 
 
 def _cluster_settings(args: argparse.Namespace) -> ClusterSettings | None:

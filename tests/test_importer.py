@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from qaworkstation.core.library.importer import FilenamePattern, import_paths, normalise_call_time
+from qaworkstation.core.library.importer import FilenamePattern, MetadataError, import_paths, normalise_call_time
 from qaworkstation.core.library.store import Store
 
 
@@ -94,3 +94,21 @@ def test_an_import_cancelled_between_files_keeps_what_came_in(store: Store, call
                           cancelled=lambda: len(seen) >= 2)
     assert report.cancelled and len(seen) == 2
     assert len(report.recording_ids) == 2 and len(store.list_recordings()) == 2
+
+
+@pytest.mark.parametrize("row, line, words", [
+    (b"call_b.wav,\xff\xfeA2\n", 3, 'not UTF-8 text (byte 0xff cannot be read). Save it as UTF-8'),
+    (b'call_b.wav,"' + b"x" * 200_000 + b'"\n', 3, "a field is longer than 131072 characters"),
+])
+def test_a_metadata_csv_that_cannot_be_read_refuses_the_import_naming_it(store: Store, calls_copy: Path, row: bytes,
+                                                                         line: int, words: str) -> None:
+    """Python's own words ("'utf-8' codec can't decode byte 0xff", "field larger than field limit") named neither
+    the CSV nor the line, and cost either every call of the folder its metadata or the whole import."""
+    bad = calls_copy / "metadata.csv"
+    bad.write_bytes(b"file,agent\ncall_a.wav,A1\n" + row)
+
+    with pytest.raises(MetadataError) as refused:
+        import_paths(store, [calls_copy])
+
+    assert str(refused.value).startswith(f"{bad}, line {line}: ") and words in str(refused.value)
+    assert store.list_recordings() == []  # refused before the first file
