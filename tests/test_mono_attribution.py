@@ -39,7 +39,7 @@ def test_a_mixdown_is_split_into_agent_and_customer(transcriber: Transcriber, co
     segments = _transcribe(transcriber, mono, 1)
     assert {segment.speaker for segment in segments} == {AGENT, CUSTOMER}
     assert _speaker_of(segments, "请问有什么可以帮您") == {AGENT}
-    assert _speaker_of(segments, "洗衣") == {CUSTOMER}
+    assert _speaker_of(segments, "电话") == {CUSTOMER}  # 我已经打了四次电话了 (洗衣机 is misheard in the mix)
     assert _speaker_of(segments, "随便你") == {AGENT}
     flags, _ = find_flags(segments, rubrics.for_language("zh"), 19.55)
     # the agent's forbidden phrase is still charged to the agent; nothing the customer said is
