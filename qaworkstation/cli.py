@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # the window starts through here: each command imports what i
     from .core.asr.transcribe import Transcriber, TranscribeSettings
     from .core.library.importer import ImportPlan, ImportReport
     from .core.library.search import Moment
-    from .core.library.store import Store
+    from .core.library.store import Store, StoreError
     from .core.pipeline.analysis import AnalysisResult, RubricLibrary
     from .core.pipeline.cluster_settings import ClusterSettings
     from .core.pipeline.execution import CallResult
@@ -421,22 +421,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     transcriber = _transcriber(args)
     if not cluster:
         transcriber.preload()  # beside the imports, the library and the probes below
-    try:
-        return _analyze(args, transcriber, cluster)
-    except Exception:
-        _join_model_preload()
-        raise
-
-
-def _join_model_preload() -> None:
-    """Wait for the model still loading on the preload thread: native code loading it when the interpreter
-    exits aborts the process ("terminate called without an active exception", exit code 134) after the one
-    line that says why the command failed."""
-    import threading
-
-    for thread in threading.enumerate():
-        if thread.name == "model-preload":
-            thread.join()
+    return _analyze(args, transcriber, cluster)
 
 
 def _analyze(args: argparse.Namespace, transcriber: Transcriber, cluster: ClusterSettings | None) -> int:

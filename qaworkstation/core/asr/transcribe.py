@@ -123,14 +123,16 @@ class Transcriber:
 
     def preload(self) -> None:
         """Start loading the model on a side thread, so a command's other start-up work (imports, reading the
-        library, probing the files: about a second) overlaps it; a failure to load is reported on first use."""
+        library, probing the files: about a second) overlaps it; a failure to load is reported on first use.
+        Not a daemon: a command that fails early waits for the load at exit, since native code still loading
+        when the interpreter finalises aborts the process (exit 134) after the line that said why."""
         def load() -> None:
             try:
                 self.model  # noqa: B018 - loading is the point
             except ModelUnavailable:
                 pass  # said again, to the person, by the first transcription
 
-        threading.Thread(target=load, name="model-preload", daemon=True).start()
+        threading.Thread(target=load, name="model-preload").start()
 
     def transcribe_file(self, path: Path | str, channel_count: int, duration: float,
                         progress: ProgressCallback | None = None, on_segment: SegmentCallback | None = None,
