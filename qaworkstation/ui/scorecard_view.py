@@ -379,6 +379,7 @@ class ScorecardView(QWidget):
         self.accept_button.setToolTip(self.tr("Review every pending item at the score shown; recorded on the "
                                               "evaluation and in the audit log as accepted without review"))
         self.accept_button.clicked.connect(self.acceptRemainingRequested)
+        self.accept_button.hide()  # until a call's form shows what is pending: a blank button says nothing
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.NoFrame)
@@ -701,3 +702,4 @@ class ScorecardView(QWidget):
                                       hearing.flags_visited, hearing.flags_total))
         self.accept_button.setText(self.tr("Accept remaining ({0})…").format(waiting))
         self.accept_button.setEnabled(self.editable and waiting > 0)
+        self.accept_button.show()
