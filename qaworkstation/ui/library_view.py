@@ -62,6 +62,7 @@ class LibraryView(QWidget):
         self.count_label = QLabel()
         self.count_label.setStyleSheet("color: #5f6368;")
         self.sample_label = QLabel()
+        self.sample_label.setWordWrap(True)  # a draw's name and progress must not widen the list
         self.sample_label.setStyleSheet("color: #1a73e8; font-weight: 600;")
         self.clear_sample = QPushButton(self.tr("Show all calls"))
         self.clear_sample.clicked.connect(lambda: self.set_sample(None))
