@@ -7,7 +7,19 @@ import hashlib
 import json
 from pathlib import Path
 
+from qaworkstation.core.domain import SUBMITTED, Evaluation, ItemScore
 from qaworkstation.core.team.sync import MANIFEST_NAME, inspector_folder_name
+
+REAL = "张敏"  # the inspector whose folder the forgeries target
+
+
+def evaluation(number: int, inspector: str = REAL, **changes: object) -> Evaluation:
+    """A submitted evaluation of one scored item, numbered so that tests can tell records apart."""
+    values = dict(id=f"ev-{number}", recording_id=f"rec-{number}", rubric_id="zh-monitoring", inspector=inspector,
+                  items={"greeting": ItemScore("greeting", 3.0, reviewed=True)}, total=90.0, max_total=100.0,
+                  passed=True, created_at="2026-10-02T01:00:00Z", updated_at="2026-10-02T01:00:00Z",
+                  call_time="2026-10-01T09:00:00", status=SUBMITTED)
+    return Evaluation(**{**values, **changes})
 
 
 def write_listed_journal(share: Path, inspector: str, name: str, lines: list[str]) -> Path:

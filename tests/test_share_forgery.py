@@ -13,21 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from qaworkstation.core.domain import SUBMITTED, Evaluation, ItemScore
+from qaworkstation.core.domain import Evaluation
 from qaworkstation.core.team.aggregate import TeamDatabase, aggregate
 from qaworkstation.core.team.sync import (MANIFEST_NAME, MAX_FOLDER_BYTES, UNLISTED_FOLDER, _evaluation_record,
                                           read_synced_evaluations, sync_evaluations)
-from tests.share_files import write_listed_journal
+from tests.share_files import REAL, evaluation, write_listed_journal
 
-REAL, FORGER = "张敏", "李娜"
-
-
-def evaluation(number: int, inspector: str = REAL, **changes: object) -> Evaluation:
-    values = dict(id=f"ev-{number}", recording_id=f"rec-{number}", rubric_id="zh-monitoring", inspector=inspector,
-                  items={"greeting": ItemScore("greeting", 3.0, reviewed=True)}, total=90.0, max_total=100.0,
-                  passed=True, created_at="2026-10-02T01:00:00Z", updated_at="2026-10-02T01:00:00Z",
-                  call_time="2026-10-01T09:00:00", status=SUBMITTED)
-    return Evaluation(**{**values, **changes})
+FORGER = "李娜"
 
 
 def line(ev: Evaluation, **changes: object) -> str:

@@ -12,21 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from qaworkstation.core.domain import SUBMITTED, Evaluation, ItemScore
+from qaworkstation.core.domain import ItemScore
 from qaworkstation.core.privacy.keys import new_key
 from qaworkstation.core.team.aggregate import TeamDatabase, aggregate
 from qaworkstation.core.team.sync import _evaluation_record, folded_name, read_synced_evaluations, sync_evaluations
-from tests.share_files import write_listed_journal
+from tests.share_files import REAL, evaluation, write_listed_journal
 
-REAL = "张敏"
-
-
-def evaluation(number: int, inspector: str = REAL, **changes: object) -> Evaluation:
-    values = dict(id=f"ev-{number}", recording_id=f"rec-{number}", rubric_id="zh-monitoring", inspector=inspector,
-                  items={"greeting": ItemScore("greeting", 3.0, reviewed=True)}, total=90.0, max_total=100.0,
-                  passed=True, created_at="2026-10-02T01:00:00Z", updated_at="2026-10-02T01:00:00Z",
-                  call_time="2026-10-01T09:00:00", status=SUBMITTED)
-    return Evaluation(**{**values, **changes})
 
 
 @pytest.fixture
