@@ -96,12 +96,22 @@ def test_ui_translations_keep_their_placeholders_and_are_compiled(qapp) -> None:
 # ---------------------------------------------------------------------------------------------- the core
 
 
-def _core_messages() -> set[str]:
-    """Every ``_()``/``N_()``/``ngettext`` message of the core, found as ``pybabel extract`` finds them."""
-    found = set()
+def _core_messages() -> dict[str, str]:
+    """Every ``_()``/``N_()``/``ngettext`` message of the core, found as ``pybabel extract`` finds them: the
+    catalogue's key (a plural message's singular) and the English whose placeholders a translation must keep
+    (for a plural, its plural form: Chinese has one form for every count)."""
+    found = {}
     for _file, _line, message, _comments, _context in extract_from_dir(ROOT / "qaworkstation" / "core"):
-        found.update([message] if isinstance(message, str) else [m for m in message if m])
+        if isinstance(message, str):
+            found[message] = message
+        elif message[0]:
+            found[message[0]] = message[-1]
     return found
+
+
+def _translation(catalogue, key: str) -> str:  # noqa: ANN001 - a babel Catalog
+    string = catalogue[key].string
+    return string[0] if isinstance(string, tuple) else string
 
 
 def test_every_core_message_has_a_zh_cn_translation() -> None:
@@ -109,14 +119,17 @@ def test_every_core_message_has_a_zh_cn_translation() -> None:
         catalogue = read_po(handle)
     messages = _core_messages()
     assert "The {role} role may not {action}; ask a supervisor (allowed for: {allowed})." in messages
-    missing = sorted(m for m in messages if m not in catalogue or not catalogue[m].string
+    missing = sorted(m for m in messages if m not in catalogue or not _translation(catalogue, m)
                      or catalogue[m].fuzzy)
     assert not missing, "run `make translations` and translate in " + f"{CORE_PO.name}:\n" + "\n".join(missing)
-    wrong = sorted(m for m in messages if _placeholders(catalogue[m].string) != _placeholders(m))
+    wrong = sorted(m for m, english in messages.items()
+                   if _placeholders(_translation(catalogue, m)) != _placeholders(english))
     assert not wrong, "placeholders differ from the English:\n" + "\n".join(wrong)
     with CORE_MO.open("rb") as handle:
         shipped = gettext.GNUTranslations(handle)
-    stale = sorted(m for m in messages if shipped.gettext(m) != catalogue[m].string)
+    stale = sorted(m for m, english in messages.items()
+                   if (shipped.gettext(m) if english == m else shipped.ngettext(m, english, 2))
+                   != _translation(catalogue, m))
     assert not stale, "the .mo is older than the .po; run `make translations`:\n" + "\n".join(stale)
 
 
