@@ -84,20 +84,19 @@ def piece_bounds(channel: np.ndarray, piece_s: float) -> list[tuple[int, int]]:
 def speech_estimate(piece: np.ndarray, floor: float) -> int:
     """How many 100 ms windows of ``piece`` are louder than four times the noise ``floor``: a cheap stand-in for
     the amount of speech, used to decode the biggest pieces first."""
-    windows = len(piece) // _WINDOW
-    if windows == 0:
-        return 0
-    loudness = np.abs(piece[: windows * _WINDOW]).reshape(windows, _WINDOW).mean(axis=1)
-    return int(np.count_nonzero(loudness > 4 * floor))
+    return int(np.count_nonzero(_window_loudness(piece) > 4 * floor))
 
 
 def noise_floor(channel: np.ndarray) -> float:
     """The level of the quietest tenth of the channel's 100 ms windows (its line noise), with a small minimum."""
-    windows = len(channel) // _WINDOW
-    if windows == 0:
-        return 1e-4
-    loudness = np.abs(channel[: windows * _WINDOW]).reshape(windows, _WINDOW).mean(axis=1)
-    return max(float(np.percentile(loudness, 10)), 1e-4)
+    loudness = _window_loudness(channel)
+    return max(float(np.percentile(loudness, 10)), 1e-4) if len(loudness) else 1e-4
+
+
+def _window_loudness(samples: np.ndarray) -> np.ndarray:
+    """Mean absolute level of each whole 100 ms window of one channel."""
+    windows = len(samples) // _WINDOW
+    return np.abs(samples[: windows * _WINDOW]).reshape(windows, _WINDOW).mean(axis=1)
 
 
 def _quiet_cut(buffer: np.ndarray, limit: int) -> int:

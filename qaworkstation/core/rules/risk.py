@@ -32,12 +32,13 @@ def risk_score(rubric: Rubric, flags: list[Flag], checks: list[Check]) -> float:
 def describe_risk(score: float) -> str:
     """The score read back as counts (``1 critical, 2 A, 1 B``) for people; exact up to 99 problems of a
     severity, which is far beyond any one call."""
-    remaining, parts = int(score + _ANGER_WEIGHT / 2), []
+    problems = int(score + _ANGER_WEIGHT / 2)  # the whole part; the fraction counts angry moments
+    remaining, parts = problems, []
     for name, weight in (("critical", _CRITICAL_WEIGHT), *_SEVERITY_WEIGHTS.items()):
         count, remaining = divmod(remaining, int(weight))
         if count:
             parts.append(f"{count} {name}")
-    angry = round((score - int(score + _ANGER_WEIGHT / 2)) / _ANGER_WEIGHT)
+    angry = round((score - problems) / _ANGER_WEIGHT)
     if angry > 0:
         parts.append(f"{angry} angry caller moment{'s' if angry > 1 else ''}")
     return ", ".join(parts) or "no problems"
