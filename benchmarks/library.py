@@ -268,7 +268,88 @@ def search_times_ms(db: Path) -> list[float]:
 # ------------------------------------------------------------------------------------------------- stalls
 
 
-def stall_ms(db: Path, seconds: float) -> float:
+class StallTracer:
+    """Samples the GUI thread's Python stack from a watchdog thread whenever the event loop has not ticked for
+    16 ms, so each long gap can be told apart: Python work on the stack, or none (Qt's own work, or waiting for a
+    core). Prints each gap over the limit with the distinct stacks seen during it."""
+
+    def __init__(self, ticks: list[float], limit_s: float = 0.016) -> None:
+        import threading
+
+        self._ticks, self._limit = ticks, limit_s
+        self._gui = threading.get_ident()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="stall tracer", daemon=True)
+        self.gaps: list[tuple[float, float, list[str]]] = []  # length (ms), start (s after the first tick), stacks
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _watch(self) -> None:
+        import threading
+        import traceback
+
+        seen_tick, stacks = None, []
+        while not self._stop.wait(0.002):
+            if not self._ticks:
+                continue
+            last = self._ticks[-1]
+            if last != seen_tick:
+                if stacks and seen_tick is not None:
+                    self.gaps.append(((last - seen_tick) * 1000, seen_tick - self._ticks[0], stacks))
+                seen_tick, stacks = last, []
+                continue
+            if time.perf_counter() - last > self._limit:
+                frames = sys._current_frames()
+                frame = frames.get(self._gui)
+                stack = "".join(traceback.format_stack(frame, limit=12)) if frame else "(no frame)"
+                if os.environ.get("QAWS_TRACE_ALL_THREADS"):
+                    names = {thread.ident: thread.name for thread in threading.enumerate()}
+                    stack += "".join(f"  [{names.get(ident, ident)}] " + traceback.format_stack(other, limit=1)[0]
+                                     for ident, other in frames.items()
+                                     if ident not in (self._gui, threading.get_ident()))
+                if stack not in stacks:
+                    stacks.append(stack)
+
+    def report(self) -> None:
+        for gap, start, stacks in sorted(self.gaps, key=lambda gap: -gap[0])[:15]:
+            print(f"--- gap {gap:.0f} ms at {start:.1f} s, {len(stacks)} distinct stack(s)", file=sys.stderr)
+            for stack in stacks[:3]:
+                print(stack, file=sys.stderr)
+
+
+def _timed_application() -> object:
+    """A QApplication that notes every event whose delivery takes over 8 ms, with its receiver: Qt's own work
+    (layout, painting of C++ widgets) shows no Python on the GUI thread's stack, but it shows here."""
+    from PySide6.QtWidgets import QApplication
+
+    class TimedApplication(QApplication):
+        slow: list[tuple[float, str, str]] = []
+
+        def notify(self, receiver, event):  # noqa: D102 - Qt override
+            kind = event.type()
+            started, cpu = time.perf_counter(), time.thread_time()
+            try:
+                return super().notify(receiver, event)
+            finally:
+                spent = (time.perf_counter() - started) * 1000
+                if spent > 8:
+                    kind = f"{str(kind).rsplit('.', 1)[-1]} cpu {(time.thread_time() - cpu) * 1000:.0f} ms"
+                    path = []
+                    widget = receiver
+                    while widget is not None and len(path) < 4:
+                        path.append(type(widget).__name__ + (f"#{widget.objectName()}" if widget.objectName() else ""))
+                        widget = widget.parent()
+                    self.slow.append((spent, kind, " < ".join(path)))
+
+    return TimedApplication([])
+
+
+def stall_ms(db: Path, seconds: float, trace: bool = False) -> float:
     """Longest gap between event-loop ticks in the real window while its queue analyses the corpus calls,
     the library scrolls a page every 100 ms and a call plays."""
     from PySide6.QtCore import QSettings, QTimer
@@ -281,7 +362,7 @@ def stall_ms(db: Path, seconds: float) -> float:
     from qaworkstation.core.pipeline.work_queue import WorkQueue
     from qaworkstation.ui.main_window import MainWindow
 
-    app = QApplication.instance() or QApplication([])
+    app = QApplication.instance() or (_timed_application() if trace else QApplication([]))
     folder = Path(tempfile.mkdtemp(prefix="qaws-stall-"))
     copy = folder / "library.sqlite3"
     Store(db).backup(copy)
@@ -299,15 +380,24 @@ def stall_ms(db: Path, seconds: float) -> float:
     scrollbar = window.library.table.verticalScrollBar()
     scroller = QTimer(interval=100, timeout=lambda: scrollbar.setValue(
         (scrollbar.value() + scrollbar.pageStep()) % max(1, scrollbar.maximum())))
-    QTimer.singleShot(3000, window.toggle_play)  # the call opened: play it while everything else runs
+    if not os.environ.get("QAWS_BENCH_NO_PLAY"):
+        QTimer.singleShot(3000, window.toggle_play)  # the call opened: play it while everything else runs
     for timer in (ticker, scroller):
         timer.start()
+    tracer = StallTracer(ticks) if trace else None
+    if tracer:
+        tracer.start()
     deadline = time.perf_counter() + seconds
     while time.perf_counter() < deadline and (window.queue.running or time.perf_counter() < deadline - seconds + 10):
         app.processEvents()
         time.sleep(0.0005)
     ticker.stop()
     scroller.stop()
+    if tracer:
+        tracer.stop()
+        tracer.report()
+        for spent, kind, receiver in sorted(getattr(app, "slow", []), reverse=True)[:40]:
+            print(f"event {spent:5.1f} ms {kind:24} {receiver}", file=sys.stderr)
     window.close()
     store.close()
     shutil.rmtree(folder, ignore_errors=True)
@@ -321,14 +411,20 @@ def main() -> None:
                         help="where the generated library is kept between runs")
     parser.add_argument("--stall-seconds", type=float, default=120.0,
                         help="longest time to watch the event loop while the queue runs (it stops when the queue does)")
+    parser.add_argument("--stalls-only", action="store_true", help="measure only stall_ms")
+    parser.add_argument("--trace-stalls", action="store_true",
+                        help="print the GUI thread's stack during each gap over 16 ms (to stderr)")
     args = parser.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
     db = library_path(args.cache)
+    if args.stalls_only:
+        print(f"stall_ms={stall_ms(db, args.stall_seconds, args.trace_stalls):.0f}")
+        return
     filter_ms, sort_ms = filter_and_sort_ms(db)
     searches = sorted(search_times_ms(db))
     p50, p95 = statistics.median(searches), searches[int(len(searches) * 0.95) - 1]
     big, demo = startup_s(db), startup_s(DEMO)
-    stalls = stall_ms(db, args.stall_seconds)
+    stalls = stall_ms(db, args.stall_seconds, args.trace_stalls)
     print(json.dumps({"search_max_ms": round(searches[-1], 1), "calls": CALLS}), file=sys.stderr)
     print(f"startup_s={big:.2f} startup_demo_s={demo:.2f} filter_ms={filter_ms:.1f} sort_ms={sort_ms:.1f} "
           f"search_p50_ms={p50:.1f} search_p95_ms={p95:.1f} stall_ms={stalls:.0f}")

@@ -236,3 +236,47 @@ def test_a_long_list_paints_its_first_count_then_grows_to_the_exact_one(
     view.agent.setCurrentIndex(view.agent.findData("A1"))  # a short list again: counted at once
     view.refresh()
     assert view.model.exact and view.table.rowCount() == 1 + len([n for n in range(CALLS) if n % 7 == 1])
+
+
+def test_library_pages_scrolled_to_and_refreshed_are_read_off_the_gui_thread(
+        qtbot, library: tuple[Store, list[str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    """While the queue writes, a page read on the GUI thread is a frozen frame: only a new filter's first
+    screen is read there; a page scrolled to arrives from the page thread, and a refresh shows the old rows until
+    their new reading arrives (never an empty screen)."""
+    import threading
+
+    store, _ids = library
+    readers: list[str] = []
+    real_page = LibraryReader.page
+
+    def page_noting_thread(reader: LibraryReader, query: LibraryQuery, offset: int, limit: int) -> list[dict]:
+        readers.append(threading.current_thread().name)
+        return real_page(reader, query, offset, limit)
+
+    monkeypatch.setattr(LibraryReader, "page", page_noting_thread)
+    view = LibraryView()
+    qtbot.addWidget(view)
+    view.resize(420, 600)
+    view.set_reader(store.reader())
+    view.refresh()
+    view.show()
+    qtbot.waitExposed(view)
+    qtbot.waitUntil(lambda: bool(readers))
+    qtbot.wait(50)
+    assert readers == ["MainThread"]  # the first screen of the list, read as it is painted
+    assert view.model.index(0, 0).data()
+    view.table.scrollToBottom()
+    view.table.viewport().repaint()
+    last = view.model.index(CALLS - 1, 0)
+    assert last.data() == ""  # painted empty for the frame its page takes to arrive
+    qtbot.waitUntil(lambda: bool(last.data()))
+    assert readers[0] == "MainThread" and readers[1:] and all(name != "MainThread" for name in readers[1:])
+    shown_before = last.data()
+    flagged = view.model.row(CALLS - 1)["id"]
+    assert shown_before == view.model.row(CALLS - 1)["file_name"].removesuffix(".wav")
+    store.save_analysis(flagged, "r", [Flag("forbidden", "p", "t", "agent", 1.0, 2.0, "x", 1.0)] * 9, [], risk=0.5)
+    reads = len(readers)
+    view.refresh()
+    assert last.data() == shown_before  # still shown while its page is read again
+    qtbot.waitUntil(lambda: len(readers) > reads and view.model.index(CALLS - 1, 0).data() != "")
+    assert all(name != "MainThread" for name in readers[reads:])

@@ -8,6 +8,12 @@ Counting is bounded too: a filter change counts the first :data:`FIRST_COUNT` ma
 the first page paints at once, and when there are more a thread of the model counts them all on a connection of
 its own (up to a quarter of a second for two unindexed filters on 100,000 calls) and the list grows to the
 exact figure; a selected call further down is found the same way.
+
+Scrolling and refreshing never read on the GUI thread: a page the view paints for the first time is read by the
+model's page thread (with the next one, so scrolling on finds it held) and its rows are painted when it
+arrives; after a refresh the rows shown stay until their new reading arrives. While the analysis queue writes
+to the file, a page read on the GUI thread took 27-47 ms — two frames. Only a new filter or sort reads its
+first page at once, so the list never shows an empty screen for a change the inspector made.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -29,6 +35,7 @@ PAGE_SIZE = 64  # about two screens: the first paint reads no more than it shows
 FIRST_COUNT = 2_000  # matches counted before the first paint; more are counted off the GUI thread
 FIRST_COUNT_WORK = 30  # thousand SQLite steps the first count may take (~5 ms); more is left to the thread
 PAGES_KEPT = 150  # about 10,000 rows of a few hundred bytes: scrolling back never re-reads what was just seen
+PAGES_REREAD = 3  # pages last painted that a refresh reads again (a screen and its neighbour); the rest go
 CRITICAL_RISK = 1_000_000  # see core.risk: any critical hit scores at least this
 SEVERE_RISK = 10_000
 ID_ROLE = Qt.UserRole
@@ -44,11 +51,22 @@ _CENTRED = int(Qt.AlignCenter)
 REVIEW_MARKS = {REVIEW_SUBMITTED: ("✓", "#188038"), REVIEW_DRAFT: ("✎", "#5f6368"), REVIEW_DISPUTED: ("⚠", "#c5221f")}
 
 
+class Shown(NamedTuple):
+    """A library row with what its cells show, worked out once when its page is read: the view asks for seven
+    roles of every cell on every paint, and working them out per ask cost more than Qt's own painting."""
+
+    row: dict[str, Any]
+    texts: tuple[str, ...]
+    background: QBrush | None  # of the flags cell
+    foreground: QBrush | None  # of the review mark
+
+
 class LibraryModel(QAbstractTableModel):
     """Rows of the library for one :class:`LibraryQuery`, read a page at a time."""
 
     counted = Signal()  # the exact number of matching calls is known (``exact`` is True)
     _answered = Signal(int, object, object)  # generation, what to do with the answer, the answer
+    _page_read = Signal(int, int, object)  # generation, page number, its rows (Shown)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -60,7 +78,12 @@ class LibraryModel(QAbstractTableModel):
         self._counter: ThreadPoolExecutor | None = None
         self._counting_reader: LibraryReader | None = None
         self._answered.connect(self._on_answer)
-        self._pages: OrderedDict[int, list[dict[str, Any]]] = OrderedDict()
+        self._pages: OrderedDict[int, list[Shown]] = OrderedDict()
+        self._pager: ThreadPoolExecutor | None = None
+        self._paging_reader: LibraryReader | None = None
+        self._asked: set[int] = set()  # pages asked of the page thread and not arrived yet
+        self._read_at_once = True  # until the view has painted a new query once
+        self._page_read.connect(self._on_page_read)
         self._headers = (self.tr("Call"), self.tr("Agent"), self.tr("Time"), self.tr("Flags"), self.tr("Length"),
                          self.tr("Scored"))
 
@@ -82,24 +105,23 @@ class LibraryModel(QAbstractTableModel):
     def data(self, index: QModelIndex, role: int = Qt.DisplayRole) -> Any:
         """The view asks for several roles of every cell on every paint: roles are compared as plain ints,
         since comparing with Qt's enum objects costs more than the rest of the call."""
-        if role not in _ROLES_SHOWN or not index.isValid():
+        if role not in _ROLES_SHOWN:
             return None
-        number, column = index.row(), index.column()
-        if number >= self._count:
+        number = index.row()
+        if number >= self._count or number < 0:
             return None
-        row = self.row(number)
+        shown = self.shown(number)
         if role == _DISPLAY:
-            return self._text(row, column)
+            return shown.texts[index.column()]
         if role == _ID:
-            return row["id"]
-        if role == _TOOLTIP:
-            return self._tooltip(row, column)
+            return shown.row["id"]
         if role == _BACKGROUND:
-            return _risk_background(row["risk"]) if column == FLAGS_COLUMN else None
+            return shown.background if index.column() == FLAGS_COLUMN else None
         if role == _FOREGROUND:
-            mark = REVIEW_MARKS.get(row["review"]) if column == REVIEW_COLUMN else None
-            return QBrush(QColor(mark[1])) if mark else None
-        return _CENTRED if column >= FLAGS_COLUMN else None
+            return shown.foreground if index.column() == REVIEW_COLUMN else None
+        if role == _TOOLTIP:
+            return self._tooltip(shown.row, index.column()) if shown.row["id"] else None
+        return _CENTRED if index.column() >= FLAGS_COLUMN else None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.AscendingOrder) -> None:
         self.set_query(self.query.sorted_by(COLUMN_SORTS[column], order == Qt.DescendingOrder))
@@ -108,7 +130,7 @@ class LibraryModel(QAbstractTableModel):
 
     def set_reader(self, reader: LibraryReader) -> None:
         self.reader = reader
-        self._counting_reader = None  # the next count opens one on the new library
+        self._counting_reader = self._paging_reader = None  # the next count or page opens one on the new library
         self.set_query(self.query)
 
     def set_query(self, query: LibraryQuery) -> None:
@@ -117,31 +139,44 @@ class LibraryModel(QAbstractTableModel):
         self.beginResetModel()
         self.query = query
         self._pages.clear()
-        self._generation += 1
+        self._new_generation()
         bounded = self._bounded_count()
         if bounded is None:
-            self._pages[0] = self.reader.page(query, 0, PAGE_SIZE)
-            self._count, self.exact = len(self._pages[0]), len(self._pages[0]) < PAGE_SIZE
+            self._count = len(self._read_page(0))
+            self.exact = self._count < PAGE_SIZE
         else:
             self._count, self.exact = bounded, bounded < FIRST_COUNT
+        self._read_at_once = True  # the inspector's own change: its first screen paints whole, never empty
         self.endResetModel()
         if not self.exact:
             self._count_all()
 
     def refresh(self) -> None:
         """The library changed (a call analysed, scored, imported): re-read the count and the pages in view.
-        A short list whose count changed is read anew; otherwise the rows are told they changed, so the view
-        keeps its scroll and selection as they are, and a long list's rows follow its recount at the end."""
-        self._pages.clear()
+        A short list whose count changed is read anew; otherwise the pages last painted are read again off the
+        GUI thread and shown meanwhile as they were, so the view keeps its scroll and selection, and a long
+        list's rows follow its recount at the end."""
         bounded = self._bounded_count()
         if bounded is not None and bounded != self._count and min(bounded, self._count) < FIRST_COUNT:
             self.set_query(self.query)
             return
-        self._generation += 1
-        if self._count:
-            self.dataChanged.emit(self.index(0, 0), self.index(self._count - 1, len(COLUMN_SORTS) - 1))
+        self._new_generation()
+        in_view = list(self._pages)[-PAGES_REREAD:]
+        if self._paging_reader_ready():
+            self._pages = OrderedDict((number, self._pages[number]) for number in in_view)
+            for number in in_view:
+                self._ask_page(number)
+        else:
+            self._pages.clear()
+            if self._count:
+                self.dataChanged.emit(self.index(0, 0), self.index(self._count - 1, len(COLUMN_SORTS) - 1))
         if bounded is None or bounded >= FIRST_COUNT:
             self._count_all()
+
+    def _new_generation(self) -> None:
+        """Answers asked for before this point are for a list that no longer is: they are dropped."""
+        self._generation += 1
+        self._asked.clear()
 
     def _bounded_count(self) -> int | None:
         """The matches up to :data:`FIRST_COUNT`, or None when even that needs more than :data:`FIRST_COUNT_WORK`
@@ -209,17 +244,84 @@ class LibraryModel(QAbstractTableModel):
             then(answer)
 
     def row(self, number: int) -> dict[str, Any]:
-        """The library row shown at ``number``, reading its page if it is not held."""
+        """The library row at ``number``, read now if its page is not held (for code that needs the row itself,
+        such as the call a keypress selected; painting never waits for a page)."""
+        page_number = number // PAGE_SIZE
+        page = self._pages.get(page_number) or self._read_page(page_number)
+        return page[number % PAGE_SIZE].row if number % PAGE_SIZE < len(page) else _GONE.row
+
+    def shown(self, number: int) -> Shown:
+        """What row ``number`` shows: its page if held, else an empty row while the page thread reads it."""
         page_number = number // PAGE_SIZE
         page = self._pages.get(page_number)
         if page is None:
-            page = self.reader.page(self.query, page_number * PAGE_SIZE, PAGE_SIZE)
-            self._pages[page_number] = page
-            if len(self._pages) > PAGES_KEPT:
-                self._pages.popitem(last=False)
+            if self._read_at_once or not self._paging_reader_ready():
+                page = self._read_page(page_number)
+            else:
+                self._ask_page(page_number)
+                self._ask_page(page_number + 1)  # scrolling on finds the next one held
+                return _LOADING
         else:
             self._pages.move_to_end(page_number)
         return page[number % PAGE_SIZE] if number % PAGE_SIZE < len(page) else _GONE
+
+    def painted(self) -> None:
+        """The view has painted the list since the last query change: from now on pages come from the thread."""
+        self._read_at_once = False
+
+    def _read_page(self, page_number: int) -> list[Shown]:
+        """Read a page here and now (a new query's first page, or no second connection to read it on)."""
+        page = self._shown_rows(self.reader.page(self.query, page_number * PAGE_SIZE, PAGE_SIZE))
+        self._keep(page_number, page)
+        return page
+
+    def _keep(self, page_number: int, page: list[Shown]) -> None:
+        self._pages[page_number] = page
+        self._pages.move_to_end(page_number)
+        if len(self._pages) > PAGES_KEPT:
+            self._pages.popitem(last=False)
+
+    def _paging_reader_ready(self) -> bool:
+        if self._paging_reader is None and self.reader is not None:
+            self._paging_reader = self.reader.another() or False  # False: this reader cannot be reopened
+        return bool(self._paging_reader)
+
+    def _ask_page(self, page_number: int) -> None:
+        if page_number in self._asked or page_number * PAGE_SIZE >= self._count:
+            return
+        self._asked.add(page_number)
+        if self._pager is None:
+            self._pager = ThreadPoolExecutor(max_workers=1, thread_name_prefix="library pages")
+        self._pager.submit(self._read_page_aside, self._generation, self.query, page_number)
+
+    def _read_page_aside(self, generation: int, query: LibraryQuery, page_number: int) -> None:
+        """On the page thread. A failure (the library closed meanwhile) leaves the page to be asked again."""
+        if generation != self._generation:
+            return
+        try:
+            page = self._shown_rows(self._paging_reader.page(query, page_number * PAGE_SIZE, PAGE_SIZE))
+        except Exception:  # noqa: BLE001 - logged; the row stays empty until the next refresh asks again
+            logging.getLogger(__name__).exception("reading a page of the library list failed")
+            page = None
+        self._page_read.emit(generation, page_number, page)
+
+    def _on_page_read(self, generation: int, page_number: int, page: list[Shown] | None) -> None:
+        if generation != self._generation:
+            return
+        self._asked.discard(page_number)
+        if page is None:
+            return
+        self._keep(page_number, page)
+        first, last = page_number * PAGE_SIZE, min((page_number + 1) * PAGE_SIZE, self._count) - 1
+        if last >= first:
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMN_SORTS) - 1))
+
+    def _shown_rows(self, rows: list[dict[str, Any]]) -> list[Shown]:
+        return [self._shown_row(row) for row in rows]
+
+    def _shown_row(self, row: dict[str, Any]) -> Shown:
+        return Shown(row, tuple(self._text(row, column) for column in range(len(COLUMN_SORTS))),
+                     _risk_background(row["risk"]), _REVIEW_BRUSHES.get(row["review"]))
 
     # cells ------------------------------------------------------------------------------------------------
 
@@ -251,15 +353,18 @@ class LibraryModel(QAbstractTableModel):
 
 
 # A row that left the list between the count and the page read (a concurrent change): shown empty until the
-# refresh that change triggers.
-_GONE: dict[str, Any] = {**dict.fromkeys(ROW_COLUMNS, ""), "duration": 0.0, "risk": 0.0, "flag_count": 0,
-                         "evaluation_count": 0}
+# refresh that change triggers. A row whose page is being read looks the same for the frame it takes.
+_EMPTY_ROW: dict[str, Any] = {**dict.fromkeys(ROW_COLUMNS, ""), "duration": 0.0, "risk": 0.0, "flag_count": 0,
+                              "evaluation_count": 0}
+_GONE = _LOADING = Shown(_EMPTY_ROW, ("",) * len(COLUMN_SORTS), None, None)
+_CRITICAL_BRUSH, _SEVERE_BRUSH = QBrush(QColor("#f6d5e8")), QBrush(QColor("#fce8e6"))
+_REVIEW_BRUSHES = {review: QBrush(QColor(colour)) for review, (_mark, colour) in REVIEW_MARKS.items()}
 
 
 def _risk_background(risk: float) -> QBrush | None:
     """Critical calls pink, severe ones red-tinted, so the worst stand out whatever the order."""
     if risk >= CRITICAL_RISK:
-        return QBrush(QColor("#f6d5e8"))
+        return _CRITICAL_BRUSH
     if risk >= SEVERE_RISK:
-        return QBrush(QColor("#fce8e6"))
+        return _SEVERE_BRUSH
     return None
