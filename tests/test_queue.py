@@ -14,6 +14,7 @@ import pytest
 
 from qaworkstation.core.domain import Check, Flag
 from qaworkstation.core.library.importer import import_paths
+from qaworkstation.core.library.migrations import MIGRATIONS
 from qaworkstation.core.library.store import Store
 from qaworkstation.core.pipeline.work_queue import CANCELLED, DONE, QueueRunner, WorkQueue
 from qaworkstation.core.rules.risk import describe_risk, risk_score
@@ -162,6 +163,25 @@ def test_risk_puts_critical_first_then_severity_then_count(rubrics) -> None:
     assert (describe_risk(mixed), describe_risk(0.0)) == ("1 critical, 2 A, 20 C", "no problems")
 
 
+def test_risk_orders_calls_with_the_same_problems_by_how_sure_their_flags_are(rubrics) -> None:
+    """Confidence breaks ties only: a critical hit heard unsurely still outranks any sure non-critical call,
+    and a sure A hit ranks above the same A hit guessed on a bad line."""
+    rubric = _rubric(rubrics)
+    critical = next(i for i in rubric.items if i.critical)
+    a_item = next(i for i in rubric.items if i.severity == "A" and not i.critical)
+
+    def hit(item, confidence: float) -> Flag:
+        return Flag("forbidden", "x", "x", "agent", 1.0, 2.0, item.id, 1.0, 0.8, confidence)
+
+    sure_a, unsure_a = risk_score(rubric, [hit(a_item, 0.95)], []), risk_score(rubric, [hit(a_item, 0.3)], [])
+    unsure_critical = risk_score(rubric, [hit(critical, 0.2)], [])
+    assert unsure_critical > risk_score(rubric, [hit(a_item, 1.0)] * 20, []) > sure_a > unsure_a
+    assert risk_score(rubric, [hit(a_item, 0.3)] * 2, []) > sure_a  # the count before the confidence
+    assert describe_risk(sure_a) == "1 A" and describe_risk(unsure_a) == "1 A, heard unsurely (confidence 30%)"
+    angry = [Flag("customer_anger", "+10 dB", "", "customer", 3.0, 4.0, "empathy", 0.0)] * 99
+    assert risk_score(rubric, [hit(a_item, 0.3), *angry], []) < sure_a  # anger orders after the confidence
+
+
 ROWS = [{"id": f"r{i}", "agent": f"A{i % 4}", "team": "T1" if i % 4 < 2 else "T2"} for i in range(40)]
 
 
@@ -207,3 +227,37 @@ def test_customer_anger_orders_calls_after_every_rule_hit(rubrics) -> None:
     assert risk_score(rubric, one_c + angry, []) > risk_score(rubric, one_c, [])
     assert describe_risk(risk_score(rubric, one_c + angry, [])) == "1 C, 3 angry caller moments"
     assert describe_risk(risk_score(rubric, angry * 40, [])) == "99 angry caller moments"  # capped below a C hit
+
+
+def test_step_12_keeps_the_order_of_risks_from_before_flag_confidence(tmp_path: Path) -> None:
+    """Risks stored before flags had a confidence keep their order among each other: counted problems take the
+    top confidence step (their flags count as sure), angry moments move down a decimal, and old flags read as
+    sure."""
+    path = tmp_path / "step11.sqlite3"
+    before = {step: run for step, run in MIGRATIONS.items() if step < 12}
+    eleven = type("Step11Store", (Store,), {"migrations": before})
+    older = eleven(path)
+    risks = {"critical and anger": 1_000_000.03, "one A": 10_000.0, "one C and anger": 1.05, "anger only": 0.07,
+             "calm": 0.0}
+    ids = {}
+    for number, (name, risk) in enumerate(risks.items()):
+        ids[name], _ = older.add_recording({"sha256": f"{number:064d}", "path": f"/{name}.wav",
+                                            "file_name": f"{name}.wav", "duration": 9.0, "channels": 2,
+                                            "samplerate": 8000})
+        with older.transaction() as db:
+            db["recordings"].update(ids[name], {"risk": risk})
+    with older.transaction() as db:
+        db["flags"].insert({"recording_id": ids["one A"], "rubric_id": "r", "category": "forbidden", "phrase": "p",
+                            "text": "t", "speaker": "agent", "start": 0.0, "end": 1.0, "item": "i",
+                            "deduction": 1.0, "similarity": 1.0})
+    older.close()
+    upgraded = Store(path)
+    try:
+        new = {name: upgraded.recording(recording_id)["risk"] for name, recording_id in ids.items()}
+        assert sorted(new, key=new.get, reverse=True) == list(risks)
+        assert [describe_risk(new[name]) for name in risks] == [
+            "1 critical, 3 angry caller moments", "1 A", "1 C, 5 angry caller moments", "7 angry caller moments",
+            "no problems"]
+        assert upgraded.flags(ids["one A"], "r")[0].confidence == 1.0
+    finally:
+        upgraded.close()

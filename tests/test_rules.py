@@ -461,3 +461,22 @@ def test_exact_matches_stand_alone() -> None:
     stream = segment_stream(segment("不要喂养，喂，hello hell"))
     assert list(exact_matches(stream, "喂")) == [(4, 5)]
     assert list(exact_matches(stream, "hell")) == [(11, 15)]
+
+
+def test_flag_confidence_is_the_similarity_times_how_sure_the_recogniser_was() -> None:
+    """The same phrase heard clearly and heard on a bad line: same flag, the bad line's less sure; a phrase
+    matched by sound is never surer than its similarity."""
+    def said(words: list[tuple[float, float, str]], probability: float) -> Segment:
+        return Segment(AGENT, words[0][0], words[-1][1], "".join(text for _, _, text in words),
+                       [Word(start, end, text, probability) for start, end, text in words])
+
+    clear = said([(1.0, 1.3, "我"), (1.3, 1.6, "不"), (1.6, 2.0, "清楚")], 0.95)
+    poor = said([(5.0, 5.3, "我"), (5.3, 5.6, "不"), (5.6, 6.0, "清楚")], 0.35)
+    misheard = said([(9.0, 9.3, "神"), (9.3, 9.6, "经"), (9.6, 10.0, "冰")], 0.9)
+    flags, _ = find_flags([clear, poor, misheard], RUBRIC, 60.0)
+    by_start = {flag.start: flag for flag in flags}  # 不清楚 starts at its second word
+    assert by_start[1.3].confidence == pytest.approx(0.95) and by_start[1.3].similarity == 1.0
+    assert by_start[5.3].phrase == "不清楚" and by_start[5.3].confidence == pytest.approx(0.35)
+    insult = by_start[9.0]
+    assert insult.category == "insult" and insult.similarity < 1.0
+    assert insult.confidence == pytest.approx(insult.similarity * 0.9, abs=0.001)

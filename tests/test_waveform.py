@@ -6,6 +6,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from dataclasses import replace  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -120,6 +121,16 @@ def test_flag_tooltip_names_category_and_text(view: WaveformView) -> None:
     assert view.flag_at(x) is FORBIDDEN
     assert view.flag_at(view.x_at(40.0)) is None
     assert "Forbidden phrase" in QToolTip.text() and FORBIDDEN.text in QToolTip.text()
+    assert "confidence" not in QToolTip.text()  # heard surely: nothing to add
+
+
+def test_flag_tooltip_says_when_the_recogniser_was_unsure(view: WaveformView) -> None:
+    unsure = replace(FORBIDDEN, confidence=0.42)
+    view.set_flags([unsure])
+    x = round(view.x_at(unsure.start)) + 2
+    QApplication.sendEvent(view, QHelpEvent(QEvent.Type.ToolTip, QPoint(x, MARKER_HEIGHT // 2),
+                                            view.mapToGlobal(QPoint(x, 5))))
+    assert "42% confidence" in QToolTip.text()
 
 
 def test_set_position_moves_only_the_playhead(view: WaveformView) -> None:

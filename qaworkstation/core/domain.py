@@ -62,6 +62,9 @@ class Flag:
     item: str | None
     deduction: float = 0.0
     similarity: float = 1.0  # 1.0 for an exact hit; lower when heard by pronunciation or as a near spelling
+    # How sure the flag is that the phrase was said: the similarity times the recogniser's own probability for
+    # the words it heard there (1.0 for rules measured on the audio). A bad line lowers it; the ranking uses it.
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True)

@@ -124,6 +124,9 @@ def format_time(seconds: float, step: float = 1.0) -> str:
     return f"{minutes:02d}:{rest / unit:0{3 + decimals}.{decimals}f}"
 
 
+SURE_ENOUGH = 0.8  # a flag heard with less confidence says so in its tooltip
+
+
 class WaveformView(QWidget):
     """Draws one recording; emits :attr:`seekRequested` on click. It never reads files or the library."""
 
@@ -342,8 +345,11 @@ class WaveformView(QWidget):
 
     def _flag_tooltip(self, flag: Flag) -> str:
         speaker = {AGENT: self.tr("Agent"), CUSTOMER: self.tr("Customer")}.get(flag.speaker, self.tr("Unknown"))
+        sureness = ("" if flag.confidence >= SURE_ENOUGH else "<br><i>" + html.escape(
+            self.tr("Heard with {0}% confidence: listen before judging").format(round(100 * flag.confidence)))
+            + "</i>")
         return (f"<b>{html.escape(category_name(flag.category))}</b> · {format_time(flag.start, 0.1)}"
-                f" · {html.escape(speaker)}<br>{html.escape(flag.text)}")
+                f" · {html.escape(speaker)}<br>{html.escape(flag.text)}{sureness}")
 
     # --- painting ----------------------------------------------------------------------------------------
 

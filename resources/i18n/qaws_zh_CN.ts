@@ -393,57 +393,57 @@
 <context>
     <name>LibraryModel</name>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="64"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="87"/>
         <source>Call</source>
         <translation>通话</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="64"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="87"/>
         <source>Agent</source>
         <translation>坐席</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="64"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="87"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="64"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="87"/>
         <source>Flags</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="64"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="87"/>
         <source>Length</source>
         <translation>时长</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="65"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="88"/>
         <source>Scored</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="241"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="343"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="246"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="348"/>
         <source>Submitted</source>
         <translation>已提交</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="246"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="348"/>
         <source>Draft — not submitted yet</source>
         <translation>草稿——尚未提交</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="247"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="349"/>
         <source>Disputed</source>
         <translation>申诉中</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="247"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="349"/>
         <source>Not scored</source>
         <translation>未评分</translation>
     </message>
@@ -451,102 +451,102 @@
 <context>
     <name>LibraryView</name>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="56"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="130"/>
         <source>new</source>
         <translation>新</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="56"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="130"/>
         <source>analysed</source>
         <translation>已分析</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="57"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="131"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="58"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="132"/>
         <source>not scored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="58"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="132"/>
         <source>draft</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="59"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="133"/>
         <source>submitted</source>
         <translation>已提交</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="59"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="133"/>
         <source>disputed</source>
         <translation>申诉中</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="87"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="162"/>
         <source>Agent</source>
         <translation>坐席</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="87"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="162"/>
         <source>Team</source>
         <translation>班组</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="88"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="163"/>
         <source>Call type</source>
         <translation>通话类型</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="88"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="163"/>
         <source>Review</source>
         <translation>评审</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="89"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="164"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="90"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="165"/>
         <source>From</source>
         <translation>起始</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="90"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="165"/>
         <source>To</source>
         <translation>截止</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="216"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="292"/>
         <source>{0} calls</source>
         <translation>{0} 通通话</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="217"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="293"/>
         <source>{0}+ calls (counting…)</source>
         <translation>{0}+ 通通话（正在统计…）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="66"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="141"/>
         <source>Show all calls</source>
         <translation>显示全部通话</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="131"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="207"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="143"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="219"/>
         <source>any</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="199"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="275"/>
         <source>Sample of {0} calls</source>
         <translation>抽样 {0} 通</translation>
     </message>
@@ -1617,17 +1617,17 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="629"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="630"/>
         <source>Not saved yet</source>
         <translation>尚未保存</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="699"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="700"/>
         <source>Reviewed {0} of {1} items · heard {2}% of the call · {3} of {4} flags heard</source>
         <translation>已复核 {0}/{1} 项 · 已听通话 {2}% · 已听问题点 {3}/{4}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="702"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="703"/>
         <source>Accept remaining ({0})…</source>
         <translation>接受其余（{0}）…</translation>
     </message>
@@ -1678,62 +1678,62 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
         <translation>按当前分数复核所有待复核细则；评分记录和审计日志将记为“未逐项复核而接受”</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="386"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="387"/>
         <source>Overall comment for the agent</source>
         <translation>给坐席的总体评语</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="398"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="399"/>
         <source>Save draft</source>
         <translation>保存草稿</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="399"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="400"/>
         <source>Keep these scores as a draft version that can still change; Submit releases it</source>
         <translation>将评分保存为仍可修改的草稿版本；点击“提交”才正式发布</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="403"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="404"/>
         <source>Submit</source>
         <translation>提交</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="404"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="405"/>
         <source>Release this version to the team and the agent; it can no longer be changed, only followed by a new version</source>
         <translation>向班组和坐席发布此版本；发布后不可再改，只能提交新版本</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="408"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="409"/>
         <source>Version history: older versions open read-only</source>
         <translation>版本历史：旧版本以只读方式打开</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="453"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="454"/>
         <source>pass mark {0}%</source>
         <translation>合格线 {0}%</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="482"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="483"/>
         <source>not set</source>
         <translation>未设置</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="624"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="625"/>
         <source>Version {0} · {1}</source>
         <translation>第 {0} 版 · {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="683"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="684"/>
         <source>FAIL — critical item</source>
         <translation>不合格——一票否决</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="685"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="686"/>
         <source>PASS</source>
         <translation>合格</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="687"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="688"/>
         <source>FAIL</source>
         <translation>不合格</translation>
     </message>
@@ -2371,34 +2371,39 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
 <context>
     <name>WaveformView</name>
     <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="344"/>
-        <location filename="../../qaworkstation/ui/waveform.py" line="560"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="347"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="566"/>
         <source>Agent</source>
         <translation>坐席</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="344"/>
-        <location filename="../../qaworkstation/ui/waveform.py" line="560"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="347"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="566"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="344"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="347"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="386"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="349"/>
+        <source>Heard with {0}% confidence: listen before judging</source>
+        <translation>识别置信度 {0}%：请先听音再判定</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/waveform.py" line="392"/>
         <source>No recording loaded</source>
         <translation>未打开录音</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="558"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="564"/>
         <source>Mono</source>
         <translation>单声道</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="558"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="564"/>
         <source>Mono · agent and customer told apart by voice</source>
         <translation>单声道 · 按声音区分坐席与客户</translation>
     </message>

@@ -386,6 +386,22 @@ def _migration_11(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_12(db: sqlite_utils.Database) -> None:
+    """Flags carry a confidence (:attr:`~qaworkstation.core.domain.Flag.confidence`), and a call's risk orders
+    calls with the same problems by it (see :mod:`qaworkstation.core.rules.risk`). Flags of earlier analyses
+    count as sure, as they always did; their risks move the angry-caller fraction down a decimal and take the
+    top confidence step, so they keep their places among each other until analysed again."""
+    db.executescript(
+        """
+        ALTER TABLE flags ADD COLUMN confidence REAL NOT NULL DEFAULT 1.0;
+        UPDATE recordings SET risk = CAST(risk AS INTEGER)
+            + CASE WHEN CAST(risk AS INTEGER) > 0 THEN 0.9 ELSE 0.0 END
+            + (risk - CAST(risk AS INTEGER)) / 10.0
+            WHERE risk > 0;
+        """
+    )
+
+
 # Schema version -> the step that brings the previous version to it. Steps are never edited once released;
 # a change is a new step.
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
@@ -399,6 +415,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     9: _migration_9,
     10: _migration_10,
     11: _migration_11,
+    12: _migration_12,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 # What each step leaves behind, for files from before steps were recorded: step 6 was numbered and released

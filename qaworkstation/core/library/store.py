@@ -180,7 +180,7 @@ class Store(SqliteFile):
 
     def flags(self, recording_id: str, rubric_id: str) -> list[Flag]:
         rows = self._rows(
-            'SELECT category, phrase, text, speaker, start, "end", item, deduction, similarity FROM flags '
+            'SELECT category, phrase, text, speaker, start, "end", item, deduction, similarity, confidence FROM flags '
             "WHERE recording_id = ? AND rubric_id = ? ORDER BY start",
             (recording_id, rubric_id),
         )

@@ -141,11 +141,12 @@ def _same_breath(hit: Hit, other: Hit) -> bool:
     return hit.segment == other.segment and gap <= _SAME_BREATH_S
 
 
-def _flag(rule: PhraseRule, hit: Hit, charged: bool) -> Flag:
+def _flag(rule: PhraseRule, hit: Hit, charged: bool, call: CallText) -> Flag:
     """Only violations deduct per hit; an expected phrase heard, or an advisory hit, costs nothing."""
     deduction = rule.deduction if charged and rule.category in VIOLATION_CATEGORIES else 0.0
+    confidence = round(hit.similarity * call.heard_probability(hit), 3)
     return Flag(rule.category, hit.phrase, hit.text, hit.speaker, hit.start, hit.end, rule.item, deduction,
-                hit.similarity)
+                hit.similarity, confidence)
 
 
 def _phrase_flags(charged: list[tuple[PhraseRule, Hit]], call: CallText) -> list[Flag]:
@@ -160,7 +161,7 @@ def _phrase_flags(charged: list[tuple[PhraseRule, Hit]], call: CallText) -> list
             own = sorted((hit for other, hit in charged if other == rule), key=lambda hit: (hit.start, hit.end))
             allowance = math.floor(rule.per_minute * _talk_minutes(call, rule.speaker) + 1e-9)
             over.update((rule, hit) for hit in own[allowance:allowance + 1])
-    return [_flag(rule, hit, _counted_alone(rule) or (rule, hit) in over) for rule, hit in charged]
+    return [_flag(rule, hit, _counted_alone(rule) or (rule, hit) in over, call) for rule, hit in charged]
 
 
 def _counted_alone(rule: PhraseRule) -> bool:

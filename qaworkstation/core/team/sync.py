@@ -112,7 +112,7 @@ _ITEM_FIELDS = {f.name for f in dataclasses.fields(ItemScore)}
 _VERDICT_FIELDS = {f.name for f in dataclasses.fields(Verdict)}
 _VERDICT_TEXT_FIELDS = tuple(f.name for f in dataclasses.fields(Verdict) if f.type in ("str", str))
 _HEARING_FIELDS = {f.name for f in dataclasses.fields(Hearing)}
-_FLAG_NUMBERS = ("start", "end", "deduction", "similarity")
+_FLAG_NUMBERS = ("start", "end", "deduction", "similarity", "confidence")
 # Bounds a reader holds every record to (see _is_version and _check_scores): far beyond any real call.
 MAX_VERSION = 2**31 - 1
 MAX_MAGNITUDE = 1e9
