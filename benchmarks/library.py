@@ -327,10 +327,12 @@ class StallTracer:
 def _timed_application() -> object:
     """A QApplication that notes every event whose delivery takes over 8 ms, with its receiver: Qt's own work
     (layout, painting of C++ widgets) shows no Python on the GUI thread's stack, but it shows here."""
+    from PySide6.QtCore import QEvent
     from PySide6.QtWidgets import QApplication
 
     class TimedApplication(QApplication):
         slow: list[tuple[float, str, str]] = []
+        paints: list[tuple[float, str]] = []  # paint events over 2 ms: (ms, the painted widget's parent class)
 
         def notify(self, receiver, event):  # noqa: D102 - Qt override
             kind = event.type()
@@ -339,6 +341,8 @@ def _timed_application() -> object:
                 return super().notify(receiver, event)
             finally:
                 spent = (time.perf_counter() - started) * 1000
+                if kind == QEvent.Type.Paint and spent > 2:
+                    self.paints.append((spent, type(receiver.parent() or receiver).__name__))
                 if spent > 8:
                     kind = f"{str(kind).rsplit('.', 1)[-1]} cpu {(time.thread_time() - cpu) * 1000:.0f} ms"
                     path = []
@@ -400,6 +404,12 @@ def stall_ms(db: Path, seconds: float, trace: bool = False) -> float:
         tracer.report()
         for spent, kind, receiver in sorted(getattr(app, "slow", []), reverse=True)[:40]:
             print(f"event {spent:5.1f} ms {kind:24} {receiver}", file=sys.stderr)
+        by_widget: dict[str, list[float]] = {}
+        for spent, widget in getattr(app, "paints", []):
+            by_widget.setdefault(widget, []).append(spent)
+        for widget, times in sorted(by_widget.items(), key=lambda pair: -sum(pair[1])):
+            print(f"paints over 2 ms: {widget:28} {len(times):5} total {sum(times):7.0f} ms max {max(times):5.1f} ms",
+                  file=sys.stderr)
     window.close()
     store.close()
     shutil.rmtree(folder, ignore_errors=True)

@@ -92,6 +92,8 @@ class Report:
     speech_s: float = 0.0
     charged_to_agent: list[tuple[str, Flag]] = field(default_factory=list)
     seconds: float = 0.0
+    true_confidence: list[float] = field(default_factory=list)  # of phrase flags matching a truth event
+    false_confidence: list[float] = field(default_factory=list)  # of phrase flags matching none
 
     @property
     def attribution(self) -> float | None:
@@ -178,6 +180,10 @@ def _score_call(report: Report, name: str, truth: dict, result: AnalysisResult, 
         tally.found += sum(any(_matches(flag, event, mono) for flag in own_flags) for event in own_events)
         tally.flags += len(own_flags)
         tally.false += sum(not any(_matches(flag, event, mono) for event in own_events) for flag in own_flags)
+        if category in PHRASE_CATEGORIES:
+            for flag in own_flags:
+                right = any(_matches(flag, event, mono) for event in own_events)
+                (report.true_confidence if right else report.false_confidence).append(flag.confidence)
     report.untruthed += [(name, flag) for flag in result.flags if flag.category not in annotated]
     report.customer_phrase_flags += [(name, flag) for flag in result.flags
                                      if flag.category in PHRASE_CATEGORIES and flag.speaker == CUSTOMER]
@@ -228,6 +234,9 @@ def print_report(report: Report, enforced: bool) -> bool:
     if report.mono_calls:
         print(f"mono calls ({', '.join(report.mono_calls)}): speech left 'unknown' by attribution counts as the agent.")
     print(f"call-level checks (greeting/closing present): {report.checks_right}/{report.checks_total} right")
+    print(f"phrase flag confidence: true hits {_mean(report.true_confidence)} (n={len(report.true_confidence)}, "
+          f"min {_ratio(min(report.true_confidence, default=None))}), false hits {_mean(report.false_confidence)} "
+          f"(n={len(report.false_confidence)}, max {_ratio(max(report.false_confidence, default=None))})")
     print(f"phrase flags attributed to the customer: {len(report.customer_phrase_flags)}")
     for name, flag in report.customer_phrase_flags:
         print(f"  {name}: {flag.category} {flag.phrase!r} heard as {flag.text!r} at {flag.start:.2f}")
@@ -270,6 +279,10 @@ def _failures(report: Report) -> list[str]:
 
 def _min_precision(report: Report) -> float:
     return MIN_PRECISION_MONO if report.mixdown else MIN_PRECISION
+
+
+def _mean(values: list[float]) -> str:
+    return _ratio(sum(values) / len(values) if values else None)
 
 
 def _ratio(value: float | None) -> str:

@@ -327,12 +327,14 @@ class _Form:
                 self._next_row += 1
                 continue
             row = self.rows[item.id] = _ItemRow(item, self.grid, self._next_row, self.owner)
+            row.render_suggestions()  # a pending row's style sheet now: set on first show, 42 re-polishes
             for widget in row.widgets():
                 widget.ensurePolished()  # style and fonts now, not all at once when the form is first shown
             self._next_row += 3
             items = None if items is None else items - 1
         if not self._todo:
             self.grid.setRowStretch(self._next_row, 1)
+            self.body.adjustSize()  # lay the form out now, while idle, not when a call first shows it
 
 
 class ScorecardView(QWidget):
