@@ -350,6 +350,9 @@ def _timed_application() -> object:
                     while widget is not None and len(path) < 4:
                         path.append(type(widget).__name__ + (f"#{widget.objectName()}" if widget.objectName() else ""))
                         widget = widget.parent()
+                    top = receiver.window() if hasattr(receiver, "window") else None
+                    if top is not None and top is not receiver:
+                        path.append(f"(window {type(top).__name__})")
                     self.slow.append((spent, kind, " < ".join(path)))
 
     return TimedApplication([])
