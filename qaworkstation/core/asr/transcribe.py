@@ -226,6 +226,6 @@ class Transcriber:
     def _segment(self, raw, speaker: str, language: str, offset: float) -> Segment:  # noqa: ANN001
         script = self.settings.script
         words = [Word(round(offset + w.start, 3), round(offset + w.end, 3), to_script(w.word, script),
-                      round(w.probability, 4)) for w in (raw.words or [])]
+                      round(float(w.probability), 4)) for w in (raw.words or [])]
         return Segment(speaker, round(offset + raw.start, 3), round(offset + raw.end, 3),
                        to_script(raw.text.strip(), script), words, language)

@@ -83,7 +83,7 @@ class CallText:
         segment came without words): how sure it was of what it heard there."""
         words = [word.probability for word in self.segments[hit.segment].words
                  if word.end > hit.start and word.start < hit.end]
-        return sum(words) / len(words) if words else 1.0
+        return float(sum(words) / len(words)) if words else 1.0  # a plain float: whisper's are numpy's
 
     def talk_time(self, speakers: frozenset[str]) -> float:
         """Seconds the given speakers were heard talking: their words' spans merged, so a segment the
