@@ -317,6 +317,8 @@ class _Form:
 
     def build(self, items: int | None = None) -> None:
         """Build the next ``items`` items (with the headings before them), or everything left."""
+        if not self._todo:
+            return
         while self._todo and (items is None or items > 0):
             section, item = self._todo.pop(0)
             if item is None:
