@@ -317,9 +317,10 @@ class MainWindow(QMainWindow):
         self.transcript.set_transcript(call.segments, call.flags)
         if play_at is not None:
             self.player.play_moment(play_at)
-        self.scorecard.set_rubric(call.rubric)
-        self._show_scores(call, call.items, call.comment)
-        self.scorecard.set_history(call.versions)
+        with self.scorecard.showing_call():
+            self.scorecard.set_rubric(call.rubric)
+            self._show_scores(call, call.items, call.comment)
+            self.scorecard.set_history(call.versions)
         self._show_saved_state()
         if not call.segments and recording["status"] != "error":
             self.enqueue([recording["id"]], OPENED_PRIORITY)

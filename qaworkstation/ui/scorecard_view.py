@@ -13,6 +13,8 @@ while items are pending), and the history menu shows older versions read-only. E
 from __future__ import annotations
 
 import html
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QWheelEvent
@@ -359,6 +361,7 @@ class ScorecardView(QWidget):
         self._form: _Form | None = None
         self._builder = QTimer(self, singleShot=True, interval=0, timeout=self._build_some)
         self._loading = False
+        self._showing = False  # inside showing_call(): rows are rendered when it ends
         self.permissions: frozenset[str] = frozenset()
         self.versions: list[Evaluation] = []
         self.shown: Evaluation | None = None
@@ -640,7 +643,20 @@ class ScorecardView(QWidget):
     def viewing_old_version(self) -> bool:
         return bool(self.shown and self.versions and self.shown.version != self.versions[-1].version)
 
+    @contextmanager
+    def showing_call(self) -> Iterator[None]:
+        """Rubric, scores and history of a call set together: the rows are rendered once, at the end, instead of
+        after each step (three times over, a third of the time a call takes to show)."""
+        self._showing = True
+        try:
+            yield
+        finally:
+            self._showing = False
+            self._apply_mode()
+
     def _apply_mode(self) -> None:
+        if self._showing:
+            return
         latest = self.versions[-1] if self.versions else None
         self.editable = (SCORE in self.permissions and not self.viewing_old_version
                          and not (latest and latest.status == FINAL))
