@@ -62,7 +62,8 @@ def test_the_workbench_shows_each_hit_verdict_and_the_rule_precision(qtbot, stor
     row = [bench.precision_table.item(0, column).text() for column in range(bench.precision_table.columnCount())]
     assert row == [str(len(hits)), "1", "1", str(len(hits) - 2), "50%"]
     rejected_row = next(r for r in range(bench.table.rowCount()) if bench.hits[r].flag.start == hits[1].start)
-    assert [bench.table.item(rejected_row, c).text() for c in (5, 6, 7)] == ["rejected", "质检员02", "客户说的"]
+    assert [bench.table.item(rejected_row, c).text() for c in (6, 7, 8)] == ["rejected", "质检员02", "客户说的"]
+    assert 0.0 < float(bench.table.item(rejected_row, 5).text()) <= float(bench.table.item(rejected_row, 4).text())
 
     bench.phrases.setPlainText("\n".join(p for p in bench.edited_rule().phrases if p != hits[1].phrase))
     qtbot.waitUntil(lambda: bench.precision is not None and bench.precision.hits == len(hits) - 1, timeout=20000)

@@ -89,10 +89,10 @@ class RuleWorkbench(QMainWindow):
         left_layout.addWidget(self.phrases, 1)
         left_layout.addWidget(self.precision_table)
         left_layout.addWidget(self.summary)
-        self.table = QTableWidget(0, 8)
+        self.table = QTableWidget(0, 9)
         self.table.setHorizontalHeaderLabels([self.tr("Call"), self.tr("Time"), self.tr("Speaker"),
-                                              self.tr("Heard"), self.tr("Similarity"), self.tr("Verdict"),
-                                              self.tr("Inspector"), self.tr("Reason")])
+                                              self.tr("Heard"), self.tr("Similarity"), self.tr("Confidence"),
+                                              self.tr("Verdict"), self.tr("Inspector"), self.tr("Reason")])
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.verticalHeader().hide()
@@ -175,7 +175,7 @@ class RuleWorkbench(QMainWindow):
         for row, (hit, decision) in enumerate(judged):
             flag = hit.flag
             cells = [hit.file_name, clock(flag.start), speakers.get(flag.speaker, self.tr("Unknown")), flag.text,
-                     f"{flag.similarity:.2f}",
+                     f"{flag.similarity:.2f}", f"{flag.confidence:.2f}",
                      self._verdict_name(decision), decision.inspector if decision else "",
                      decision.reason if decision else ""]
             colour = {REJECTED: REJECTED_COLOUR, CONFIRMED: CONFIRMED_COLOUR}.get(decision.decision if decision else "")

@@ -565,7 +565,7 @@
     </message>
     <message>
         <location filename="../../qaworkstation/ui/main_window.py" line="152"/>
-        <location filename="../../qaworkstation/ui/main_window.py" line="389"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="390"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
@@ -721,92 +721,92 @@
         <translation>部分文件无法导入</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="359"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="360"/>
         <source>Unsaved changes restored from the draft.</source>
         <translation>已从草稿恢复未保存的修改。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="361"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="362"/>
         <source>Saved {0} by {1}.</source>
         <translation>已于 {0} 由 {1} 保存。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="364"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="365"/>
         <source>Not scored yet — the rules&apos; suggestions are pre-filled; confirm or reject each and review every item.</source>
         <translation>尚未评分——已预填规则建议；请逐条确认或驳回，并逐项复核。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="389"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="390"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="405"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="406"/>
         <source>Paused, {0} calls waiting</source>
         <translation>已暂停，{0} 通待分析</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="411"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="412"/>
         <source>, about {0} left</source>
         <translation>，约剩 {0}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="412"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="413"/>
         <source>Analysed {0} of {1}{2} {3}</source>
         <translation>已分析 {0}/{1}{2} {3}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="416"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="417"/>
         <source>Connecting to the Dask scheduler at {0}…</source>
         <translation>正在连接 Dask 调度器 {0}…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="417"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="418"/>
         <source>Starting {0} worker processes and loading the model in each…</source>
         <translation>正在启动 {0} 个工作进程并在每个进程中加载模型…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="423"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="424"/>
         <source>&lt;a href=&quot;{0}&quot;&gt;Dask dashboard&lt;/a&gt;</source>
         <translation>&lt;a href=&quot;{0}&quot;&gt;Dask 监控面板&lt;/a&gt;</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="439"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="440"/>
         <source>Could not analyse {0}: {1}</source>
         <translation>无法分析 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="441"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="442"/>
         <source>Analysis stopped: {0}. The calls stay queued.</source>
         <translation>分析已停止：{0}。通话仍在队列中。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="521"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="522"/>
         <source>Editing — draft kept automatically.</source>
         <translation>编辑中——草稿已自动保存。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="546"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="547"/>
         <source>Evaluation saved: {0} / {1}</source>
         <translation>评分已保存：{0} / {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="596"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="597"/>
         <source>Reject suggestion</source>
         <translation>驳回建议</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="597"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="598"/>
         <source>Why is this suggestion wrong? (optional — it helps fix the rule)</source>
         <translation>这条建议错在哪里？（可不填——有助于改进规则）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="623"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="624"/>
         <source>Accept remaining items</source>
         <translation>接受其余细则</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="624"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="625"/>
         <source>Accept {0} items at the scores shown without reviewing them one by one?
 
 The evaluation and the audit log will say they were accepted, not judged.</source>
@@ -815,19 +815,19 @@ The evaluation and the audit log will say they were accepted, not judged.</sourc
 评分记录和审计日志将注明这些细则是“接受”而非逐项评判的。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="644"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="645"/>
         <source>
 … and {0} more</source>
         <translation>
 ……另有 {0} 项</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="646"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="647"/>
         <source>Items not reviewed yet</source>
         <translation>尚有细则未复核</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="647"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="648"/>
         <source>Submit needs every item judged. Not reviewed yet:
 {0}{1}
 
@@ -838,107 +838,107 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
 请逐项打分、标记为不适用或已复核，或使用“接受其余”。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="669"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="670"/>
         <source>{0} · version {1}</source>
         <translation>{0} · 第 {1} 版</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="671"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="672"/>
         <source>Saving starts version {0}.</source>
         <translation>保存将生成第 {0} 版。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="697"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="698"/>
         <source>Version {0} ({1}), saved {2} — read-only. Choose the latest version to edit.</source>
         <translation>第 {0} 版（{1}），保存于 {2}——只读。选择最新版本才能编辑。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="728"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="729"/>
         <source>Dispute recorded.</source>
         <translation>申诉已记录。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="741"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="742"/>
         <source>Ruling recorded.</source>
         <translation>裁定已记录。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="790"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="791"/>
         <source>{0} · {1}</source>
         <translation>{0} · {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="856"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="857"/>
         <source>Calibration: {0} call(s) to score</source>
         <translation>校准：{0} 通待评分</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="857"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="858"/>
         <source>Assigned to you on the shared folder: {0}</source>
         <translation>共享文件夹中分配给您的：{0}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="867"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="868"/>
         <source>Sync failed — nothing was lost locally.</source>
         <translation>同步失败——本地数据未丢失。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="868"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="869"/>
         <source>Sync failed</source>
         <translation>同步失败</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="874"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="875"/>
         <source>Sync is not set up: choose the team&apos;s shared folder and your inspector id in Settings.</source>
         <translation>尚未设置同步：请在“设置”中选择班组共享文件夹并填写质检员工号。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="876"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="877"/>
         <source>The shared folder was not found: check that the share is connected.</source>
         <translation>找不到共享文件夹：请检查网络共享是否已连接。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="877"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="878"/>
         <source>No permission to write to the shared folder (or one of its files is open in another program).</source>
         <translation>没有写入共享文件夹的权限（或其中的文件正被其他程序打开）。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="879"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="880"/>
         <source>The disk of the shared folder is full.</source>
         <translation>共享文件夹所在磁盘已满。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="880"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="881"/>
         <source>The team encryption key on this computer cannot be used.</source>
         <translation>本机的班组加密密钥无法使用。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="881"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="882"/>
         <source>This library&apos;s audit log does not continue what the shared folder recorded at the last sync (entries removed, or another library): nothing was sent.</source>
         <translation>本库的审计日志没有接续共享文件夹上次同步时的记录（条目被删除，或这是另一个库）：没有发送任何内容。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="884"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="885"/>
         <source>The shared folder could not be written.</source>
         <translation>无法写入共享文件夹。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="885"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="886"/>
         <source>Nothing was lost on this computer.</source>
         <translation>本机数据没有任何丢失。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="891"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="892"/>
         <source>Synced {0} evaluations to {1} ({2} new or changed).</source>
         <translation>已同步 {0} 条评分到 {1}（新增或修改 {2} 条）。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="894"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="895"/>
         <source>Shared folder already up to date: {0} evaluations.</source>
         <translation>共享文件夹已是最新：共 {0} 条评分。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="896"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="897"/>
         <source>{0} drafts stay on this computer until submitted.</source>
         <translation>{0} 份草稿在提交前只保存在本机。</translation>
     </message>
@@ -1222,6 +1222,11 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
     </message>
     <message>
         <location filename="../../qaworkstation/ui/rule_workbench.py" line="94"/>
+        <source>Confidence</source>
+        <translation>置信度</translation>
+    </message>
+    <message>
+        <location filename="../../qaworkstation/ui/rule_workbench.py" line="95"/>
         <source>Verdict</source>
         <translation>判定</translation>
     </message>
@@ -1507,233 +1512,233 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
         <translation>客户情绪激动</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="42"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="44"/>
         <source>{0}: “{1}” missing</source>
         <translation>{0}：缺少“{1}”</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="45"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="47"/>
         <source>{0} missing</source>
         <translation>缺少{0}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="46"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="48"/>
         <source>Agent</source>
         <translation>坐席</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="46"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="48"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="47"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="49"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="57"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="59"/>
         <source>pending</source>
         <translation>待判定</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="59"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="61"/>
         <source>confirmed</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="61"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="63"/>
         <source>rejected: {0}</source>
         <translation>已驳回：{0}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="67"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="69"/>
         <source>Draft</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="67"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="69"/>
         <source>Submitted</source>
         <translation>已提交</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="68"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="70"/>
         <source>Disputed</source>
         <translation>申诉中</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="68"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="70"/>
         <source>Resolved</source>
         <translation>已裁定</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="69"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="71"/>
         <source>Final</source>
         <translation>已定稿</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="76"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="78"/>
         <source>Disputed by {0}: “{1}”</source>
         <translation>{0} 记录申诉：“{1}”</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="78"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="80"/>
         <source> — awaiting a ruling</source>
         <translation>——待裁定</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="79"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="81"/>
         <source>upheld</source>
         <translation>申诉成立</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="122"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="124"/>
         <source>judged by hand</source>
         <translation>人工判定</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="216"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="218"/>
         <source>Reviewed — click to set it pending again</source>
         <translation>已复核——点击改回待复核</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="217"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="219"/>
         <source>Pending — click when the score stands as judged (pending items block Submit)</source>
         <translation>待复核——确认分数无误后点击（有待复核细则时不能提交）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="262"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="264"/>
         <source>✓ Confirm</source>
         <translation>✓ 确认</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="262"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="264"/>
         <source>✗ Reject</source>
         <translation>✗ 驳回</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="265"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="267"/>
         <source>undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="630"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="637"/>
         <source>Not saved yet</source>
         <translation>尚未保存</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="700"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="720"/>
         <source>Reviewed {0} of {1} items · heard {2}% of the call · {3} of {4} flags heard</source>
         <translation>已复核 {0}/{1} 项 · 已听通话 {2}% · 已听问题点 {3}/{4}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="703"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="723"/>
         <source>Accept remaining ({0})…</source>
         <translation>接受其余（{0}）…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="62"/>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="79"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="64"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="81"/>
         <source>rejected</source>
         <translation>驳回</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="80"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="82"/>
         <source> — {0} by {1}: “{2}”</source>
         <translation>——{1} 裁定{0}：“{2}”</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="138"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="140"/>
         <source>N/A</source>
         <translation>不适用</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="144"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="146"/>
         <source>Comment</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="286"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="288"/>
         <source>Dispute…</source>
         <translation>申诉…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="287"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="289"/>
         <source>Resolve…</source>
         <translation>裁定…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="371"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="378"/>
         <source>Call type: items of the handbook&apos;s flow that do not apply to it are N/A and the total is re-normalised over the rest</source>
         <translation>通话类型：标准流程中不适用于该类型的细则记为不适用，总分按其余细则重新折算</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="374"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="381"/>
         <source>Call type</source>
         <translation>通话类型</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="379"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="386"/>
         <source>Review every pending item at the score shown; recorded on the evaluation and in the audit log as accepted without review</source>
         <translation>按当前分数复核所有待复核细则；评分记录和审计日志将记为“未逐项复核而接受”</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="387"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="394"/>
         <source>Overall comment for the agent</source>
         <translation>给坐席的总体评语</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="399"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="406"/>
         <source>Save draft</source>
         <translation>保存草稿</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="400"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="407"/>
         <source>Keep these scores as a draft version that can still change; Submit releases it</source>
         <translation>将评分保存为仍可修改的草稿版本；点击“提交”才正式发布</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="404"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="411"/>
         <source>Submit</source>
         <translation>提交</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="405"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="412"/>
         <source>Release this version to the team and the agent; it can no longer be changed, only followed by a new version</source>
         <translation>向班组和坐席发布此版本；发布后不可再改，只能提交新版本</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="409"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="416"/>
         <source>Version history: older versions open read-only</source>
         <translation>版本历史：旧版本以只读方式打开</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="454"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="461"/>
         <source>pass mark {0}%</source>
         <translation>合格线 {0}%</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="483"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="490"/>
         <source>not set</source>
         <translation>未设置</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="625"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="632"/>
         <source>Version {0} · {1}</source>
         <translation>第 {0} 版 · {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="684"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="704"/>
         <source>FAIL — critical item</source>
         <translation>不合格——一票否决</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="686"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="706"/>
         <source>PASS</source>
         <translation>合格</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="688"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="708"/>
         <source>FAIL</source>
         <translation>不合格</translation>
     </message>
