@@ -234,8 +234,6 @@ def filter_and_sort_ms(db: Path) -> tuple[float, float]:
     for change in filters + sorts:  # a first pass creates Qt's enum and font caches: not the library's cost
         timed(change)
     filter_times = [timed(change) for change in filters]
-    if os.environ.get("QAWS_BENCH_VERBOSE"):
-        print("filters", [round(t, 1) for t in filter_times], file=sys.stderr)
     sort_times = [timed(change) for change in sorts]
     view.close()
     store.close()
@@ -292,7 +290,6 @@ class StallTracer:
         self._thread.join()
 
     def _watch(self) -> None:
-        import threading
         import traceback
 
         seen_tick, stacks = None, []
@@ -306,14 +303,8 @@ class StallTracer:
                 seen_tick, stacks = last, []
                 continue
             if time.perf_counter() - last > self._limit:
-                frames = sys._current_frames()
-                frame = frames.get(self._gui)
+                frame = sys._current_frames().get(self._gui)
                 stack = "".join(traceback.format_stack(frame, limit=12)) if frame else "(no frame)"
-                if os.environ.get("QAWS_TRACE_ALL_THREADS"):
-                    names = {thread.ident: thread.name for thread in threading.enumerate()}
-                    stack += "".join(f"  [{names.get(ident, ident)}] " + traceback.format_stack(other, limit=1)[0]
-                                     for ident, other in frames.items()
-                                     if ident not in (self._gui, threading.get_ident()))
                 if stack not in stacks:
                     stacks.append(stack)
 
@@ -389,8 +380,7 @@ def stall_ms(db: Path, seconds: float, trace: bool = False) -> float:
     scrollbar = window.library.table.verticalScrollBar()
     scroller = QTimer(interval=100, timeout=lambda: scrollbar.setValue(
         (scrollbar.value() + scrollbar.pageStep()) % max(1, scrollbar.maximum())))
-    if not os.environ.get("QAWS_BENCH_NO_PLAY"):
-        QTimer.singleShot(3000, window.toggle_play)  # the call opened: play it while everything else runs
+    QTimer.singleShot(3000, window.toggle_play)  # the call opened: play it while everything else runs
     for timer in (ticker, scroller):
         timer.start()
     tracer = StallTracer(ticks) if trace else None

@@ -178,12 +178,12 @@ def _score_call(report: Report, name: str, truth: dict, result: AnalysisResult, 
         tally = report.tally(category)
         tally.events += len(own_events)
         tally.found += sum(any(_matches(flag, event, mono) for flag in own_flags) for event in own_events)
+        right = [any(_matches(flag, event, mono) for event in own_events) for flag in own_flags]
         tally.flags += len(own_flags)
-        tally.false += sum(not any(_matches(flag, event, mono) for event in own_events) for flag in own_flags)
+        tally.false += right.count(False)
         if category in PHRASE_CATEGORIES:
-            for flag in own_flags:
-                right = any(_matches(flag, event, mono) for event in own_events)
-                (report.true_confidence if right else report.false_confidence).append(flag.confidence)
+            for flag, matched in zip(own_flags, right):
+                (report.true_confidence if matched else report.false_confidence).append(flag.confidence)
     report.untruthed += [(name, flag) for flag in result.flags if flag.category not in annotated]
     report.customer_phrase_flags += [(name, flag) for flag in result.flags
                                      if flag.category in PHRASE_CATEGORIES and flag.speaker == CUSTOMER]

@@ -47,7 +47,9 @@ REVIEW_COLUMN = COLUMN_SORTS.index("review")
 _DISPLAY, _ID, _TOOLTIP = int(Qt.DisplayRole), int(ID_ROLE), int(Qt.ToolTipRole)
 _BACKGROUND, _FOREGROUND, _ALIGNMENT = int(Qt.BackgroundRole), int(Qt.ForegroundRole), int(Qt.TextAlignmentRole)
 _ROLES_SHOWN = frozenset((_DISPLAY, _ID, _TOOLTIP, _BACKGROUND, _FOREGROUND, _ALIGNMENT))
-_CENTRED = int(Qt.AlignCenter)
+# Counts, lengths and marks centred, names and times as text: what each column's cells align to.
+ALIGNMENTS = tuple(Qt.AlignCenter if column >= FLAGS_COLUMN else Qt.AlignLeft | Qt.AlignVCenter
+                   for column in range(len(COLUMN_SORTS)))
 REVIEW_MARKS = {REVIEW_SUBMITTED: ("✓", "#188038"), REVIEW_DRAFT: ("✎", "#5f6368"), REVIEW_DISPUTED: ("⚠", "#c5221f")}
 
 
@@ -121,7 +123,7 @@ class LibraryModel(QAbstractTableModel):
             return shown.foreground if index.column() == REVIEW_COLUMN else None
         if role == _TOOLTIP:
             return self._tooltip(shown.row, index.column()) if shown.row["id"] else None
-        return _CENTRED if index.column() >= FLAGS_COLUMN else None
+        return int(ALIGNMENTS[index.column()])
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.AscendingOrder) -> None:
         self.set_query(self.query.sorted_by(COLUMN_SORTS[column], order == Qt.DescendingOrder))
@@ -247,7 +249,9 @@ class LibraryModel(QAbstractTableModel):
         """The library row at ``number``, read now if its page is not held (for code that needs the row itself,
         such as the call a keypress selected; painting never waits for a page)."""
         page_number = number // PAGE_SIZE
-        page = self._pages.get(page_number) or self._read_page(page_number)
+        page = self._pages.get(page_number)
+        if page is None:
+            page = self._read_page(page_number)
         return page[number % PAGE_SIZE].row if number % PAGE_SIZE < len(page) else _GONE.row
 
     def shown(self, number: int) -> Shown:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QGridLay
 
 from ..core.library.query import (NOT_SCORED, REVIEW_DISPUTED, REVIEW_DRAFT, REVIEW_SUBMITTED, LibraryQuery,
                                   LibraryReader)
-from .library_model import FLAGS_COLUMN, REVIEW_COLUMN, LibraryModel
+from .library_model import ALIGNMENTS, FLAGS_COLUMN, REVIEW_COLUMN, LibraryModel
 
 CELL_PADDING = 4  # px each side of a cell's text, as the style's own delegate leaves
 
@@ -79,7 +79,7 @@ class RowPainter(QStyledItemDelegate):
         if text:
             inner = rect.adjusted(CELL_PADDING, 0, -CELL_PADDING, 0)
             painter.setPen(pen)
-            painter.drawText(inner, _CENTRED if column >= FLAGS_COLUMN else _LEFT, self._fit(text, inner.width()))
+            painter.drawText(inner, ALIGNMENTS[column], self._fit(text, inner.width()))
 
     def _fit(self, text: str, width: int) -> str:
         key = (text, width)
@@ -89,9 +89,6 @@ class RowPainter(QStyledItemDelegate):
                 self._elided.clear()
             elided = self._elided[key] = self._metrics.elidedText(text, Qt.ElideRight, width)
         return elided
-
-
-_CENTRED, _LEFT = Qt.AlignCenter, Qt.AlignLeft | Qt.AlignVCenter
 
 
 class LibraryTable(QTableView):

@@ -345,9 +345,10 @@ class WaveformView(QWidget):
 
     def _flag_tooltip(self, flag: Flag) -> str:
         speaker = {AGENT: self.tr("Agent"), CUSTOMER: self.tr("Customer")}.get(flag.speaker, self.tr("Unknown"))
-        sureness = ("" if flag.confidence >= SURE_ENOUGH else "<br><i>" + html.escape(
-            self.tr("Heard with {0}% confidence: listen before judging").format(round(100 * flag.confidence)))
-            + "</i>")
+        sureness = ""
+        if flag.confidence < SURE_ENOUGH:
+            note = self.tr("Heard with {0}% confidence: listen before judging").format(round(100 * flag.confidence))
+            sureness = f"<br><i>{html.escape(note)}</i>"
         return (f"<b>{html.escape(category_name(flag.category))}</b> · {format_time(flag.start, 0.1)}"
                 f" · {html.escape(speaker)}<br>{html.escape(flag.text)}{sureness}")
 

@@ -144,9 +144,8 @@ def _same_breath(hit: Hit, other: Hit) -> bool:
 def _flag(rule: PhraseRule, hit: Hit, charged: bool, call: CallText) -> Flag:
     """Only violations deduct per hit; an expected phrase heard, or an advisory hit, costs nothing."""
     deduction = rule.deduction if charged and rule.category in VIOLATION_CATEGORIES else 0.0
-    confidence = round(hit.similarity * call.heard_probability(hit), 3)
     return Flag(rule.category, hit.phrase, hit.text, hit.speaker, hit.start, hit.end, rule.item, deduction,
-                hit.similarity, confidence)
+                hit.similarity, call.confidence(hit))
 
 
 def _phrase_flags(charged: list[tuple[PhraseRule, Hit]], call: CallText) -> list[Flag]:

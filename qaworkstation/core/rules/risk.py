@@ -18,6 +18,7 @@ _CRITICAL_WEIGHT = 1_000_000.0
 _SEVERITY_WEIGHTS = {"A": 10_000.0, "B": 100.0, "C": 1.0}
 _CONFIDENCE_STEP = 0.1  # the fraction's first decimal: 0 (unsure) to 9 (sure)
 _TOP_CONFIDENCE = 9
+_UNSURE_BELOW = 5  # steps under a half are said so when the risk is read back
 _ANGER_WEIGHT = 0.001  # the fraction's next places
 _MAX_ANGER = 99  # moments counted, so anger never reaches the next confidence step
 ANGER = "customer_anger"
@@ -51,7 +52,7 @@ def describe_risk(score: float) -> str:
         count, remaining = divmod(remaining, int(weight))
         if count:
             parts.append(f"{count} {name}")
-    if problems and step < 5:
+    if problems and step < _UNSURE_BELOW:
         parts.append(_("heard unsurely (confidence {0}0%)").format(step) if step else _("heard unsurely"))
     if angry > 0:
         parts.append(ngettext("{0} angry caller moment", "{0} angry caller moments", angry).format(angry))

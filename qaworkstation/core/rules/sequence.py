@@ -63,7 +63,7 @@ def _flag(rule: SequenceRule, trigger: Hit, call: CallText) -> Flag:
     """The owing side's flag, at the moment the step was due, worded as the rubric says."""
     start, end = _due(rule, trigger, call)
     return Flag(SEQUENCE_CATEGORY, rule.name, describe(rule, trigger), rule.expect.speaker, start, end, rule.item,
-                rule.deduction, trigger.similarity, round(trigger.similarity * call.heard_probability(trigger), 3))
+                rule.deduction, trigger.similarity, call.confidence(trigger))
 
 
 def _due(rule: SequenceRule, trigger: Hit, call: CallText) -> tuple[float, float]:

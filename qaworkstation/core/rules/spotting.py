@@ -78,12 +78,13 @@ class CallText:
                  for word in (segment.words or spread_words(segment))]
         return sorted(found)
 
-    def heard_probability(self, hit: Hit) -> float:
-        """The recogniser's mean probability for the words of ``hit``'s segment that the hit spans (1.0 when the
-        segment came without words): how sure it was of what it heard there."""
+    def confidence(self, hit: Hit) -> float:
+        """How sure a flag on ``hit`` is: its similarity times the recogniser's mean probability for the words of
+        its segment that it spans (1.0 when the segment came without words)."""
         words = [word.probability for word in self.segments[hit.segment].words
                  if word.end > hit.start and word.start < hit.end]
-        return float(sum(words) / len(words)) if words else 1.0  # a plain float: whisper's are numpy's
+        heard = float(sum(words) / len(words)) if words else 1.0  # a plain float: whisper's are numpy's
+        return round(hit.similarity * heard, 3)
 
     def talk_time(self, speakers: frozenset[str]) -> float:
         """Seconds the given speakers were heard talking: their words' spans merged, so a segment the
