@@ -393,57 +393,57 @@
 <context>
     <name>LibraryModel</name>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="87"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="89"/>
         <source>Call</source>
         <translation>通话</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="87"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="89"/>
         <source>Agent</source>
         <translation>坐席</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="87"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="89"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="87"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="89"/>
         <source>Flags</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="87"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="89"/>
         <source>Length</source>
         <translation>时长</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="88"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="90"/>
         <source>Scored</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="343"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="347"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="348"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="352"/>
         <source>Submitted</source>
         <translation>已提交</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="348"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="352"/>
         <source>Draft — not submitted yet</source>
         <translation>草稿——尚未提交</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="349"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="353"/>
         <source>Disputed</source>
         <translation>申诉中</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_model.py" line="349"/>
+        <location filename="../../qaworkstation/ui/library_model.py" line="353"/>
         <source>Not scored</source>
         <translation>未评分</translation>
     </message>
@@ -451,102 +451,102 @@
 <context>
     <name>LibraryView</name>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="130"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="127"/>
         <source>new</source>
         <translation>新</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="130"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="127"/>
         <source>analysed</source>
         <translation>已分析</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="131"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="128"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="132"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="129"/>
         <source>not scored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="132"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="129"/>
         <source>draft</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="133"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="130"/>
         <source>submitted</source>
         <translation>已提交</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="133"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="130"/>
         <source>disputed</source>
         <translation>申诉中</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="162"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="159"/>
         <source>Agent</source>
         <translation>坐席</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="162"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="159"/>
         <source>Team</source>
         <translation>班组</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="163"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="160"/>
         <source>Call type</source>
         <translation>通话类型</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="163"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="160"/>
         <source>Review</source>
         <translation>评审</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="164"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="161"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="165"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="162"/>
         <source>From</source>
         <translation>起始</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="165"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="162"/>
         <source>To</source>
         <translation>截止</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="292"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="289"/>
         <source>{0} calls</source>
         <translation>{0} 通通话</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="293"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="290"/>
         <source>{0}+ calls (counting…)</source>
         <translation>{0}+ 通通话（正在统计…）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="141"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="138"/>
         <source>Show all calls</source>
         <translation>显示全部通话</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="207"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="204"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="219"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="216"/>
         <source>any</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="275"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="272"/>
         <source>Sample of {0} calls</source>
         <translation>抽样 {0} 通</translation>
     </message>
@@ -2377,13 +2377,13 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
     <name>WaveformView</name>
     <message>
         <location filename="../../qaworkstation/ui/waveform.py" line="347"/>
-        <location filename="../../qaworkstation/ui/waveform.py" line="566"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="567"/>
         <source>Agent</source>
         <translation>坐席</translation>
     </message>
     <message>
         <location filename="../../qaworkstation/ui/waveform.py" line="347"/>
-        <location filename="../../qaworkstation/ui/waveform.py" line="566"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="567"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
@@ -2393,22 +2393,22 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="349"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="350"/>
         <source>Heard with {0}% confidence: listen before judging</source>
         <translation>识别置信度 {0}%：请先听音再判定</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="392"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="393"/>
         <source>No recording loaded</source>
         <translation>未打开录音</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="564"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="565"/>
         <source>Mono</source>
         <translation>单声道</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="564"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="565"/>
         <source>Mono · agent and customer told apart by voice</source>
         <translation>单声道 · 按声音区分坐席与客户</translation>
     </message>
