@@ -17,7 +17,8 @@ from qaworkstation.core.audio.peaks import peaks_path
 from qaworkstation.core.audio.reading import content_hash
 from qaworkstation.core.domain import Flag
 from qaworkstation.ui.player_panel import PlayerPanel
-from qaworkstation.ui.waveform import MARKER_HEIGHT, MIN_SPAN_S
+from qaworkstation.ui.waveform import MIN_SPAN_S
+from qaworkstation.ui.waveform_picture import MARKER_HEIGHT
 from tests.test_playback import TIMING_SLACK, RecordingPlayback
 
 CALL = "calls/zh_forbidden_no_closing.wav"
