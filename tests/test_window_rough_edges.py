@@ -242,7 +242,8 @@ def test_forms_are_built_ahead_a_few_items_a_turn_and_kept_per_rubric(qtbot, rub
     assert set(built[zh.id]) == {item.id for item in zh.items} and set(built[en.id]) == {item.id for item in en.items}
     for rubric in (zh, en, zh):  # calls of both languages opened in turn: each form shown again, never rebuilt
         view.set_rubric(rubric)
-        assert view._rows == built[rubric.id] and view.scroll.widget() is view._forms[rubric.id].body
+        assert view._rows == built[rubric.id] and view._forms[rubric.id].body.isVisible()
+        assert [form.rubric.id for form in view._forms.values() if form.body.isVisible()] == [rubric.id]
     edited = type(zh)(**{**zh.__dict__})  # the rubric file loaded again: its form is built anew
     view.set_rubric(edited)
     assert view._rows.keys() == built[zh.id].keys() and view._rows["clarity"] is not built[zh.id]["clarity"]

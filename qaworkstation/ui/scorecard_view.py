@@ -233,10 +233,6 @@ class _ItemRow:
 
     # suggestions --------------------------------------------------------------------------------------------
 
-    def set_suggestions(self, found: list[Suggestion]) -> None:
-        self.found = found
-        self.render_suggestions()
-
     def render_suggestions(self) -> None:
         """One line per suggestion: deduction, evidence, moment, its verdict and the links to give one."""
         owner = self.owner
@@ -293,7 +289,7 @@ class _ItemRow:
         self.appeal_action, self.appeal_target = action, target
 
 
-_ITEMS_PER_TURN = 3  # about a frame's worth of widgets
+_ITEMS_PER_TURN = 1  # under a frame's worth of widgets even while the queue decodes on both cores
 
 
 class _Form:
@@ -303,8 +299,9 @@ class _Form:
     def __init__(self, rubric: Rubric, owner: ScorecardView) -> None:
         self.rubric = rubric
         self.owner = owner
-        self.body = QWidget(owner)
+        self.body = QWidget(owner._forms_box)
         self.body.hide()
+        owner._forms_box.layout().addWidget(self.body)
         self.grid = QGridLayout(self.body)
         self.grid.setColumnStretch(0, 3)
         self.grid.setColumnStretch(4, 2)
@@ -390,6 +387,12 @@ class ScorecardView(QWidget):
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.NoFrame)
+        # Every rubric's form lives in this one box inside the scroll area, only the current one shown: moving a
+        # form into the scroll area when first shown re-styled each of its widgets (20-40 ms while the queue runs).
+        self._forms_box = QWidget()
+        forms_layout = QVBoxLayout(self._forms_box)
+        forms_layout.setContentsMargins(0, 0, 0, 0)
+        self.scroll.setWidget(self._forms_box)
         self.overall = QPlainTextEdit()
         self.overall.setPlaceholderText(self.tr("Overall comment for the agent"))
         self.overall.setMaximumHeight(56)
@@ -453,10 +456,11 @@ class ScorecardView(QWidget):
         if form is self._form:
             return
         if self._form is not None:
-            kept = self.scroll.takeWidget()
-            kept.setParent(self)
-            kept.hide()
-        self.scroll.setWidget(form.body)
+            if self._forms.get(self._form.rubric.id) is self._form:
+                self._form.body.hide()
+            else:
+                self._form.body.deleteLater()  # its rubric file was loaded again
+        form.body.show()
         self._form, self.rubric, self._rows = form, rubric, form.rows
         pass_mark = self.tr("pass mark {0}%").format(points(rubric.pass_mark))
         self.header.setText(f"{html.escape(rubric.name)}  <span style='color:#5f6368;font-size:12px'>"
@@ -509,7 +513,7 @@ class ScorecardView(QWidget):
             self._set_call_type(call_type)
             for item_id, row in self._rows.items():
                 row.set_value(items.get(item_id))
-                row.set_suggestions(suggestions.get(item_id, []))
+                row.found = suggestions.get(item_id, [])  # rendered once, by _apply_mode below
             self.overall.setPlainText(comment)
         finally:
             self._loading = False
@@ -691,9 +695,10 @@ class ScorecardView(QWidget):
             self.disputeRequested.emit(row.appeal_target)
 
     def _on_changed(self) -> None:
+        if self._loading:
+            return  # a whole card being set: its total is worked out once, when it is done
         self._update_total()
-        if not self._loading:
-            self.changed.emit()
+        self.changed.emit()
 
     def _update_total(self) -> None:
         if not self.rubric:

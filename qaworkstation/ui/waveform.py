@@ -82,7 +82,7 @@ class WaveformView(QWidget):
         self._position = 0.0
         self._region = None
         self._view_start, self._view_span = 0.0, self.duration
-        self._invalidate()
+        self._redraw_aside()
         self.viewChanged.emit(self._view_start, self._view_span)
 
     def set_samples(self, samples: np.ndarray) -> None:
@@ -112,6 +112,7 @@ class WaveformView(QWidget):
         """No recording selected: an empty view that says so."""
         self._flags, self._segments, self._turns = [], [], {}
         self.set_peaks(peaks_from_samples(np.zeros((0, 1), np.int16), 1))
+        self._invalidate()  # at once: the previous call must not stay on screen while another is drawn
 
     @property
     def duration(self) -> float:
@@ -302,7 +303,7 @@ class WaveformView(QWidget):
         self.update()
 
     def _redraw_aside(self) -> None:
-        """New data for the call on screen (its analysis, its samples): the picture shown stays until a worker
+        """New data for the call on screen (its summary, analysis or samples): the picture shown stays until a worker
         thread has drawn the new one, so the frame in which the data lands does no drawing. Anything the
         inspector changes meanwhile makes the worker's picture stale, and it is dropped."""
         if self._static is None or not self.isVisible():
