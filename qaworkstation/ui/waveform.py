@@ -6,8 +6,9 @@ this view has to stay fluid on hour-long recordings while the playhead moves man
 * it is drawn from a :class:`~qaworkstation.core.audio.peaks.Peaks` pyramid (computed once per recording, off the
   GUI thread) at the coarsest level that still gives every pixel column its own entries, and from raw
   samples only when zoomed in far enough that they are few;
-* everything but the playhead is rendered into a cached pixmap that is rebuilt only when the data, the
-  visible window or the size change; moving the playhead repaints two thin strips.
+* everything but the playhead is a picture (:mod:`waveform_picture`) drawn again only when the data, the
+  visible window or the size change — on a worker thread when data lands or the view is resized, so the frame
+  it lands in stays short; moving the playhead repaints two thin strips.
 
 Plain click or drag seeks; Shift+drag selects a region (for looping); a click on a flag's marker emits
 :attr:`WaveformView.flagClicked`.
@@ -112,7 +113,10 @@ class WaveformView(QWidget):
         """No recording selected: an empty view that says so."""
         self._flags, self._segments, self._turns = [], [], {}
         self.set_peaks(peaks_from_samples(np.zeros((0, 1), np.int16), 1))
-        self._invalidate()  # at once: the previous call must not stay on screen while another is drawn
+        self._invalidate()
+        # Drawn at once (a background and a line of text): the previous call must not stay on screen under the
+        # next one's name, and with a picture on screen the next call's summary is drawn aside.
+        self._static = self._picture().render()
 
     @property
     def duration(self) -> float:
@@ -274,14 +278,17 @@ class WaveformView(QWidget):
         return QSize(720, 220)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        self._invalidate()
+        self._redraw_aside()
         super().resizeEvent(event)
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        if self._static is None or self._static.size() != self._device_size():
-            self._static = self._picture().render()  # nothing fit to show yet: drawn here and now
+        if self._static is None:
+            self._static = self._picture().render()  # nothing to show yet: drawn here and now
         painter = QPainter(self)
-        painter.drawImage(event.rect(), self._static, self._source_rect(event.rect()))
+        if self._static.size() == self._device_size():
+            painter.drawImage(event.rect(), self._static, self._source_rect(event.rect()))
+        else:  # resized: the last picture stretched over the view until the worker has drawn this size
+            painter.drawImage(QRectF(self.rect()), self._static)
         if self.duration:
             self._paint_playhead(painter)
         painter.end()
