@@ -336,6 +336,9 @@ class _Form:
         if not self._todo:
             self.grid.setRowStretch(self._next_row, 1)
             self.body.adjustSize()  # lay the form out now, while idle, not when a call first shows it
+            if not self.body.isVisible():  # shown once now: a form's first show costs twice its later ones
+                self.body.show()
+                self.body.hide()
 
 
 class ScorecardView(QWidget):
