@@ -70,8 +70,9 @@ class RowPainter:
             self._paint_row(painter, number, top, height, rect.width() + rect.x(), columns,
                             number == selected_row, colours)
         painter.setPen(_grid_colour(table))
-        for _column, left, width in columns:
-            painter.drawLine(left + width, rect.top(), left + width, rect.bottom())
+        bottom = min(rect.bottom(), rows[-1][1] + rows[-1][2]) if rows else rect.top() - 1
+        for _column, left, width in columns:  # through the rows only, as Qt's own table draws it
+            painter.drawLine(left + width, rect.top(), left + width, bottom)
         for _number, top, height in rows:
             painter.drawLine(rect.left(), top + height, rect.right(), top + height)
         painter.end()
