@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QPoint, QPointF, QSettings, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSettings, Qt
 from PySide6.QtGui import QMouseEvent, QWheelEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
 
@@ -302,13 +302,26 @@ def test_transcript_highlights_the_word_being_spoken(qtbot) -> None:  # noqa: AN
     view.set_transcript([Segment("agent", 0.0, 2.0, "您好 请问", [Word(0.0, 0.5, "您好"), Word(0.6, 1.5, " 请问")]),
                          Segment("customer", 2.5, 4.0, "hello there",
                                  [Word(2.5, 3.0, " hello"), Word(3.0, 3.8, " there")])], [])
-    spoken = []
+    view.resize(500, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    spoken, lines = [], []
     for seconds in (0.2, 1.0, 3.4, 5.0):
         view.set_position(seconds)
         view.highlight_word(seconds)
         selections = view.extraSelections()
         spoken.append(selections[0].cursor.selectedText() if selections else "")
+        lines.append(view.line_rect())
     assert spoken == ["您好", "请问", "there", ""]
+
+    def line_of(text: str) -> QRectF:
+        return QRectF(view.cursorRect(view.document().find(text)))
+
+    assert lines[0] == lines[1] and lines[0].contains(line_of("请问")) and lines[0].width() == view.viewport().width()
+    assert lines[2].contains(line_of("there")) and not lines[2].intersects(line_of("请问")) and lines[3] is None
+    view.set_position(3.4)
+    view.add_segment(Segment("agent", 4.2, 4.8, "好的", [Word(4.2, 4.8, "好的")]))  # a live line re-renders all
+    assert view.line_rect() == lines[2]  # the line played stays marked
 
 
 def test_typing_in_the_scorecard_of_the_real_window_keeps_its_keys(qtbot, store, transcriber, rubrics,  # noqa: ANN001

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QTextCursor, QTextDocument
+from PySide6.QtCore import QRectF, Qt, QUrl, Signal
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QTextCursor, QTextDocument, QTextTable
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
 from ..core.domain import AGENT, CUSTOMER, Flag, Segment
@@ -14,6 +14,7 @@ from .format import clock
 from .palette import CATEGORY_COLOURS, CATEGORY_TINTS, SPEAKER_COLOURS
 
 SPOKEN_WORD = "#ffd54f"
+CURRENT_LINE = "#fff4cc"
 
 
 class TranscriptView(QTextBrowser):
@@ -45,12 +46,38 @@ class TranscriptView(QTextBrowser):
         self._render()
 
     def set_position(self, seconds: float) -> None:
+        """Mark the line being played: its row is tinted under the text when painted. Writing the mark into
+        the text laid out a ten-minute transcript again on every line (55 ms; a table cell's format, 13 ms),
+        several times that while the queue decodes."""
         index = self._segment_at(seconds)
         if index != self._current:
             self._current = index
-            self._render()
+            self.viewport().update()
             if index >= 0:
                 self.scrollToAnchor(f"s{index}")
+
+    def line_rect(self) -> QRectF | None:
+        """Where the row of the line being played is on the viewport, or None."""
+        table = next((frame for frame in self.document().rootFrame().childFrames()
+                      if isinstance(frame, QTextTable)), None)
+        if self._current < 0 or table is None or self._current >= table.rows():
+            return None
+        layout = self.document().documentLayout()
+        cells = [layout.blockBoundingRect(self.document().findBlock(table.cellAt(self._current, column)
+                                                                    .firstPosition()))
+                 for column in range(table.columns())]
+        padding = table.format().cellPadding()
+        top = min(cell.top() for cell in cells) - padding - self.verticalScrollBar().value()
+        bottom = max(cell.bottom() for cell in cells) + padding - self.verticalScrollBar().value()
+        return QRectF(0, top, self.viewport().width(), bottom - top)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        line = self.line_rect()
+        if line is not None:
+            painter = QPainter(self.viewport())
+            painter.fillRect(line, QColor(CURRENT_LINE))
+            painter.end()
+        super().paintEvent(event)
 
     def _segment_at(self, seconds: float) -> int:
         for index, segment in enumerate(self._segments):
@@ -156,9 +183,8 @@ class TranscriptView(QTextBrowser):
     def _row(self, index: int, segment: Segment) -> str:
         colour = SPEAKER_COLOURS.get(segment.speaker, "#9aa0a6")
         name = self._speaker_names.get(segment.speaker, self.tr("Speaker"))
-        background = " bgcolor='#fff4cc'" if index == self._current else ""
         return (
-            f"<tr{background}><td width='64' valign='top'><a name='s{index}' href='seek:{segment.start}'"
+            f"<tr><td width='64' valign='top'><a name='s{index}' href='seek:{segment.start}'"
             f" style='color:#1a73e8;text-decoration:none'>{clock(segment.start)}</a></td>"
             f"<td width='84' valign='top' style='color:{colour};font-weight:600;white-space:nowrap'>"
             f"{html.escape(name)}</td>"
