@@ -8,9 +8,12 @@ run, measures:
 (b) opening it once analysed: loading the cached peaks, finding speech, handing them to the waveform and
     painting it (``QWidget.grab()``, which runs the widget's own paintEvent) (median of several opens, after one warm-up for Qt's own first-use costs);
 (c) repainting the waveform at each wheel-zoom step from the whole call down to 50 ms and back (with the raw
-    samples loaded, as in the app once the audio has arrived).
+    samples loaded, as in the app once the audio has arrived);
+(d) the transcript following playback: the line being played marked and the view repainted, over the call's
+    first 300 turns (a line of text each), the slowest of those line changes.
 
-Last line: ``peaks_vs_read=R open_ms=X repaint_ms=Y`` (Y: the slowest frame, each frame's best of five sweeps). Targets: R ≤ 1.5, X ≤ 200, Y ≤ 16.
+Last line: ``peaks_vs_read=R open_ms=X repaint_ms=Y line_ms=L`` (Y: the slowest frame, each frame's best of
+five sweeps). Targets: R ≤ 1.5, X ≤ 200, Y ≤ 16, L ≤ 16.
 Run: ``.venv/bin/python benchmarks/waveform.py``.
 """
 
@@ -133,6 +136,31 @@ def zoom_sweep(view, around: float, factor: float) -> list[tuple[float, float]]:
     return frames
 
 
+def measure_transcript_lines(turns: list[tuple[str, float, float]]) -> float:
+    """The slowest line change of the transcript as playback moves through the call's first 300 turns."""
+    from qaworkstation.core.domain import Segment, Word
+    from qaworkstation.ui.transcript_view import TranscriptView
+
+    segments = [Segment(speaker, start, end, "您好，请问有什么可以帮您？我这边帮您查一下订单。",
+                        [Word(start, end, "您好，请问有什么可以帮您？我这边帮您查一下订单。")])
+                for speaker, start, end in turns[:300]]
+    view = TranscriptView()
+    view.resize(560, 460)
+    view.show()
+    view.set_transcript(segments, [])
+    times = []
+    for segment in segments:
+        started = time.perf_counter()
+        view.set_position((segment.start + segment.end) / 2)
+        view.highlight_word((segment.start + segment.end) / 2)
+        view.repaint()
+        times.append(time.perf_counter() - started)
+    view.close()
+    print(f"transcript of {len(segments)} lines, line changes: median {statistics.median(times) * 1000:.1f} ms, "
+          f"max {max(times) * 1000:.1f} ms")
+    return max(times)
+
+
 def main() -> int:
     from PySide6.QtWidgets import QApplication
 
@@ -148,8 +176,10 @@ def main() -> int:
         open_s, view = measure_open(path, content_hash(path), turns)
         _mean_s, worst_s = measure_zoom(view, path)
         view.close()
+        line_s = measure_transcript_lines(turns)
     app.processEvents()
-    print(f"peaks_vs_read={ratio:.2f} open_ms={open_s * 1000:.1f} repaint_ms={worst_s * 1000:.1f}")
+    print(f"peaks_vs_read={ratio:.2f} open_ms={open_s * 1000:.1f} repaint_ms={worst_s * 1000:.1f} "
+          f"line_ms={line_s * 1000:.1f}")
     return 0
 
 
