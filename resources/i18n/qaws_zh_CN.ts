@@ -451,102 +451,102 @@
 <context>
     <name>LibraryView</name>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="127"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="177"/>
         <source>new</source>
         <translation>新</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="127"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="177"/>
         <source>analysed</source>
         <translation>已分析</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="128"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="178"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="129"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="179"/>
         <source>not scored</source>
         <translation>未评分</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="129"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="179"/>
         <source>draft</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="130"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="180"/>
         <source>submitted</source>
         <translation>已提交</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="130"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="180"/>
         <source>disputed</source>
         <translation>申诉中</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="159"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="209"/>
         <source>Agent</source>
         <translation>坐席</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="159"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="209"/>
         <source>Team</source>
         <translation>班组</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="160"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="210"/>
         <source>Call type</source>
         <translation>通话类型</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="160"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="210"/>
         <source>Review</source>
         <translation>评审</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="161"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="211"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="162"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="212"/>
         <source>From</source>
         <translation>起始</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="162"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="212"/>
         <source>To</source>
         <translation>截止</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="289"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="337"/>
         <source>{0} calls</source>
         <translation>{0} 通通话</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="290"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="338"/>
         <source>{0}+ calls (counting…)</source>
         <translation>{0}+ 通通话（正在统计…）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="138"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="188"/>
         <source>Show all calls</source>
         <translation>显示全部通话</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="204"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="252"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="216"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="264"/>
         <source>any</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/library_view.py" line="272"/>
+        <location filename="../../qaworkstation/ui/library_view.py" line="320"/>
         <source>Sample of {0} calls</source>
         <translation>抽样 {0} 通</translation>
     </message>
@@ -1607,32 +1607,32 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
         <translation>待复核——确认分数无误后点击（有待复核细则时不能提交）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="264"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="260"/>
         <source>✓ Confirm</source>
         <translation>✓ 确认</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="264"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="260"/>
         <source>✗ Reject</source>
         <translation>✗ 驳回</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="267"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="263"/>
         <source>undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="637"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="644"/>
         <source>Not saved yet</source>
         <translation>尚未保存</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="720"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="728"/>
         <source>Reviewed {0} of {1} items · heard {2}% of the call · {3} of {4} flags heard</source>
         <translation>已复核 {0}/{1} 项 · 已听通话 {2}% · 已听问题点 {3}/{4}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="723"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="731"/>
         <source>Accept remaining ({0})…</source>
         <translation>接受其余（{0}）…</translation>
     </message>
@@ -1658,12 +1658,12 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="288"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="284"/>
         <source>Dispute…</source>
         <translation>申诉…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="289"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="285"/>
         <source>Resolve…</source>
         <translation>裁定…</translation>
     </message>
@@ -1683,62 +1683,62 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
         <translation>按当前分数复核所有待复核细则；评分记录和审计日志将记为“未逐项复核而接受”</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="394"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="400"/>
         <source>Overall comment for the agent</source>
         <translation>给坐席的总体评语</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="406"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="412"/>
         <source>Save draft</source>
         <translation>保存草稿</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="407"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="413"/>
         <source>Keep these scores as a draft version that can still change; Submit releases it</source>
         <translation>将评分保存为仍可修改的草稿版本；点击“提交”才正式发布</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="411"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="417"/>
         <source>Submit</source>
         <translation>提交</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="412"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="418"/>
         <source>Release this version to the team and the agent; it can no longer be changed, only followed by a new version</source>
         <translation>向班组和坐席发布此版本；发布后不可再改，只能提交新版本</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="416"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="422"/>
         <source>Version history: older versions open read-only</source>
         <translation>版本历史：旧版本以只读方式打开</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="461"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="468"/>
         <source>pass mark {0}%</source>
         <translation>合格线 {0}%</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="490"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="497"/>
         <source>not set</source>
         <translation>未设置</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="632"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="639"/>
         <source>Version {0} · {1}</source>
         <translation>第 {0} 版 · {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="704"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="712"/>
         <source>FAIL — critical item</source>
         <translation>不合格——一票否决</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="706"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="714"/>
         <source>PASS</source>
         <translation>合格</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="708"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="716"/>
         <source>FAIL</source>
         <translation>不合格</translation>
     </message>
@@ -2353,22 +2353,22 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
 <context>
     <name>TranscriptView</name>
     <message>
-        <location filename="../../qaworkstation/ui/transcript_view.py" line="33"/>
+        <location filename="../../qaworkstation/ui/transcript_view.py" line="34"/>
         <source>Agent</source>
         <translation>坐席</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/transcript_view.py" line="33"/>
+        <location filename="../../qaworkstation/ui/transcript_view.py" line="34"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/transcript_view.py" line="149"/>
+        <location filename="../../qaworkstation/ui/transcript_view.py" line="176"/>
         <source>No transcript yet.</source>
         <translation>尚无转写文本。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/transcript_view.py" line="158"/>
+        <location filename="../../qaworkstation/ui/transcript_view.py" line="185"/>
         <source>Speaker</source>
         <translation>说话人</translation>
     </message>
@@ -2376,39 +2376,39 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
 <context>
     <name>WaveformView</name>
     <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="347"/>
-        <location filename="../../qaworkstation/ui/waveform.py" line="567"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="267"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="349"/>
         <source>Agent</source>
         <translation>坐席</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="347"/>
-        <location filename="../../qaworkstation/ui/waveform.py" line="567"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="267"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="349"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="347"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="267"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="350"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="270"/>
         <source>Heard with {0}% confidence: listen before judging</source>
         <translation>识别置信度 {0}%：请先听音再判定</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="393"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="352"/>
         <source>No recording loaded</source>
         <translation>未打开录音</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="565"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="347"/>
         <source>Mono</source>
         <translation>单声道</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="565"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="347"/>
         <source>Mono · agent and customer told apart by voice</source>
         <translation>单声道 · 按声音区分坐席与客户</translation>
     </message>
