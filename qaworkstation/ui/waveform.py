@@ -303,7 +303,7 @@ class WaveformView(QWidget):
                      round(rect.height() * ratio))
 
     def _invalidate(self) -> None:
-        """What the inspector did (zoom, scroll, resize, a new call, a loop): drawn at the next paint."""
+        """What the inspector did (zoom, scroll, a loop) or a view cleared: drawn at the next paint."""
         self._drawn += 1
         self._aside_soon.stop()
         self._static = None
