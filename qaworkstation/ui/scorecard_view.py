@@ -13,6 +13,7 @@ while items are pending), and the history menu shows older versions read-only. E
 from __future__ import annotations
 
 import html
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -289,7 +290,9 @@ class _ItemRow:
         self.appeal_action, self.appeal_target = action, target
 
 
-_ITEMS_PER_TURN = 1  # under a frame's worth of widgets even while the queue decodes on both cores
+# GUI-thread time a turn of building ahead may take: several items on a quiet machine, one while the queue decodes
+# on both cores (three items took 14-22 ms then), so forms are ready soon after start-up without a long frame.
+_BUILD_TURN_S = 0.004
 
 
 class _Form:
@@ -314,11 +317,12 @@ class _Form:
     def complete(self) -> bool:
         return not self._todo
 
-    def build(self, items: int | None = None) -> None:
-        """Build the next ``items`` items (with the headings before them), or everything left."""
-        if not self._todo:
-            return
-        while self._todo and (items is None or items > 0):
+    def build(self, budget_s: float | None = None) -> None:
+        """Build items (with the headings before them) for about ``budget_s`` seconds, at least one, or
+        everything left."""
+        deadline = None if budget_s is None else time.perf_counter() + budget_s
+        built = 0
+        while self._todo and (deadline is None or not built or time.perf_counter() < deadline):
             section, item = self._todo.pop(0)
             if item is None:
                 heading = QLabel(html.escape(section.title))
@@ -332,7 +336,7 @@ class _Form:
             for widget in row.widgets():
                 widget.ensurePolished()  # style and fonts now, not all at once when the form is first shown
             self._next_row += 3
-            items = None if items is None else items - 1
+            built += 1
         if not self._todo:
             self.grid.setRowStretch(self._next_row, 1)
             self.body.adjustSize()  # lay the form out now, while idle, not when a call first shows it
@@ -488,7 +492,7 @@ class ScorecardView(QWidget):
     def _build_some(self) -> None:
         unfinished = [form for form in self._forms.values() if not form.complete]
         if unfinished:
-            unfinished[0].build(_ITEMS_PER_TURN)
+            unfinished[0].build(_BUILD_TURN_S)
             self._builder.start()
 
     def _set_call_types(self, rubric: Rubric) -> None:
