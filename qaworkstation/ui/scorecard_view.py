@@ -311,6 +311,7 @@ class _Form:
         self.grid.setVerticalSpacing(2)
         self.rows: dict[str, _ItemRow] = {}
         self._todo = [(section, item) for section in rubric.sections for item in (None, *section.items)]
+        self.settled = False  # laid out and shown once while idle (:meth:`settle`)
         self._next_row = 0
 
     @property
@@ -339,10 +340,15 @@ class _Form:
             built += 1
         if not self._todo:
             self.grid.setRowStretch(self._next_row, 1)
-            self.body.adjustSize()  # lay the form out now, while idle, not when a call first shows it
-            if not self.body.isVisible():  # shown once now: a form's first show costs twice its later ones
-                self.body.show()
-                self.body.hide()
+
+    def settle(self) -> None:
+        """Once a form built ahead is complete, while idle: lay it out and show it once, hidden, since a form's
+        first show costs twice its later ones. A form a call needed sooner is laid out and shown by that call."""
+        self.settled = True
+        if self.owner._form is not self:
+            self.body.adjustSize()
+            self.body.show()
+            self.body.hide()
 
 
 class ScorecardView(QWidget):
@@ -478,7 +484,7 @@ class ScorecardView(QWidget):
     def prepare(self, rubric: Rubric) -> None:
         """Build the form of ``rubric`` a few items per turn of the event loop, so opening a call on it later
         only fills it in."""
-        if not self._form_for(rubric).complete:
+        if not self._form_for(rubric).settled:
             self._builder.start()
 
     def _form_for(self, rubric: Rubric) -> _Form:
@@ -490,10 +496,15 @@ class ScorecardView(QWidget):
         return form
 
     def _build_some(self) -> None:
-        unfinished = [form for form in self._forms.values() if not form.complete]
-        if unfinished:
-            unfinished[0].build(_BUILD_TURN_S)
-            self._builder.start()
+        """One turn of building ahead: a few items of the first unfinished form, or settling a finished one."""
+        form = next((form for form in self._forms.values() if not form.settled), None)
+        if form is None:
+            return
+        if form.complete:
+            form.settle()
+        else:
+            form.build(_BUILD_TURN_S)
+        self._builder.start()
 
     def _set_call_types(self, rubric: Rubric) -> None:
         """The rubric's call types (a type from metadata the rubric does not list is added per call)."""
