@@ -67,7 +67,7 @@ class RowPainter:
         colours = _RowColours(palette.highlight(), palette.highlightedText().color(), palette.text().color(),
                               palette.alternateBase() if table.alternatingRowColors() else None)
         for number, top, height in rows:
-            self._paint_row(painter, number, top, height, rect.width() + rect.x(), columns,
+            self._paint_row(painter, number, top, height, rect.right() + 1, columns,
                             number == selected_row, colours)
         painter.setPen(_grid_colour(table))
         bottom = min(rect.bottom(), rows[-1][1] + rows[-1][2]) if rows else rect.top() - 1
@@ -142,6 +142,11 @@ class _RowColours(NamedTuple):
 class LibraryTable(QTableView):
     """The table, answering "how many rows" and "what does this cell say" as plainly as a table widget."""
 
+    def __init__(self, model: LibraryModel) -> None:
+        super().__init__()
+        self.setModel(model)
+        self._painter = RowPainter(model)
+
     def rowCount(self) -> int:  # noqa: N802 - the name QTableWidget uses
         return self.model().rowCount()
 
@@ -153,11 +158,6 @@ class LibraryTable(QTableView):
 
     def horizontalHeaderItem(self, column: int) -> Cell:  # noqa: N802 - the name QTableWidget uses
         return Cell(self.model().headerData(column, Qt.Horizontal))
-
-    def __init__(self, model: LibraryModel) -> None:
-        super().__init__()
-        self.setModel(model)
-        self._painter = RowPainter(model)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         self._painter.paint(self, event.rect())

@@ -29,7 +29,8 @@ from qaworkstation.core.audio.peaks import Peaks, peaks_from_samples
 from qaworkstation.core.domain import AGENT, CUSTOMER, Flag, Segment
 from qaworkstation.ui.format import category_name
 from qaworkstation.ui.tasks import Job
-from qaworkstation.ui.waveform_picture import MARKER_HEIGHT, PLAYHEAD, RULER_HEIGHT, WavePicture, format_time
+from qaworkstation.ui.waveform_picture import (MARKER_HEIGHT, PLAYHEAD, RULER_HEIGHT, WavePicture, format_time,
+                                              told_apart)
 
 MIN_SPAN_S = 0.05  # deepest zoom: 50 ms across the widget
 ZOOM_PER_NOTCH = 0.8
@@ -342,9 +343,9 @@ class WaveformView(QWidget):
 
     def _picture(self) -> WavePicture:
         """A snapshot of everything the still layer shows, with its words translated here on the GUI thread."""
-        voices = [who for who in (AGENT, CUSTOMER) if len(self._turns.get(who, ())) > 0]
         if self._peaks.channels == 1:
-            names = [self.tr("Mono · agent and customer told apart by voice") if voices else self.tr("Mono")]
+            names = [self.tr("Mono · agent and customer told apart by voice") if told_apart(self._turns)
+                     else self.tr("Mono")]
         else:
             names = [self.tr("Agent"), self.tr("Customer")]
         return WavePicture(self._peaks, self._samples, self._speech, self._gain, self._flags, self._turns,

@@ -109,6 +109,11 @@ def format_time(seconds: float, step: float = 1.0) -> str:
     return f"{minutes:02d}:{rest / unit:0{3 + decimals}.{decimals}f}"
 
 
+def told_apart(turns: dict[str, np.ndarray]) -> list[str]:
+    """The speakers a mono recording was split into by voice (none when nobody could be told apart)."""
+    return [who for who in (AGENT, CUSTOMER) if len(turns.get(who, ())) > 0]
+
+
 @dataclass(frozen=True, eq=False)
 class WavePicture:
     """What the still layer shows, at one size: render it on any thread."""
@@ -198,7 +203,7 @@ class WavePicture:
             pixels[rows // 2, :] = _argb(GRID)
             if not joined:
                 self._fill_wave(pixels, low[:, channel], high[:, channel], colour, ratio)
-            if speaker is None and self._voices():
+            if speaker is None and told_apart(self.turns):
                 self._colour_voices(pixels, low[:, channel] if not joined else None,
                                     high[:, channel] if not joined else None, ratio)
             elif channel < len(self.speech):
@@ -210,10 +215,6 @@ class WavePicture:
             if joined:
                 painter.setPen(QPen(colour, 1))
                 painter.drawPolyline(self._sample_line(lane, channel))
-
-    def _voices(self) -> list[str]:
-        """The speakers a mono recording was split into by voice (none when nobody could be told apart)."""
-        return [who for who in (AGENT, CUSTOMER) if len(self.turns.get(who, ())) > 0]
 
     def _colour_voices(self, pixels: np.ndarray, low: np.ndarray | None, high: np.ndarray | None,
                        ratio: float) -> None:
