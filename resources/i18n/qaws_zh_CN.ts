@@ -1512,233 +1512,233 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
         <translation>客户情绪激动</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="44"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="45"/>
         <source>{0}: “{1}” missing</source>
         <translation>{0}：缺少“{1}”</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="47"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="48"/>
         <source>{0} missing</source>
         <translation>缺少{0}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="48"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="49"/>
         <source>Agent</source>
         <translation>坐席</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="48"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="49"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="49"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="50"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="59"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="60"/>
         <source>pending</source>
         <translation>待判定</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="61"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="62"/>
         <source>confirmed</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="63"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="64"/>
         <source>rejected: {0}</source>
         <translation>已驳回：{0}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="69"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="70"/>
         <source>Draft</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="69"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="70"/>
         <source>Submitted</source>
         <translation>已提交</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="70"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="71"/>
         <source>Disputed</source>
         <translation>申诉中</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="70"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="71"/>
         <source>Resolved</source>
         <translation>已裁定</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="71"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="72"/>
         <source>Final</source>
         <translation>已定稿</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="78"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="79"/>
         <source>Disputed by {0}: “{1}”</source>
         <translation>{0} 记录申诉：“{1}”</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="80"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="81"/>
         <source> — awaiting a ruling</source>
         <translation>——待裁定</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="81"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="82"/>
         <source>upheld</source>
         <translation>申诉成立</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="124"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="125"/>
         <source>judged by hand</source>
         <translation>人工判定</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="218"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="219"/>
         <source>Reviewed — click to set it pending again</source>
         <translation>已复核——点击改回待复核</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="219"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="220"/>
         <source>Pending — click when the score stands as judged (pending items block Submit)</source>
         <translation>待复核——确认分数无误后点击（有待复核细则时不能提交）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="260"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="261"/>
         <source>✓ Confirm</source>
         <translation>✓ 确认</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="260"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="261"/>
         <source>✗ Reject</source>
         <translation>✗ 驳回</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="263"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="264"/>
         <source>undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="644"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="659"/>
         <source>Not saved yet</source>
         <translation>尚未保存</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="728"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="743"/>
         <source>Reviewed {0} of {1} items · heard {2}% of the call · {3} of {4} flags heard</source>
         <translation>已复核 {0}/{1} 项 · 已听通话 {2}% · 已听问题点 {3}/{4}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="731"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="746"/>
         <source>Accept remaining ({0})…</source>
         <translation>接受其余（{0}）…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="64"/>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="81"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="65"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="82"/>
         <source>rejected</source>
         <translation>驳回</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="82"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="83"/>
         <source> — {0} by {1}: “{2}”</source>
         <translation>——{1} 裁定{0}：“{2}”</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="140"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="141"/>
         <source>N/A</source>
         <translation>不适用</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="146"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="147"/>
         <source>Comment</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="284"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="285"/>
         <source>Dispute…</source>
         <translation>申诉…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="285"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="286"/>
         <source>Resolve…</source>
         <translation>裁定…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="378"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="388"/>
         <source>Call type: items of the handbook&apos;s flow that do not apply to it are N/A and the total is re-normalised over the rest</source>
         <translation>通话类型：标准流程中不适用于该类型的细则记为不适用，总分按其余细则重新折算</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="381"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="391"/>
         <source>Call type</source>
         <translation>通话类型</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="386"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="396"/>
         <source>Review every pending item at the score shown; recorded on the evaluation and in the audit log as accepted without review</source>
         <translation>按当前分数复核所有待复核细则；评分记录和审计日志将记为“未逐项复核而接受”</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="400"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="410"/>
         <source>Overall comment for the agent</source>
         <translation>给坐席的总体评语</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="412"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="422"/>
         <source>Save draft</source>
         <translation>保存草稿</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="413"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="423"/>
         <source>Keep these scores as a draft version that can still change; Submit releases it</source>
         <translation>将评分保存为仍可修改的草稿版本；点击“提交”才正式发布</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="417"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="427"/>
         <source>Submit</source>
         <translation>提交</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="418"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="428"/>
         <source>Release this version to the team and the agent; it can no longer be changed, only followed by a new version</source>
         <translation>向班组和坐席发布此版本；发布后不可再改，只能提交新版本</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="422"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="432"/>
         <source>Version history: older versions open read-only</source>
         <translation>版本历史：旧版本以只读方式打开</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="468"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="478"/>
         <source>pass mark {0}%</source>
         <translation>合格线 {0}%</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="497"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="512"/>
         <source>not set</source>
         <translation>未设置</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="639"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="654"/>
         <source>Version {0} · {1}</source>
         <translation>第 {0} 版 · {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="712"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="727"/>
         <source>FAIL — critical item</source>
         <translation>不合格——一票否决</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="714"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="729"/>
         <source>PASS</source>
         <translation>合格</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="716"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="731"/>
         <source>FAIL</source>
         <translation>不合格</translation>
     </message>
@@ -2376,34 +2376,34 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
 <context>
     <name>WaveformView</name>
     <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="267"/>
-        <location filename="../../qaworkstation/ui/waveform.py" line="349"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="268"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="350"/>
         <source>Agent</source>
         <translation>坐席</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="267"/>
-        <location filename="../../qaworkstation/ui/waveform.py" line="349"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="268"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="350"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="267"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="268"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="270"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="271"/>
         <source>Heard with {0}% confidence: listen before judging</source>
         <translation>识别置信度 {0}%：请先听音再判定</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="352"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="353"/>
         <source>No recording loaded</source>
         <translation>未打开录音</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/waveform.py" line="347"/>
+        <location filename="../../qaworkstation/ui/waveform.py" line="348"/>
         <source>Mono</source>
         <translation>单声道</translation>
     </message>
