@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QSplitter
 
 from qaworkstation.core.library.importer import import_paths
+from qaworkstation.core.opened_call import open_call
+from qaworkstation.core.pipeline.analysis import analyse_recording
 from qaworkstation.core.pipeline.cluster_settings import ClusterSettings
 from qaworkstation.core.pipeline.work_queue import OPENED_PRIORITY, WorkQueue
 from qaworkstation.core.settings import AUDIO_SHARED, RUN_HERE, RUN_LOCAL_WORKERS, RUN_SCHEDULER, cluster_settings
@@ -166,3 +168,58 @@ def test_calls_left_queued_by_the_last_session_are_analysed_when_the_window_open
     qtbot.waitUntil(lambda: not main.queue.running, timeout=20000)
     assert WorkQueue(store).counts() == {"done": 1}
     main.close()
+
+
+def test_the_open_calls_analysis_shows_its_card_without_moving_the_dividers_or_losing_what_was_typed(
+        qtbot, window: MainWindow, store, transcriber, rubrics, calls_copy: Path) -> None:
+    """The queue finishes the call the inspector is looking at: the transcript and then the card (another
+    language's form for an English call) take its analysis; the window's panels keep their widths, and an item
+    comment typed a moment before the analysis landed is still there."""
+    ids = {store.recording(i)["file_name"]: i for i in import_paths(store, [calls_copy]).recording_ids}
+    window.resize(1480, 900)
+    window.show()
+    for name, typed_item in (("zh_forbidden_no_closing.wav", "greeting"), ("en_rude_mono.wav", None)):
+        recording_id = ids[name]
+        window.open_recording(recording_id)
+        qtbot.waitUntil(lambda: window.call is not None and window.call.recording["id"] == recording_id,
+                        timeout=10000)
+        window.queue.pause()  # the queue's own run is not waited for: the analysis is stored here
+        window.queue.wait()
+        assert window.scorecard.rubric.language == "zh" and not window.call.segments  # language not known yet
+        if typed_item:
+            row = window.scorecard._rows[typed_item]
+            row.comment.setText("开头语不完整")
+            row.comment.textEdited.emit("开头语不完整")
+            assert window.draft_timer.isActive()  # typed, not yet kept as a draft
+        splitter = window.findChild(QSplitter)
+        sizes = splitter.sizes()
+        analyse_recording(store, transcriber, rubrics, recording_id)
+        window.queue.analysed.emit(recording_id)
+        language = "en" if name.startswith("en") else "zh"
+        qtbot.waitUntil(lambda: bool(window.call.segments) and window.scorecard.rubric.language == language
+                        and window.scorecard.updatesEnabled(), timeout=10000)
+        assert window.transcript.toPlainText().strip()
+        assert any(row.found for row in window.scorecard._rows.values())  # the rules' suggestions are on the card
+        assert splitter.sizes() == sizes
+        if typed_item:
+            assert window.scorecard._rows[typed_item].comment.text() == "开头语不完整"
+
+
+def test_a_call_opened_while_the_last_ones_card_waits_to_be_shown_keeps_its_own_card(
+        qtbot, window: MainWindow, store, transcriber, rubrics, calls_copy: Path) -> None:
+    ids = import_paths(store, [calls_copy]).recording_ids
+    first, other = ids[0], ids[1]
+    window.open_recording(first)
+    qtbot.waitUntil(lambda: window.call is not None and window.call.recording["id"] == first, timeout=10000)
+    window.queue.pause()
+    window.queue.wait()
+    analyse_recording(store, transcriber, rubrics, first)
+    landed = open_call(store, rubrics, first, window.inspector)
+    window._show_analysis(landed)  # the first call's transcript is shown, its card waits for the next turn
+    assert window.card_timer.isActive()
+    window._fill_card_unpainted()  # ... is filled unpainted: the card as it was stays on screen
+    assert not window.scorecard.updatesEnabled()
+    window.open_recording(other)
+    qtbot.waitUntil(lambda: window.call.recording["id"] == other, timeout=10000)
+    assert window.scorecard.updatesEnabled() and not window.card_paint_timer.isActive()
+    assert window.scorecard.rubric.id == window.call.rubric.id

@@ -75,6 +75,9 @@ class MainWindow(QMainWindow):
         self._build()
         self._build_shortcuts()
         self.draft_timer = QTimer(self, singleShot=True, interval=DRAFT_DELAY_MS, timeout=self._save_draft)
+        # Timers, not queued calls: a frame is painted between the transcript, the card's filling and its paint.
+        self.card_timer = QTimer(self, singleShot=True, interval=0, timeout=self._fill_card_unpainted)
+        self.card_paint_timer = QTimer(self, singleShot=True, interval=0, timeout=self._paint_card)
         self.statusBar().addPermanentWidget(self.audio_status)
         self.audio_status.setText(self.playback.status if self.playback.available
                                   else self.tr("No audio output — playback runs silently"))
@@ -99,6 +102,9 @@ class MainWindow(QMainWindow):
         self.play_button = self.player.play_button
         self.call_label = QLabel()
         self.call_label.setStyleSheet("font-weight: 600; padding: 2px 0;")
+        # A long title (agent, team, time, type, file name) wraps: as one line it set the centre's minimum width,
+        # and each call opened moved the window's dividers by its length.
+        self.call_label.setWordWrap(True)
         self.transcript = TranscriptView()
         self.transcript.seekRequested.connect(self.seek_and_play)
         self.player.flagReached.connect(self._on_flag_reached)
@@ -307,7 +313,17 @@ class MainWindow(QMainWindow):
 
 
     def _show_call(self, call: OpenCall, play_at: float | None = None) -> None:
+        self.card_timer.stop()
+        self._paint_card()
         self.call = call
+        self._show_recording(call, play_at)
+        self._show_card(call)
+        recording = call.recording
+        if not call.segments and recording["status"] != "error":
+            self.enqueue([recording["id"]], OPENED_PRIORITY)
+
+    def _show_recording(self, call: OpenCall, play_at: float | None = None) -> None:
+        """The call's title, audio, timeline and transcript."""
         recording = call.recording
         self._show_call_title(recording)
         self.details_button.setEnabled(True)
@@ -317,13 +333,35 @@ class MainWindow(QMainWindow):
         self.transcript.set_transcript(call.segments, call.flags)
         if play_at is not None:
             self.player.play_moment(play_at)
+
+    def _show_card(self, call: OpenCall) -> None:
+        """The call's scorecard: rubric, scores, suggestions, history and where it stands."""
         with self.scorecard.showing_call():
             self.scorecard.set_rubric(call.rubric)
             self._show_scores(call, call.items, call.comment)
             self.scorecard.set_history(call.versions)
         self._show_saved_state()
-        if not call.segments and recording["status"] != "error":
-            self.enqueue([recording["id"]], OPENED_PRIORITY)
+
+    def _show_analysis(self, call: OpenCall) -> None:
+        """The open call's analysis landed: its transcript and flags now; its card (perhaps another language's
+        form, now that the language is known) filled in the next turn and painted in the one after. All in one
+        turn froze the window for 20-27 ms while the queue decoded; the card follows two frames later."""
+        if self.call is None or self.call.recording["id"] != call.recording["id"]:
+            return  # another call was opened meanwhile
+        self.call = call
+        self._show_recording(call)
+        self.card_timer.start()
+
+    def _fill_card_unpainted(self) -> None:
+        if self.call is not None:
+            self.scorecard.setUpdatesEnabled(False)  # the card as it was stays on screen until it is painted
+            self._show_card(self.call)
+            self.card_paint_timer.start()
+
+    def _paint_card(self) -> None:
+        self.card_paint_timer.stop()
+        if not self.scorecard.updatesEnabled():
+            self.scorecard.setUpdatesEnabled(True)
 
     def _show_call_title(self, recording: dict[str, Any]) -> None:
         self.call_label.setText(" · ".join(x for x in (recording["agent"], recording["team"],
@@ -432,7 +470,12 @@ class MainWindow(QMainWindow):
     def _on_analysed(self, recording_id: str) -> None:
         self.refresh_library()
         if self.call and self.call.recording["id"] == recording_id:
-            self.open_recording(recording_id)
+            if self.draft_timer.isActive():  # what was typed in the last moments is kept before the card reloads
+                self.draft_timer.stop()
+                self._save_draft()
+            inspector = self.inspector
+            self.runner.db(lambda: open_call(self.store, self.rubrics, recording_id, inspector),
+                           self._show_analysis, self.show_error)
 
     def _on_analysis_failed(self, file_name: str, message: str) -> None:
         """One call failed (named), or the queue itself stopped (no name: e.g. the cluster cannot be reached)."""

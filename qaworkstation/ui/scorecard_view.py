@@ -19,7 +19,7 @@ from contextlib import contextmanager
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QWheelEvent
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFrame, QGridLayout, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDoubleSpinBox, QFrame, QGridLayout, QHBoxLayout, QLabel,
                                QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QSizePolicy, QToolButton,
                                QVBoxLayout, QWidget)
 
@@ -384,6 +384,9 @@ class ScorecardView(QWidget):
         self._suggested: dict[str, ItemScore] = {}  # the rules' pre-fill, for items a call type brings back
         self.header = QLabel()
         self.header.setStyleSheet("font-size: 15px; font-weight: 600;")
+        # A long rubric name wraps: as one line it set the panel's minimum width, and opening a call of the other
+        # language moved every divider of the window (and repainted all of it).
+        self.header.setWordWrap(True)
         self.call_type_box = QComboBox()
         self.call_type_box.setToolTip(self.tr("Call type: items of the handbook's flow that do not apply to it "
                                               "are N/A and the total is re-normalised over the rest"))
@@ -473,7 +476,8 @@ class ScorecardView(QWidget):
                 self._form.body.hide()
             else:
                 self._form.body.deleteLater()  # its rubric file was loaded again
-        form.body.show()
+        if not self._showing:  # inside showing_call() the form is shown once its rows are filled
+            form.body.show()
         self._form, self.rubric, self._rows = form, rubric, form.rows
         pass_mark = self.tr("pass mark {0}%").format(points(rubric.pass_mark))
         self.header.setText(f"{html.escape(rubric.name)}  <span style='color:#5f6368;font-size:12px'>"
@@ -668,13 +672,20 @@ class ScorecardView(QWidget):
     @contextmanager
     def showing_call(self) -> Iterator[None]:
         """Rubric, scores and history of a call set together: the rows are rendered once, at the end, instead of
-        after each step (three times over, a third of the time a call takes to show)."""
+        after each step (three times over, a third of the time a call takes to show). The form is hidden
+        meanwhile: a suggestion's line shown in a visible form lays out the whole window at once (2 ms a line,
+        a frozen frame when a call's analysis lands), in a hidden one it is laid out once, when the form shows.
+        A form holding the keyboard focus stays shown: hiding it would end the edit in progress."""
+        if self._form is not None and not self._form.body.isAncestorOf(QApplication.focusWidget()):
+            self._form.body.hide()
         self._showing = True
         try:
             yield
         finally:
             self._showing = False
             self._apply_mode()
+            if self._form is not None:
+                self._form.body.show()
 
     def _apply_mode(self) -> None:
         if self._showing:
