@@ -10,10 +10,12 @@ run, measures:
 (c) repainting the waveform at each wheel-zoom step from the whole call down to 50 ms and back (with the raw
     samples loaded, as in the app once the audio has arrived);
 (d) the transcript following playback: the line being played marked and the view repainted, over the call's
-    first 300 turns (a line of text each), the slowest of those line changes.
+    first 300 turns (a line of text each), the slowest of those line changes;
+(e) the transcript growing while the call is analysed: each of those 300 lines added as the model writes it
+    and the view repainted, the slowest of those additions.
 
-Last line: ``peaks_vs_read=R open_ms=X repaint_ms=Y line_ms=L`` (Y: the slowest frame, each frame's best of
-five sweeps). Targets: R ≤ 1.5, X ≤ 200, Y ≤ 16, L ≤ 16.
+Last line: ``peaks_vs_read=R open_ms=X repaint_ms=Y line_ms=L live_ms=V`` (Y: the slowest frame, each frame's
+best of five sweeps). Targets: R ≤ 1.5, X ≤ 200, Y ≤ 16, L ≤ 16, V ≤ 16.
 Run: ``.venv/bin/python benchmarks/waveform.py``.
 """
 
@@ -136,14 +138,40 @@ def zoom_sweep(view, around: float, factor: float) -> list[tuple[float, float]]:
     return frames
 
 
-def measure_transcript_lines(turns: list[tuple[str, float, float]]) -> float:
-    """The slowest line change of the transcript as playback moves through the call's first 300 turns."""
+def transcript_lines(turns: list[tuple[str, float, float]]) -> list:
+    """A line of text for each of the call's first 300 turns."""
     from qaworkstation.core.domain import Segment, Word
+
+    return [Segment(speaker, start, end, "您好，请问有什么可以帮您？我这边帮您查一下订单。",
+                    [Word(start, end, "您好，请问有什么可以帮您？我这边帮您查一下订单。")])
+            for speaker, start, end in turns[:300]]
+
+
+def measure_live_lines(turns: list[tuple[str, float, float]]) -> float:
+    """The slowest addition of a line to the transcript as the model writes the call's first 300 turns."""
     from qaworkstation.ui.transcript_view import TranscriptView
 
-    segments = [Segment(speaker, start, end, "您好，请问有什么可以帮您？我这边帮您查一下订单。",
-                        [Word(start, end, "您好，请问有什么可以帮您？我这边帮您查一下订单。")])
-                for speaker, start, end in turns[:300]]
+    view = TranscriptView()
+    view.resize(560, 460)
+    view.show()
+    view.set_transcript([], [])
+    times = []
+    for segment in transcript_lines(turns):
+        started = time.perf_counter()
+        view.add_segment(segment)
+        view.repaint()
+        times.append(time.perf_counter() - started)
+    view.close()
+    print(f"transcript written live, {len(times)} lines: median {statistics.median(times) * 1000:.1f} ms, "
+          f"max {max(times) * 1000:.1f} ms")
+    return max(times)
+
+
+def measure_transcript_lines(turns: list[tuple[str, float, float]]) -> float:
+    """The slowest line change of the transcript as playback moves through the call's first 300 turns."""
+    from qaworkstation.ui.transcript_view import TranscriptView
+
+    segments = transcript_lines(turns)
     view = TranscriptView()
     view.resize(560, 460)
     view.show()
@@ -177,9 +205,10 @@ def main() -> int:
         _mean_s, worst_s = measure_zoom(view, path)
         view.close()
         line_s = measure_transcript_lines(turns)
+        live_s = measure_live_lines(turns)
     app.processEvents()
     print(f"peaks_vs_read={ratio:.2f} open_ms={open_s * 1000:.1f} repaint_ms={worst_s * 1000:.1f} "
-          f"line_ms={line_s * 1000:.1f}")
+          f"line_ms={line_s * 1000:.1f} live_ms={live_s * 1000:.1f}")
     return 0
 
 

@@ -320,8 +320,50 @@ def test_transcript_highlights_the_word_being_spoken(qtbot) -> None:  # noqa: AN
     assert lines[0] == lines[1] and lines[0].contains(line_of("请问")) and lines[0].width() == view.viewport().width()
     assert lines[2].contains(line_of("there")) and not lines[2].intersects(line_of("请问")) and lines[3] is None
     view.set_position(3.4)
-    view.add_segment(Segment("agent", 4.2, 4.8, "好的", [Word(4.2, 4.8, "好的")]))  # a live line re-renders all
+    view.add_segment(Segment("agent", 4.2, 4.8, "好的", [Word(4.2, 4.8, "好的")]))  # a line written live
     assert view.line_rect() == lines[2]  # the line played stays marked
+
+
+def test_a_transcript_written_live_line_by_line_is_the_one_shown_whole(qtbot) -> None:  # noqa: ANN001
+    """A long call written live (three tables of lines) looks and behaves as its finished transcript: the same
+    pixels, the line being played marked, the spoken word found, a click seeking; a late line goes in order."""
+    from qaworkstation.core.domain import Segment, Word
+    from qaworkstation.ui.transcript_view import TranscriptView
+
+    segments = []
+    for index in range(130):
+        start = index * 2.0
+        words = [Word(start + 0.3 * n, start + 0.3 * n + 0.25, f"第{index}句{n}") for n in range(4)]
+        segments.append(Segment("agent" if index % 2 else "customer", start, start + 1.9,
+                                "".join(word.text for word in words), words))
+    live, whole = TranscriptView(), TranscriptView()
+    for view in (live, whole):
+        qtbot.addWidget(view)
+        view.resize(500, 300)
+        view.show()
+        qtbot.waitExposed(view)
+    for segment in segments:
+        live.add_segment(segment)
+    whole.set_transcript(segments, [])
+    for view in (live, whole):
+        view.document().documentLayout().documentSize()  # laid out to the end now, not bit by bit while idle
+    QApplication.processEvents()  # ... and the views' scroll ranges follow
+    assert live.toPlainText() == whole.toPlainText()
+    for view in (live, whole):
+        view.set_position(segments[120].start + 0.5)
+        view.highlight_word(segments[120].start + 0.5)
+    assert live.grab().toImage() == whole.grab().toImage()
+    assert live.extraSelections()[0].cursor.selectedText() == "第120句1"
+    line = live.line_rect()
+    assert line is not None and line.contains(QRectF(live.cursorRect(live.document().find("第120句3"))))
+    sought: list[float] = []
+    live.seekRequested.connect(sought.append)
+    point = live.cursorRect(live.document().find("第121句2")).center()
+    qtbot.mouseClick(live.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert sought == [segments[121].start]
+    live.add_segment(Segment("agent", 101.0, 101.5, "补上的一句", [Word(101.0, 101.5, "补上的一句")]))
+    text = live.toPlainText()
+    assert text.index("第50句") < text.index("补上的一句") < text.index("第51句")
 
 
 def test_typing_in_the_scorecard_of_the_real_window_keeps_its_keys(qtbot, store, transcriber, rubrics,  # noqa: ANN001
