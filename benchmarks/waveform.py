@@ -147,46 +147,41 @@ def transcript_lines(turns: list[tuple[str, float, float]]) -> list:
             for speaker, start, end in turns[:300]]
 
 
-def measure_live_lines(turns: list[tuple[str, float, float]]) -> float:
-    """The slowest addition of a line to the transcript as the model writes the call's first 300 turns."""
+def slowest_transcript_step(label: str, shown: list, steps: list, step) -> float:  # noqa: ANN001
+    """A transcript view showing ``shown``; ``step(view, line)`` and a repaint timed for each of ``steps``: the
+    slowest."""
     from qaworkstation.ui.transcript_view import TranscriptView
 
     view = TranscriptView()
     view.resize(560, 460)
     view.show()
-    view.set_transcript([], [])
+    view.set_transcript(shown, [])
     times = []
-    for segment in transcript_lines(turns):
+    for line in steps:
         started = time.perf_counter()
-        view.add_segment(segment)
+        step(view, line)
         view.repaint()
         times.append(time.perf_counter() - started)
     view.close()
-    print(f"transcript written live, {len(times)} lines: median {statistics.median(times) * 1000:.1f} ms, "
+    print(f"{label}, {len(times)} lines: median {statistics.median(times) * 1000:.1f} ms, "
           f"max {max(times) * 1000:.1f} ms")
     return max(times)
+
+
+def measure_live_lines(turns: list[tuple[str, float, float]]) -> float:
+    """The slowest addition of a line to the transcript as the model writes the call's first 300 turns."""
+    return slowest_transcript_step("transcript written live", [], transcript_lines(turns),
+                                   lambda view, segment: view.add_segment(segment))
 
 
 def measure_transcript_lines(turns: list[tuple[str, float, float]]) -> float:
     """The slowest line change of the transcript as playback moves through the call's first 300 turns."""
-    from qaworkstation.ui.transcript_view import TranscriptView
-
-    segments = transcript_lines(turns)
-    view = TranscriptView()
-    view.resize(560, 460)
-    view.show()
-    view.set_transcript(segments, [])
-    times = []
-    for segment in segments:
-        started = time.perf_counter()
+    def follow(view, segment) -> None:  # noqa: ANN001
         view.set_position((segment.start + segment.end) / 2)
         view.highlight_word((segment.start + segment.end) / 2)
-        view.repaint()
-        times.append(time.perf_counter() - started)
-    view.close()
-    print(f"transcript of {len(segments)} lines, line changes: median {statistics.median(times) * 1000:.1f} ms, "
-          f"max {max(times) * 1000:.1f} ms")
-    return max(times)
+
+    segments = transcript_lines(turns)
+    return slowest_transcript_step("transcript line changes", segments, segments, follow)
 
 
 def main() -> int:

@@ -313,6 +313,8 @@ class MainWindow(QMainWindow):
 
 
     def _show_call(self, call: OpenCall, play_at: float | None = None) -> None:
+        """Show a call opened by the inspector, card included; a card still waiting from the call before is
+        dropped."""
         self.card_timer.stop()
         self._paint_card()
         self.call = call

@@ -209,8 +209,8 @@ class TranscriptView(QTextBrowser):
         self.verticalScrollBar().setValue(scroll)
 
     def _row(self, index: int, segment: Segment) -> str:
-        time, speaker, text = self._cells(index, segment)
-        return (f"<tr><td width='64' valign='top'>{time}</td><td width='84' valign='top'>{speaker}</td>"
+        stamp, speaker, text = self._cells(index, segment)
+        return (f"<tr><td width='64' valign='top'>{stamp}</td><td width='84' valign='top'>{speaker}</td>"
                 f"<td valign='top'>{text}</td></tr>")
 
     def _cells(self, index: int, segment: Segment) -> tuple[str, str, str]:
