@@ -357,8 +357,10 @@ class MainWindow(QMainWindow):
     def _fill_card_unpainted(self) -> None:
         if self.call is not None:
             self.scorecard.setUpdatesEnabled(False)  # the card as it was stays on screen until it is painted
-            self._show_card(self.call)
-            self.card_paint_timer.start()
+            try:
+                self._show_card(self.call)
+            finally:
+                self.card_paint_timer.start()  # never left unpainted
 
     def _paint_card(self) -> None:
         self.card_paint_timer.stop()
