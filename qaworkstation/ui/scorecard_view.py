@@ -391,6 +391,10 @@ class ScorecardView(QWidget):
         self.call_type_box.setToolTip(self.tr("Call type: items of the handbook's flow that do not apply to it "
                                               "are N/A and the total is re-normalised over the rest"))
         self.call_type_box.activated.connect(lambda _index: self.choose_call_type(self.call_type_box.currentData()))
+        # Room for a type's name, the same for every rubric: sized to the items, the panel's width followed the
+        # rubric shown and moved the window's dividers.
+        self.call_type_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.call_type_box.setMinimumContentsLength(12)
         self.call_type_label = QLabel(self.tr("Call type"))
         self.progress = QLabel()
         self.progress.setStyleSheet("color: #3c4043;")
