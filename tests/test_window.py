@@ -122,6 +122,29 @@ def test_draft_survives_reopening(qtbot, window: MainWindow, store, transcriber,
     assert window.scorecard.comment() == "语气生硬，需要辅导"
 
 
+def test_a_comment_typed_just_before_another_call_is_opened_is_kept(qtbot, window: MainWindow, store, transcriber,
+                                                                       rubrics, corpus: Path) -> None:
+    """The inspector types an item's comment and at once clicks the next call: the draft, still waiting for its
+    timer, is written for the call it was typed on, not lost and not given to the next call."""
+    first, second = import_paths(store, [corpus / "calls" / CALL, corpus / "calls" / "zh_good_delivery.wav"]
+                                 ).recording_ids
+    for recording_id in (first, second):
+        analyse_recording(store, transcriber, rubrics, recording_id)
+    _open(qtbot, window, first)
+    row = window.scorecard._rows["greeting"]
+    row.comment.setText("开头语不完整")
+    row.comment.textEdited.emit("开头语不完整")
+    assert window.draft_timer.isActive()  # typed, not yet kept
+    window.open_recording(second)
+    qtbot.waitUntil(lambda: window.call.recording["id"] == second, timeout=10000)
+    assert not window.draft_timer.isActive()
+    assert window.scorecard._rows["greeting"].comment.text() == ""
+    assert store.draft(second, window.call.rubric.id, "质检员01") is None
+    window.open_recording(first)
+    qtbot.waitUntil(lambda: window.call.recording["id"] == first, timeout=10000)
+    assert window.scorecard._rows["greeting"].comment.text() == "开头语不完整"
+
+
 def test_missing_share_is_reported_and_nothing_lost(qtbot, window: MainWindow, store, transcriber, rubrics,
                                                     corpus: Path, tmp_path: Path, warnings: list[str]) -> None:
     recording_id = import_paths(store, [corpus / "calls" / CALL]).recording_ids[0]

@@ -306,10 +306,18 @@ class MainWindow(QMainWindow):
     def open_recording(self, recording_id: str, play_at: float | None = None) -> None:
         """Load the call off the GUI thread; ``play_at`` plays a moment once the call is shown (a seek made
         before that would be undone by the opening)."""
+        self._save_pending_draft()
         inspector = self.inspector
         self.runner.db(lambda: WorkQueue(self.store).prioritise(recording_id))
         self.runner.db(lambda: open_call(self.store, self.rubrics, recording_id, inspector),
                        lambda call: self._show_call(call, play_at), self.show_error)
+
+    def _save_pending_draft(self) -> None:
+        """What was typed in the last moments (the draft's timer still running) is written now, before the card
+        is replaced by another call's or reloaded: the database thread takes the draft before the loading."""
+        if self.draft_timer.isActive():
+            self.draft_timer.stop()
+            self._save_draft()
 
 
     def _show_call(self, call: OpenCall, play_at: float | None = None) -> None:
@@ -474,9 +482,7 @@ class MainWindow(QMainWindow):
     def _on_analysed(self, recording_id: str) -> None:
         self.refresh_library()
         if self.call and self.call.recording["id"] == recording_id:
-            if self.draft_timer.isActive():  # what was typed in the last moments is kept before the card reloads
-                self.draft_timer.stop()
-                self._save_draft()
+            self._save_pending_draft()
             inspector = self.inspector
             self.runner.db(lambda: open_call(self.store, self.rubrics, recording_id, inspector),
                            self._show_analysis, self.show_error)
