@@ -214,6 +214,7 @@ class MainWindow(QMainWindow):
             declared.write(self.settings, declared.SYNC_FOLDER, folder)
 
     def open_settings(self) -> None:
+        self._save_pending_draft()  # in the name of the inspector who typed it, whoever Settings hands over to
         before = (self.inspector, *self._analysis_settings())
         dialog = SettingsDialog(self.settings, self.inspector, self, roles=self.user_roles,
                                 may_manage_roles=roles.may(self.role, roles.MANAGE_ROLES))
