@@ -559,254 +559,254 @@
         <translation>质检工作台</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="80"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="83"/>
         <source>No audio output — playback runs silently</source>
         <translation>无音频输出设备——静音播放</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="152"/>
-        <location filename="../../qaworkstation/ui/main_window.py" line="390"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="158"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="441"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="154"/>
-        <location filename="../../qaworkstation/ui/main_window.py" line="261"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="160"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="268"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="168"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="174"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="172"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="178"/>
         <source>Import files…</source>
         <translation>导入文件…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="173"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="179"/>
         <source>Import folder…</source>
         <translation>导入文件夹…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="177"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="183"/>
         <source>Sync to shared folder</source>
         <translation>同步到共享文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="206"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="212"/>
         <source>Team shared folder</source>
         <translation>班组共享文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="174"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="180"/>
         <source>Analyse all</source>
         <translation>全部分析</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="109"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="115"/>
         <source>Call details…</source>
         <translation>通话信息…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="110"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="116"/>
         <source>Agent, team, time and type of this call, for calls imported without metadata</source>
         <translation>为导入时没有元数据的通话填写坐席、班组、时间和类型</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="175"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="181"/>
         <source>Search…</source>
         <translation>搜索…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="176"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="182"/>
         <source>Sample…</source>
         <translation>抽样…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="178"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="184"/>
         <source>Coaching…</source>
         <translation>辅导…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="179"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="185"/>
         <source>Team…</source>
         <translation>班组…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="180"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="186"/>
         <source>Rules…</source>
         <translation>规则…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="181"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="187"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="189"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="195"/>
         <source>Confirm the current suggestion</source>
         <translation>确认当前建议</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="190"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="196"/>
         <source>Reject the current suggestion (asks for a reason)</source>
         <translation>驳回当前建议（可填写原因）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="191"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="197"/>
         <source>Save the scorecard as a draft</source>
         <translation>将评分表保存为草稿</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="219"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="226"/>
         <source>New analysis settings apply when the queue stops.</source>
         <translation>新的分析设置将在队列停止后生效。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="248"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="255"/>
         <source>Import recordings</source>
         <translation>导入录音</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="249"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="256"/>
         <source>Audio (*.wav *.flac *.mp3 *.ogg *.opus);;All files (*)</source>
         <translation>音频 (*.wav *.flac *.mp3 *.ogg *.opus);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="254"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="261"/>
         <source>Import a folder of recordings</source>
         <translation>导入录音文件夹</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="260"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="267"/>
         <source>Importing…</source>
         <translation>正在导入…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="261"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="268"/>
         <source>Looking for recordings…</source>
         <translation>正在查找录音…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="262"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="269"/>
         <source>Importing</source>
         <translation>导入中</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="274"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="281"/>
         <source>Checking {0} of {1}: {2}</source>
         <translation>正在检查第 {0}/{1} 个：{2}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="285"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="292"/>
         <source>Imported {0}, already in library {1}, failed {2}</source>
         <translation>已导入 {0}，已存在 {1}，失败 {2}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="288"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="295"/>
         <source>; stopped before the rest, as asked</source>
         <translation>；已按要求停止，其余未导入</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="290"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="297"/>
         <source>; {0} files that are not recordings ignored</source>
         <translation>；已忽略 {0} 个非录音文件</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="294"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="301"/>
         <source>Some files could not be imported</source>
         <translation>部分文件无法导入</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="360"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="411"/>
         <source>Unsaved changes restored from the draft.</source>
         <translation>已从草稿恢复未保存的修改。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="362"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="413"/>
         <source>Saved {0} by {1}.</source>
         <translation>已于 {0} 由 {1} 保存。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="365"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="416"/>
         <source>Not scored yet — the rules&apos; suggestions are pre-filled; confirm or reject each and review every item.</source>
         <translation>尚未评分——已预填规则建议；请逐条确认或驳回，并逐项复核。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="390"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="441"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="406"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="457"/>
         <source>Paused, {0} calls waiting</source>
         <translation>已暂停，{0} 通待分析</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="412"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="463"/>
         <source>, about {0} left</source>
         <translation>，约剩 {0}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="413"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="464"/>
         <source>Analysed {0} of {1}{2} {3}</source>
         <translation>已分析 {0}/{1}{2} {3}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="417"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="468"/>
         <source>Connecting to the Dask scheduler at {0}…</source>
         <translation>正在连接 Dask 调度器 {0}…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="418"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="469"/>
         <source>Starting {0} worker processes and loading the model in each…</source>
         <translation>正在启动 {0} 个工作进程并在每个进程中加载模型…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="424"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="475"/>
         <source>&lt;a href=&quot;{0}&quot;&gt;Dask dashboard&lt;/a&gt;</source>
         <translation>&lt;a href=&quot;{0}&quot;&gt;Dask 监控面板&lt;/a&gt;</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="440"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="494"/>
         <source>Could not analyse {0}: {1}</source>
         <translation>无法分析 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="442"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="496"/>
         <source>Analysis stopped: {0}. The calls stay queued.</source>
         <translation>分析已停止：{0}。通话仍在队列中。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="522"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="576"/>
         <source>Editing — draft kept automatically.</source>
         <translation>编辑中——草稿已自动保存。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="547"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="601"/>
         <source>Evaluation saved: {0} / {1}</source>
         <translation>评分已保存：{0} / {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="597"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="651"/>
         <source>Reject suggestion</source>
         <translation>驳回建议</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="598"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="652"/>
         <source>Why is this suggestion wrong? (optional — it helps fix the rule)</source>
         <translation>这条建议错在哪里？（可不填——有助于改进规则）</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="624"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="678"/>
         <source>Accept remaining items</source>
         <translation>接受其余细则</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="625"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="679"/>
         <source>Accept {0} items at the scores shown without reviewing them one by one?
 
 The evaluation and the audit log will say they were accepted, not judged.</source>
@@ -815,19 +815,19 @@ The evaluation and the audit log will say they were accepted, not judged.</sourc
 评分记录和审计日志将注明这些细则是“接受”而非逐项评判的。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="645"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="699"/>
         <source>
 … and {0} more</source>
         <translation>
 ……另有 {0} 项</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="647"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="701"/>
         <source>Items not reviewed yet</source>
         <translation>尚有细则未复核</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="648"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="702"/>
         <source>Submit needs every item judged. Not reviewed yet:
 {0}{1}
 
@@ -838,107 +838,107 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
 请逐项打分、标记为不适用或已复核，或使用“接受其余”。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="670"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="724"/>
         <source>{0} · version {1}</source>
         <translation>{0} · 第 {1} 版</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="672"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="726"/>
         <source>Saving starts version {0}.</source>
         <translation>保存将生成第 {0} 版。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="698"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="752"/>
         <source>Version {0} ({1}), saved {2} — read-only. Choose the latest version to edit.</source>
         <translation>第 {0} 版（{1}），保存于 {2}——只读。选择最新版本才能编辑。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="729"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="783"/>
         <source>Dispute recorded.</source>
         <translation>申诉已记录。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="742"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="796"/>
         <source>Ruling recorded.</source>
         <translation>裁定已记录。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="791"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="845"/>
         <source>{0} · {1}</source>
         <translation>{0} · {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="857"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="911"/>
         <source>Calibration: {0} call(s) to score</source>
         <translation>校准：{0} 通待评分</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="858"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="912"/>
         <source>Assigned to you on the shared folder: {0}</source>
         <translation>共享文件夹中分配给您的：{0}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="868"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="922"/>
         <source>Sync failed — nothing was lost locally.</source>
         <translation>同步失败——本地数据未丢失。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="869"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="923"/>
         <source>Sync failed</source>
         <translation>同步失败</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="875"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="929"/>
         <source>Sync is not set up: choose the team&apos;s shared folder and your inspector id in Settings.</source>
         <translation>尚未设置同步：请在“设置”中选择班组共享文件夹并填写质检员工号。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="877"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="931"/>
         <source>The shared folder was not found: check that the share is connected.</source>
         <translation>找不到共享文件夹：请检查网络共享是否已连接。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="878"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="932"/>
         <source>No permission to write to the shared folder (or one of its files is open in another program).</source>
         <translation>没有写入共享文件夹的权限（或其中的文件正被其他程序打开）。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="880"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="934"/>
         <source>The disk of the shared folder is full.</source>
         <translation>共享文件夹所在磁盘已满。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="881"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="935"/>
         <source>The team encryption key on this computer cannot be used.</source>
         <translation>本机的班组加密密钥无法使用。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="882"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="936"/>
         <source>This library&apos;s audit log does not continue what the shared folder recorded at the last sync (entries removed, or another library): nothing was sent.</source>
         <translation>本库的审计日志没有接续共享文件夹上次同步时的记录（条目被删除，或这是另一个库）：没有发送任何内容。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="885"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="939"/>
         <source>The shared folder could not be written.</source>
         <translation>无法写入共享文件夹。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="886"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="940"/>
         <source>Nothing was lost on this computer.</source>
         <translation>本机数据没有任何丢失。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="892"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="946"/>
         <source>Synced {0} evaluations to {1} ({2} new or changed).</source>
         <translation>已同步 {0} 条评分到 {1}（新增或修改 {2} 条）。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="895"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="949"/>
         <source>Shared folder already up to date: {0} evaluations.</source>
         <translation>共享文件夹已是最新：共 {0} 条评分。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/main_window.py" line="897"/>
+        <location filename="../../qaworkstation/ui/main_window.py" line="951"/>
         <source>{0} drafts stay on this computer until submitted.</source>
         <translation>{0} 份草稿在提交前只保存在本机。</translation>
     </message>
@@ -1622,17 +1622,17 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="659"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="667"/>
         <source>Not saved yet</source>
         <translation>尚未保存</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="743"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="758"/>
         <source>Reviewed {0} of {1} items · heard {2}% of the call · {3} of {4} flags heard</source>
         <translation>已复核 {0}/{1} 项 · 已听通话 {2}% · 已听问题点 {3}/{4}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="746"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="761"/>
         <source>Accept remaining ({0})…</source>
         <translation>接受其余（{0}）…</translation>
     </message>
@@ -1668,77 +1668,77 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
         <translation>裁定…</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="388"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="391"/>
         <source>Call type: items of the handbook&apos;s flow that do not apply to it are N/A and the total is re-normalised over the rest</source>
         <translation>通话类型：标准流程中不适用于该类型的细则记为不适用，总分按其余细则重新折算</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="391"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="398"/>
         <source>Call type</source>
         <translation>通话类型</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="396"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="403"/>
         <source>Review every pending item at the score shown; recorded on the evaluation and in the audit log as accepted without review</source>
         <translation>按当前分数复核所有待复核细则；评分记录和审计日志将记为“未逐项复核而接受”</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="410"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="417"/>
         <source>Overall comment for the agent</source>
         <translation>给坐席的总体评语</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="422"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="429"/>
         <source>Save draft</source>
         <translation>保存草稿</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="423"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="430"/>
         <source>Keep these scores as a draft version that can still change; Submit releases it</source>
         <translation>将评分保存为仍可修改的草稿版本；点击“提交”才正式发布</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="427"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="434"/>
         <source>Submit</source>
         <translation>提交</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="428"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="435"/>
         <source>Release this version to the team and the agent; it can no longer be changed, only followed by a new version</source>
         <translation>向班组和坐席发布此版本；发布后不可再改，只能提交新版本</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="432"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="439"/>
         <source>Version history: older versions open read-only</source>
         <translation>版本历史：旧版本以只读方式打开</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="478"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="486"/>
         <source>pass mark {0}%</source>
         <translation>合格线 {0}%</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="512"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="520"/>
         <source>not set</source>
         <translation>未设置</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="654"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="662"/>
         <source>Version {0} · {1}</source>
         <translation>第 {0} 版 · {1}</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="727"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="742"/>
         <source>FAIL — critical item</source>
         <translation>不合格——一票否决</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="729"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="744"/>
         <source>PASS</source>
         <translation>合格</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/scorecard_view.py" line="731"/>
+        <location filename="../../qaworkstation/ui/scorecard_view.py" line="746"/>
         <source>FAIL</source>
         <translation>不合格</translation>
     </message>
@@ -2353,22 +2353,22 @@ Score each, mark it N/A or reviewed, or use “Accept remaining”.</source>
 <context>
     <name>TranscriptView</name>
     <message>
-        <location filename="../../qaworkstation/ui/transcript_view.py" line="34"/>
+        <location filename="../../qaworkstation/ui/transcript_view.py" line="37"/>
         <source>Agent</source>
         <translation>坐席</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/transcript_view.py" line="34"/>
+        <location filename="../../qaworkstation/ui/transcript_view.py" line="37"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/transcript_view.py" line="176"/>
+        <location filename="../../qaworkstation/ui/transcript_view.py" line="202"/>
         <source>No transcript yet.</source>
         <translation>尚无转写文本。</translation>
     </message>
     <message>
-        <location filename="../../qaworkstation/ui/transcript_view.py" line="185"/>
+        <location filename="../../qaworkstation/ui/transcript_view.py" line="220"/>
         <source>Speaker</source>
         <translation>说话人</translation>
     </message>
