@@ -396,6 +396,8 @@ class ScorecardView(QWidget):
         self.call_type_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.call_type_box.setMinimumContentsLength(12)
         self.call_type_label = QLabel(self.tr("Call type"))
+        for widget in (self.call_type_box, self.call_type_label):
+            widget.hide()  # until a call's rubric lists its types: an empty box says nothing
         self.progress = QLabel()
         self.progress.setStyleSheet("color: #3c4043;")
         self.progress.setWordWrap(True)
