@@ -6,6 +6,7 @@ every long job (decoding, transcription, sync) through a worker, so the window n
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -307,15 +308,18 @@ class MainWindow(QMainWindow):
     def open_recording(self, recording_id: str, play_at: float | None = None) -> None:
         """Load the call off the GUI thread; ``play_at`` plays a moment once the call is shown (a seek made
         before that would be undone by the opening)."""
+        self.runner.db(lambda: WorkQueue(self.store).prioritise(recording_id))
+        self._load_call(recording_id, lambda call: self._show_call(call, play_at))
+
+    def _load_call(self, recording_id: str, show: Callable[[OpenCall], None]) -> None:
+        """Read a call off the GUI thread and hand it to ``show``; what was typed in the last moments (the
+        draft's timer still running) is written first, for the call it was typed on: the database thread takes
+        the draft before the reading, so a call opened again finds it."""
         self._save_pending_draft()
         inspector = self.inspector
-        self.runner.db(lambda: WorkQueue(self.store).prioritise(recording_id))
-        self.runner.db(lambda: open_call(self.store, self.rubrics, recording_id, inspector),
-                       lambda call: self._show_call(call, play_at), self.show_error)
+        self.runner.db(lambda: open_call(self.store, self.rubrics, recording_id, inspector), show, self.show_error)
 
     def _save_pending_draft(self) -> None:
-        """What was typed in the last moments (the draft's timer still running) is written now, before the card
-        is replaced by another call's or reloaded: the database thread takes the draft before the loading."""
         if self.draft_timer.isActive():
             self.draft_timer.stop()
             self._save_draft()
@@ -483,10 +487,7 @@ class MainWindow(QMainWindow):
     def _on_analysed(self, recording_id: str) -> None:
         self.refresh_library()
         if self.call and self.call.recording["id"] == recording_id:
-            self._save_pending_draft()
-            inspector = self.inspector
-            self.runner.db(lambda: open_call(self.store, self.rubrics, recording_id, inspector),
-                           self._show_analysis, self.show_error)
+            self._load_call(recording_id, self._show_analysis)
 
     def _on_analysis_failed(self, file_name: str, message: str) -> None:
         """One call failed (named), or the queue itself stopped (no name: e.g. the cluster cannot be reached)."""
