@@ -215,6 +215,7 @@ def test_a_call_opened_while_the_last_ones_card_waits_to_be_shown_keeps_its_own_
     window.queue.wait()
     analyse_recording(store, transcriber, rubrics, first)
     landed = open_call(store, rubrics, first, window.inspector)
+    qtbot.waitUntil(lambda: window.scorecard.form_ready(landed.rubric), timeout=10000)  # built ahead
     window._show_analysis(landed)  # the first call's transcript is shown, its card waits for the next turn
     assert window.card_timer.isActive()
     window._fill_card_unpainted()  # ... is filled unpainted: the card as it was stays on screen
@@ -223,3 +224,47 @@ def test_a_call_opened_while_the_last_ones_card_waits_to_be_shown_keeps_its_own_
     qtbot.waitUntil(lambda: window.call.recording["id"] == other, timeout=10000)
     assert window.scorecard.updatesEnabled() and not window.card_paint_timer.isActive()
     assert window.scorecard.rubric.id == window.call.rubric.id
+
+
+def _open_waiting_call(qtbot, window: MainWindow, store, calls_copy: Path, name: str) -> str:
+    """Open ``name`` before its analysis, with the queue held, and return its id."""
+    ids = {store.recording(i)["file_name"]: i for i in import_paths(store, [calls_copy]).recording_ids}
+    window.open_recording(ids[name])
+    qtbot.waitUntil(lambda: window.call is not None and window.call.recording["id"] == ids[name], timeout=10000)
+    window.queue.pause()
+    window.queue.wait()
+    return ids[name]
+
+
+def test_an_analysis_landing_before_its_form_is_built_waits_for_it_instead_of_building_it_at_once(
+        qtbot, window: MainWindow, store, transcriber, rubrics, calls_copy: Path) -> None:
+    """In the window's first moments the forms are still being built ahead, a few items a turn; the open call's
+    analysis lands on the English form: it is shown once that form is complete, not built in one go."""
+    recording_id = _open_waiting_call(qtbot, window, store, calls_copy, "en_rude_mono.wav")
+    analyse_recording(store, transcriber, rubrics, recording_id)
+    landed = open_call(store, rubrics, recording_id, window.inspector)
+    del window.scorecard._forms[landed.rubric.id]  # as before it was built ahead
+    window._show_analysis(landed)
+    form = window.scorecard._forms[landed.rubric.id]
+    assert not form.complete and not window.call.segments and not window.card_timer.isActive()
+    qtbot.waitUntil(lambda: bool(window.call.segments) and window.scorecard.rubric.id == landed.rubric.id
+                    and window.scorecard.updatesEnabled(), timeout=10000)
+    assert window.scorecard._form is form and form.complete
+    assert window.transcript.toPlainText().strip()
+
+
+def test_a_comment_typed_while_the_analysed_call_is_read_is_kept(
+        qtbot, window: MainWindow, store, transcriber, rubrics, calls_copy: Path) -> None:
+    """The inspector types while the landed analysis is being read: the call read before the typing is not
+    shown over it; the comment is written and the call read again."""
+    recording_id = _open_waiting_call(qtbot, window, store, calls_copy, "zh_forbidden_no_closing.wav")
+    analyse_recording(store, transcriber, rubrics, recording_id)
+    landed = open_call(store, rubrics, recording_id, window.inspector)
+    row = window.scorecard._rows["greeting"]
+    row.comment.setText("开头语不完整")
+    row.comment.textEdited.emit("开头语不完整")
+    window._show_analysis(landed)
+    qtbot.waitUntil(lambda: bool(window.call.segments) and window.scorecard.updatesEnabled()
+                    and not window.card_timer.isActive() and not window.card_paint_timer.isActive(), timeout=10000)
+    assert window.scorecard._rows["greeting"].comment.text() == "开头语不完整"
+    assert window.call.items["greeting"].comment == "开头语不完整"

@@ -47,6 +47,7 @@ from .tasks import JobContext, Runner, report_failure
 from .transcript_view import TranscriptView
 
 DRAFT_DELAY_MS = 1500
+FORM_WAIT_MS = 20  # how often the landing of a call's analysis looks again whether its form is built
 
 
 class MainWindow(QMainWindow):
@@ -363,6 +364,14 @@ class MainWindow(QMainWindow):
         turn froze the window for 20-27 ms while the queue decoded; the card follows two frames later."""
         if self.call is None or self.call.recording["id"] != call.recording["id"]:
             return  # another call was opened meanwhile
+        if self.draft_timer.isActive():  # typed while the call was read: written first, then read again
+            self._load_call(call.recording["id"], self._show_analysis)
+            return
+        if not self.scorecard.form_ready(call.rubric):
+            # Its form is still being built ahead, a few items a turn (the window's first seconds): built here
+            # at once it froze the window for 40-80 ms.
+            QTimer.singleShot(FORM_WAIT_MS, self, lambda: self._show_analysis(call))
+            return
         self.call = call
         self._show_recording(call)
         self.card_timer.start()

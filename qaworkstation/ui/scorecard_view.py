@@ -497,6 +497,14 @@ class ScorecardView(QWidget):
         if not self._form_for(rubric).settled:
             self._builder.start()
 
+    def form_ready(self, rubric: Rubric) -> bool:
+        """Whether the form of ``rubric`` is built, so showing a call on it only fills it in; if not, it is
+        built ahead first."""
+        if self._form_for(rubric).complete:
+            return True
+        self._builder.start()
+        return False
+
     def _form_for(self, rubric: Rubric) -> _Form:
         form = self._forms.get(rubric.id)
         if form is None or form.rubric is not rubric:  # new, or the rubric file was loaded again
