@@ -42,8 +42,11 @@ def test_a_mixdown_is_split_into_agent_and_customer(transcriber: Transcriber, co
     assert _speaker_of(segments, "电话") == {CUSTOMER}  # 我已经打了四次电话了 (洗衣机 is misheard in the mix)
     assert _speaker_of(segments, "随便你") == {AGENT}
     flags, _ = find_flags(segments, rubrics.for_language("zh"), 19.55)
-    # the agent's forbidden phrase is still charged to the agent; nothing the customer said is
-    assert any(flag.category == "forbidden" and flag.speaker == AGENT for flag in flags)
+    # the agent's last words (神经病，随便你) are still charged to the agent, as the insult when the model hears it
+    # (it supersedes the forbidden 随便你 said in the same breath) or else as the forbidden phrase; the model's
+    # int8 kernels differ with the processor, and so does what it hears in the mix. Nothing the customer said is.
+    assert any(flag.category in ("forbidden", "insult") and flag.speaker == AGENT and flag.start > 16.0
+               for flag in flags)
     customer_turn = (5.63, 11.5)
     assert not [flag for flag in flags if flag.category in PHRASE_CATEGORIES and flag.speaker == AGENT
                 and customer_turn[0] <= flag.start <= customer_turn[1]]
