@@ -77,28 +77,3 @@ def test_a_true_mono_call_names_both_sides(transcriber: Transcriber, corpus: Pat
     segments = _transcribe(transcriber, corpus / "calls" / "en_rude_mono.wav", 1)
     assert _speaker_of(segments, "problem") == {AGENT}
     assert _speaker_of(segments, "internet") == {CUSTOMER}
-
-
-
-def test_attribution_splits_by_voice_not_by_what_was_said() -> None:
-    """Pieces whose timbre features vary most with what was said (vowels, words) and whose pitch tells the two
-    voices apart: the split kept is the one that keeps each unbroken stretch of voice together, the voices."""
-    from qaworkstation.core.asr.attribution import voice_labels
-    from qaworkstation.core.asr.voice import N_CEPS, VoiceSpan
-
-    rng = np.random.default_rng(3)
-    spans, truth, start = [], [], 0.0
-    for turn in range(12):
-        voice = turn % 2
-        run = start
-        for _ in range(3):  # a turn: one unbroken stretch of voice cut into three pieces
-            said = rng.normal(0, 1, 2 * N_CEPS) * np.linspace(3, 0.5, 2 * N_CEPS)  # content: large, varied
-            pitch = (5.3 if voice == 0 else 4.8) + rng.normal(0, 0.05)
-            spans.append(VoiceSpan(start, start + 2.0, np.concatenate([said, [pitch]]), run))
-            truth.append(voice)
-            start += 2.0
-        start += 0.6
-    labels = voice_labels(spans)
-    assert labels is not None
-    agreement = np.mean(np.array(labels) == np.array(truth))
-    assert max(agreement, 1 - agreement) == 1.0

@@ -37,7 +37,6 @@ class VoiceSpan:
     start: float
     end: float
     features: np.ndarray  # cepstral means, cepstral deviations, median pitch (NaN when it had none)
-    run: float = 0.0  # where the unbroken stretch of voice it was cut from starts: one speaker, nearly always
 
 
 def frame_features(audio: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -64,21 +63,19 @@ def voice_spans(features: np.ndarray, voiced: np.ndarray, offset: float = 0.0) -
     enough that one piece rarely holds both speakers.
     """
     spans = []
-    for run, first, last in _pieces(voiced):
+    for first, last in _pieces(voiced):
         picked = voiced[first:last]
         ceps = features[first:last, :N_CEPS][picked]
         pitch = features[first:last, N_CEPS][picked]
         pitch = pitch[~np.isnan(pitch)]
         described = np.concatenate([ceps.mean(axis=0), ceps.std(axis=0),
                                     [np.median(pitch) if len(pitch) >= _MIN_PITCHED else np.nan]])
-        spans.append(VoiceSpan(offset + first * HOP / RATE, offset + last * HOP / RATE, described,
-                               offset + run * HOP / RATE))
+        spans.append(VoiceSpan(offset + first * HOP / RATE, offset + last * HOP / RATE, described))
     return spans
 
 
-def _pieces(voiced: np.ndarray) -> list[tuple[int, int, int]]:
-    """Frame ranges of speech (the run's first frame, the piece's first and end frame): voiced runs joined over
-    gaps under :data:`GAP_S`, split evenly into pieces."""
+def _pieces(voiced: np.ndarray) -> list[tuple[int, int]]:
+    """Frame ranges of speech: voiced runs joined over gaps under :data:`GAP_S`, split evenly into pieces."""
     edges = np.diff(np.concatenate(([0], voiced.astype(np.int8), [0])))
     runs = list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)))
     gap, longest, shortest = int(GAP_S * RATE / HOP), int(PIECE_S * RATE / HOP), int(MIN_PIECE_S * RATE / HOP)
@@ -92,7 +89,7 @@ def _pieces(voiced: np.ndarray) -> list[tuple[int, int, int]]:
     for first, last in joined:
         count = -(-(last - first) // longest)
         bounds = np.linspace(first, last, count + 1).astype(int)
-        pieces += [(first, a, b) for a, b in zip(bounds, bounds[1:]) if b - a >= shortest]
+        pieces += [(a, b) for a, b in zip(bounds, bounds[1:]) if b - a >= shortest]
     return pieces
 
 
