@@ -31,8 +31,8 @@ import soundfile
 from qaworkstation.core.asr.attribution import voice_labels
 from qaworkstation.core.asr.model_audio import iter_chunks
 from qaworkstation.core.asr.voice import HOP, RATE, frame_features, voice_spans
+from rules_eval import CALLS, mix_down  # this folder's evaluation: the same mixdowns as its --mono
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "calls"
 LINES = {
     "cmn": (["您好，这里是客服中心，请问有什么可以帮您？", "好的，我帮您查一下订单的情况。", "请您稍等，我马上为您处理。",
              "这个问题我们会尽快安排师傅上门。", "感谢您的来电，祝您生活愉快，再见。", "您的退款已经提交，三到五个工作日到账。"],
@@ -113,17 +113,10 @@ def measure(paths: list[Path], truths: list[list[dict]]) -> float:
 
 
 def _corpus_mixdowns(folder: Path) -> tuple[list[Path], list[list[dict]]]:
-    paths, truths = [], []
-    for audio in sorted(CORPUS.iterdir()):
-        truth = audio.with_name(audio.stem + ".truth.json")
-        if audio.suffix == ".json" or not truth.exists():
-            continue
-        samples, rate = soundfile.read(audio, always_2d=True)
-        path = folder / f"mix_{audio.stem}.wav"
-        soundfile.write(path, np.clip(samples.sum(axis=1), -1, 1), rate, subtype="PCM_16")
-        paths.append(path)
-        truths.append(json.loads(truth.read_text(encoding="utf-8"))["turns"])
-    return paths, truths
+    """The stereo corpus calls summed to mono, as ``rules_eval.py --mono`` analyses them, with their turns."""
+    folder.mkdir()
+    paths = sorted(mix_down(CALLS, folder).glob("*.wav"))
+    return paths, [json.loads(path.with_suffix(".truth.json").read_text(encoding="utf-8"))["turns"] for path in paths]
 
 
 def main() -> None:
@@ -138,7 +131,7 @@ def main() -> None:
         folder = Path(tmp)
         paths = generate(folder, args.calls, args.seed)
         generated = measure(paths, [json.loads(p.with_suffix(".truth.json").read_text())["turns"] for p in paths])
-        corpus = measure(*_corpus_mixdowns(folder))
+        corpus = measure(*_corpus_mixdowns(folder / "mixdowns"))
     print(f"voice_split={generated:.3f} corpus_voice_split={corpus:.3f}")
 
 
